@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mmscope: user entry points. The kernel side is built by kbuild through the
+# Kbuild file next to this one (make -C $KDIR M=$PWD).
+#
+#   make                      modules for KDIR (default: the running kernel)
+#   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...   cross-build
+#   make tools | selftests    static userspace for ARCH (x86_64 | arm64)
+#   make guest                build and stage the suite for KERNEL + ARCH guests
+#   make check                install deps, host tests, the guest matrix
+#   make demo                 a guided tour in a guest (ARCH=arm64 for arm64)
+#   make vm                   an interactive guest shell with the suite loaded
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KERNEL ?= bookworm
+KERNELS ?= bookworm trixie
+ARCHES ?= x86_64 arm64
+
+# Guest targets take ARCH=x86_64|arm64 (kbuild's arm64 and x86_64 alike).
+GARCH := $(or $(ARCH),$(shell uname -m))
+GARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(GARCH))))
+
+.PHONY: all modules clean tools selftests guest check demo vm install host-test
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+
+tools:
+	$(MAKE) -C $(TOP)/tools/mmscope ARCH=$(GARCH)
+
+selftests:
+	$(MAKE) -C $(TOP)/selftests ARCH=$(GARCH)
+
+guest:
+	$(TOP)/tools/vm/mmscope-build $(KERNEL) $(GARCH)
+
+host-test:
+	python3 $(TOP)/tools/check/host-tests
+
+check:
+	@$(TOP)/tools/deps check
+	@KERNELS="$(KERNELS)" ARCHES="$(ARCHES)" $(TOP)/tools/check/mmscope-check
+
+demo:
+	@$(TOP)/tools/deps demo
+	@$(TOP)/tools/demo/mmscope-demo --kernel $(KERNEL) --arch $(GARCH)
+
+vm:
+	@$(TOP)/tools/deps demo
+	@$(TOP)/tools/vm/mmscope-vm --kernel $(KERNEL) --arch $(GARCH)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	rm -rf $(TOP)/build
