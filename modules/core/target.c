@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Target lookup: every module reaches another process's memory through
+ * here, from a pid to its mm with a reference held, never by pointer.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+
+#include <mmscope/core.h>
+
+#define CREATE_TRACE_POINTS
+#include "core_trace.h"
+
+static struct mm_struct *mmscope_pid_mm(pid_t pid)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *p;
+
+	if (pid <= 0)
+		return ERR_PTR(-EINVAL);
+
+	p = find_get_pid(pid);
+	task = get_pid_task(p, PIDTYPE_PID);
+	put_pid(p);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+
+	mm = get_task_mm(task);
+	if (!mm)
+		/* A kernel thread has none; an exiting process no longer. */
+		mm = ERR_PTR(task->flags & PF_KTHREAD ? -EINVAL : -ESRCH);
+	put_task_struct(task);
+	return mm;
+}
+
+struct mm_struct *mmscope_target_get(pid_t pid)
+{
+	struct mm_struct *mm = mmscope_pid_mm(pid);
+
+	trace_mmscope_target_lookup(pid, PTR_ERR_OR_ZERO(mm));
+	return mm;
+}
+EXPORT_SYMBOL_GPL(mmscope_target_get);

@@ -1,0 +1,21 @@
+# Helpers for the demo chapters (busybox sh, in the guest).
+D=/sys/kernel/debug/mmscope
+
+chapter() {
+	echo
+	echo "=================================================================="
+	echo "== $*"
+	echo "=================================================================="
+}
+
+# say TEXT: explanation for the reader
+say() {
+	echo "$*" | fold -s -w 78 | sed 's/^/   /'
+}
+
+# show CMD...: print the command, then run it
+show() {
+	echo
+	echo "# $*"
+	"$@"
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared pieces of the mmscope CLI: the subcommand table, error
+ * reporting, and access to the kernel side (debugfs files and ctl ioctls).
+ *
+ * A module's subcommand lives in tools/mmscope/<module>.c and exports one
+ * do_<module>(argc, argv), listed in the table in main.c.
+ */
+#ifndef MMSCOPE_COMMON_H
+#define MMSCOPE_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+
+#define MMSCOPE_DEBUGFS "/sys/kernel/debug/mmscope"
+
+/* Exit status of the tool, and return value of every do_*() function. */
+enum {
+	EXIT_OK = 0,		/* success */
+	EXIT_FAILED = 1,	/* the probe failed, or the kernel said no */
+	EXIT_USAGE = 2,		/* bad command line */
+};
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+};
+
+/*
+ * Run the entry of cmds named by argv[0] (a unique prefix is enough) with
+ * the remaining arguments. No argument runs the first entry; an unknown
+ * one is a usage error naming the level ("mmscope version").
+ */
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       const char *level);
+bool is_help(const char *arg);
+
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* p_err() the message, point at the help, and return EXIT_USAGE. */
+int usage_err(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The help of a level: text on stdout, or null in JSON mode. */
+void print_help(const char *text);
+
+/* errno in words, for "mmscope: pid 123: no such process". */
+const char *errno_str(int err);
+
+/*
+ * Open the ctl file of a module (NULL for the core's own ctl). On failure
+ * report why (module not loaded, debugfs not mounted, not root) and
+ * return -1.
+ */
+int ctl_open(const char *module);
+/* ioctl() that reports "<what>: <errno in words>" on failure; -errno. */
+int ctl_ioctl(int fd, unsigned long req, void *arg, const char *what, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * Read a debugfs text file of a module (NULL for the core) into a NUL
+ * terminated malloc'ed buffer; NULL after reporting the error.
+ */
+char *debugfs_read(const char *module, const char *file);
+
+/* Parse an unsigned number (decimal or 0x hex); usage error if bad. */
+int parse_u64(const char *arg, uint64_t *val, const char *what);
+
+int do_version(int argc, char **argv);
+int do_features(int argc, char **argv);
+int show_tool_version(void);
+
+#endif

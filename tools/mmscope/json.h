@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one JSON writer of the mmscope CLI, on top of json-c.
+ *
+ * A subcommand builds its whole answer as a tree and hands it to
+ * jw_emit() at the end, so a failure half way prints only the error
+ * object (see p_err()), never a truncated document.
+ *
+ * Conventions (docs/cli.md): counts and small numbers are JSON numbers;
+ * 64-bit values that may exceed 2^53 (addresses, raw entries, flag words)
+ * are "0x..." hex strings, set with jw_set_hex().
+ */
+#ifndef MMSCOPE_JSON_H
+#define MMSCOPE_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+extern bool json_output;	/* -j/--json */
+extern bool pretty_output;	/* -p/--pretty, implies -j */
+
+struct json_object *jw_object(void);
+struct json_object *jw_array(void);
+
+void jw_set_str(struct json_object *obj, const char *key, const char *val);
+void jw_set_uint(struct json_object *obj, const char *key, uint64_t val);
+void jw_set_int(struct json_object *obj, const char *key, int64_t val);
+void jw_set_hex(struct json_object *obj, const char *key, uint64_t val);
+void jw_set_bool(struct json_object *obj, const char *key, bool val);
+void jw_set_null(struct json_object *obj, const char *key);
+/* Attach a new object or array under key and return it for filling. */
+struct json_object *jw_set_object(struct json_object *obj, const char *key);
+struct json_object *jw_set_array(struct json_object *obj, const char *key);
+
+/* Append a new object to an array and return it for filling. */
+struct json_object *jw_push_object(struct json_object *arr);
+void jw_push_str(struct json_object *arr, const char *val);
+void jw_push_uint(struct json_object *arr, uint64_t val);
+void jw_push_hex(struct json_object *arr, uint64_t val);
+
+/* Print the tree on stdout (compact, or indented with -p) and free it. */
+void jw_emit(struct json_object *root);
+
+#endif

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Find kernel trouble in a guest console log.
+
+Only kernel messages are looked at: lines carrying a printk timestamp
+("[   12.345678] ..."), which the guest kernel prints (CONFIG_PRINTK_TIME,
+and mmscope-vm passes printk.time=1). Text from the init script or an
+interactive shell on the same console has no timestamp and is ignored, so
+a user typing `grep BUG:` does not fail the run. The timestamp may follow
+other text on the line when a message interrupts a shell prompt.
+"""
+
+import re
+from dataclasses import dataclass
+
+# printk timestamp, optionally followed by a caller id ("[T123]", "[C1]").
+_KMSG = re.compile(r"\[\s*\d+\.\d+\]\s(?:\[\s*[TC]\d+\]\s)?(?P<msg>.*)$")
+
+# (kind, pattern) in the order they are tried on each message. Patterns
+# are matched against the message text without its timestamp.
+PATTERNS = [
+    ("panic", re.compile(r"Kernel panic - not syncing")),
+    ("bug", re.compile(r"\bBUG: ")),
+    ("bug", re.compile(r"kernel BUG at ")),
+    ("oops", re.compile(r"\bOops\b")),
+    ("oops", re.compile(r"\bUnable to handle kernel\b")),
+    ("oops", re.compile(r"\bgeneral protection fault\b")),
+    ("oops", re.compile(r"^Internal error: ")),
+    ("lockdep", re.compile(r"possible circular locking dependency")),
+    ("lockdep", re.compile(r"possible recursive locking")),
+    ("lockdep", re.compile(r"INFO: trying to register non-static key")),
+    ("lockdep", re.compile(r"inconsistent lock state")),
+    ("lockdep", re.compile(r"suspicious RCU usage")),
+    ("rcu-stall", re.compile(r"\brcu: INFO: ")),
+    ("rcu-stall", re.compile(r"self-detected stall")),
+    ("rcu-stall", re.compile(r"detected stalls on CPUs")),
+    ("lockup", re.compile(r"soft lockup")),
+    ("lockup", re.compile(r"hard LOCKUP")),
+    ("hung-task", re.compile(r"blocked for more than \d+ seconds")),
+    # A WARN() splat starts its line with "WARNING:"; lockdep reports
+    # too. Advisory lines such as "Spectre V2 : WARNING: ..." do not.
+    ("warning", re.compile(r"^WARNING: ")),
+    ("sanitizer", re.compile(r"^(UBSAN|KASAN|KFENCE|KCSAN): ")),
+    ("call-trace", re.compile(r"^Call [Tt]race:")),
+]
+
+
+@dataclass
+class Finding:
+    kind: str  # one of the kinds in PATTERNS
+    message: str  # the kernel message, without its timestamp
+    lineno: int  # 1-based line number in the log
+
+
+def kernel_message(line):
+    """The kernel message on a console line, or None if there is none."""
+    m = _KMSG.search(line.rstrip("\r\n"))
+    if not m:
+        return None
+    return m.group("msg").rstrip("\r ")
+
+
+def scan_line(line):
+    """(kind, message) if the console line reports kernel trouble."""
+    msg = kernel_message(line)
+    if msg is None:
+        return None
+    for kind, pattern in PATTERNS:
+        if pattern.search(msg):
+            return kind, msg
+    return None
+
+
+def scan(lines):
+    """The first Finding in an iterable of console lines, or None."""
+    for n, line in enumerate(lines, 1):
+        hit = scan_line(line)
+        if hit:
+            return Finding(hit[0], hit[1], n)
+    return None
+
+
+def scan_file(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return scan(f)
+
+
+# Lines the guest init prints on the console (see tools/vm/guest/init).
+_INIT = re.compile(r"mmscope-init: (?P<what>\S+)(?: (?P<rest>.*))?$")
+
+
+def init_events(lines):
+    """(what, rest) for every mmscope-init line of a console log."""
+    for line in lines:
+        m = _INIT.search(line.rstrip("\r\n"))
+        if m:
+            yield m.group("what"), (m.group("rest") or "").rstrip("\r ")
+
+
+def init_error(lines):
+    """The last error the guest init reported, or None."""
+    err = None
+    for what, rest in init_events(lines):
+        if what == "error:":
+            err = rest
+    return err
