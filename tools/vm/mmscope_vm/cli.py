@@ -114,7 +114,7 @@ def _log_path(args):
 def prepare(args, tmp):
     """Build what the guest needs; returns (kernel env, kernel image,
     initrd path)."""
-    env, env_path = guestroot.resolve_kernel(args.kernel, args.arch)
+    env, env_path = guestroot.resolve_kernel(args.kernel, args.arch, tmp)
     guest_dir = args.guest_dir
     if guest_dir is None:
         guest_dir = guestroot.default_guest_dir(args.kernel, args.arch)

@@ -40,28 +40,11 @@ def _replace_file(path, data):
     os.replace(tmp, path)
 
 
-def resolve_kernel(release, arch):
-    """The mmscope-kernel description of a guest kernel, as (dict, path).
-
-    mmscope-kernel asks apt every time (a few seconds), so its answer is
-    kept and reused until the release's apt index is refreshed (at most
-    daily, by mmscope-apt) or MMSCOPE_VM_REFRESH=1 is set.
-    """
-    path = os.path.join(CACHE, "vm", f"kernel-{release}-{arch}.env")
-    stamp = os.path.join(CACHE, "apt", release, "state", "updated")
-    try:
-        fresh = (
-            not os.environ.get("MMSCOPE_VM_REFRESH")
-            and os.path.getmtime(stamp) < os.path.getmtime(path)
-            and time.time() - os.path.getmtime(stamp) < 86400
-        )
-    except OSError:
-        fresh = False
-    if fresh:
-        with open(path) as f:
-            env = _read_env(f.read())
-        if all(os.path.exists(env.get(k, "")) for k in ("VMLINUZ", "MODROOT")):
-            return env, path
+def resolve_kernel(release, arch, tmp):
+    """The mmscope-kernel description of a guest kernel, as a dict and
+    the path of a copy in tmp (for mmscope-initramfs --kernel-env).
+    mmscope-kernel answers from its cache while the apt index is
+    unchanged."""
     res = subprocess.run(
         [os.path.join(VM_DIR, "mmscope-kernel"), release, arch],
         stdout=subprocess.PIPE, universal_newlines=True,
@@ -71,7 +54,9 @@ def resolve_kernel(release, arch):
     env = _read_env(res.stdout)
     if "VMLINUZ" not in env or "KREL" not in env:
         raise SetupError(f"mmscope-kernel {release} {arch} gave no kernel")
-    _replace_file(path, res.stdout.encode())
+    path = os.path.join(tmp, "kernel.env")
+    with open(path, "w") as f:
+        f.write(res.stdout)
     return env, path
 
 
