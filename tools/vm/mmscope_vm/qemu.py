@@ -97,7 +97,7 @@ def qemu_command(cfg):
             "-chardev", f"socket,id=console,fd={cfg.fds['console']}",
             "-serial", "chardev:console",
         ]
-    cmd += ["-device", "virtio-serial-pci,id=vser"]
+    cmd += ["-device", "virtio-rng-pci", "-device", "virtio-serial-pci,id=vser"]
     for port in PORTS:
         if port in cfg.fds:
             cmd += [
