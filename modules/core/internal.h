@@ -4,13 +4,14 @@
 #define _MMSCOPE_CORE_INTERNAL_H
 
 #include <linux/fs.h>
+#include <linux/init.h>
 #include <linux/types.h>
 
 struct seq_file;
 struct mmscope_feature;
 
 /* resolver.c */
-void mmscope_resolver_init(void);
+void __init mmscope_resolver_init(void);
 unsigned int mmscope_resolver_total(void);
 unsigned int mmscope_resolver_resolved(void);
 void mmscope_resolver_show(struct seq_file *m);

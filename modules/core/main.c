@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cache.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/init.h>
@@ -25,7 +26,7 @@
 #error "MMSCOPE_VERSION comes from the VERSION file, see modules/core/Kbuild"
 #endif
 
-static struct dentry *mmscope_root;
+static struct dentry *mmscope_root __ro_after_init;
 
 struct dentry *mmscope_debugfs_root(void)
 {

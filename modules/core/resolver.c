@@ -12,6 +12,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cache.h>
+#include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -35,7 +37,7 @@ struct mmscope_symbol_entry {
  * of Debian's 6.1 and 6.12, x86_64 and arm64). Data symbols are only in
  * kallsyms with CONFIG_KALLSYMS_ALL, which Debian's 6.1 arm64 lacks.
  */
-static struct mmscope_symbol_entry mmscope_symbols[] = {
+static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "kallsyms_lookup_name", .feature = "symbol-resolver" },
 	/* pgd_offset_k(): page-table walks of kernel addresses. */
 	{ .name = "init_mm", .feature = "pagewalk-kernel" },
@@ -43,7 +45,7 @@ static struct mmscope_symbol_entry mmscope_symbols[] = {
 	{ .name = "huge_zero_pfn", .feature = "thp-huge-zero" },
 };
 
-static unsigned long mmscope_find_kallsyms_lookup_name(void)
+static unsigned long __init mmscope_find_kallsyms_lookup_name(void)
 {
 	struct kprobe kp = {
 		.symbol_name = mmscope_symbols[0].name,
@@ -60,12 +62,12 @@ static unsigned long mmscope_find_kallsyms_lookup_name(void)
 	addr = mmscope_kprobe_call_addr(&kp);
 	unregister_kprobe(&kp);
 	if (!addr)
-		pr_warn("%s cannot be called indirectly under IBT\n",
+		pr_warn("%s cannot be called here: sealed, and the CPU enforces IBT\n",
 			kp.symbol_name);
 	return addr;
 }
 
-void mmscope_resolver_init(void)
+void __init mmscope_resolver_init(void)
 {
 	unsigned long (*lookup)(const char *name) = NULL;
 	struct mmscope_symbol_entry *e;

@@ -28,27 +28,31 @@
 #endif
 
 #ifdef CONFIG_X86_KERNEL_IBT
-/* ENDBR64 (f3 0f 1e fa) read as a little-endian u32. */
+/* ENDBR64 (f3 0f 1e fa) and what sealing writes over it (66 0f 1f 00). */
 #define MMSCOPE_X86_ENDBR64 0xfa1e0ff3U
+#define MMSCOPE_X86_ENDBR_SEALED 0x001f0f66U
 
 /*
  * Address to call a function at, given a kprobe registered on its name.
- * On x86 kernels built with IBT the kprobe sits after the function's
- * ENDBR64, so step back over it: an indirect call must land on the ENDBR.
- * A function without one (the kernel seals functions whose address it
- * never takes) cannot be called indirectly while the CPU enforces IBT:
- * return 0 then.
+ * On x86 kernels built with IBT (6.12) a function starts with ENDBR64 and
+ * the kprobe sits right after it: step back, an indirect call must land
+ * there. The kernel seals functions whose address it never takes, writing
+ * a NOP over their ENDBR64 at boot: such a function can be called only
+ * while the CPU does not enforce IBT (return 0 when it does).
  */
 static inline unsigned long mmscope_kprobe_call_addr(const struct kprobe *kp)
 {
 	unsigned long addr = (unsigned long)kp->addr;
 	u32 insn;
 
-	if (!get_kernel_nofault(insn, (u32 *)(addr - sizeof(insn))) &&
-	    insn == MMSCOPE_X86_ENDBR64)
+	if (get_kernel_nofault(insn, (u32 *)(addr - sizeof(insn))))
+		return 0;
+	if (insn == MMSCOPE_X86_ENDBR64)
 		return addr - sizeof(insn);
 	if (cpu_feature_enabled(X86_FEATURE_IBT))
 		return 0;
+	if (insn == MMSCOPE_X86_ENDBR_SEALED)
+		return addr - sizeof(insn);
 	return addr;
 }
 #else
