@@ -31,6 +31,10 @@ DIRECTIVE_RE = re.compile(
     re.IGNORECASE)
 SUBTEST_RE = re.compile(r'^#\s*Subtest:\s*(.+?)\s*$')
 HARNESS_RUN_RE = re.compile(r'^#\s+RUN\s+(\S+)\s+\.\.\.\s*$')
+# kselftest_harness's own progress lines, left out of failure reports.
+HARNESS_MARK_RE = re.compile(
+    r'^#\s+(?:(?:RUN|OK|FAIL)\s+\S+(?:\s+\.\.\.)?'
+    r'|Starting \d+ tests from \d+ test cases\.)\s*$')
 # A printk timestamp, as the console shows it: "[   12.345678] ".
 KMSG_RE = re.compile(r'\[\s*\d+\.\d{6}\]')
 
@@ -119,19 +123,32 @@ def _status(ok, directive):
     return PASS if ok else FAIL
 
 
+def _looks_like_ktap(line):
+    text = line.strip()
+    return bool(text.startswith('#') or VERSION_RE.match(text)
+                or PLAN_RE.match(text) or RESULT_RE.match(text))
+
+
 def unsplice(lines):
-    """Yield lines with console junk handled: a userspace line a kernel
-    message was printed into is rejoined with its tail."""
+    """Yield lines with console junk handled: kernel messages are dropped,
+    and a userspace line one was printed into is rejoined with its tail
+    (the next line that does not read as a line of its own)."""
     carry = ''
     for raw in lines:
         line = raw.rstrip('\n').replace('\r', '')
         m = KMSG_RE.search(line)
         if m:
             if m.start() > 0 and line[:m.start()].strip():
-                carry += line[:m.start()]
+                if carry:
+                    yield carry
+                carry = line[:m.start()]
             continue
         if carry:
-            line, carry = carry + line, ''
+            if _looks_like_ktap(line):
+                yield carry
+            else:
+                line = carry + line
+            carry = ''
         yield line
     if carry:
         yield carry
@@ -188,7 +205,8 @@ class Parser:
             if top and 0 < top.indent <= indent:
                 top.diagnostics.append(text)
             return
-        self.report.seen_ktap = True
+        if result or version or plan:
+            self.report.seen_ktap = True
         if version and indent == 0 and self.stack and \
                 (self.stack[0].results or len(self.stack) > 1):
             self.finish()       # another document follows the first
@@ -295,7 +313,11 @@ class Parser:
             if status == SKIP and not reason:
                 result.reason = child.plan_skip.partition('SKIP')[2].strip()
             if status == FAIL and not reason and child.diagnostics:
-                result.reason = child.diagnostics[-1].lstrip('# ')
+                # mmscope-selftests says why a program failed last.
+                why = child.diagnostics[-1].lstrip('# ')
+                if why.startswith(name + ': '):
+                    why = why[len(name) + 2:]
+                result.reason = why
         level.results.append(result)
         level.diagnostics = []
         level.running = None
@@ -326,7 +348,9 @@ def format_text(report, label=None, diagnostics=20):
             line += ' (%s)' % leaf.reason
         lines.append(line)
         if leaf.status == FAIL and diagnostics:
-            for d in leaf.diagnostics[-diagnostics:]:
+            shown = [d for d in leaf.diagnostics
+                     if not HARNESS_MARK_RE.match(d)]
+            for d in shown[-diagnostics:]:
                 lines.append('      ' + d)
     t = report.totals()
     lines.append('%s%d passed, %d failed, %d skipped' % (

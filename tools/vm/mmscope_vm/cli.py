@@ -17,6 +17,7 @@ import re
 import secrets
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -32,6 +33,11 @@ def _size_bytes(text):
         raise argparse.ArgumentTypeError(f"bad size '{text}' (e.g. 512M, 2G)")
     shift = " KMGT".index(m.group(2).upper() or " ") * 10
     return int(m.group(1)) << shift
+
+
+def _mem_size(text):
+    _size_bytes(text)
+    return text
 
 
 def _host_arch():
@@ -53,7 +59,8 @@ def parse_args(argv):
                    help="Debian release of the guest kernel (default bookworm)")
     p.add_argument("--arch", default=_host_arch(), choices=["x86_64", "arm64"],
                    help="guest architecture (default: the host's)")
-    p.add_argument("--mem", default="1G", help="guest memory (default 1G)")
+    p.add_argument("--mem", default="1G", type=_mem_size,
+                   help="guest memory, e.g. 512M or 2G (default 1G)")
     p.add_argument("--cpus", type=int, default=2, help="guest CPUs (default 2)")
     p.add_argument("--swap", type=_size_bytes, metavar="SIZE",
                    help="add a virtio disk of SIZE used as swap")
@@ -134,6 +141,10 @@ def prepare(args, tmp):
         "VM_SWAP": 1 if args.swap else 0,
         "VM_TOKEN": args.token,
     }
+    if not args.command:
+        size = shutil.get_terminal_size((0, 0))
+        if size.columns and size.lines:
+            conf.update(VM_COLUMNS=size.columns, VM_LINES=size.lines)
     run_dir = os.path.join(tmp, "run")
     guestroot.write_run_tree(run_dir, conf, shlex.join(args.command), adds)
     initrd = os.path.join(tmp, "initrd")
@@ -184,14 +195,21 @@ def print_times(args, result):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     args.token = "@@mmscope-eof-" + secrets.token_hex(8) + "@@"
-    log_path = _log_path(args)
+    log_path = None
     tmp = tempfile.mkdtemp(prefix="mmscope-vm.")
+    # A killed runner takes its guest along (see qemu.run_command).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda n, _: sys.exit(128 + n))
     try:
+        if shutil.which(qemu.ARCHES[args.arch]["qemu"]) is None:
+            say(f"{qemu.ARCHES[args.arch]['qemu']} is not installed")
+            return EXIT_FAILED
         try:
             env, kernel, initrd = prepare(args, tmp)
         except guestroot.SetupError as e:
             say(str(e))
             return EXIT_FAILED
+        log_path = _log_path(args)
         swap_image = ""
         if args.swap:
             swap_image = os.path.join(tmp, "swap.img")
@@ -201,23 +219,22 @@ def main(argv=None):
             arch=args.arch, kernel=kernel, initrd=initrd,
             cmdline=qemu.kernel_cmdline(args.arch, args.append),
             mem=args.mem, cpus=args.cpus, accel=args.accel,
+            cpu=os.environ.get("MMSCOPE_VM_CPU", ""),
             swap_image=swap_image, interactive=not args.command,
             log_path=log_path)
-        if shutil.which(qemu.ARCHES[args.arch]["qemu"]) is None:
-            say(f"{qemu.ARCHES[args.arch]['qemu']} is not installed")
-            return EXIT_FAILED
+
+        def show(cmd):
+            if args.verbose:
+                say("qemu: " + shlex.join(cmd))
+
         if args.command:
             qemu_err = os.path.join(tmp, "qemu.err")
             with open(log_path, "wb") as log, open(qemu_err, "wb") as err:
                 log.write(f"mmscope-vm: {args.kernel} {args.arch} "
                           f"{env.get('KREL', '')}: {cfg.cmdline}\n".encode())
                 log.flush()
-                if args.verbose:
-                    say("qemu: " + shlex.join(qemu.qemu_command(
-                        qemu.QemuConfig(**{**cfg.__dict__, "fds": {
-                            n: "FD" for n in ("console",) + qemu.PORTS}}))))
                 result = qemu.run_command(cfg, log, args.token,
-                                          args.timeout, err)
+                                          args.timeout, err, show)
             with open(qemu_err, "rb") as f:
                 qerr = f.read()
             if qerr:
@@ -225,7 +242,7 @@ def main(argv=None):
                     log.write(b"\n--- qemu messages ---\n" + qerr)
         else:
             say("interactive shell; `exit` ends it, Ctrl-a x kills the guest")
-            result = qemu.run_interactive(cfg)
+            result = qemu.run_interactive(cfg, show)
             qerr = b""
         rc, msg = verdict(args, result, log_path)
         if msg:
@@ -237,7 +254,7 @@ def main(argv=None):
         say(f"console log: {log_path}")
         return rc
     except KeyboardInterrupt:
-        say(f"interrupted (console log: {log_path})")
+        say("interrupted" + (f" (console log: {log_path})" if log_path else ""))
         return 130
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

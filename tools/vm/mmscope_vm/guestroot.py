@@ -8,7 +8,6 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import time
 import zlib
 
 VM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

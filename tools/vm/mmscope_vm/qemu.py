@@ -7,7 +7,7 @@ come on two virtio serial ports and go to the host's stdout and stderr as
 they arrive. A third port carries the exit status (see tools/vm/guest/init).
 """
 
-import os
+import ctypes
 import re
 import selectors
 import signal
@@ -30,7 +30,7 @@ ARCHES = {
         # Emulated pointer authentication with the architected QARMA
         # cipher dominates TCG time; the implementation-defined one is
         # equivalent for the guest and much cheaper.
-        "cpu": ["-cpu", "cortex-a57"],
+        "cpu": ["-cpu", "neoverse-n1"],
         "console": "ttyAMA0",
     },
 }
@@ -45,6 +45,10 @@ def kernel_cmdline(arch, append=""):
     turns an Oops into a panic so a broken kernel does not hang until the
     timeout (boot with --append sysctl.kernel.panic_on_oops=0 to keep
     going after one). printk.time=1 marks kernel lines for the log scan.
+    The guest is disposable: CPU vulnerability mitigations are off, and on
+    arm64 so is the page table isolation KASLR forces, which alone makes
+    every system call ten times slower under TCG. --append comes last, so
+    it can turn any of these back (e.g. --append kpti=1).
     """
     args = [
         "console=" + ARCHES[arch]["console"],
@@ -52,7 +56,10 @@ def kernel_cmdline(arch, append=""):
         "oops=panic",
         "loglevel=7",
         "printk.time=1",
+        "mitigations=off",
     ]
+    if arch == "arm64":
+        args.append("kpti=0")
     if append:
         args.append(append)
     return " ".join(args)
@@ -67,6 +74,7 @@ class QemuConfig:
     mem: str = "1G"
     cpus: int = 2
     accel: str = "tcg"
+    cpu: str = ""  # QEMU -cpu model; default per arch
     swap_image: str = ""
     interactive: bool = False
     log_path: str = ""  # interactive mode: QEMU writes the log itself
@@ -79,7 +87,8 @@ def qemu_command(cfg):
     if cfg.accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
-        cmd += ["-accel", "tcg,thread=multi"] + a["cpu"]
+        cmd += ["-accel", "tcg,thread=multi"]
+        cmd += ["-cpu", cfg.cpu] if cfg.cpu else a["cpu"]
     cmd += [
         "-m", cfg.mem, "-smp", str(cfg.cpus),
         "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -210,6 +219,16 @@ class ConsoleLog:
             self._mark(self.line)
 
 
+def _die_with_parent():
+    """In QEMU's child process: get SIGKILL when mmscope-vm dies, so no
+    guest outlives its runner."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _kill(proc):
     if proc.poll() is None:
         proc.terminate()
@@ -220,10 +239,10 @@ def _kill(proc):
             proc.wait()
 
 
-def run_command(cfg, log_file, token, timeout, qemu_err):
+def run_command(cfg, log_file, token, timeout, qemu_err, show=None):
     """Boot the guest and relay its ports until QEMU exits or the timeout
     expires. log_file: open binary file for the console; qemu_err: open
-    file for QEMU's own messages."""
+    file for QEMU's own messages; show: called with the QEMU command."""
     result = RunResult()
     socks = {}
     for name in ("console",) + PORTS:
@@ -232,10 +251,13 @@ def run_command(cfg, log_file, token, timeout, qemu_err):
         cfg.fds[name] = qemu_end.fileno()
         socks[name + ".qemu"] = qemu_end
     cmd = qemu_command(cfg)
+    if show:
+        show(cmd)
     t0 = time.monotonic()
     proc = subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=qemu_err, stderr=qemu_err,
         pass_fds=[cfg.fds[n] for n in ("console",) + PORTS],
+        preexec_fn=_die_with_parent,
     )
     for name in ("console",) + PORTS:
         socks.pop(name + ".qemu").close()
@@ -305,9 +327,6 @@ def run_command(cfg, log_file, token, timeout, qemu_err):
                     acked = True
             if proc.poll() is not None and not sel.select(0):
                 break
-    except KeyboardInterrupt:
-        _kill(proc)
-        raise
     finally:
         _kill(proc)
         for s in socks.values():
@@ -320,21 +339,26 @@ def run_command(cfg, log_file, token, timeout, qemu_err):
     return result
 
 
-def run_interactive(cfg):
+def run_interactive(cfg, show=None):
     """Boot the guest with the serial console on the terminal (QEMU writes
     the log). The exit status of the shell comes on the status port."""
     result = RunResult()
     host_end, qemu_end = socket.socketpair()
     cfg.fds["status"] = qemu_end.fileno()
     cmd = qemu_command(cfg)
+    if show:
+        show(cmd)
     t0 = time.monotonic()
     # ^C belongs to the guest: QEMU puts the terminal in raw mode, and
     # the host side must not die of a stray SIGINT meanwhile.
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        def child_setup():
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _die_with_parent()
+
         proc = subprocess.Popen(cmd, pass_fds=[cfg.fds["status"]],
-                                preexec_fn=lambda: signal.signal(
-                                    signal.SIGINT, signal.SIG_DFL))
+                                preexec_fn=child_setup)
         qemu_end.close()
         buf = b""
         while True:
