@@ -105,7 +105,8 @@ def elf_kernel(env):
     TCG."""
     vmlinuz = env["VMLINUZ"]
     st = os.stat(vmlinuz)
-    path = os.path.join(CACHE, "vm", f"vmlinux-{env['KREL']}-{st.st_size}-{int(st.st_mtime)}")
+    name = f"vmlinux-{env['KREL']}-{env.get('KVERSION', '')}-{st.st_size}"
+    path = os.path.join(CACHE, "vm", name)
     if os.path.exists(path):
         return path
     with open(vmlinuz, "rb") as f:
@@ -115,8 +116,11 @@ def elf_kernel(env):
     _replace_file(path, image)
     # Older images of the same kernel release are stale.
     for old in os.listdir(os.path.dirname(path)):
-        if old.startswith(f"vmlinux-{env['KREL']}-") and old != os.path.basename(path):
-            os.unlink(os.path.join(os.path.dirname(path), old))
+        if old.startswith(f"vmlinux-{env['KREL']}-") and old != name:
+            try:
+                os.unlink(os.path.join(os.path.dirname(path), old))
+            except FileNotFoundError:
+                pass
     return path
 
 

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mmscope UAPI: mmscope_pagewalk.ko, a walk of real page tables.
+ *
+ * Issued on /sys/kernel/debug/mmscope/pagewalk/ctl (framing rules in
+ * <mmscope/core.h>). MMSCOPE_PW_IOC_WALK fills a caller-allocated array
+ * of records, one per leaf entry or run of empty entries, and says where
+ * it stopped, so a large range is walked in a few calls.
+ */
+#ifndef _UAPI_MMSCOPE_PAGEWALK_H
+#define _UAPI_MMSCOPE_PAGEWALK_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#include <mmscope/core.h>
+
+/* Page-table levels, root first (mmscope_pw_record.level, step.level). */
+enum mmscope_pw_level {
+	MMSCOPE_PW_PGD = 0,
+	MMSCOPE_PW_P4D = 1,
+	MMSCOPE_PW_PUD = 2,
+	MMSCOPE_PW_PMD = 3,
+	MMSCOPE_PW_PTE = 4,
+	MMSCOPE_PW_NR_LEVELS = 5,
+};
+
+/* What a leaf entry holds (mmscope_pw_record.state). */
+enum mmscope_pw_state {
+	MMSCOPE_PW_NONE = 0,		/* empty: nothing mapped, no table */
+	MMSCOPE_PW_PRESENT = 1,		/* maps a page (or block) */
+	MMSCOPE_PW_SWAP = 2,		/* swap entry: type and offset */
+	MMSCOPE_PW_MIGRATION = 3,	/* migration entry, page being moved */
+	MMSCOPE_PW_DEVICE = 4,		/* device-private or device-exclusive */
+	MMSCOPE_PW_HWPOISON = 5,	/* poisoned page */
+	MMSCOPE_PW_MARKER = 6,		/* PTE marker (uffd-wp, guard, ...) */
+	MMSCOPE_PW_PROTNONE = 7,	/* present to Linux, not to the MMU */
+	MMSCOPE_PW_BAD = 8,		/* an entry Linux would call bad */
+};
+
+/* Linux's view of an entry (mmscope_pw_record.linux), pte_*() helpers. */
+#define MMSCOPE_PW_L_PRESENT	(1U << 0)	/* pte_present() */
+#define MMSCOPE_PW_L_WRITE	(1U << 1)
+#define MMSCOPE_PW_L_DIRTY	(1U << 2)
+#define MMSCOPE_PW_L_YOUNG	(1U << 3)
+#define MMSCOPE_PW_L_HUGE	(1U << 4)	/* PMD/PUD leaf */
+#define MMSCOPE_PW_L_SPECIAL	(1U << 5)	/* pte_special(): no struct page use */
+#define MMSCOPE_PW_L_PROTNONE	(1U << 6)
+#define MMSCOPE_PW_L_SOFT_DIRTY	(1U << 7)	/* arches with soft-dirty only */
+#define MMSCOPE_PW_L_UFFD_WP	(1U << 8)
+#define MMSCOPE_PW_L_EXCLUSIVE	(1U << 9)	/* anon exclusive (page or swap) */
+#define MMSCOPE_PW_L_ZERO	(1U << 10)	/* maps the shared zero page */
+#define MMSCOPE_PW_L_DEVMAP	(1U << 11)
+#define MMSCOPE_PW_L_INVALID	(1U << 12)	/* present but MMU-invalid (THP split) */
+#define MMSCOPE_PW_L_WRITE_MIG	(1U << 13)	/* writable migration entry */
+#define MMSCOPE_PW_L_ANON	(1U << 14)	/* maps an anonymous page */
+#define MMSCOPE_PW_L_CHANGED	(1U << 15)	/* changed while read: retry */
+
+/*
+ * Hardware view (mmscope_pw_record.hw): one bit per name below, in the
+ * arch's list. Written as X-macro lists so the kernel's `walk` file and
+ * the CLI print the same names: X(NAME, BIT).
+ *
+ * x86_64: the entry's bits; PS at PMD/PUD level, PAT at bit 7 of a PTE or
+ * bit 12 of a large page; SW_* are the kernel's software bits.
+ */
+#define MMSCOPE_PW_X86_BITS(X)						\
+	X(P, 0) X(RW, 1) X(US, 2) X(PWT, 3) X(PCD, 4) X(A, 5) X(D, 6)	\
+	X(PS, 7) X(G, 8) X(PAT, 9) X(NX, 10) X(SW_SPECIAL, 11)		\
+	X(SW_UFFD_WP, 12) X(SW_SOFT_DIRTY, 13) X(SW_DEVMAP, 14)		\
+	X(SW_SAVED_DIRTY, 15) X(SW_PROTNONE, 16)
+
+/*
+ * arm64: VALID and TABLE (bit 1: table at levels above the last, page at
+ * the last; clear = block), AP[1] USER, AP[2] RDONLY, AF, nG, DBM, CONT,
+ * PXN, UXN, GP; SW_* the kernel's software bits; for table descriptors
+ * PXN_TABLE, UXN_TABLE, AP_TABLE (2 bits, nonzero), NS_TABLE. Bit 59 is
+ * PXNTable in a table descriptor and a software or PBHA bit in a leaf.
+ */
+#define MMSCOPE_PW_ARM64_BITS(X)					\
+	X(VALID, 0) X(TABLE, 1) X(USER, 2) X(RDONLY, 3) X(AF, 4)	\
+	X(NG, 5) X(DBM, 6) X(CONT, 7) X(PXN, 8) X(UXN, 9) X(GP, 10)	\
+	X(NS, 11) X(SW_DIRTY, 12) X(SW_SPECIAL, 13) X(SW_DEVMAP, 14)	\
+	X(SW_PROT_NONE, 15) X(SW_PRESENT_INVALID, 16) X(PXN_TABLE, 17)	\
+	X(UXN_TABLE, 18) X(AP_TABLE, 19) X(NS_TABLE, 20)
+
+#define MMSCOPE_PW_HW_ENUM(name, bit) MMSCOPE_PW_X86_##name = (bit),
+enum { MMSCOPE_PW_X86_BITS(MMSCOPE_PW_HW_ENUM) };
+#undef MMSCOPE_PW_HW_ENUM
+#define MMSCOPE_PW_HW_ENUM(name, bit) MMSCOPE_PW_ARM64_##name = (bit),
+enum { MMSCOPE_PW_ARM64_BITS(MMSCOPE_PW_HW_ENUM) };
+#undef MMSCOPE_PW_HW_ENUM
+
+/* arm64 descriptor types (mmscope_pw_record.desc_type). */
+enum mmscope_pw_desc {
+	MMSCOPE_PW_DESC_INVALID = 0,	/* bits[1:0] = x0 */
+	MMSCOPE_PW_DESC_BLOCK = 1,	/* 01 above the last level */
+	MMSCOPE_PW_DESC_TABLE = 3,	/* 11 above the last level */
+	MMSCOPE_PW_DESC_PAGE = 4,	/* 11 at the last level */
+};
+
+/* What the VMA holding a record maps (mmscope_pw_record.vma_kind). */
+enum mmscope_pw_vma_kind {
+	MMSCOPE_PW_VMA_NONE = 0,	/* no VMA (gap, or a kernel walk) */
+	MMSCOPE_PW_VMA_ANON = 1,
+	MMSCOPE_PW_VMA_FILE = 2,
+	MMSCOPE_PW_VMA_SHMEM = 3,
+	MMSCOPE_PW_VMA_SPECIAL = 4,	/* VM_PFNMAP/VM_IO/VM_MIXEDMAP */
+	MMSCOPE_PW_VMA_HUGETLB = 5,
+};
+
+#define MMSCOPE_PW_NO_PFN	(~0ULL)
+
+/**
+ * struct mmscope_pw_record - one leaf entry, or a run of empty ones
+ * @va: first virtual address the record covers
+ * @size: bytes it covers (page, block, or the whole run of holes)
+ * @raw: the entry as it sits in the table (0 for holes above a leaf level)
+ * @pfn: first page frame it maps or points at; MMSCOPE_PW_NO_PFN if none
+ * @swap_offset: offset of a swap entry (or the PFN field of a migration,
+ *               device or hwpoison entry, see @pfn)
+ * @hw: MMSCOPE_PW_X86_* or MMSCOPE_PW_ARM64_* bits, as (1ULL << bit)
+ * @vma_start, @vma_end: the VMA holding @va, 0 when none
+ * @vma_flags: its vm_flags
+ * @vma_pgoff: its file offset in pages (vm_pgoff)
+ * @linux: MMSCOPE_PW_L_* bits
+ * @swap_type: type (swap device index) of a swap entry
+ * @level: MMSCOPE_PW_* level of the entry
+ * @state: MMSCOPE_PW_* state
+ * @vma_kind: MMSCOPE_PW_VMA_*
+ * @desc_type: arm64: MMSCOPE_PW_DESC_*; x86_64: 0
+ * @attr: arm64: AttrIndx (0-7); x86_64: PAT index (PAT:PCD:PWT, 0-7)
+ * @mair: arm64: the MAIR_EL1 byte AttrIndx selects; x86_64: 0
+ * @sh: arm64: SH[1:0]; x86_64: 0
+ * @pkey: x86_64: protection key; arm64: 0
+ */
+struct mmscope_pw_record {
+	__u64 va;
+	__u64 size;
+	__u64 raw;
+	__u64 pfn;
+	__u64 swap_offset;
+	__u64 hw;
+	__u64 vma_start;
+	__u64 vma_end;
+	__u64 vma_flags;
+	__u64 vma_pgoff;
+	__u32 linux;
+	__u32 swap_type;
+	__u8 level;
+	__u8 state;
+	__u8 vma_kind;
+	__u8 desc_type;
+	__u8 attr;
+	__u8 mair;
+	__u8 sh;
+	__u8 pkey;
+};
+
+/**
+ * struct mmscope_pw_step - one level of the path to a record's entry
+ * @raw: entry at this level
+ * @entry_pa: physical address of the entry
+ * @next_pa: physical address of the table it points to; 0 for the leaf
+ * @hw: the entry's bits, as mmscope_pw_record.hw
+ * @index: index of the entry in its table
+ * @level: MMSCOPE_PW_* level
+ * @desc_type: arm64 MMSCOPE_PW_DESC_*
+ * @reserved: zero
+ */
+struct mmscope_pw_step {
+	__u64 raw;
+	__u64 entry_pa;
+	__u64 next_pa;
+	__u64 hw;
+	__u32 index;
+	__u8 level;
+	__u8 desc_type;
+	__u8 reserved[2];
+};
+
+/**
+ * struct mmscope_pw_path - every level walked to a record's entry
+ * @count: steps filled in (folded levels are left out)
+ * @reserved: zero
+ * @step: root first
+ */
+struct mmscope_pw_path {
+	__u32 count;
+	__u32 reserved;
+	struct mmscope_pw_step step[MMSCOPE_PW_NR_LEVELS];
+};
+
+/* mmscope_pw_walk.flags */
+#define MMSCOPE_PW_KERNEL	(1U << 0)	/* walk kernel page tables, pid 0 */
+
+/**
+ * struct mmscope_pw_walk - walk [start, start + len) of a process or the kernel
+ * @size: caller's sizeof(struct mmscope_pw_walk); on return, bytes written
+ * @pid: in, target process (caller's pid namespace); 0 with MMSCOPE_PW_KERNEL
+ * @flags: in, MMSCOPE_PW_*
+ * @count: in, records @records has room for; out, records written
+ * @start: in, first address, rounded down to a page
+ * @len: in, bytes (nonzero, start + len must not overflow)
+ * @records: in, user pointer to @count struct mmscope_pw_record
+ * @paths: in, user pointer to @count struct mmscope_pw_path, or 0
+ * @next: out, where the walk stopped: start + len (page aligned) when
+ *        the range is done, else the address to pass as @start next time
+ *
+ * Errors: ESRCH dead pid, EINVAL bad flags/length or an address on the
+ * wrong side (a kernel address with a pid, or a user one with
+ * MMSCOPE_PW_KERNEL), EOPNOTSUPP kernel walks where the kernel's root
+ * table cannot be found, EFAULT bad pointers, EINTR fatal signal.
+ */
+struct mmscope_pw_walk {
+	__u32 size;
+	__s32 pid;
+	__u32 flags;
+	__u32 count;
+	__u64 start;
+	__u64 len;
+	__u64 records;
+	__u64 paths;
+	__u64 next;
+};
+
+#define MMSCOPE_PW_WALK_SIZE_VER0 56
+
+/* mmscope_pw_context.hw_flags */
+#define MMSCOPE_PW_CTX_PTI	(1U << 0)	/* x86 PTI / arm64 KPTI on */
+#define MMSCOPE_PW_CTX_HW_AF	(1U << 1)	/* arm64: CPU sets AF */
+#define MMSCOPE_PW_CTX_HW_DBM	(1U << 2)	/* arm64: CPU clears RDONLY on write */
+#define MMSCOPE_PW_CTX_ASID	(1U << 3)	/* @asid is valid */
+#define MMSCOPE_PW_CTX_KERNEL	(1U << 4)	/* kernel walks available */
+
+/**
+ * struct mmscope_pw_context - how page tables look on this machine
+ * @size: caller's sizeof(); on return, bytes written
+ * @pid: in, process whose pgd and ASID/PCID to report; 0 for none
+ * @page_size: base page size
+ * @levels: page-table levels in use
+ * @folded: bit per MMSCOPE_PW_* level that is folded away
+ * @va_bits: virtual address bits of user space
+ * @hw_flags: MMSCOPE_PW_CTX_*
+ * @pgd_pa: physical address of @pid's pgd (0 without a pid)
+ * @kernel_pgd_pa: physical address of the kernel's root table
+ * @asid: arm64 ASID or x86 PCID of @pid's mm where readable
+ * @mair: arm64 MAIR_EL1 (x86_64: the PAT MSR is not read, 0)
+ * @arch: "x86_64" or "arm64"
+ */
+struct mmscope_pw_context {
+	__u32 size;
+	__s32 pid;
+	__u32 page_size;
+	__u32 levels;
+	__u32 folded;
+	__u32 va_bits;
+	__u32 hw_flags;
+	__u32 reserved;
+	__u64 pgd_pa;
+	__u64 kernel_pgd_pa;
+	__u64 asid;
+	__u64 mair;
+	char arch[16];
+};
+
+#define MMSCOPE_PW_CONTEXT_SIZE_VER0 80
+
+#define MMSCOPE_PW_IOC_CONTEXT \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x30, struct mmscope_pw_context)
+#define MMSCOPE_PW_IOC_WALK \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x31, struct mmscope_pw_walk)
+
+#endif /* _UAPI_MMSCOPE_PAGEWALK_H */

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * References held on demand: GET (FOLL_GET), PIN (FOLL_PIN) and
+ * PIN_LONGTERM (FOLL_PIN | FOLL_LONGTERM) on a range of a process, taken
+ * through the exported remote GUP calls. Each hold belongs to the ctl file
+ * that took it (or, with HOLD_DETACH, to the module) and is dropped by
+ * PUT/UNPIN, on close, or on unload. Holds keep page pointers, never the
+ * process: a hold outlives the process it was taken from.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+enum pageref_kind { PAGEREF_GET, PAGEREF_PIN, PAGEREF_PIN_LONGTERM };
+
+static const char *const pageref_kind_names[] = {
+	[PAGEREF_GET] = "get",
+	[PAGEREF_PIN] = "pin",
+	[PAGEREF_PIN_LONGTERM] = "pin-longterm",
+};
+
+struct pageref_held {
+	struct list_head node;
+	u64 id;
+	struct file *owner;	/* NULL: detached, the module's */
+	enum pageref_kind kind;
+	pid_t pid;
+	unsigned long start;
+	unsigned long nr;
+	struct page **pages;
+};
+
+static DEFINE_MUTEX(pageref_held_lock);
+static LIST_HEAD(pageref_held_list);
+static u64 pageref_next_id = 1;
+
+static void pageref_drop_pages(enum pageref_kind kind, struct page **pages,
+			       unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		if (kind == PAGEREF_GET)
+			put_page(pages[i]);
+		else
+			unpin_user_page(pages[i]);
+	}
+}
+
+static void pageref_held_free(struct pageref_held *h)
+{
+	pageref_drop_pages(h->kind, h->pages, h->nr);
+	kvfree(h->pages);
+	kfree(h);
+}
+
+/* Take @nr pages from @start; all or nothing. */
+static long pageref_gup(struct mm_struct *mm, enum pageref_kind kind,
+			unsigned int gup_flags, unsigned long start,
+			unsigned long nr, struct page **pages)
+{
+	unsigned long done = 0;
+	long got;
+
+	if (kind == PAGEREF_PIN_LONGTERM)
+		gup_flags |= FOLL_LONGTERM;
+	while (done < nr) {
+		if (kind == PAGEREF_GET)
+			got = mmscope_get_user_pages_remote(mm,
+					start + done * PAGE_SIZE, nr - done,
+					gup_flags, pages + done);
+		else
+			got = mmscope_pin_user_pages_remote(mm,
+					start + done * PAGE_SIZE, nr - done,
+					gup_flags, pages + done);
+		if (got <= 0) {
+			pageref_drop_pages(kind, pages, done);
+			return got ? got : -EFAULT;
+		}
+		done += got;
+		if (fatal_signal_pending(current)) {
+			pageref_drop_pages(kind, pages, done);
+			return -EINTR;
+		}
+	}
+	return done;
+}
+
+static int pageref_cmd_kind(unsigned int cmd, enum pageref_kind *kind)
+{
+	switch (cmd) {
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_GET):
+		*kind = PAGEREF_GET;
+		return 0;
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN):
+		*kind = PAGEREF_PIN;
+		return 0;
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN_LONGTERM):
+		*kind = PAGEREF_PIN_LONGTERM;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+long pageref_hold(struct file *owner, unsigned int cmd,
+		  struct mmscope_pageref_hold *h)
+{
+	struct pageref_range r = { .pid = h->pid, .start = h->start,
+				   .len = h->len };
+	unsigned int gup_flags = 0;
+	struct pageref_held *held;
+	enum pageref_kind kind;
+	struct mm_struct *mm;
+	unsigned long nr;
+	long ret;
+
+	ret = pageref_cmd_kind(cmd, &kind);
+	if (ret)
+		return ret;
+	if (h->flags & ~(MMSCOPE_PAGEREF_HOLD_WRITE |
+			 MMSCOPE_PAGEREF_HOLD_DETACH) || h->reserved)
+		return -EINVAL;
+	ret = pageref_check_range(&r);
+	if (ret)
+		return ret;
+	nr = h->len >> PAGE_SHIFT;
+	if (nr > MMSCOPE_PAGEREF_HOLD_MAX)
+		return -E2BIG;
+	if (h->flags & MMSCOPE_PAGEREF_HOLD_WRITE)
+		gup_flags |= FOLL_WRITE;
+
+	held = kzalloc(sizeof(*held), GFP_KERNEL);
+	if (!held)
+		return -ENOMEM;
+	held->pages = kvmalloc_array(nr, sizeof(*held->pages), GFP_KERNEL);
+	if (!held->pages) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	mm = mmscope_target_get(h->pid);
+	if (IS_ERR(mm)) {
+		ret = PTR_ERR(mm);
+		goto err_free;
+	}
+	ret = mmap_read_lock_killable(mm);
+	if (!ret) {
+		ret = pageref_gup(mm, kind, gup_flags, h->start, nr,
+				  held->pages);
+		mmap_read_unlock(mm);
+	}
+	mmscope_target_put(mm);
+	if (ret < 0)
+		goto err_free;
+
+	held->kind = kind;
+	held->pid = h->pid;
+	held->start = h->start;
+	held->nr = nr;
+	held->owner = (h->flags & MMSCOPE_PAGEREF_HOLD_DETACH) ? NULL : owner;
+	mutex_lock(&pageref_held_lock);
+	held->id = pageref_next_id++;
+	list_add_tail(&held->node, &pageref_held_list);
+	mutex_unlock(&pageref_held_lock);
+
+	h->pages = nr;
+	h->id = held->id;
+	return 0;
+
+err_free:
+	kvfree(held->pages);
+	kfree(held);
+	return ret;
+}
+
+static bool pageref_held_matches(const struct pageref_held *held,
+				 struct file *owner, bool put,
+				 const struct mmscope_pageref_hold *h)
+{
+	if ((held->kind == PAGEREF_GET) != put)
+		return false;
+	if (held->owner && held->owner != owner)
+		return false;
+	if (h->id)
+		return held->id == h->id;
+	if (h->flags & MMSCOPE_PAGEREF_HOLD_ALL)
+		return held->owner == owner;
+	return held->pid == h->pid && held->start >= h->start &&
+	       held->start + held->nr * PAGE_SIZE <= h->start + h->len;
+}
+
+long pageref_release(struct file *owner, unsigned int cmd,
+		     struct mmscope_pageref_hold *h)
+{
+	bool put = MMSCOPE_IOC_NOSIZE(cmd) ==
+		   MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PUT);
+	struct pageref_held *held, *tmp;
+	LIST_HEAD(drop);
+	u64 pages = 0;
+
+	if (h->flags & ~MMSCOPE_PAGEREF_HOLD_ALL || h->reserved)
+		return -EINVAL;
+	if (!h->id && !(h->flags & MMSCOPE_PAGEREF_HOLD_ALL)) {
+		struct pageref_range r = { .pid = h->pid, .start = h->start,
+					   .len = h->len };
+		long ret = pageref_check_range(&r);
+
+		if (ret)
+			return ret;
+	}
+
+	mutex_lock(&pageref_held_lock);
+	list_for_each_entry_safe(held, tmp, &pageref_held_list, node) {
+		if (pageref_held_matches(held, owner, put, h))
+			list_move_tail(&held->node, &drop);
+	}
+	mutex_unlock(&pageref_held_lock);
+
+	list_for_each_entry_safe(held, tmp, &drop, node) {
+		pages += held->nr;
+		pageref_held_free(held);
+	}
+	h->pages = pages;
+	return pages ? 0 : -ENOENT;
+}
+
+void pageref_release_file(struct file *owner)
+{
+	struct pageref_held *held, *tmp;
+	LIST_HEAD(drop);
+
+	mutex_lock(&pageref_held_lock);
+	list_for_each_entry_safe(held, tmp, &pageref_held_list, node) {
+		if (held->owner == owner)
+			list_move_tail(&held->node, &drop);
+	}
+	mutex_unlock(&pageref_held_lock);
+	list_for_each_entry_safe(held, tmp, &drop, node)
+		pageref_held_free(held);
+}
+
+void pageref_release_all(void)
+{
+	struct pageref_held *held, *tmp;
+	unsigned long pages = 0;
+
+	list_for_each_entry_safe(held, tmp, &pageref_held_list, node) {
+		list_del(&held->node);
+		pages += held->nr;
+		pageref_held_free(held);
+	}
+	if (pages)
+		pr_info("unload: dropped %lu held page references\n", pages);
+}
+
+void pageref_held_show(struct seq_file *m)
+{
+	struct pageref_held *held;
+	unsigned long i;
+
+	seq_puts(m, "id owner kind pid start pages pfns\n");
+	mutex_lock(&pageref_held_lock);
+	list_for_each_entry(held, &pageref_held_list, node) {
+		seq_printf(m, "%llu %s %s %d 0x%lx %lu", held->id,
+			   held->owner ? "file" : "module",
+			   pageref_kind_names[held->kind], held->pid,
+			   held->start, held->nr);
+		for (i = 0; i < held->nr && i < 8; i++)
+			seq_printf(m, "%c0x%lx", i ? ',' : ' ',
+				   page_to_pfn(held->pages[i]));
+		seq_puts(m, held->nr > 8 ? ",...\n" : "\n");
+	}
+	mutex_unlock(&pageref_held_lock);
+}

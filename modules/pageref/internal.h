@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the files of mmscope_pageref.ko share among themselves. */
+#ifndef _MMSCOPE_PAGEREF_INTERNAL_H
+#define _MMSCOPE_PAGEREF_INTERNAL_H
+
+#include <linux/fs.h>
+#include <linux/types.h>
+
+#include <uapi/mmscope/pageref.h>
+
+struct seq_file;
+
+/* snapshot.c: records of a (pid, start, len) or (pfn, count) range. */
+struct pageref_range {
+	u32 flags;		/* MMSCOPE_PAGEREF_BY_PFN */
+	pid_t pid;
+	u64 start;
+	u64 len;
+};
+
+int pageref_check_range(const struct pageref_range *r);
+/*
+ * Fill up to @max records from @r->start on; returns how many, or a
+ * negative errno. *next is the address or pfn after the last record.
+ */
+long pageref_snapshot(const struct pageref_range *r,
+		      struct mmscope_pageref_page *out, unsigned int max,
+		      u64 *next);
+
+/* hold.c: references owned by an open ctl file (or by the module). */
+long pageref_hold(struct file *owner, unsigned int cmd,
+		  struct mmscope_pageref_hold *h);
+long pageref_release(struct file *owner, unsigned int cmd,
+		     struct mmscope_pageref_hold *h);
+void pageref_release_file(struct file *owner);
+void pageref_release_all(void);
+void pageref_held_show(struct seq_file *m);
+
+/* report.c: the human-readable `target`/`pages` pair. */
+extern const struct file_operations pageref_target_fops;
+extern const struct file_operations pageref_pages_fops;
+void pageref_report_exit(void);
+const char *pageref_flag_name(unsigned int bit);
+
+#endif /* _MMSCOPE_PAGEREF_INTERNAL_H */
