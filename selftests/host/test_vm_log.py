@@ -127,6 +127,7 @@ class ScanTest(unittest.TestCase):
             "watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [sh:140]": "bug",
             "INFO: task kworker/0:1:25 blocked for more than 120 seconds.": "hung-task",
             "UBSAN: shift-out-of-bounds in mm/mmscope.c:10:5": "sanitizer",
+            "failed to validate module [mmscope_core] BTF: -22": "btf",
         }
         for line, kind in cases.items():
             with self.subTest(line=line):
