@@ -39,7 +39,6 @@ void pageref_held_show(struct seq_file *m);
 /* report.c: the human-readable `target`/`pages` pair. */
 extern const struct file_operations pageref_target_fops;
 extern const struct file_operations pageref_pages_fops;
-void pageref_report_exit(void);
 const char *pageref_flag_name(unsigned int bit);
 
 #endif /* _MMSCOPE_PAGEREF_INTERNAL_H */

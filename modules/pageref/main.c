@@ -45,8 +45,11 @@ static long pageref_copy_records(struct mmscope_pageref_query *q,
 	while (done < want) {
 		n = pageref_snapshot(&r, buf, min(want - done, PAGEREF_BATCH),
 				     &next);
-		if (n < 0)
-			return done ? done : n;
+		if (n < 0) {
+			if (!done)
+				return n;
+			break;
+		}
 		for (i = 0; i < n; i++) {
 			mapped |= buf[i].state != MMSCOPE_PAGEREF_NO_VMA;
 			if (copy_to_user(out + (size_t)(done + i) * q->record_size,
@@ -209,7 +212,6 @@ static void __exit mmscope_pageref_exit(void)
 	/* No ctl file is open any more: each holds a module reference. */
 	mmscope_debugfs_remove_dir(pageref_dir);
 	pageref_release_all();
-	pageref_report_exit();
 }
 
 module_init(mmscope_pageref_init);

@@ -12,12 +12,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/cgroup.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/memcontrol.h>
 #include <linux/memory_hotplug.h>
-#include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
@@ -116,7 +116,7 @@ static void pageref_walk(struct mm_struct *mm, unsigned long addr,
 	if (pud_bad(pudv))
 		return;
 	pmd = pmd_offset(&pudv, addr);
-	pmdv = pmdp_get_lockless(pmd);
+	pmdv = mmscope_pmdp_get_lockless(pmd);
 	e->raw = pmd_val(pmdv);
 	if (pmd_none(pmdv))
 		return;

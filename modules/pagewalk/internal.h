@@ -3,6 +3,7 @@
 #ifndef _MMSCOPE_PAGEWALK_INTERNAL_H
 #define _MMSCOPE_PAGEWALK_INTERNAL_H
 
+#include <linux/pgtable.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 

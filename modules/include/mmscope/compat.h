@@ -129,6 +129,9 @@ static inline bool mmscope_folio_test_error(struct folio *folio)
 
 #define mmscope_get_user_pages_remote(mm, start, nr, flags, pages) \
 	get_user_pages_remote(mm, start, nr, flags, pages, NULL, NULL)
+
+/* 64-bit only: one load reads the whole entry. */
+#define mmscope_pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
 #define mmscope_pin_user_pages_remote(mm, start, nr, flags, pages) \
 	pin_user_pages_remote(mm, start, nr, flags, pages, NULL, NULL)
 #else
@@ -172,6 +175,8 @@ static inline bool mmscope_folio_test_error(struct folio *folio)
 
 #define mmscope_get_user_pages_remote(mm, start, nr, flags, pages) \
 	get_user_pages_remote(mm, start, nr, flags, pages, NULL)
+
+#define mmscope_pmdp_get_lockless(pmdp) pmdp_get_lockless(pmdp)
 #define mmscope_pin_user_pages_remote(mm, start, nr, flags, pages) \
 	pin_user_pages_remote(mm, start, nr, flags, pages, NULL)
 #endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The human side: write a range to `target` ("PID ADDR [LEN]" or
+ * "pfn PFN [COUNT]"), read `pages` for one line per page, flags as
+ * page-types style letters with a legend.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+/* Lines `pages` prints at most. */
+#define PAGEREF_REPORT_MAX 1024
+
+static DEFINE_MUTEX(pageref_target_lock);
+static struct pageref_range pageref_target;
+static bool pageref_target_set;
+
+static const struct {
+	char letter;
+	const char *name;
+} pageref_flags[MMSCOPE_PGF_COUNT] = {
+	[MMSCOPE_PGF_LOCKED] = { 'L', "locked" },
+	[MMSCOPE_PGF_REFERENCED] = { 'R', "referenced" },
+	[MMSCOPE_PGF_UPTODATE] = { 'U', "uptodate" },
+	[MMSCOPE_PGF_DIRTY] = { 'D', "dirty" },
+	[MMSCOPE_PGF_LRU] = { 'l', "lru" },
+	[MMSCOPE_PGF_ACTIVE] = { 'A', "active" },
+	[MMSCOPE_PGF_WORKINGSET] = { 'w', "workingset" },
+	[MMSCOPE_PGF_WAITERS] = { 'W', "waiters" },
+	[MMSCOPE_PGF_ERROR] = { 'E', "error" },
+	[MMSCOPE_PGF_SLAB] = { 'S', "slab" },
+	[MMSCOPE_PGF_OWNER_PRIV_1] = { 'O', "owner_priv_1" },
+	[MMSCOPE_PGF_ARCH_1] = { '1', "arch_1" },
+	[MMSCOPE_PGF_RESERVED] = { 'r', "reserved" },
+	[MMSCOPE_PGF_PRIVATE] = { 'P', "private" },
+	[MMSCOPE_PGF_PRIVATE_2] = { 'p', "private_2" },
+	[MMSCOPE_PGF_WRITEBACK] = { 'B', "writeback" },
+	[MMSCOPE_PGF_HEAD] = { 'H', "head" },
+	[MMSCOPE_PGF_TAIL] = { 'T', "tail" },
+	[MMSCOPE_PGF_MAPPEDTODISK] = { 'd', "mappedtodisk" },
+	[MMSCOPE_PGF_RECLAIM] = { 'I', "reclaim" },
+	[MMSCOPE_PGF_SWAPBACKED] = { 'b', "swapbacked" },
+	[MMSCOPE_PGF_UNEVICTABLE] = { 'u', "unevictable" },
+	[MMSCOPE_PGF_MLOCKED] = { 'M', "mlocked" },
+	[MMSCOPE_PGF_HWPOISON] = { 'X', "hwpoison" },
+	[MMSCOPE_PGF_YOUNG] = { 'y', "young" },
+	[MMSCOPE_PGF_IDLE] = { 'i', "idle" },
+	[MMSCOPE_PGF_SWAPCACHE] = { 's', "swapcache" },
+	[MMSCOPE_PGF_ANON_EXCLUSIVE] = { 'x', "anon_exclusive" },
+};
+
+static const char *const pageref_mapping_names[] = {
+	"none", "anon", "ksm", "file", "swapcache", "movable",
+};
+
+static const char *const pageref_state_names[] = {
+	"present", "no-vma", "none", "swap", "non-page", "no-struct-page",
+	"free",
+};
+
+const char *pageref_flag_name(unsigned int bit)
+{
+	return bit < MMSCOPE_PGF_COUNT ? pageref_flags[bit].name : "?";
+}
+
+static ssize_t pageref_target_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct pageref_range r = { 0 };
+	char buf[96];
+	u64 a = 0, b = 1;
+	int pid = 0, n, ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (!strncmp(buf, "pfn", 3)) {
+		n = sscanf(buf + 3, "%lli %lli", &a, &b);
+		if (n < 1)
+			return -EINVAL;
+		r.flags = MMSCOPE_PAGEREF_BY_PFN;
+	} else {
+		b = PAGE_SIZE;
+		n = sscanf(buf, "%d %lli %lli", &pid, &a, &b);
+		if (n < 2)
+			return -EINVAL;
+		r.pid = pid;
+	}
+	r.start = a;
+	r.len = b;
+	ret = pageref_check_range(&r);
+	if (ret)
+		return ret;
+	mutex_lock(&pageref_target_lock);
+	pageref_target = r;
+	pageref_target_set = true;
+	mutex_unlock(&pageref_target_lock);
+	return count;
+}
+
+static int pageref_target_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&pageref_target_lock);
+	if (!pageref_target_set)
+		seq_puts(m, "none\n");
+	else if (pageref_target.flags & MMSCOPE_PAGEREF_BY_PFN)
+		seq_printf(m, "pfn 0x%llx %llu\n", pageref_target.start,
+			   pageref_target.len);
+	else
+		seq_printf(m, "%d 0x%llx 0x%llx\n", pageref_target.pid,
+			   pageref_target.start, pageref_target.len);
+	mutex_unlock(&pageref_target_lock);
+	return 0;
+}
+
+static int pageref_target_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pageref_target_show, NULL);
+}
+
+const struct file_operations pageref_target_fops = {
+	.owner = THIS_MODULE,
+	.open = pageref_target_open,
+	.read = seq_read,
+	.write = pageref_target_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static void pageref_report_line(struct seq_file *m,
+				const struct mmscope_pageref_page *p)
+{
+	char flags[MMSCOPE_PGF_COUNT + 1];
+	unsigned int i, n = 0;
+
+	if (p->va != ~0ULL)
+		seq_printf(m, "%016llx ", p->va);
+	if (p->state != MMSCOPE_PAGEREF_PRESENT) {
+		seq_printf(m, "%s", pageref_state_names[p->state]);
+		if (p->state == MMSCOPE_PAGEREF_SWAP)
+			seq_printf(m, " entry 0x%llx", p->index);
+		else if (p->state == MMSCOPE_PAGEREF_FREE)
+			seq_printf(m, " pfn 0x%llx", p->pfn);
+		seq_putc(m, '\n');
+		return;
+	}
+	for (i = 0; i < MMSCOPE_PGF_COUNT; i++)
+		if (p->pgflags & BIT_ULL(i))
+			flags[n++] = pageref_flags[i].letter;
+	flags[n] = '\0';
+	seq_printf(m, "%9llx %9llx %2u %6lld %5lld %4d %4d %4d %4d %c%c %-9s %s%s\n",
+		   p->pfn, p->head_pfn, p->order, p->refcount,
+		   p->refcount - p->expected_refcount, p->mapcount,
+		   p->entire_mapcount, p->total_mapcount, p->pincount,
+		   p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED ? 'p' : '-',
+		   p->info & MMSCOPE_PAGEREF_ZERO_PAGE ? 'z' : '-',
+		   pageref_mapping_names[p->mapping], n ? flags : "-",
+		   p->info & MMSCOPE_PAGEREF_CHANGED ? " (changed)" : "");
+}
+
+static int pageref_pages_show(struct seq_file *m, void *unused)
+{
+	struct mmscope_pageref_page *buf;
+	struct pageref_range r;
+	unsigned int shown = 0, i;
+	u64 next;
+	long n;
+
+	mutex_lock(&pageref_target_lock);
+	r = pageref_target;
+	n = pageref_target_set;
+	mutex_unlock(&pageref_target_lock);
+	if (!n) {
+		seq_puts(m, "no target: write \"PID ADDR [LEN]\" or \"pfn PFN [COUNT]\" to target\n");
+		return 0;
+	}
+	buf = kmalloc_array(64, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (!(r.flags & MMSCOPE_PAGEREF_BY_PFN))
+		seq_puts(m, "va               ");
+	seq_puts(m, "      pfn      head or    ref extra  map  ent  tot  pin pz mapping   flags\n");
+	while (r.len && shown < PAGEREF_REPORT_MAX) {
+		n = pageref_snapshot(&r, buf, 64, &next);
+		if (n <= 0) {
+			if (n < 0)
+				seq_printf(m, "error %ld\n", n);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			pageref_report_line(m, &buf[i]);
+		shown += n;
+		r.len -= next - r.start;
+		r.start = next;
+	}
+	kfree(buf);
+	seq_puts(m, "flags:");
+	for (i = 0; i < MMSCOPE_PGF_COUNT; i++)
+		seq_printf(m, " %c:%s", pageref_flags[i].letter,
+			   pageref_flags[i].name);
+	seq_puts(m, "\npz: p maybe_dma_pinned, z zero page; extra: refcount - expected\n");
+	return 0;
+}
+
+static int pageref_pages_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pageref_pages_show, NULL);
+}
+
+const struct file_operations pageref_pages_fops = {
+	.owner = THIS_MODULE,
+	.open = pageref_pages_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arch's view of a page-table entry and of the MMU's configuration:
+ * x86_64 entry bits, arm64 descriptors. Decoded with the kernel's own
+ * masks, so software bits follow whatever this kernel uses them for.
+ */
+#include <linux/bits.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+#define PW_HW(name, bit) [bit] = #name,
+#if defined(CONFIG_X86_64)
+static const char *const pw_hw_names[64] = { MMSCOPE_PW_X86_BITS(PW_HW) };
+#else
+static const char *const pw_hw_names[64] = { MMSCOPE_PW_ARM64_BITS(PW_HW) };
+#endif
+#undef PW_HW
+
+const char *pw_hw_bit_name(unsigned int bit)
+{
+	return bit < ARRAY_SIZE(pw_hw_names) ? pw_hw_names[bit] : NULL;
+}
+
+#define PW_SET(out, cond, bit)			\
+	do {					\
+		if (cond)			\
+			(out)->hw |= BIT_ULL(bit);	\
+	} while (0)
+
+#if defined(CONFIG_X86_64)
+void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
+{
+	bool large = level != MMSCOPE_PW_PTE;
+	bool present = raw & _PAGE_PRESENT;
+	u64 pat;
+
+	memset(out, 0, sizeof(*out));
+	PW_SET(out, present, MMSCOPE_PW_X86_P);
+	PW_SET(out, raw & _PAGE_RW, MMSCOPE_PW_X86_RW);
+	PW_SET(out, raw & _PAGE_USER, MMSCOPE_PW_X86_US);
+	PW_SET(out, raw & _PAGE_PWT, MMSCOPE_PW_X86_PWT);
+	PW_SET(out, raw & _PAGE_PCD, MMSCOPE_PW_X86_PCD);
+	PW_SET(out, raw & _PAGE_ACCESSED, MMSCOPE_PW_X86_A);
+	PW_SET(out, raw & _PAGE_DIRTY, MMSCOPE_PW_X86_D);
+	PW_SET(out, raw & _PAGE_NX, MMSCOPE_PW_X86_NX);
+	/* bit 7 is PS above the last level, PAT in a 4K PTE */
+	if (large) {
+		PW_SET(out, raw & _PAGE_PSE, MMSCOPE_PW_X86_PS);
+		pat = (raw & _PAGE_PSE) ? raw & _PAGE_PAT_LARGE : 0;
+	} else {
+		pat = raw & _PAGE_PAT;
+	}
+	PW_SET(out, pat, MMSCOPE_PW_X86_PAT);
+	/* bit 8 is G when present, PROTNONE when not */
+	PW_SET(out, present && (raw & _PAGE_GLOBAL), MMSCOPE_PW_X86_G);
+	PW_SET(out, !present && (raw & _PAGE_PROTNONE),
+	       MMSCOPE_PW_X86_SW_PROTNONE);
+	if (leaf) {
+		PW_SET(out, raw & _PAGE_SPECIAL, MMSCOPE_PW_X86_SW_SPECIAL);
+		PW_SET(out, raw & _PAGE_UFFD_WP, MMSCOPE_PW_X86_SW_UFFD_WP);
+		PW_SET(out, raw & _PAGE_SOFT_DIRTY,
+		       MMSCOPE_PW_X86_SW_SOFT_DIRTY);
+		PW_SET(out, raw & _PAGE_DEVMAP, MMSCOPE_PW_X86_SW_DEVMAP);
+		PW_SET(out, raw & MMSCOPE_X86_SAVED_DIRTY,
+		       MMSCOPE_PW_X86_SW_SAVED_DIRTY);
+	}
+	out->attr = (pat ? 4 : 0) | (raw & _PAGE_PCD ? 2 : 0) |
+		    (raw & _PAGE_PWT ? 1 : 0);
+	out->pkey = (raw >> _PAGE_BIT_PKEY_BIT0) & 0xf;
+}
+
+pgd_t *pw_kernel_pgd(void)
+{
+	return current->active_mm->pgd;
+}
+
+void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx)
+{
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		ctx->hw_flags |= MMSCOPE_PW_CTX_PTI;
+}
+
+#elif defined(CONFIG_ARM64)
+#include <asm/mmu.h>
+#include <asm/mmu_context.h>
+#include <asm/sysreg.h>
+
+#define PW_ARM64_NS		BIT_ULL(5)
+#define PW_ARM64_APTABLE	GENMASK_ULL(62, 61)
+#define PW_ARM64_NSTABLE	BIT_ULL(63)
+
+void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
+{
+	bool valid = raw & PTE_VALID;
+	bool bit1 = raw & PTE_TABLE_BIT;
+	bool table = valid && bit1 && level != MMSCOPE_PW_PTE;
+
+	memset(out, 0, sizeof(*out));
+	if (!valid)
+		out->desc_type = MMSCOPE_PW_DESC_INVALID;
+	else if (level == MMSCOPE_PW_PTE)
+		out->desc_type = bit1 ? MMSCOPE_PW_DESC_PAGE :
+					MMSCOPE_PW_DESC_INVALID;
+	else
+		out->desc_type = bit1 ? MMSCOPE_PW_DESC_TABLE :
+					MMSCOPE_PW_DESC_BLOCK;
+	PW_SET(out, valid, MMSCOPE_PW_ARM64_VALID);
+	PW_SET(out, bit1, MMSCOPE_PW_ARM64_TABLE);
+	if (table) {
+		/* bits 59-63 of a table descriptor limit what it leads to */
+		PW_SET(out, raw & PMD_TABLE_PXN, MMSCOPE_PW_ARM64_PXN_TABLE);
+		PW_SET(out, raw & PMD_TABLE_UXN, MMSCOPE_PW_ARM64_UXN_TABLE);
+		PW_SET(out, raw & PW_ARM64_APTABLE, MMSCOPE_PW_ARM64_AP_TABLE);
+		PW_SET(out, raw & PW_ARM64_NSTABLE, MMSCOPE_PW_ARM64_NS_TABLE);
+		return;
+	}
+	PW_SET(out, raw & PTE_USER, MMSCOPE_PW_ARM64_USER);
+	PW_SET(out, raw & PTE_RDONLY, MMSCOPE_PW_ARM64_RDONLY);
+	PW_SET(out, raw & PTE_AF, MMSCOPE_PW_ARM64_AF);
+	PW_SET(out, raw & PTE_DBM, MMSCOPE_PW_ARM64_DBM);
+	PW_SET(out, raw & PTE_CONT, MMSCOPE_PW_ARM64_CONT);
+	PW_SET(out, raw & PTE_PXN, MMSCOPE_PW_ARM64_PXN);
+	PW_SET(out, raw & PTE_UXN, MMSCOPE_PW_ARM64_UXN);
+	PW_SET(out, raw & PTE_GP, MMSCOPE_PW_ARM64_GP);
+	PW_SET(out, raw & PW_ARM64_NS, MMSCOPE_PW_ARM64_NS);
+	PW_SET(out, raw & PTE_DIRTY, MMSCOPE_PW_ARM64_SW_DIRTY);
+	PW_SET(out, raw & PTE_SPECIAL, MMSCOPE_PW_ARM64_SW_SPECIAL);
+	PW_SET(out, raw & PTE_DEVMAP, MMSCOPE_PW_ARM64_SW_DEVMAP);
+	/*
+	 * The MMU ignores an invalid entry: its nG is PRESENT_INVALID on
+	 * 6.10+, and 6.1 uses bits 58 and 59 for the same purposes.
+	 */
+	if (valid) {
+		PW_SET(out, raw & PTE_NG, MMSCOPE_PW_ARM64_NG);
+	} else {
+		PW_SET(out, raw & MMSCOPE_ARM64_PROT_NONE,
+		       MMSCOPE_PW_ARM64_SW_PROT_NONE);
+		PW_SET(out, raw & MMSCOPE_ARM64_PRESENT_INVALID,
+		       MMSCOPE_PW_ARM64_SW_PRESENT_INVALID);
+	}
+	out->attr = (raw & PTE_ATTRINDX_MASK) >> 2;
+	out->mair = (read_sysreg(mair_el1) >> (8 * out->attr)) & 0xff;
+	out->sh = (raw >> 8) & 3;
+}
+
+pgd_t *pw_kernel_pgd(void)
+{
+	if (!MMSCOPE_KERNEL_PGD_OK)
+		return NULL;
+	return (pgd_t *)__va(mmscope_kernel_pgd_pa());
+}
+
+/* TCR_EL1.HA (bit 39) and HD (bit 40): the CPU updates AF and dirty. */
+#define PW_TCR_HA	BIT_ULL(39)
+#define PW_TCR_HD	BIT_ULL(40)
+
+void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx)
+{
+	u64 tcr = read_sysreg(tcr_el1);
+
+	if (arm64_kernel_unmapped_at_el0())
+		ctx->hw_flags |= MMSCOPE_PW_CTX_PTI;
+	if (tcr & PW_TCR_HA)
+		ctx->hw_flags |= MMSCOPE_PW_CTX_HW_AF;
+	if (tcr & PW_TCR_HD)
+		ctx->hw_flags |= MMSCOPE_PW_CTX_HW_DBM;
+	ctx->mair = read_sysreg(mair_el1);
+	if (mm) {
+		ctx->asid = atomic64_read(&mm->context.id) & 0xffff;
+		ctx->hw_flags |= MMSCOPE_PW_CTX_ASID;
+	}
+}
+#endif

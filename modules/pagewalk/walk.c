@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The walker: pgd -> p4d -> pud -> pmd -> pte on the inline *_offset()
+ * helpers (walk_page_range() is not exported), one record per leaf entry
+ * or run of empty entries, with the path of tables that led to it.
+ *
+ * Locking: user walks hold mmap_read_lock, so VMAs and the upper tables
+ * stay put; a PMD or PUD leaf is read under pmd_lock()/pud_lock(), PTEs
+ * under the PTE table's lock (mmscope_pte_map_lock(), see compat.h). Only
+ * the ranges of VMAs are walked: tables outside them may be being freed.
+ * Kernel walks take no lock: kernel tables of the linear map and vmalloc
+ * area are not freed under a reader in the configurations the suite
+ * supports, and every entry is read once with READ_ONCE().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/page-flags.h>
+#include <linux/pgtable.h>
+#include <linux/swapops.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+struct pw_walker {
+	struct mm_struct *mm;		/* NULL: kernel walk */
+	struct vm_area_struct *vma;
+	struct pw_out *out;
+	struct mmscope_pw_path path;	/* steps to the entry being read */
+	void *step_ptr[MMSCOPE_PW_NR_LEVELS];
+	struct mmscope_pw_record hole;	/* open run of empty entries */
+	struct mmscope_pw_path hole_path;
+	bool hole_open;
+	unsigned long stop;		/* first address not written out */
+};
+
+/*
+ * Record the entry at @ptr as step @depth of the path, unless @ptr is the
+ * previous step's entry again: that level is folded into the one above.
+ * Returns the depth for the next level.
+ */
+static unsigned int pw_step(struct pw_walker *w, unsigned int depth,
+			    unsigned int level, void *ptr, u64 raw)
+{
+	struct mmscope_pw_step *s;
+	struct pw_hw hw;
+	phys_addr_t pa;
+
+	if (depth && w->step_ptr[depth - 1] == ptr)
+		return depth;
+	pa = __pa(ptr);
+	s = &w->path.step[depth];
+	s->raw = raw;
+	s->entry_pa = pa;
+	s->next_pa = 0;
+	s->index = offset_in_page(pa) / sizeof(u64);
+	s->level = level;
+	pw_arch_decode(raw, level, false, &hw);
+	s->hw = hw.hw;
+	s->desc_type = hw.desc_type;
+	if (depth)
+		w->path.step[depth - 1].next_pa = pa - s->index * sizeof(u64);
+	w->step_ptr[depth] = ptr;
+	return depth + 1;
+}
+
+static unsigned int pw_vma_kind(struct vm_area_struct *vma)
+{
+	if (!vma)
+		return MMSCOPE_PW_VMA_NONE;
+	if (is_vm_hugetlb_page(vma))
+		return MMSCOPE_PW_VMA_HUGETLB;
+	if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))
+		return MMSCOPE_PW_VMA_SPECIAL;
+	if (vma_is_anonymous(vma))
+		return MMSCOPE_PW_VMA_ANON;
+	/* shmem_mapping() is not exported on 6.1: tmpfs is shmem. */
+	if (file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC)
+		return MMSCOPE_PW_VMA_SHMEM;
+	return MMSCOPE_PW_VMA_FILE;
+}
+
+static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
+			   unsigned long va, unsigned long size,
+			   unsigned int level, u64 raw)
+{
+	struct vm_area_struct *vma = w->vma;
+
+	memset(r, 0, sizeof(*r));
+	r->va = va;
+	r->size = size;
+	r->level = level;
+	r->raw = raw;
+	r->pfn = MMSCOPE_PW_NO_PFN;
+	r->vma_kind = pw_vma_kind(vma);
+	if (vma) {
+		r->vma_start = vma->vm_start;
+		r->vma_end = vma->vm_end;
+		r->vma_flags = vma->vm_flags;
+		r->vma_pgoff = vma->vm_pgoff;
+	}
+}
+
+static int pw_append(struct pw_walker *w, const struct mmscope_pw_record *r,
+		     const struct mmscope_pw_path *p)
+{
+	struct pw_out *out = w->out;
+
+	if (out->n == out->max) {
+		w->stop = r->va;
+		return -ENOSPC;
+	}
+	out->recs[out->n] = *r;
+	if (out->paths)
+		out->paths[out->n] = *p;
+	out->n++;
+	return 0;
+}
+
+static int pw_flush_hole(struct pw_walker *w)
+{
+	int ret;
+
+	if (!w->hole_open)
+		return 0;
+	ret = pw_append(w, &w->hole, &w->hole_path);
+	if (!ret)
+		w->hole_open = false;
+	return ret;
+}
+
+/* [addr, end) holds nothing at @level: extend the open run or start one. */
+static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
+		   unsigned long end, unsigned int level, u64 raw)
+{
+	unsigned long vma_start = w->vma ? w->vma->vm_start : 0;
+	int ret;
+
+	if (w->hole_open && w->hole.va + w->hole.size == addr &&
+	    w->hole.vma_start == vma_start) {
+		w->hole.size += end - addr;
+		return 0;
+	}
+	ret = pw_flush_hole(w);
+	if (ret)
+		return ret;
+	pw_record_init(w, &w->hole, addr, end - addr, level, raw);
+	w->hole_path = w->path;
+	w->hole_path.count = depth;
+	w->hole_open = true;
+	return 0;
+}
+
+static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
+			      unsigned long pfn)
+{
+	pte_t e = __pte(r->raw);
+	struct page *page;
+	u32 l = MMSCOPE_PW_L_PRESENT;
+
+	r->state = MMSCOPE_PW_PRESENT;
+	r->pfn = pfn;
+	if (pte_protnone(e)) {
+		r->state = MMSCOPE_PW_PROTNONE;
+		l |= MMSCOPE_PW_L_PROTNONE;
+	} else if (!(r->hw & 1)) {
+		/* bit 0 is P on x86 and VALID on arm64 */
+		l |= MMSCOPE_PW_L_INVALID;
+	}
+	if (pte_write(e))
+		l |= MMSCOPE_PW_L_WRITE;
+	if (pte_dirty(e))
+		l |= MMSCOPE_PW_L_DIRTY;
+	if (pte_young(e))
+		l |= MMSCOPE_PW_L_YOUNG;
+	if (pte_special(e))
+		l |= MMSCOPE_PW_L_SPECIAL;
+	if (pte_soft_dirty(e))
+		l |= MMSCOPE_PW_L_SOFT_DIRTY;
+	if (pte_uffd_wp(e))
+		l |= MMSCOPE_PW_L_UFFD_WP;
+	if (pte_devmap(e))
+		l |= MMSCOPE_PW_L_DEVMAP;
+	if (r->level != MMSCOPE_PW_PTE)
+		l |= MMSCOPE_PW_L_HUGE;
+	if (r->level == MMSCOPE_PW_PTE && is_zero_pfn(pfn))
+		l |= MMSCOPE_PW_L_ZERO;
+	/*
+	 * The entry's lock is held, so the page it maps cannot be freed
+	 * while its flags are read.
+	 */
+	if (w->mm && !pte_special(e) && !(l & MMSCOPE_PW_L_DEVMAP) &&
+	    pfn_valid(pfn)) {
+		page = pfn_to_page(pfn);
+		if (PageAnon(page)) {
+			l |= MMSCOPE_PW_L_ANON;
+			if (PageAnonExclusive(page))
+				l |= MMSCOPE_PW_L_EXCLUSIVE;
+		}
+	}
+	r->linux = l;
+}
+
+static void pw_decode_nonpresent(struct mmscope_pw_record *r)
+{
+	pte_t e = __pte(r->raw);
+	swp_entry_t ent = pte_to_swp_entry(e);
+
+	r->swap_type = swp_type(ent);
+	r->swap_offset = swp_offset(ent);
+	if (pte_swp_soft_dirty(e))
+		r->linux |= MMSCOPE_PW_L_SOFT_DIRTY;
+	if (pte_swp_uffd_wp(e))
+		r->linux |= MMSCOPE_PW_L_UFFD_WP;
+	if (is_pte_marker_entry(ent)) {
+		r->state = MMSCOPE_PW_MARKER;
+	} else if (is_migration_entry(ent)) {
+		r->state = MMSCOPE_PW_MIGRATION;
+		r->pfn = swp_offset_pfn(ent);
+		if (is_writable_migration_entry(ent))
+			r->linux |= MMSCOPE_PW_L_WRITE_MIG;
+	} else if (is_device_private_entry(ent) ||
+		   is_device_exclusive_entry(ent)) {
+		r->state = MMSCOPE_PW_DEVICE;
+		r->pfn = swp_offset_pfn(ent);
+	} else if (is_hwpoison_entry(ent)) {
+		r->state = MMSCOPE_PW_HWPOISON;
+		r->pfn = swp_offset_pfn(ent);
+	} else if (non_swap_entry(ent)) {
+		r->state = MMSCOPE_PW_BAD;
+	} else {
+		r->state = MMSCOPE_PW_SWAP;
+		if (pte_swp_exclusive(e))
+			r->linux |= MMSCOPE_PW_L_EXCLUSIVE;
+	}
+}
+
+/*
+ * A leaf at @level: @present is the level's own *_present() (on x86 a
+ * large entry under split is present without _PAGE_PRESENT).
+ */
+static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
+		   unsigned long size, unsigned int level, u64 raw,
+		   bool present, unsigned long pfn)
+{
+	struct mmscope_pw_record r;
+	struct pw_hw hw;
+	int ret;
+
+	pw_record_init(w, &r, va, size, level, raw);
+	pw_arch_decode(raw, level, true, &hw);
+	r.hw = hw.hw;
+	r.desc_type = hw.desc_type;
+	r.attr = hw.attr;
+	r.mair = hw.mair;
+	r.sh = hw.sh;
+	r.pkey = hw.pkey;
+	if (present)
+		pw_decode_present(w, &r, pfn);
+	else if (w->mm)
+		pw_decode_nonpresent(&r);
+	else
+		r.state = MMSCOPE_PW_BAD;
+	ret = pw_flush_hole(w);
+	if (ret)
+		return ret;
+	w->path.count = depth;
+	return pw_append(w, &r, &w->path);
+}
+
+static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
+		       unsigned long addr, unsigned long end, bool *retry)
+{
+	spinlock_t *ptl = NULL;
+	pte_t *start, *pte;
+	unsigned int d;
+	pte_t val;
+	int ret = 0;
+
+	if (w->mm) {
+		start = mmscope_pte_map_lock(w->mm, pmd, addr, &ptl);
+		if (!start) {
+			*retry = true;
+			return 0;
+		}
+	} else {
+		start = pte_offset_kernel(pmd, addr);
+	}
+	for (pte = start; addr != end; pte++, addr += PAGE_SIZE) {
+		val = ptep_get(pte);
+		d = pw_step(w, depth, MMSCOPE_PW_PTE, pte, pte_val(val));
+		if (pte_none(val))
+			ret = pw_hole(w, d, addr, addr + PAGE_SIZE,
+				      MMSCOPE_PW_PTE, pte_val(val));
+		else
+			ret = pw_leaf(w, d, addr, PAGE_SIZE, MMSCOPE_PW_PTE,
+				      pte_val(val), pte_present(val),
+				      pte_pfn(val));
+		if (ret)
+			break;
+	}
+	if (ptl)
+		mmscope_pte_unmap_unlock(start, ptl);
+	return ret;
+}
+
+static bool pw_pmd_is_leaf(pmd_t pmd)
+{
+	return !pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+	       pmd_devmap(pmd);
+}
+
+static int pw_walk_pmd(struct pw_walker *w, unsigned int depth, pud_t *pud,
+		       unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	spinlock_t *ptl;
+	bool retry;
+	unsigned int d;
+	pmd_t *pmd;
+	pmd_t val;
+	int ret;
+
+	pmd = pmd_offset(pud, addr);
+	do {
+		next = pmd_addr_end(addr, end);
+again:
+		val = READ_ONCE(*pmd);
+		d = pw_step(w, depth, MMSCOPE_PW_PMD, pmd, pmd_val(val));
+		retry = false;
+		if (pmd_none(val)) {
+			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PMD,
+				      pmd_val(val));
+		} else if (pw_pmd_is_leaf(val)) {
+			ptl = w->mm ? pmd_lock(w->mm, pmd) : NULL;
+			val = READ_ONCE(*pmd);
+			if (ptl && (pmd_none(val) || !pw_pmd_is_leaf(val))) {
+				spin_unlock(ptl);
+				goto again;
+			}
+			d = pw_step(w, depth, MMSCOPE_PW_PMD, pmd,
+				    pmd_val(val));
+			/* a leaf covers its whole block, wherever addr is */
+			ret = pw_leaf(w, d, addr & PMD_MASK, PMD_SIZE,
+				      MMSCOPE_PW_PMD, pmd_val(val),
+				      pmd_present(val), pmd_pfn(val));
+			if (ptl)
+				spin_unlock(ptl);
+		} else if (pmd_bad(val)) {
+			ret = pw_leaf(w, d, addr & PMD_MASK, PMD_SIZE,
+				      MMSCOPE_PW_PMD, pmd_val(val), false, 0);
+		} else {
+			ret = pw_walk_pte(w, d, pmd, addr, next, &retry);
+			if (!ret && retry)
+				goto again;
+		}
+		if (ret)
+			return ret;
+	} while (pmd++, addr = next, addr != end);
+	return 0;
+}
+
+static bool pw_pud_is_leaf(pud_t pud)
+{
+	return !pud_present(pud) || pud_leaf(pud) || pud_devmap(pud);
+}
+
+static int pw_walk_pud(struct pw_walker *w, unsigned int depth, p4d_t *p4d,
+		       unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	spinlock_t *ptl;
+	unsigned int d;
+	pud_t *pud;
+	pud_t val;
+	int ret;
+
+	pud = pud_offset(p4d, addr);
+	do {
+		next = pud_addr_end(addr, end);
+again:
+		val = READ_ONCE(*pud);
+		d = pw_step(w, depth, MMSCOPE_PW_PUD, pud, pud_val(val));
+		if (pud_none(val)) {
+			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PUD,
+				      pud_val(val));
+		} else if (pw_pud_is_leaf(val)) {
+			ptl = w->mm ? pud_lock(w->mm, pud) : NULL;
+			val = READ_ONCE(*pud);
+			if (ptl && (pud_none(val) || !pw_pud_is_leaf(val))) {
+				spin_unlock(ptl);
+				goto again;
+			}
+			d = pw_step(w, depth, MMSCOPE_PW_PUD, pud,
+				    pud_val(val));
+			ret = pw_leaf(w, d, addr & PUD_MASK, PUD_SIZE,
+				      MMSCOPE_PW_PUD, pud_val(val),
+				      pud_present(val), pud_pfn(val));
+			if (ptl)
+				spin_unlock(ptl);
+		} else if (pud_bad(val)) {
+			ret = pw_leaf(w, d, addr & PUD_MASK, PUD_SIZE,
+				      MMSCOPE_PW_PUD, pud_val(val), false, 0);
+		} else {
+			ret = pw_walk_pmd(w, d, pud, addr, next);
+		}
+		if (ret)
+			return ret;
+	} while (pud++, addr = next, addr != end);
+	return 0;
+}
+
+static int pw_walk_p4d(struct pw_walker *w, unsigned int depth, pgd_t *pgd,
+		       unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	unsigned int d;
+	p4d_t *p4d;
+	p4d_t val;
+	int ret;
+
+	p4d = p4d_offset(pgd, addr);
+	do {
+		next = p4d_addr_end(addr, end);
+		val = READ_ONCE(*p4d);
+		d = pw_step(w, depth, MMSCOPE_PW_P4D, p4d, p4d_val(val));
+		if (p4d_none(val))
+			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_P4D,
+				      p4d_val(val));
+		else if (p4d_bad(val))
+			ret = pw_leaf(w, d, addr, next - addr, MMSCOPE_PW_P4D,
+				      p4d_val(val), false, 0);
+		else
+			ret = pw_walk_pud(w, d, p4d, addr, next);
+		if (ret)
+			return ret;
+	} while (p4d++, addr = next, addr != end);
+	return 0;
+}
+
+static int pw_walk_pgd(struct pw_walker *w, pgd_t *root, unsigned long addr,
+		       unsigned long end)
+{
+	unsigned long next;
+	unsigned int d;
+	pgd_t *pgd;
+	pgd_t val;
+	int ret;
+
+	pgd = pgd_offset_pgd(root, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		val = READ_ONCE(*pgd);
+		d = pw_step(w, 0, MMSCOPE_PW_PGD, pgd, pgd_val(val));
+		if (pgd_none(val))
+			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PGD,
+				      pgd_val(val));
+		else if (pgd_bad(val))
+			ret = pw_leaf(w, d, addr, next - addr, MMSCOPE_PW_PGD,
+				      pgd_val(val), false, 0);
+		else
+			ret = pw_walk_p4d(w, d, pgd, addr, next);
+		if (ret)
+			return ret;
+	} while (pgd++, addr = next, addr != end);
+	return 0;
+}
+
+/* [addr, end) of the mm: the VMAs in it walked, the gaps one record each. */
+static int pw_walk_vmas(struct pw_walker *w, unsigned long addr,
+			unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long vend;
+	int ret;
+
+	while (addr < end) {
+		vma = find_vma(w->mm, addr);
+		w->vma = NULL;
+		if (!vma || vma->vm_start >= end)
+			return pw_hole(w, 0, addr, end, MMSCOPE_PW_PGD, 0);
+		if (addr < vma->vm_start) {
+			ret = pw_hole(w, 0, addr, vma->vm_start,
+				      MMSCOPE_PW_PGD, 0);
+			if (ret)
+				return ret;
+			addr = vma->vm_start;
+		}
+		w->vma = vma;
+		vend = min(end, vma->vm_end);
+		ret = pw_walk_pgd(w, w->mm->pgd, addr, vend);
+		if (ret)
+			return ret;
+		addr = vend;
+	}
+	return 0;
+}
+
+int pw_walk(struct mm_struct *mm, unsigned long *addr, unsigned long end,
+	    struct pw_out *out)
+{
+	struct pw_walker *w;
+	pgd_t *root;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->mm = mm;
+	w->out = out;
+	if (mm) {
+		ret = mmap_read_lock_killable(mm);
+		if (ret)
+			goto out;
+		ret = pw_walk_vmas(w, *addr, end);
+		if (!ret)
+			ret = pw_flush_hole(w);
+		mmap_read_unlock(mm);
+	} else {
+		root = pw_kernel_pgd();
+		ret = -EOPNOTSUPP;
+		if (!root)
+			goto out;
+		ret = pw_walk_pgd(w, root, *addr, end);
+		if (!ret)
+			ret = pw_flush_hole(w);
+	}
+	*addr = ret == -ENOSPC ? w->stop : end;
+out:
+	kfree(w);
+	return ret;
+}
