@@ -75,14 +75,16 @@ static long pageref_gup(struct mm_struct *mm, enum pageref_kind kind,
 	if (kind == PAGEREF_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
 	while (done < nr) {
+		unsigned long addr = start + done * PAGE_SIZE;
+
 		if (kind == PAGEREF_GET)
-			got = mmscope_get_user_pages_remote(mm,
-					start + done * PAGE_SIZE, nr - done,
-					gup_flags, pages + done);
+			got = mmscope_get_user_pages_remote(mm, addr, nr - done,
+							    gup_flags,
+							    pages + done);
 		else
-			got = mmscope_pin_user_pages_remote(mm,
-					start + done * PAGE_SIZE, nr - done,
-					gup_flags, pages + done);
+			got = mmscope_pin_user_pages_remote(mm, addr, nr - done,
+							    gup_flags,
+							    pages + done);
 		if (got <= 0) {
 			pageref_drop_pages(kind, pages, done);
 			return got ? got : -EFAULT;
@@ -176,6 +178,7 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 
 	h->pages = nr;
 	h->id = held->id;
+	pageref_trace_hold(pageref_kind_names[kind], h->pid, h->start, nr);
 	return 0;
 
 err_free:
@@ -188,7 +191,7 @@ static bool pageref_held_matches(const struct pageref_held *held,
 				 struct file *owner, bool put,
 				 const struct mmscope_pageref_hold *h)
 {
-	if ((held->kind == PAGEREF_GET) != put)
+	if (held->kind == PAGEREF_GET ? !put : put)
 		return false;
 	if (held->owner && held->owner != owner)
 		return false;
@@ -229,6 +232,8 @@ long pageref_release(struct file *owner, unsigned int cmd,
 
 	list_for_each_entry_safe(held, tmp, &drop, node) {
 		pages += held->nr;
+		pageref_trace_hold(pageref_kind_names[held->kind], held->pid,
+				   held->start, -(long)held->nr);
 		pageref_held_free(held);
 	}
 	h->pages = pages;

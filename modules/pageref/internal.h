@@ -39,6 +39,15 @@ void pageref_held_show(struct seq_file *m);
 /* report.c: the human-readable `target`/`pages` pair. */
 extern const struct file_operations pageref_target_fops;
 extern const struct file_operations pageref_pages_fops;
+/* "PID ADDR [LEN]" or "pfn PFN [COUNT]", checked. */
+int pageref_parse_range(const char *buf, struct pageref_range *r);
+
+/* watch.c: watched pages, their events, the trace events. */
+extern const struct file_operations pageref_watch_fops;
+extern const struct file_operations pageref_events_fops;
+void pageref_watch_exit(void);
+void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
+			long pages);
 const char *pageref_flag_name(unsigned int bit);
 
 #endif /* _MMSCOPE_PAGEREF_INTERNAL_H */

@@ -7,6 +7,8 @@
  *   held    the references held now, by whom
  *   target  "PID ADDR [LEN]" or "pfn PFN [COUNT]": what `pages` reports
  *   pages   one line per page of the target, flags as letters
+ *   watch   pages whose reference and map counts are watched
+ *   events  what changed them, from where (a bounded ring)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -181,6 +183,8 @@ static const struct {
 	{ "held", 0400, &pageref_held_seq_fops },
 	{ "target", 0600, &pageref_target_fops },
 	{ "pages", 0400, &pageref_pages_fops },
+	{ "watch", 0600, &pageref_watch_fops },
+	{ "events", 0600, &pageref_events_fops },
 };
 
 static int __init mmscope_pageref_init(void)
@@ -211,6 +215,7 @@ static void __exit mmscope_pageref_exit(void)
 {
 	/* No ctl file is open any more: each holds a module reference. */
 	mmscope_debugfs_remove_dir(pageref_dir);
+	pageref_watch_exit();
 	pageref_release_all();
 }
 

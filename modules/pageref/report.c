@@ -73,34 +73,42 @@ const char *pageref_flag_name(unsigned int bit)
 	return bit < MMSCOPE_PGF_COUNT ? pageref_flags[bit].name : "?";
 }
 
+int pageref_parse_range(const char *buf, struct pageref_range *r)
+{
+	u64 a = 0, b = 1;
+	int pid = 0, n;
+
+	memset(r, 0, sizeof(*r));
+	if (!strncmp(buf, "pfn", 3)) {
+		n = sscanf(buf + 3, "%lli %lli", &a, &b);
+		if (n < 1)
+			return -EINVAL;
+		r->flags = MMSCOPE_PAGEREF_BY_PFN;
+	} else {
+		b = PAGE_SIZE;
+		n = sscanf(buf, "%d %lli %lli", &pid, &a, &b);
+		if (n < 2)
+			return -EINVAL;
+		r->pid = pid;
+	}
+	r->start = a;
+	r->len = b;
+	return pageref_check_range(r);
+}
+
 static ssize_t pageref_target_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
-	struct pageref_range r = { 0 };
+	struct pageref_range r;
 	char buf[96];
-	u64 a = 0, b = 1;
-	int pid = 0, n, ret;
+	int ret;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (!strncmp(buf, "pfn", 3)) {
-		n = sscanf(buf + 3, "%lli %lli", &a, &b);
-		if (n < 1)
-			return -EINVAL;
-		r.flags = MMSCOPE_PAGEREF_BY_PFN;
-	} else {
-		b = PAGE_SIZE;
-		n = sscanf(buf, "%d %lli %lli", &pid, &a, &b);
-		if (n < 2)
-			return -EINVAL;
-		r.pid = pid;
-	}
-	r.start = a;
-	r.len = b;
-	ret = pageref_check_range(&r);
+	ret = pageref_parse_range(buf, &r);
 	if (ret)
 		return ret;
 	mutex_lock(&pageref_target_lock);

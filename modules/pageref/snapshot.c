@@ -360,11 +360,23 @@ static bool pageref_snap_page(struct page *page,
 	return true;
 }
 
+/* The end of the last online node: pfns from there on are no memory. */
+static unsigned long pageref_end_pfn(void)
+{
+	unsigned long end = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		end = max(end, node_end_pfn(nid));
+	return end;
+}
+
 static long pageref_snapshot_pfn(const struct pageref_range *r,
 				 struct mmscope_pageref_page *out,
 				 unsigned int max, u64 *next)
 {
 	u64 pfn = r->start, end = r->start + r->len;
+	unsigned long end_pfn = pageref_end_pfn();
 	struct mmscope_pageref_page *rec;
 	struct page *page;
 	unsigned int n;
@@ -375,12 +387,12 @@ static long pageref_snapshot_pfn(const struct pageref_range *r,
 		rec->va = ~0ULL;
 		rec->pfn = pfn;
 		rec->pincount = -1;
-		if (!pfn_valid(pfn)) {
+		if (pfn >= end_pfn) {
 			if (!n)
 				return -ERANGE;
 			break;
 		}
-		page = pfn_to_online_page(pfn);
+		page = pfn_valid(pfn) ? pfn_to_online_page(pfn) : NULL;
 		if (!page) {
 			if (!n)
 				return -ENXIO;

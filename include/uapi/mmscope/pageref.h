@@ -22,7 +22,8 @@ enum mmscope_pageref_state {
 	MMSCOPE_PAGEREF_SWAP = 3,	/* the entry is a swap entry */
 	MMSCOPE_PAGEREF_NONPAGE = 4,	/* another non-present entry (migration, ...) */
 	MMSCOPE_PAGEREF_NO_STRUCT_PAGE = 5, /* present, but no struct page (PFN map) */
-	MMSCOPE_PAGEREF_FREE = 6,	/* pfn query: refcount 0, nothing to hold */
+	/* pfn query: refcount 0 (free, or inside a non-compound allocation) */
+	MMSCOPE_PAGEREF_FREE = 6,
 };
 
 /* struct mmscope_pageref_page.mapping: what folio->mapping says. */
@@ -173,8 +174,10 @@ struct mmscope_pageref_page {
  *
  * Errors: ESRCH (no such process), EINVAL (bad flags, alignment, zero
  * length), EOVERFLOW (start + len wraps or leaves the user address space),
- * EFAULT (no mapping anywhere in the range), ERANGE (pfn beyond the memory
- * map), ENXIO (pfn in a hole or in offline memory).
+ * EFAULT (no mapping anywhere in the range), ERANGE (first pfn at or
+ * beyond the end of the last memory node), ENXIO (first pfn in a hole
+ * without a memory map, or in offline memory). A pfn range stops before
+ * the first such pfn after the first.
  */
 struct mmscope_pageref_query {
 	__u32 size;

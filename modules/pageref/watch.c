@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Watching pages: a short list of pfns whose folio reference count and
+ * page map count are compared with what was last seen each time one of
+ * the kernel's reference and mapping functions returns (kretprobes on the
+ * non-inlined sites this kernel has). A difference is recorded in a
+ * bounded ring (`events`) and as an mmscope:pageref_change trace event,
+ * with the function that returned and the task it ran for.
+ *
+ * Debian's kernels have no page_ref tracepoints (CONFIG_DEBUG_PAGE_REF is
+ * off) and most reference changes happen in inline code, so the site is
+ * the first probed function to return after the change: the caller that
+ * made it, or the one that ran next on any CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "pageref_trace.h"
+
+#define PAGEREF_WATCH_MAX 64
+#define PAGEREF_EVENTS 512
+
+struct pageref_watched {
+	unsigned long pfn;
+	int ref;
+	int map;
+};
+
+struct pageref_event {
+	u64 ns;
+	const char *site;
+	unsigned long pfn;
+	pid_t pid;
+	int old_ref, new_ref, old_map, new_map;
+	char comm[TASK_COMM_LEN];
+};
+
+/* Functions that take, drop or move references and mappings. */
+static const char *const pageref_sites[] = {
+	"copy_page_range",		/* fork: the child's mappings */
+	"try_grab_folio", "try_grab_page", "try_grab_folio_fast", /* GUP */
+	"unpin_user_page", "unpin_user_pages",
+	"__folio_put", "release_pages",
+	"page_add_anon_rmap", "page_add_new_anon_rmap",		/* 6.1 */
+	"folio_add_new_anon_rmap", "folio_add_anon_rmap_ptes",	/* 6.12 */
+	"folio_add_anon_rmap_pmd",
+	"page_remove_rmap",					/* 6.1 */
+	"folio_remove_rmap_ptes", "folio_remove_rmap_pmd",	/* 6.12 */
+	"do_wp_page",			/* COW: copy or reuse */
+	"do_swap_page",
+	"add_to_swap", "add_to_swap_cache", "__delete_from_swap_cache",
+};
+
+static struct kretprobe pageref_probes[ARRAY_SIZE(pageref_sites)];
+static bool pageref_probe_on[ARRAY_SIZE(pageref_sites)];
+static bool pageref_probes_registered;
+static DEFINE_MUTEX(pageref_watch_mutex);	/* probes and list changes */
+
+static DEFINE_SPINLOCK(pageref_watch_lock);	/* list, counts, ring */
+static struct pageref_watched pageref_watch[PAGEREF_WATCH_MAX];
+static unsigned int pageref_nwatch;
+static struct pageref_event pageref_ring[PAGEREF_EVENTS];
+static unsigned long pageref_ring_next;	/* events recorded, ever */
+
+/* No reference taken: two atomic reads of memory that always exists. */
+static void pageref_read(unsigned long pfn, int *ref, int *map)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	*ref = folio_ref_count(page_folio(page));
+	*map = mmscope_page_is_typed(page) ? 0 : mmscope_page_mapcount(page);
+}
+
+static void pageref_record(struct pageref_watched *w, const char *site,
+			   int ref, int map)
+{
+	struct pageref_event *e;
+
+	e = &pageref_ring[pageref_ring_next++ % PAGEREF_EVENTS];
+	e->ns = ktime_get_ns();
+	e->site = site;
+	e->pfn = w->pfn;
+	e->pid = current->pid;
+	/* no task_lock() here: the probed function may hold it */
+	memcpy(e->comm, current->comm, sizeof(e->comm));
+	e->old_ref = w->ref;
+	e->new_ref = ref;
+	e->old_map = w->map;
+	e->new_map = map;
+	trace_pageref_change(w->pfn, site, w->ref, ref, w->map, map);
+	w->ref = ref;
+	w->map = map;
+}
+
+static int pageref_site_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	const char *site = get_kretprobe(ri)->kp.symbol_name;
+	struct pageref_watched *w;
+	unsigned long flags;
+	unsigned int i;
+	int ref, map;
+
+	if (!READ_ONCE(pageref_nwatch))
+		return 0;
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	for (i = 0; i < pageref_nwatch; i++) {
+		w = &pageref_watch[i];
+		pageref_read(w->pfn, &ref, &map);
+		if (ref != w->ref || map != w->map)
+			pageref_record(w, site, ref, map);
+	}
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	return 0;
+}
+
+/* Attach to every site this kernel has; caller holds the mutex. */
+static void pageref_probes_register(void)
+{
+	struct kretprobe *rp;
+	unsigned int i, n = 0;
+	int ret;
+
+	if (pageref_probes_registered)
+		return;
+	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++) {
+		rp = &pageref_probes[i];
+		memset(rp, 0, sizeof(*rp));
+		rp->kp.symbol_name = pageref_sites[i];
+		rp->handler = pageref_site_ret;
+		ret = register_kretprobe(rp);
+		pageref_probe_on[i] = !ret;
+		n += !ret;
+		if (ret && ret != -ENOENT && ret != -EINVAL)
+			pr_notice("watch: no probe on %s (%d)\n",
+				  pageref_sites[i], ret);
+	}
+	pageref_probes_registered = true;
+	pr_info("watch: %u of %zu sites probed\n", n,
+		ARRAY_SIZE(pageref_sites));
+}
+
+static void pageref_probes_unregister(void)
+{
+	unsigned int i;
+
+	if (!pageref_probes_registered)
+		return;
+	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++) {
+		if (pageref_probe_on[i])
+			unregister_kretprobe(&pageref_probes[i]);
+		pageref_probe_on[i] = false;
+	}
+	pageref_probes_registered = false;
+}
+
+/* Add @pfn to the list; -ENOSPC when full. Caller holds the mutex. */
+static int pageref_watch_pfn(unsigned long pfn)
+{
+	struct pageref_watched *w;
+	unsigned long flags;
+	unsigned int i;
+	int ret = 0;
+
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	for (i = 0; i < pageref_nwatch; i++)
+		if (pageref_watch[i].pfn == pfn)
+			goto out;
+	if (pageref_nwatch == PAGEREF_WATCH_MAX) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	w = &pageref_watch[pageref_nwatch];
+	w->pfn = pfn;
+	pageref_read(pfn, &w->ref, &w->map);
+	WRITE_ONCE(pageref_nwatch, pageref_nwatch + 1);
+out:
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	return ret;
+}
+
+/* Watch the present pages of @r (by pfn: valid online pfns only). */
+static int pageref_watch_range(struct pageref_range *r)
+{
+	struct mmscope_pageref_page *buf;
+	unsigned int added = 0;
+	long n, i;
+	u64 next;
+	int ret;
+
+	ret = pageref_check_range(r);
+	if (ret)
+		return ret;
+	buf = kmalloc_array(PAGEREF_WATCH_MAX, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = pageref_snapshot(r, buf, PAGEREF_WATCH_MAX, &next);
+	mutex_lock(&pageref_watch_mutex);
+	for (i = 0; i < n; i++) {
+		if (buf[i].state != MMSCOPE_PAGEREF_PRESENT &&
+		    buf[i].state != MMSCOPE_PAGEREF_FREE)
+			continue;
+		ret = pageref_watch_pfn(buf[i].pfn);
+		if (ret)
+			break;
+		added++;
+	}
+	if (added)
+		pageref_probes_register();
+	mutex_unlock(&pageref_watch_mutex);
+	kfree(buf);
+	if (n < 0)
+		return n;
+	return added ? 0 : (ret ? ret : -ENOENT);
+}
+
+static void pageref_watch_clear(void)
+{
+	unsigned long flags;
+
+	mutex_lock(&pageref_watch_mutex);
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	WRITE_ONCE(pageref_nwatch, 0);
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	pageref_probes_unregister();
+	mutex_unlock(&pageref_watch_mutex);
+}
+
+static ssize_t pageref_watch_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct pageref_range r;
+	char buf[96];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sysfs_streq(buf, "clear")) {
+		pageref_watch_clear();
+		return count;
+	}
+	ret = pageref_parse_range(buf, &r);
+	if (!ret)
+		ret = pageref_watch_range(&r);
+	return ret ? ret : count;
+}
+
+static int pageref_watch_show(struct seq_file *m, void *unused)
+{
+	struct pageref_watched w[PAGEREF_WATCH_MAX];
+	unsigned long flags;
+	unsigned int i, n;
+	int ref, map;
+
+	mutex_lock(&pageref_watch_mutex);
+	seq_puts(m, "# sites:");
+	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++)
+		if (pageref_probe_on[i])
+			seq_printf(m, " %s", pageref_sites[i]);
+	seq_puts(m, "\n# pfn refcount mapcount\n");
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	n = pageref_nwatch;
+	memcpy(w, pageref_watch, n * sizeof(w[0]));
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	mutex_unlock(&pageref_watch_mutex);
+	for (i = 0; i < n; i++) {
+		pageref_read(w[i].pfn, &ref, &map);
+		seq_printf(m, "0x%lx %d %d\n", w[i].pfn, ref, map);
+	}
+	return 0;
+}
+
+static int pageref_watch_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pageref_watch_show, NULL);
+}
+
+const struct file_operations pageref_watch_fops = {
+	.owner = THIS_MODULE,
+	.open = pageref_watch_open,
+	.read = seq_read,
+	.write = pageref_watch_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static ssize_t pageref_events_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	pageref_ring_next = 0;
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	return count;
+}
+
+static int pageref_events_show(struct seq_file *m, void *unused)
+{
+	struct pageref_event *ev;
+	unsigned long flags, first, last, i;
+
+	ev = kvmalloc_array(PAGEREF_EVENTS, sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	last = pageref_ring_next;
+	memcpy(ev, pageref_ring, sizeof(pageref_ring));
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	first = last > PAGEREF_EVENTS ? last - PAGEREF_EVENTS : 0;
+	seq_printf(m, "# ns pid comm site pfn refcount mapcount (%lu lost)\n",
+		   first);
+	for (i = first; i < last; i++) {
+		struct pageref_event *e = &ev[i % PAGEREF_EVENTS];
+
+		seq_printf(m, "%llu %d %s %s 0x%lx %d->%d %d->%d\n", e->ns,
+			   e->pid, e->comm, e->site, e->pfn, e->old_ref,
+			   e->new_ref, e->old_map, e->new_map);
+	}
+	kvfree(ev);
+	return 0;
+}
+
+static int pageref_events_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pageref_events_show, NULL);
+}
+
+const struct file_operations pageref_events_fops = {
+	.owner = THIS_MODULE,
+	.open = pageref_events_open,
+	.read = seq_read,
+	.write = pageref_events_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+void pageref_watch_exit(void)
+{
+	pageref_watch_clear();
+}
+
+void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
+			long pages)
+{
+	trace_pageref_hold(kind, pid, start, pages);
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad input gets a clear errno, never an oops: dead processes, unmapped
+ * ranges, pfns beyond memory or in a hole, overflowing lengths, bad
+ * flags, and callers without CAP_SYS_ADMIN.
+ */
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "pageref_util.h"
+
+MMSCOPE_REQUIRE(PAGEREF_CTL)
+
+FIXTURE(errors)
+{
+	int fd;
+	long psize;
+	struct mmscope_pageref_page r[4];
+};
+
+FIXTURE_SETUP(errors)
+{
+	self->psize = getpagesize();
+	self->fd = pageref_open();
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", PAGEREF_CTL, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(errors)
+{
+	close(self->fd);
+}
+
+TEST_F(errors, dead_pid_is_esrch)
+{
+	struct mmscope_pageref_hold h;
+	pid_t child = fork();
+
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	EXPECT_EQ(ESRCH, pageref_query(self->fd, child, 0x10000, 1, self->r));
+	EXPECT_EQ(ESRCH, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, child,
+				      0x10000, self->psize, 0, &h));
+}
+
+TEST_F(errors, unmapped_range_is_efault)
+{
+	struct mmscope_pageref_hold h;
+	char *p = mmap(NULL, self->psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, munmap(p, self->psize));
+	EXPECT_EQ(EFAULT, pageref_query(self->fd, getpid(), (unsigned long)p,
+					1, self->r));
+	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+				       getpid(), (unsigned long)p, self->psize,
+				       0, &h));
+	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+				       getpid(), (unsigned long)p, self->psize,
+				       0, &h));
+}
+
+/* A range that is partly mapped reports the rest as unmapped. */
+TEST_F(errors, partly_mapped_range_reports_each_page)
+{
+	char *p = mmap(NULL, 2 * self->psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	ASSERT_EQ(0, munmap(p + self->psize, self->psize));
+	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, 2,
+				   self->r));
+	EXPECT_EQ(MMSCOPE_PAGEREF_PRESENT, self->r[0].state);
+	EXPECT_EQ(MMSCOPE_PAGEREF_NO_VMA, self->r[1].state);
+	munmap(p, self->psize);
+}
+
+TEST_F(errors, untouched_page_is_none)
+{
+	char *p = mmap(NULL, self->psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, 1,
+				   self->r));
+	EXPECT_EQ(MMSCOPE_PAGEREF_NONE, self->r[0].state);
+	munmap(p, self->psize);
+}
+
+TEST_F(errors, overflowing_length_is_eoverflow)
+{
+	struct mmscope_pageref_query q = {
+		.size = sizeof(q),
+		.pid = getpid(),
+		.record_size = sizeof(self->r[0]),
+		.start = -(uint64_t)self->psize,
+		.len = 2 * self->psize,
+		.records = (uintptr_t)self->r,
+		.count = 1,
+	};
+	struct mmscope_pageref_hold h;
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_PAGEREF_QUERY, &q));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(EOVERFLOW, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+					  getpid(), -(uint64_t)self->psize,
+					  2 * self->psize, 0, &h));
+	q.flags = MMSCOPE_PAGEREF_BY_PFN;
+	q.start = ~0ULL;
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_PAGEREF_QUERY, &q));
+	EXPECT_EQ(EOVERFLOW, errno);
+}
+
+TEST_F(errors, unaligned_or_empty_is_einval)
+{
+	struct mmscope_pageref_hold h;
+	char *p = anon_pages(1);
+
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(EINVAL, pageref_query(self->fd, getpid(),
+					(unsigned long)p + 1, 1, self->r));
+	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+				       getpid(), (unsigned long)p, 0, 0, &h));
+	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+				       getpid(), (unsigned long)p, self->psize,
+				       0x80, &h));
+	munmap(p, self->psize);
+}
+
+TEST_F(errors, nothing_held_is_enoent)
+{
+	struct mmscope_pageref_hold h;
+	char *p = anon_pages(1);
+
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PUT,
+				       getpid(), (unsigned long)p, self->psize,
+				       0, &h));
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_UNPIN,
+				       getpid(), (unsigned long)p, self->psize,
+				       0, &h));
+	munmap(p, self->psize);
+}
+
+/* The end of memory: one past the last pfn of /proc/zoneinfo's nodes. */
+static uint64_t end_pfn(void)
+{
+	static char text[1 << 16];
+	uint64_t end = 0, start, spanned;
+	char *s;
+
+	if (mmscope_read_file("/proc/zoneinfo", text, sizeof(text)) <= 0)
+		return 0;
+	for (s = text; (s = strstr(s, "spanned")); s++) {
+		spanned = strtoull(s + 7, NULL, 10);
+		s = strstr(s, "start_pfn:");
+		if (!s)
+			break;
+		start = strtoull(s + 10, NULL, 10);
+		if (spanned && start + spanned > end)
+			end = start + spanned;
+	}
+	return end;
+}
+
+TEST_F(errors, pfn_beyond_memory_is_erange)
+{
+	uint64_t end = end_pfn();
+
+	ASSERT_LT(0, end);
+	EXPECT_EQ(ERANGE, pageref_query_pfn(self->fd, end, 1, self->r));
+	EXPECT_EQ(ERANGE, pageref_query_pfn(self->fd, end + (1ULL << 30), 1,
+					    self->r));
+	/* the last page is fine, and a range stops at the end */
+	EXPECT_EQ(0, pageref_query_pfn(self->fd, end - 1, 1, self->r));
+	EXPECT_EQ(EIO, pageref_query_pfn(self->fd, end - 1, 2, self->r));
+}
+
+/*
+ * A pfn that is no System RAM in /proc/iomem: either no memory map at all
+ * (ENXIO: arm64's pfns below RAM) or a reserved page with one (x86's
+ * legacy holes under 1 MiB), as kpageflags says.
+ */
+TEST_F(errors, pfn_in_hole)
+{
+	static char text[1 << 15];
+	unsigned long long a, b, prev_end = 0, hole = ~0ULL;
+	char *line, *nl;
+	int ret;
+
+	ASSERT_LT(0, mmscope_read_file("/proc/iomem", text, sizeof(text)));
+	for (line = text; line && *line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		nl = strchrnul(line, '\n');
+		if (*line == ' ' || !memmem(line, nl - line, ": System RAM", 12))
+			continue;
+		if (sscanf(line, "%llx-%llx", &a, &b) != 2)
+			continue;
+		if (a / self->psize > (prev_end + self->psize - 1) / self->psize) {
+			hole = (prev_end + self->psize - 1) / self->psize;
+			break;
+		}
+		prev_end = b + 1;
+	}
+	if (hole == ~0ULL)
+		SKIP(return, "no hole below the RAM in /proc/iomem");
+	ret = pageref_query_pfn(self->fd, hole, 1, self->r);
+	TH_LOG("pfn 0x%llx (no System RAM): %s", hole,
+	       ret ? strerror(ret) : "a page");
+	if (ret) {
+		EXPECT_EQ(ENXIO, ret);
+		return;
+	}
+	EXPECT_TRUE(self->r[0].pgflags & PGF(RESERVED));
+	EXPECT_TRUE(kpageflags_of(hole) & KPF_BIT(32)); /* KPF_RESERVED */
+}
+
+TEST_F(errors, without_cap_sys_admin_is_eperm)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+	struct mmscope_pageref_hold h;
+
+	ASSERT_EQ(0, syscall(SYS_capget, &hdr, d));
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	ASSERT_EQ(0, syscall(SYS_capset, &hdr, d));
+	EXPECT_EQ(EPERM, pageref_query(self->fd, getpid(), 0x10000, 1, self->r));
+	EXPECT_EQ(EPERM, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+				      getpid(), 0x10000, self->psize, 0, &h));
+}
+
+TEST_F(errors, free_pfn_reports_refcount_zero)
+{
+	char *p = anon_pages(1);
+	uint64_t pfn;
+
+	ASSERT_NE(NULL, p);
+	pfn = pagemap_pfn(0, (unsigned long)p);
+	ASSERT_NE(0, pfn);
+	ASSERT_EQ(0, munmap(p, self->psize));
+	ASSERT_EQ(0, pageref_drain());
+	/* freed, unless reused already: either way a clean record */
+	ASSERT_EQ(0, pageref_query_pfn(self->fd, pfn, 1, self->r));
+	if (self->r[0].state == MMSCOPE_PAGEREF_FREE) {
+		EXPECT_EQ(0, self->r[0].refcount);
+		EXPECT_EQ(0, kpagecount_of(pfn));
+	}
+}
+
+/*
+ * Offline memory: take one memory block offline (from the top, the first
+ * the kernel agrees to empty), query its first pfn, bring it back.
+ */
+TEST_F(errors, pfn_in_offline_memory_is_enxio)
+{
+	char path[128], val[64], bsz[32];
+	unsigned long long block_size;
+	int i, ret = -1, n = 0;
+
+	if (mmscope_read_file("/sys/devices/system/memory/block_size_bytes",
+			      bsz, sizeof(bsz)) <= 0)
+		SKIP(return, "no memory hotplug here");
+	block_size = strtoull(bsz, NULL, 16);
+	while (n < 4096) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/memory/memory%d", n);
+		if (access(path, F_OK))
+			break;
+		n++;
+	}
+	for (i = n - 1; i > 0; i--) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/memory/memory%d/removable", i);
+		if (mmscope_read_file(path, val, sizeof(val)) > 0 &&
+		    val[0] == '0')
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/memory/memory%d/state", i);
+		if (mmscope_read_file(path, val, sizeof(val)) <= 0 ||
+		    strncmp(val, "online", 6))
+			continue;
+		{
+			int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+			if (fd < 0)
+				continue;
+			ret = write(fd, "offline", 7) == 7 ? 0 : -errno;
+			close(fd);
+		}
+		if (!ret)
+			break;
+	}
+	if (ret)
+		SKIP(return, "no memory block could be taken offline");
+	ret = pageref_query_pfn(self->fd, i * block_size / self->psize, 1,
+				self->r);
+	{
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(6, write(fd, "online", 6))
+			TH_LOG("%s stays offline: %s", path, strerror(errno));
+		close(fd);
+	}
+	TH_LOG("memory%d offline: pfn 0x%llx: %s", i,
+	       i * block_size / self->psize, strerror(ret));
+	EXPECT_EQ(ENXIO, ret);
+}
+
+TEST_HARNESS_MAIN
