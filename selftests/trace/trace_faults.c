@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmscope trace faults against a workload with a known fault mix: fresh
+ * anonymous pages, copy-on-write after fork (copied while the child
+ * lives, reused after it exits), private file reads one fault-around
+ * window apart, private and shared file writes. Per-handler counts are
+ * checked against the workload, the accounted totals against the
+ * process's own minflt/majflt in /proc/PID/stat, which must match
+ * exactly; and nothing may stay pinned unless --pin is given.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "mmscope_test.h"
+#include "tracer.h"
+
+MMSCOPE_REQUIRE("/sys/fs/bpf")
+
+#define ANON_PAGES	64	/* fresh anonymous pages written */
+#define COPY_PAGES	32	/* written while a forked child maps them */
+#define REUSE_PAGES	16	/* written after the child has exited */
+#define READ_FAULTS	16	/* private file reads, a window apart */
+#define COW_PAGES	8	/* private file pages written */
+#define SHARED_PAGES	8	/* shared file pages written */
+#define SWAP_PAGES	16	/* paged out, read back (when swap is on) */
+/*
+ * The workload's own text, stack and data after fork fault too (file
+ * read faults on first-run code, copy-on-write of its stack); a handful
+ * at most on any kernel.
+ */
+#define SLACK		8
+
+static long page;
+
+/* Pages mapped by one fault-around: one read fault per window. */
+static long fault_around_pages(void)
+{
+	char buf[32];
+	long bytes = 65536;
+
+	if (mmscope_read_file("/sys/kernel/debug/fault_around_bytes", buf,
+			      sizeof(buf)) > 0)
+		bytes = strtol(buf, NULL, 0);
+	return bytes > page ? bytes / page : 1;
+}
+
+static char *map_anon(long pages)
+{
+	char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		_exit(10);
+	/* Base pages only: a THP would be one do_huge_pmd_anonymous_page. */
+	madvise(p, pages * page, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void write_pages(char *p, long pages)
+{
+	long i;
+
+	for (i = 0; i < pages; i++)
+		((volatile char *)p)[i * page] = 1;
+}
+
+/* Pages of p[pages] that /proc/self/pagemap shows swapped out. */
+static int count_swapped(char *p, long pages)
+{
+	uint64_t e[SWAP_PAGES];
+	int fd, n = 0;
+	long i;
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0 || pread(fd, e, pages * sizeof(e[0]),
+			    (uintptr_t)p / page * sizeof(e[0])) !=
+	    (ssize_t)(pages * sizeof(e[0])))
+		_exit(7);
+	close(fd);
+	for (i = 0; i < pages; i++)
+		n += !!(e[i] & (1ULL << 62));
+	return n;
+}
+
+/* The traced process: wait for go, fault, report done, wait for the end. */
+static void workload(int go, int done, int fd, long around)
+{
+	volatile char sink;
+	int c[2], swapped;
+	pid_t child;
+	char *p, *f, b;
+	long i;
+
+	if (read(go, &b, 1) != 1)
+		_exit(1);
+
+	p = map_anon(ANON_PAGES);
+	write_pages(p, ANON_PAGES);
+
+	p = map_anon(COPY_PAGES);
+	write_pages(p, COPY_PAGES);
+	if (pipe(c))
+		_exit(2);
+	child = fork();
+	if (!child) {
+		close(c[1]);
+		read(c[0], &b, 1);	/* hold the pages until told */
+		_exit(0);
+	}
+	write_pages(p, COPY_PAGES);
+	close(c[1]);
+	waitpid(child, NULL, 0);
+
+	p = map_anon(REUSE_PAGES);
+	write_pages(p, REUSE_PAGES);
+	child = fork();
+	if (!child)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	write_pages(p, REUSE_PAGES);
+
+	f = mmap(NULL, READ_FAULTS * around * page, PROT_READ, MAP_PRIVATE,
+		 fd, 0);
+	if (f == MAP_FAILED)
+		_exit(3);
+	for (i = 0; i < READ_FAULTS; i++)
+		sink = f[i * around * page];
+
+	f = mmap(NULL, COW_PAGES * page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 fd, 0);
+	if (f == MAP_FAILED)
+		_exit(4);
+	write_pages(f, COW_PAGES);
+
+	f = mmap(NULL, SHARED_PAGES * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, COW_PAGES * page);
+	if (f == MAP_FAILED)
+		_exit(5);
+	write_pages(f, SHARED_PAGES);
+
+	/* Page out; pagemap says how many went to swap. */
+	p = map_anon(SWAP_PAGES);
+	write_pages(p, SWAP_PAGES);
+	madvise(p, SWAP_PAGES * page, MADV_PAGEOUT);
+	swapped = count_swapped(p, SWAP_PAGES);
+	for (i = 0; i < SWAP_PAGES; i++)
+		sink = p[i * page];
+	(void)sink;
+
+	if (write(done, &swapped, sizeof(swapped)) != sizeof(swapped))
+		_exit(6);
+	read(go, &b, 1);	/* hold still until the test is done */
+	_exit(0);
+}
+
+/* minflt + majflt of pid, fields 10 and 12 of /proc/PID/stat. */
+static int proc_faults(pid_t pid, unsigned long long *minflt,
+		       unsigned long long *majflt)
+{
+	char path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (mmscope_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu",
+			 minflt, majflt) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * Wait until pid sleeps: the workload only sleeps in read(go), so from
+ * then on it takes no fault and its counters hold still.
+ */
+static int wait_sleeping(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 6000; i++) {
+		if (mmscope_read_file(path, buf, sizeof(buf)) <= 0)
+			return -1;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return 0;
+		tracer_sleep_ms(10);
+	}
+	return -1;
+}
+
+/* A file in page cache, READ_FAULTS windows long. */
+static int make_file(long around)
+{
+	char path[] = "/tmp/mmscope-faults-XXXXXX";
+	size_t size = READ_FAULTS * around * page;
+	char *buf;
+	int fd;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	buf = malloc(size);
+	if (!buf)
+		return -1;
+	memset(buf, 'x', size);
+	if (write(fd, buf, size) != (ssize_t)size)
+		fd = -1;
+	free(buf);
+	return fd;
+}
+
+/* Loading and attaching take seconds under emulation. */
+#define TRACE_TIMEOUT	300
+
+FIXTURE(faults) {};
+FIXTURE_SETUP(faults) {}
+FIXTURE_TEARDOWN(faults)
+{
+	/* A failed test must not leave the tracer pinned for the next. */
+	if (!access(TRACER_PIN_ROOT "/faults", F_OK))
+		system("mmscope trace unpin faults");
+}
+
+TEST_F_TIMEOUT(faults, match_workload_and_proc_stat, TRACE_TIMEOUT)
+{
+	static char out[1 << 16], err[4096];
+	unsigned long long min0, maj0, min1, maj1, minor, major;
+	unsigned long long anon, copy, reuse, rd, cow, shared;
+	int go[2], done[2], fd, status = 0, ret, swapped;
+	long around;
+	struct tracer t;
+	char pidstr[16];
+	pid_t w;
+
+	page = sysconf(_SC_PAGESIZE);
+	around = fault_around_pages();
+	fd = make_file(around);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	w = fork();
+	ASSERT_LE(0, w);
+	if (!w) {
+		close(go[1]);
+		close(done[0]);
+		workload(go[0], done[1], fd, around);
+	}
+	close(go[0]);
+	close(done[1]);
+
+	snprintf(pidstr, sizeof(pidstr), "%d", w);
+	ret = tracer_start(&t, (const char *const[]){ "faults", "--pid", pidstr,
+		NULL }, "handlers", &status);
+	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults did not start: %s (status %d)",
+				 strerror(-ret), status);
+	/* w is blocked in read(go): it takes no fault until told. */
+	ASSERT_EQ(0, wait_sleeping(w));
+	ASSERT_EQ(0, proc_faults(w, &min0, &maj0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(sizeof(swapped), read(done[0], &swapped, sizeof(swapped)));
+	/* It may still fault on its way back into read(go). */
+	ASSERT_EQ(0, wait_sleeping(w));
+	ASSERT_EQ(0, proc_faults(w, &min1, &maj1));
+	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
+	close(go[1]);
+	waitpid(w, &status, 0);
+	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	TH_LOG("%s", out);
+
+	anon = faults_field(out, "do_anonymous_page", "minor");
+	copy = faults_field(out, "do_wp_page:copy", "minor");
+	reuse = faults_field(out, "do_wp_page:reuse", "minor");
+	rd = faults_field(out, "do_fault:read", "minor");
+	cow = faults_field(out, "do_fault:cow", "minor");
+	shared = faults_field(out, "do_fault:shared", "minor");
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "minor", &minor));
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "major", &major));
+
+	/* Exact: the tracer's accounted faults are the kernel's. */
+	EXPECT_EQ(min1 - min0, minor);
+	EXPECT_EQ(maj1 - maj0, major);
+
+	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES, anon);
+	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES + SLACK,
+		  anon);
+	EXPECT_LE(COPY_PAGES, copy);
+	EXPECT_LE(COPY_PAGES + REUSE_PAGES, copy + reuse);
+	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK, copy + reuse);
+	EXPECT_LE(READ_FAULTS, rd);
+	EXPECT_GE(READ_FAULTS + SLACK, rd);
+	EXPECT_LE(COW_PAGES, cow);
+	EXPECT_GE(COW_PAGES + SLACK, cow);
+	EXPECT_EQ(SHARED_PAGES, shared);
+	/*
+	 * Each swapped-out page is one do_swap_page: major when read from
+	 * the disk, minor when still in the swap cache (writeback).
+	 */
+	TH_LOG("%d of %d pages swapped out", swapped, SWAP_PAGES);
+	EXPECT_EQ(swapped, faults_field(out, "do_swap_page", "count"));
+	EXPECT_EQ(0, faults_field(out, "do_huge_pmd_anonymous_page", "count"));
+
+	/* Without --pin nothing is left behind. */
+	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
+	close(fd);
+}
+
+/* --pin leaves the counting maps for bpftool; unpin removes them. */
+TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
+{
+	static char out[1 << 16], err[4096];
+	char cmd[256];
+	struct tracer t;
+	int status = 0, ret;
+	FILE *p;
+	size_t n;
+
+	ret = tracer_start(&t, (const char *const[]){ "faults", "--pin", NULL },
+			   "handlers", &status);
+	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults --pin: %s", strerror(-ret));
+	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
+	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
+	ASSERT_EQ(0, access(TRACER_PIN_ROOT "/faults/handlers", F_OK));
+
+	/* Still attached after the tool exited: faults keep counting. */
+	snprintf(cmd, sizeof(cmd),
+		 "bpftool -j map dump pinned %s/faults/handlers 2>&1",
+		 TRACER_PIN_ROOT);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	EXPECT_EQ(0, pclose(p)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"count\":"));
+
+	EXPECT_EQ(0, system("mmscope trace unpin faults"));
+	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faults: page faults counted by the handler that served them, by
+ * VM_FAULT_* result, with a latency histogram per handler.
+ *
+ * handle_mm_fault() is the one entry every fault takes (user faults and
+ * GUP alike); most handlers below it are static and inlined in Debian's
+ * kernels, so a fault is followed by the attachable functions it passes
+ * through ("marks") and classified when handle_mm_fault() returns. Each
+ * program exists as fentry/fexit and as kprobe/kretprobe: the CLI loads
+ * one set (kprobes where the arch has no BPF trampolines: 6.1 arm64).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "faults.h"
+
+#define VM_SHARED	0x00000008
+#define VM_HUGETLB	0x00400000
+
+/* 6.4+: faults handled under the per-VMA lock; absent from 6.1's BTF. */
+enum fault_flag___vma_lock {
+	FAULT_FLAG_VMA_LOCK = 1 << 12,
+};
+
+const volatile __u32 target_tgid;	/* 0: every process */
+
+/* Set by the CLI after attaching: 1 << mark for every mark attached. */
+__u32 marks_attached;
+
+/* x86_64 only: exceptions:page_fault_user hits of the target. */
+__u64 user_faults;
+
+/* Too big for the BPF stack: a new handler's entry starts from here. */
+static const struct faults_stats zero_stats;
+
+/* A fault in progress, per thread. */
+struct faults_task {
+	__u64 start;
+	__u64 vm_flags;
+	__u32 flags;		/* FAULT_FLAG_* */
+	__u32 marks;		/* 1 << enum faults_mark */
+	bool file;		/* vma->vm_ops: not anonymous */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct faults_task);
+} tasks SEC(".maps");
+
+/* A hash, not an array, so that bpftool prints keys by their enum name. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FAULTS_NR_HANDLERS);
+	__type(key, enum faults_handler);
+	__type(value, struct faults_stats);
+} handlers SEC(".maps");
+
+static __always_inline bool traced(__u64 id)
+{
+	return !target_tgid || (__u32)(id >> 32) == target_tgid;
+}
+
+static __always_inline void fault_enter(struct vm_area_struct *vma,
+					unsigned int flags)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_task t = {};
+
+	if (!traced(id))
+		return;
+	t.start = bpf_ktime_get_ns();
+	t.flags = flags;
+	t.vm_flags = BPF_CORE_READ(vma, vm_flags);
+	t.file = BPF_CORE_READ(vma, vm_ops) != NULL;
+	bpf_map_update_elem(&tasks, &id, &t, BPF_ANY);
+}
+
+static __always_inline void mark(enum faults_mark m)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_task *t;
+
+	if (!traced(id))
+		return;
+	t = bpf_map_lookup_elem(&tasks, &id);
+	if (t)
+		t->marks |= 1U << m;
+}
+
+#define MARKED(t, m)	((t)->marks & (1U << FAULTS_MARK_##m))
+#define ATTACHED(m)	(marks_attached & (1U << FAULTS_MARK_##m))
+
+static __always_inline enum faults_handler classify(struct faults_task *t,
+						    __u32 ret, __u32 retry)
+{
+	bool write = t->flags & bpf_core_enum_value(enum fault_flag,
+						    FAULT_FLAG_WRITE);
+
+	if (t->vm_flags & VM_HUGETLB)
+		return FAULTS_HUGETLB;
+	if (MARKED(t, HUGE_ANON))
+		return FAULTS_HUGE_ANON;
+	if (MARKED(t, HUGE_WP))
+		return FAULTS_HUGE_WP;
+	if (MARKED(t, HUGE_NUMA))
+		return FAULTS_HUGE_NUMA;
+	if (MARKED(t, SWAP))
+		return FAULTS_SWAP;
+	if (MARKED(t, WP)) {
+		if (t->vm_flags & VM_SHARED)
+			return FAULTS_WP_SHARED;
+		/*
+		 * wp_page_copy (inlined in 6.12) maps a new anon folio;
+		 * wp_page_reuse is "inline", so notrace, everywhere.
+		 */
+		if (MARKED(t, WP_COPY) || MARKED(t, NEW_ANON))
+			return FAULTS_WP_COPY;
+		return FAULTS_WP_REUSE;
+	}
+	if (t->file) {
+		/*
+		 * Under the per-VMA lock (6.12) do_fault() hands a vma
+		 * without ->map_pages back with VM_FAULT_RETRY before any
+		 * of the marks.
+		 */
+		if (!MARKED(t, FILE) && !MARKED(t, AROUND) &&
+		    !MARKED(t, FINISH) && !(ret & retry))
+			return FAULTS_NONE;
+		if (!write)
+			return FAULTS_READ;
+		return t->vm_flags & VM_SHARED ? FAULTS_SHARED : FAULTS_COW;
+	}
+	if (MARKED(t, ANON) || MARKED(t, NEW_ANON))
+		return FAULTS_ANON;
+	/*
+	 * Where do_anonymous_page is inlined (6.1), a read fault that mapped
+	 * the zero page leaves no mark: count it there.
+	 */
+	if (!ATTACHED(ANON) && !write)
+		return FAULTS_ANON;
+	return FAULTS_NONE;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 slot = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		slot += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		slot += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		slot += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		slot += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		slot += 2;
+	}
+	if (v >> 1)
+		slot += 1;
+	return slot < FAULTS_HIST_SLOTS ? slot : FAULTS_HIST_SLOTS - 1;
+}
+
+static __always_inline void fault_exit(__u32 ret)
+{
+	__u32 retry = bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_RETRY);
+	__u32 major = bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_MAJOR);
+	__u32 tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
+	__u32 error = bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_OOM) |
+		bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_SIGBUS) |
+		bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_SIGSEGV) |
+		bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_HWPOISON) |
+		bpf_core_enum_value(enum vm_fault_reason,
+				    VM_FAULT_HWPOISON_LARGE) |
+		bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_FALLBACK);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_stats *s;
+	struct faults_task *t;
+	__u32 h;
+	int i;
+
+	if (!traced(id))
+		return;
+	t = bpf_map_lookup_elem(&tasks, &id);
+	if (!t)
+		return;
+	h = classify(t, ret, retry);
+	s = bpf_map_lookup_elem(&handlers, &h);
+	if (!s) {
+		bpf_map_update_elem(&handlers, &h, &zero_stats, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&handlers, &h);
+		if (!s)
+			goto out;
+	}
+	__sync_fetch_and_add(&s->count, 1);
+	if (ret & retry)
+		__sync_fetch_and_add(&s->retry, 1);
+	else if (ret & error)
+		__sync_fetch_and_add(&s->error, 1);
+	else if ((ret & major) || (t->flags & tried))
+		__sync_fetch_and_add(&s->major, 1);
+	else
+		__sync_fetch_and_add(&s->minor, 1);
+	if (bpf_core_enum_value_exists(enum fault_flag___vma_lock,
+				       FAULT_FLAG_VMA_LOCK) &&
+	    (t->flags & bpf_core_enum_value(enum fault_flag___vma_lock,
+					    FAULT_FLAG_VMA_LOCK)))
+		__sync_fetch_and_add(&s->vma_lock, 1);
+	for (i = 0; i < FAULTS_RESULT_BITS; i++)
+		if (ret & (1U << i))
+			__sync_fetch_and_add(&s->results[i], 1);
+	__sync_fetch_and_add(&s->latency[log2_slot(bpf_ktime_get_ns() -
+						   t->start)], 1);
+out:
+	bpf_map_delete_elem(&tasks, &id);
+}
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fentry_fault, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags)
+{
+	fault_enter(vma, flags);
+	return 0;
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fexit_fault, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags, struct pt_regs *regs, vm_fault_t ret)
+{
+	fault_exit(ret);
+	return 0;
+}
+
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(kprobe_fault, struct vm_area_struct *vma, unsigned long address,
+	       unsigned int flags)
+{
+	fault_enter(vma, flags);
+	return 0;
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(kretprobe_fault, vm_fault_t ret)
+{
+	fault_exit(ret);
+	return 0;
+}
+
+/*
+ * One program per mark and method; the CLI points each at the function
+ * the running kernel has (bpf_program__set_attach_target() for fentry,
+ * the kprobe's symbol otherwise) and leaves out the ones it lacks.
+ */
+#define FAULTS_MARK_PROGS(name, m)				\
+SEC("fentry")							\
+int BPF_PROG(fentry_##name)					\
+{								\
+	mark(FAULTS_MARK_##m);					\
+	return 0;						\
+}								\
+SEC("kprobe")							\
+int BPF_KPROBE(kprobe_##name)					\
+{								\
+	mark(FAULTS_MARK_##m);					\
+	return 0;						\
+}
+
+FAULTS_MARK_PROGS(anon, ANON)
+FAULTS_MARK_PROGS(new_anon, NEW_ANON)
+FAULTS_MARK_PROGS(wp, WP)
+FAULTS_MARK_PROGS(wp_copy, WP_COPY)
+FAULTS_MARK_PROGS(swap, SWAP)
+FAULTS_MARK_PROGS(file, FILE)
+FAULTS_MARK_PROGS(around, AROUND)
+FAULTS_MARK_PROGS(finish, FINISH)
+FAULTS_MARK_PROGS(huge_anon, HUGE_ANON)
+FAULTS_MARK_PROGS(huge_wp, HUGE_WP)
+FAULTS_MARK_PROGS(huge_numa, HUGE_NUMA)
+
+SEC("tp/exceptions/page_fault_user")
+int tp_user_fault(void *ctx)
+{
+	if (traced(bpf_get_current_pid_tgid()))
+		__sync_fetch_and_add(&user_faults, 1);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
