@@ -6,6 +6,7 @@
 #   make                      modules for KDIR (default: the running kernel)
 #   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=...   cross-build
 #   make tools | selftests    static userspace for ARCH (x86_64 | arm64)
+#   make bpf                  CO-RE BPF objects and skeletons for ARCH
 #   make guest                build and stage the suite for KERNEL + ARCH guests
 #   make check                install deps, host tests, the guest matrix
 #   make demo                 a guided tour in a guest (ARCH=arm64 for arm64)
@@ -21,7 +22,7 @@ ARCHES ?= x86_64 arm64
 GARCH := $(or $(ARCH),$(shell uname -m))
 GARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(GARCH))))
 
-.PHONY: all modules clean tools selftests guest check demo vm install host-test
+.PHONY: all modules clean tools selftests bpf guest check demo vm install host-test
 
 all: modules
 
@@ -36,6 +37,9 @@ tools:
 
 selftests:
 	$(MAKE) -C $(TOP)/selftests ARCH=$(GARCH)
+
+bpf:
+	$(MAKE) -C $(TOP)/tools/bpf ARCH=$(GARCH)
 
 guest:
 	$(TOP)/tools/vm/mmscope-build $(KERNEL) $(GARCH)

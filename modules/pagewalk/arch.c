@@ -14,13 +14,13 @@
 
 #include "internal.h"
 
-#define PW_HW(name, bit) [bit] = #name,
 #if defined(CONFIG_X86_64)
-static const char *const pw_hw_names[64] = { MMSCOPE_PW_X86_BITS(PW_HW) };
+static const char *const pw_hw_names[] = MMSCOPE_PW_X86_NAMES;
+static_assert(ARRAY_SIZE(pw_hw_names) == MMSCOPE_PW_X86_NR_BITS);
 #else
-static const char *const pw_hw_names[64] = { MMSCOPE_PW_ARM64_BITS(PW_HW) };
+static const char *const pw_hw_names[] = MMSCOPE_PW_ARM64_NAMES;
+static_assert(ARRAY_SIZE(pw_hw_names) == MMSCOPE_PW_ARM64_NR_BITS);
 #endif
-#undef PW_HW
 
 const char *pw_hw_bit_name(unsigned int bit)
 {
@@ -75,6 +75,10 @@ void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 	out->pkey = (raw >> _PAGE_BIT_PKEY_BIT0) & 0xf;
 }
 
+void pw_arch_init(void)
+{
+}
+
 pgd_t *pw_kernel_pgd(void)
 {
 	return current->active_mm->pgd;
@@ -95,6 +99,14 @@ void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx)
 #define PW_ARM64_APTABLE	GENMASK_ULL(62, 61)
 #define PW_ARM64_NSTABLE	BIT_ULL(63)
 
+/* MAIR_EL1 is set once at boot, the same on every CPU. */
+static u64 pw_mair;
+
+void pw_arch_init(void)
+{
+	pw_mair = read_sysreg(mair_el1);
+}
+
 void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 {
 	bool valid = raw & PTE_VALID;
@@ -111,7 +123,7 @@ void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 		out->desc_type = bit1 ? MMSCOPE_PW_DESC_TABLE :
 					MMSCOPE_PW_DESC_BLOCK;
 	PW_SET(out, valid, MMSCOPE_PW_ARM64_VALID);
-	PW_SET(out, bit1, MMSCOPE_PW_ARM64_TABLE);
+	PW_SET(out, bit1, MMSCOPE_PW_ARM64_TABLE_PAGE);
 	if (table) {
 		/* bits 59-63 of a table descriptor limit what it leads to */
 		PW_SET(out, raw & PMD_TABLE_PXN, MMSCOPE_PW_ARM64_PXN_TABLE);
@@ -145,14 +157,12 @@ void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 		       MMSCOPE_PW_ARM64_SW_PRESENT_INVALID);
 	}
 	out->attr = (raw & PTE_ATTRINDX_MASK) >> 2;
-	out->mair = (read_sysreg(mair_el1) >> (8 * out->attr)) & 0xff;
-	out->sh = (raw >> 8) & 3;
+	out->mair = (pw_mair >> (8 * out->attr)) & 0xff;
+	out->sh = mmscope_arm64_lpa2() ? MMSCOPE_PW_SH_TCR : (raw >> 8) & 3;
 }
 
 pgd_t *pw_kernel_pgd(void)
 {
-	if (!MMSCOPE_KERNEL_PGD_OK)
-		return NULL;
 	return (pgd_t *)__va(mmscope_kernel_pgd_pa());
 }
 
@@ -170,7 +180,7 @@ void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx)
 		ctx->hw_flags |= MMSCOPE_PW_CTX_HW_AF;
 	if (tcr & PW_TCR_HD)
 		ctx->hw_flags |= MMSCOPE_PW_CTX_HW_DBM;
-	ctx->mair = read_sysreg(mair_el1);
+	ctx->mair = pw_mair;
 	if (mm) {
 		ctx->asid = atomic64_read(&mm->context.id) & 0xffff;
 		ctx->hw_flags |= MMSCOPE_PW_CTX_ASID;

@@ -38,6 +38,7 @@ struct pw_hw {
 	u8 pkey;
 };
 
+void pw_arch_init(void);
 void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out);
 void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx);
 /* Root of the kernel's page tables, or NULL where it cannot be found. */

@@ -28,46 +28,85 @@
 
 #include "internal.h"
 
+/* One level of the walk, decoded into a path step only when asked for. */
+struct pw_step {
+	void *ptr;
+	u64 raw;
+	unsigned int level;
+};
+
 struct pw_walker {
 	struct mm_struct *mm;		/* NULL: kernel walk */
 	struct vm_area_struct *vma;
+	unsigned int vma_kind;
 	struct pw_out *out;
-	struct mmscope_pw_path path;	/* steps to the entry being read */
-	void *step_ptr[MMSCOPE_PW_NR_LEVELS];
+	struct pw_step steps[MMSCOPE_PW_NR_LEVELS];	/* to the entry read */
 	struct mmscope_pw_record hole;	/* open run of empty entries */
-	struct mmscope_pw_path hole_path;
+	struct pw_step hole_steps[MMSCOPE_PW_NR_LEVELS];
+	unsigned int hole_depth;
 	bool hole_open;
 	unsigned long stop;		/* first address not written out */
 };
 
+/* Entries in one table page: a level folded into the one above. */
+static bool pw_same_table(const void *a, const void *b)
+{
+	return ((unsigned long)a & PAGE_MASK) == ((unsigned long)b & PAGE_MASK);
+}
+
 /*
- * Record the entry at @ptr as step @depth of the path, unless @ptr is the
- * previous step's entry again: that level is folded into the one above.
- * Returns the depth for the next level.
+ * Note the entry at @ptr as step @depth of the path and return the depth
+ * for the next level. A folded level's *_offset() hands back an entry of
+ * the table above: the same pointer (x86_64 with 4 levels, arm64 6.1), or
+ * on arm64 6.12 folded at boot the right slot of that table while the
+ * level above pointed at a meaningless one. Either way the step replaces
+ * the one above, which keeps its name (the root is always "pgd").
  */
 static unsigned int pw_step(struct pw_walker *w, unsigned int depth,
 			    unsigned int level, void *ptr, u64 raw)
 {
+	struct pw_step *s;
+
+	if (depth && pw_same_table(w->steps[depth - 1].ptr, ptr)) {
+		depth--;
+		level = w->steps[depth].level;
+	}
+	s = &w->steps[depth];
+	s->ptr = ptr;
+	s->raw = raw;
+	s->level = level;
+	return depth + 1;
+}
+
+/* Level name of the entry just noted (folded levels take the root's). */
+static unsigned int pw_level(struct pw_walker *w, unsigned int depth)
+{
+	return w->steps[depth - 1].level;
+}
+
+static void pw_fill_path(struct mmscope_pw_path *p, const struct pw_step *steps,
+			 unsigned int depth)
+{
 	struct mmscope_pw_step *s;
 	struct pw_hw hw;
 	phys_addr_t pa;
+	unsigned int i;
 
-	if (depth && w->step_ptr[depth - 1] == ptr)
-		return depth;
-	pa = __pa(ptr);
-	s = &w->path.step[depth];
-	s->raw = raw;
-	s->entry_pa = pa;
-	s->next_pa = 0;
-	s->index = offset_in_page(pa) / sizeof(u64);
-	s->level = level;
-	pw_arch_decode(raw, level, false, &hw);
-	s->hw = hw.hw;
-	s->desc_type = hw.desc_type;
-	if (depth)
-		w->path.step[depth - 1].next_pa = pa - s->index * sizeof(u64);
-	w->step_ptr[depth] = ptr;
-	return depth + 1;
+	memset(p, 0, sizeof(*p));
+	p->count = depth;
+	for (i = 0; i < depth; i++) {
+		s = &p->step[i];
+		pa = __pa(steps[i].ptr);
+		s->raw = steps[i].raw;
+		s->entry_pa = pa;
+		s->index = offset_in_page(pa) / sizeof(u64);
+		s->level = steps[i].level;
+		pw_arch_decode(s->raw, s->level, false, &hw);
+		s->hw = hw.hw;
+		s->desc_type = hw.desc_type;
+		if (i)
+			p->step[i - 1].next_pa = pa - s->index * sizeof(u64);
+	}
 }
 
 static unsigned int pw_vma_kind(struct vm_area_struct *vma)
@@ -80,6 +119,9 @@ static unsigned int pw_vma_kind(struct vm_area_struct *vma)
 		return MMSCOPE_PW_VMA_SPECIAL;
 	if (vma_is_anonymous(vma))
 		return MMSCOPE_PW_VMA_ANON;
+	/* vdso, vvar, ...: vm_ops of their own, no file */
+	if (!vma->vm_file)
+		return MMSCOPE_PW_VMA_SPECIAL;
 	/* shmem_mapping() is not exported on 6.1: tmpfs is shmem. */
 	if (file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC)
 		return MMSCOPE_PW_VMA_SHMEM;
@@ -98,7 +140,7 @@ static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
 	r->level = level;
 	r->raw = raw;
 	r->pfn = MMSCOPE_PW_NO_PFN;
-	r->vma_kind = pw_vma_kind(vma);
+	r->vma_kind = w->vma_kind;
 	if (vma) {
 		r->vma_start = vma->vm_start;
 		r->vma_end = vma->vm_end;
@@ -108,7 +150,7 @@ static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
 }
 
 static int pw_append(struct pw_walker *w, const struct mmscope_pw_record *r,
-		     const struct mmscope_pw_path *p)
+		     const struct pw_step *steps, unsigned int depth)
 {
 	struct pw_out *out = w->out;
 
@@ -118,7 +160,7 @@ static int pw_append(struct pw_walker *w, const struct mmscope_pw_record *r,
 	}
 	out->recs[out->n] = *r;
 	if (out->paths)
-		out->paths[out->n] = *p;
+		pw_fill_path(&out->paths[out->n], steps, depth);
 	out->n++;
 	return 0;
 }
@@ -129,7 +171,7 @@ static int pw_flush_hole(struct pw_walker *w)
 
 	if (!w->hole_open)
 		return 0;
-	ret = pw_append(w, &w->hole, &w->hole_path);
+	ret = pw_append(w, &w->hole, w->hole_steps, w->hole_depth);
 	if (!ret)
 		w->hole_open = false;
 	return ret;
@@ -151,8 +193,8 @@ static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
 	if (ret)
 		return ret;
 	pw_record_init(w, &w->hole, addr, end - addr, level, raw);
-	w->hole_path = w->path;
-	w->hole_path.count = depth;
+	memcpy(w->hole_steps, w->steps, depth * sizeof(w->steps[0]));
+	w->hole_depth = depth;
 	w->hole_open = true;
 	return 0;
 }
@@ -204,7 +246,7 @@ static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
 				l |= MMSCOPE_PW_L_EXCLUSIVE;
 		}
 	}
-	r->linux = l;
+	r->linux_flags = l;
 }
 
 static void pw_decode_nonpresent(struct mmscope_pw_record *r)
@@ -215,16 +257,16 @@ static void pw_decode_nonpresent(struct mmscope_pw_record *r)
 	r->swap_type = swp_type(ent);
 	r->swap_offset = swp_offset(ent);
 	if (pte_swp_soft_dirty(e))
-		r->linux |= MMSCOPE_PW_L_SOFT_DIRTY;
+		r->linux_flags |= MMSCOPE_PW_L_SOFT_DIRTY;
 	if (pte_swp_uffd_wp(e))
-		r->linux |= MMSCOPE_PW_L_UFFD_WP;
+		r->linux_flags |= MMSCOPE_PW_L_UFFD_WP;
 	if (is_pte_marker_entry(ent)) {
 		r->state = MMSCOPE_PW_MARKER;
 	} else if (is_migration_entry(ent)) {
 		r->state = MMSCOPE_PW_MIGRATION;
 		r->pfn = swp_offset_pfn(ent);
 		if (is_writable_migration_entry(ent))
-			r->linux |= MMSCOPE_PW_L_WRITE_MIG;
+			r->linux_flags |= MMSCOPE_PW_L_WRITE_MIG;
 	} else if (is_device_private_entry(ent) ||
 		   is_device_exclusive_entry(ent)) {
 		r->state = MMSCOPE_PW_DEVICE;
@@ -237,7 +279,7 @@ static void pw_decode_nonpresent(struct mmscope_pw_record *r)
 	} else {
 		r->state = MMSCOPE_PW_SWAP;
 		if (pte_swp_exclusive(e))
-			r->linux |= MMSCOPE_PW_L_EXCLUSIVE;
+			r->linux_flags |= MMSCOPE_PW_L_EXCLUSIVE;
 	}
 }
 
@@ -270,8 +312,7 @@ static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
 	ret = pw_flush_hole(w);
 	if (ret)
 		return ret;
-	w->path.count = depth;
-	return pw_append(w, &r, &w->path);
+	return pw_append(w, &r, w->steps, depth);
 }
 
 static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
@@ -320,7 +361,7 @@ static int pw_walk_pmd(struct pw_walker *w, unsigned int depth, pud_t *pud,
 		       unsigned long addr, unsigned long end)
 {
 	unsigned long next;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PMD's lock, for a leaf */
 	bool retry;
 	unsigned int d;
 	pmd_t *pmd;
@@ -375,7 +416,7 @@ static int pw_walk_pud(struct pw_walker *w, unsigned int depth, p4d_t *p4d,
 		       unsigned long addr, unsigned long end)
 {
 	unsigned long next;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PUD's lock, for a leaf */
 	unsigned int d;
 	pud_t *pud;
 	pud_t val;
@@ -388,7 +429,7 @@ again:
 		val = READ_ONCE(*pud);
 		d = pw_step(w, depth, MMSCOPE_PW_PUD, pud, pud_val(val));
 		if (pud_none(val)) {
-			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PUD,
+			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      pud_val(val));
 		} else if (pw_pud_is_leaf(val)) {
 			ptl = w->mm ? pud_lock(w->mm, pud) : NULL;
@@ -431,10 +472,10 @@ static int pw_walk_p4d(struct pw_walker *w, unsigned int depth, pgd_t *pgd,
 		val = READ_ONCE(*p4d);
 		d = pw_step(w, depth, MMSCOPE_PW_P4D, p4d, p4d_val(val));
 		if (p4d_none(val))
-			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_P4D,
+			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      p4d_val(val));
 		else if (p4d_bad(val))
-			ret = pw_leaf(w, d, addr, next - addr, MMSCOPE_PW_P4D,
+			ret = pw_leaf(w, d, addr, next - addr, pw_level(w, d),
 				      p4d_val(val), false, 0);
 		else
 			ret = pw_walk_pud(w, d, p4d, addr, next);
@@ -459,10 +500,10 @@ static int pw_walk_pgd(struct pw_walker *w, pgd_t *root, unsigned long addr,
 		val = READ_ONCE(*pgd);
 		d = pw_step(w, 0, MMSCOPE_PW_PGD, pgd, pgd_val(val));
 		if (pgd_none(val))
-			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PGD,
+			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      pgd_val(val));
 		else if (pgd_bad(val))
-			ret = pw_leaf(w, d, addr, next - addr, MMSCOPE_PW_PGD,
+			ret = pw_leaf(w, d, addr, next - addr, pw_level(w, d),
 				      pgd_val(val), false, 0);
 		else
 			ret = pw_walk_p4d(w, d, pgd, addr, next);
@@ -483,6 +524,7 @@ static int pw_walk_vmas(struct pw_walker *w, unsigned long addr,
 	while (addr < end) {
 		vma = find_vma(w->mm, addr);
 		w->vma = NULL;
+		w->vma_kind = MMSCOPE_PW_VMA_NONE;
 		if (!vma || vma->vm_start >= end)
 			return pw_hole(w, 0, addr, end, MMSCOPE_PW_PGD, 0);
 		if (addr < vma->vm_start) {
@@ -493,6 +535,7 @@ static int pw_walk_vmas(struct pw_walker *w, unsigned long addr,
 			addr = vma->vm_start;
 		}
 		w->vma = vma;
+		w->vma_kind = pw_vma_kind(vma);
 		vend = min(end, vma->vm_end);
 		ret = pw_walk_pgd(w, w->mm->pgd, addr, vend);
 		if (ret)

@@ -69,6 +69,9 @@ int parse_u64(const char *arg, uint64_t *val, const char *what);
 
 int do_version(int argc, char **argv);
 int do_features(int argc, char **argv);
+int do_trace(int argc, char **argv);
+int do_pageref(int argc, char **argv);
+int do_pagewalk(int argc, char **argv);
 int show_tool_version(void);
 
 #endif

@@ -21,6 +21,9 @@ static const struct cmd cmds[] = {
 	{ "help",	do_help },
 	{ "version",	do_version },
 	{ "features",	do_features },
+	{ "trace",	do_trace },
+	{ "pageref",	do_pageref },
+	{ "pagewalk",	do_pagewalk },
 	{ NULL }
 };
 
@@ -37,9 +40,12 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
+		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
+		"  pageref    reference, map and pin counts of pages; hold references\n"
+		"  pagewalk   page-table entries that map a range, level by level\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"

@@ -38,7 +38,7 @@ enum mmscope_pw_state {
 	MMSCOPE_PW_BAD = 8,		/* an entry Linux would call bad */
 };
 
-/* Linux's view of an entry (mmscope_pw_record.linux), pte_*() helpers. */
+/* Linux's view of an entry (mmscope_pw_record.linux_flags), pte_*() helpers. */
 #define MMSCOPE_PW_L_PRESENT	(1U << 0)	/* pte_present() */
 #define MMSCOPE_PW_L_WRITE	(1U << 1)
 #define MMSCOPE_PW_L_DIRTY	(1U << 2)
@@ -57,39 +57,55 @@ enum mmscope_pw_state {
 #define MMSCOPE_PW_L_CHANGED	(1U << 15)	/* changed while read: retry */
 
 /*
- * Hardware view (mmscope_pw_record.hw): one bit per name below, in the
- * arch's list. Written as X-macro lists so the kernel's `walk` file and
- * the CLI print the same names: X(NAME, BIT).
+ * Hardware view (mmscope_pw_record.hw): bit (1ULL << MMSCOPE_PW_<ARCH>_*)
+ * per name below; MMSCOPE_PW_<ARCH>_NAMES spells them in bit order, so
+ * the kernel's `walk` file and the CLI print the same names.
  *
  * x86_64: the entry's bits; PS at PMD/PUD level, PAT at bit 7 of a PTE or
  * bit 12 of a large page; SW_* are the kernel's software bits.
  */
-#define MMSCOPE_PW_X86_BITS(X)						\
-	X(P, 0) X(RW, 1) X(US, 2) X(PWT, 3) X(PCD, 4) X(A, 5) X(D, 6)	\
-	X(PS, 7) X(G, 8) X(PAT, 9) X(NX, 10) X(SW_SPECIAL, 11)		\
-	X(SW_UFFD_WP, 12) X(SW_SOFT_DIRTY, 13) X(SW_DEVMAP, 14)		\
-	X(SW_SAVED_DIRTY, 15) X(SW_PROTNONE, 16)
+enum mmscope_pw_x86_bit {
+	MMSCOPE_PW_X86_P, MMSCOPE_PW_X86_RW, MMSCOPE_PW_X86_US,
+	MMSCOPE_PW_X86_PWT, MMSCOPE_PW_X86_PCD, MMSCOPE_PW_X86_A,
+	MMSCOPE_PW_X86_D, MMSCOPE_PW_X86_PS, MMSCOPE_PW_X86_G,
+	MMSCOPE_PW_X86_PAT, MMSCOPE_PW_X86_NX, MMSCOPE_PW_X86_SW_SPECIAL,
+	MMSCOPE_PW_X86_SW_UFFD_WP, MMSCOPE_PW_X86_SW_SOFT_DIRTY,
+	MMSCOPE_PW_X86_SW_DEVMAP, MMSCOPE_PW_X86_SW_SAVED_DIRTY,
+	MMSCOPE_PW_X86_SW_PROTNONE, MMSCOPE_PW_X86_NR_BITS,
+};
+
+#define MMSCOPE_PW_X86_NAMES {						\
+	"P", "RW", "US", "PWT", "PCD", "A", "D", "PS", "G", "PAT", "NX",	\
+	"SW_SPECIAL", "SW_UFFD_WP", "SW_SOFT_DIRTY", "SW_DEVMAP",	\
+	"SW_SAVED_DIRTY", "SW_PROTNONE"					\
+}
 
 /*
- * arm64: VALID and TABLE (bit 1: table at levels above the last, page at
+ * arm64: VALID and TABLE_PAGE (bit 1: table above the last level, page at
  * the last; clear = block), AP[1] USER, AP[2] RDONLY, AF, nG, DBM, CONT,
  * PXN, UXN, GP; SW_* the kernel's software bits; for table descriptors
  * PXN_TABLE, UXN_TABLE, AP_TABLE (2 bits, nonzero), NS_TABLE. Bit 59 is
  * PXNTable in a table descriptor and a software or PBHA bit in a leaf.
  */
-#define MMSCOPE_PW_ARM64_BITS(X)					\
-	X(VALID, 0) X(TABLE, 1) X(USER, 2) X(RDONLY, 3) X(AF, 4)	\
-	X(NG, 5) X(DBM, 6) X(CONT, 7) X(PXN, 8) X(UXN, 9) X(GP, 10)	\
-	X(NS, 11) X(SW_DIRTY, 12) X(SW_SPECIAL, 13) X(SW_DEVMAP, 14)	\
-	X(SW_PROT_NONE, 15) X(SW_PRESENT_INVALID, 16) X(PXN_TABLE, 17)	\
-	X(UXN_TABLE, 18) X(AP_TABLE, 19) X(NS_TABLE, 20)
+enum mmscope_pw_arm64_bit {
+	MMSCOPE_PW_ARM64_VALID, MMSCOPE_PW_ARM64_TABLE_PAGE,
+	MMSCOPE_PW_ARM64_USER, MMSCOPE_PW_ARM64_RDONLY, MMSCOPE_PW_ARM64_AF,
+	MMSCOPE_PW_ARM64_NG, MMSCOPE_PW_ARM64_DBM, MMSCOPE_PW_ARM64_CONT,
+	MMSCOPE_PW_ARM64_PXN, MMSCOPE_PW_ARM64_UXN, MMSCOPE_PW_ARM64_GP,
+	MMSCOPE_PW_ARM64_NS, MMSCOPE_PW_ARM64_SW_DIRTY,
+	MMSCOPE_PW_ARM64_SW_SPECIAL, MMSCOPE_PW_ARM64_SW_DEVMAP,
+	MMSCOPE_PW_ARM64_SW_PROT_NONE, MMSCOPE_PW_ARM64_SW_PRESENT_INVALID,
+	MMSCOPE_PW_ARM64_PXN_TABLE, MMSCOPE_PW_ARM64_UXN_TABLE,
+	MMSCOPE_PW_ARM64_AP_TABLE, MMSCOPE_PW_ARM64_NS_TABLE,
+	MMSCOPE_PW_ARM64_NR_BITS,
+};
 
-#define MMSCOPE_PW_HW_ENUM(name, bit) MMSCOPE_PW_X86_##name = (bit),
-enum { MMSCOPE_PW_X86_BITS(MMSCOPE_PW_HW_ENUM) };
-#undef MMSCOPE_PW_HW_ENUM
-#define MMSCOPE_PW_HW_ENUM(name, bit) MMSCOPE_PW_ARM64_##name = (bit),
-enum { MMSCOPE_PW_ARM64_BITS(MMSCOPE_PW_HW_ENUM) };
-#undef MMSCOPE_PW_HW_ENUM
+#define MMSCOPE_PW_ARM64_NAMES {					\
+	"VALID", "TABLE_PAGE", "USER", "RDONLY", "AF", "NG", "DBM",	\
+	"CONT", "PXN", "UXN", "GP", "NS", "SW_DIRTY", "SW_SPECIAL",	\
+	"SW_DEVMAP", "SW_PROT_NONE", "SW_PRESENT_INVALID", "PXN_TABLE",	\
+	"UXN_TABLE", "AP_TABLE", "NS_TABLE"				\
+}
 
 /* arm64 descriptor types (mmscope_pw_record.desc_type). */
 enum mmscope_pw_desc {
@@ -105,11 +121,12 @@ enum mmscope_pw_vma_kind {
 	MMSCOPE_PW_VMA_ANON = 1,
 	MMSCOPE_PW_VMA_FILE = 2,
 	MMSCOPE_PW_VMA_SHMEM = 3,
-	MMSCOPE_PW_VMA_SPECIAL = 4,	/* VM_PFNMAP/VM_IO/VM_MIXEDMAP */
+	MMSCOPE_PW_VMA_SPECIAL = 4,	/* VM_PFNMAP/IO/MIXEDMAP, vdso: no file */
 	MMSCOPE_PW_VMA_HUGETLB = 5,
 };
 
 #define MMSCOPE_PW_NO_PFN	(~0ULL)
+#define MMSCOPE_PW_SH_TCR	0xff
 
 /**
  * struct mmscope_pw_record - one leaf entry, or a run of empty ones
@@ -123,7 +140,7 @@ enum mmscope_pw_vma_kind {
  * @vma_start, @vma_end: the VMA holding @va, 0 when none
  * @vma_flags: its vm_flags
  * @vma_pgoff: its file offset in pages (vm_pgoff)
- * @linux: MMSCOPE_PW_L_* bits
+ * @linux_flags: MMSCOPE_PW_L_* bits
  * @swap_type: type (swap device index) of a swap entry
  * @level: MMSCOPE_PW_* level of the entry
  * @state: MMSCOPE_PW_* state
@@ -131,7 +148,8 @@ enum mmscope_pw_vma_kind {
  * @desc_type: arm64: MMSCOPE_PW_DESC_*; x86_64: 0
  * @attr: arm64: AttrIndx (0-7); x86_64: PAT index (PAT:PCD:PWT, 0-7)
  * @mair: arm64: the MAIR_EL1 byte AttrIndx selects; x86_64: 0
- * @sh: arm64: SH[1:0]; x86_64: 0
+ * @sh: arm64: SH[1:0], or MMSCOPE_PW_SH_TCR where the descriptor has no
+ *      SH field (LPA2: bits [9:8] are address bits); x86_64: 0
  * @pkey: x86_64: protection key; arm64: 0
  */
 struct mmscope_pw_record {
@@ -145,7 +163,7 @@ struct mmscope_pw_record {
 	__u64 vma_end;
 	__u64 vma_flags;
 	__u64 vma_pgoff;
-	__u32 linux;
+	__u32 linux_flags;
 	__u32 swap_type;
 	__u8 level;
 	__u8 state;

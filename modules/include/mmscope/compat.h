@@ -72,9 +72,13 @@ static inline unsigned long mmscope_kprobe_call_addr(const struct kprobe *kp)
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/swap.h>
-#include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/*
+ * 6.12 keeps the pin count in struct folio and says so with the
+ * folio_has_pincount() macro; 6.1 has neither. The same kernels differ in
+ * every other entry of this group.
+ */
+#ifndef folio_has_pincount
 /* Entries of one page (PTE and PMD), as /proc/kpagecount: 6.1 and 6.12. */
 static inline int mmscope_page_mapcount(struct page *page)
 {
@@ -212,21 +216,38 @@ static inline bool mmscope_folio_test_idle(struct folio *folio)
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
-#include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef pte_offset_map_lock
 /*
- * 6.5+ (trixie): a PTE table may be freed under mmap_read_lock (khugepaged
- * retracts tables of file THPs and frees them after an RCU grace period),
- * so the table is reached under rcu_read_lock() and the PMD checked again
- * once its lock is held; NULL when the PMD no longer points to a table
- * (the caller reads the PMD again). pte_offset_map_lock() does this but
- * its out-of-line part is not exported to modules.
+ * 6.1 (bookworm), where pte_offset_map_lock() is a macro: PTE tables
+ * are freed only under mmap_write_lock, so a PMD seen pointing to a table
+ * keeps doing so under mmap_read_lock and pte_offset_map_lock() (all
+ * inline) never fails.
  */
 static inline pte_t *mmscope_pte_map_lock(struct mm_struct *mm, pmd_t *pmd,
 					  unsigned long addr, spinlock_t **ptlp)
 {
-	spinlock_t *ptl;
+	return pte_offset_map_lock(mm, pmd, addr, ptlp);
+}
+
+static inline void mmscope_pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+{
+	pte_unmap_unlock(pte, ptl);
+}
+#else
+/*
+ * 6.5+ (trixie), where it is a function: a PTE table may be freed under
+ * mmap_read_lock (khugepaged retracts tables of file THPs and frees them
+ * after an RCU grace period), so the table is reached under
+ * rcu_read_lock() and the PMD checked again once its lock is held; NULL
+ * when the PMD no longer points to a table (the caller reads it again).
+ * pte_offset_map_lock() does this, but its out-of-line part
+ * (__pte_offset_map_lock) is not exported to modules.
+ */
+static inline pte_t *mmscope_pte_map_lock(struct mm_struct *mm, pmd_t *pmd,
+					  unsigned long addr, spinlock_t **ptlp)
+{
+	spinlock_t *ptl;	/* the PTE table's split lock */
 	pmd_t pmdval;
 
 	rcu_read_lock();
@@ -252,45 +273,48 @@ static inline void mmscope_pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
 	spin_unlock(ptl);
 	rcu_read_unlock();
 }
-#else
-/*
- * 6.1 (bookworm): PTE tables are freed only under mmap_write_lock, so a
- * PMD seen pointing to a table keeps doing so under mmap_read_lock and
- * pte_offset_map_lock() (all inline) never fails.
- */
-static inline pte_t *mmscope_pte_map_lock(struct mm_struct *mm, pmd_t *pmd,
-					  unsigned long addr, spinlock_t **ptlp)
-{
-	return pte_offset_map_lock(mm, pmd, addr, ptlp);
-}
-
-static inline void mmscope_pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
-{
-	pte_unmap_unlock(pte, ptl);
-}
 #endif
 
 #if defined(CONFIG_ARM64)
+#include <asm/memory.h>
 #include <asm/sysreg.h>
 /*
  * arm64: the kernel's root table is in TTBR1_EL1 (swapper_pg_dir while
  * the kernel runs, KPTI or not); init_mm is data, not resolvable where
  * CONFIG_KALLSYMS_ALL is off (Debian 6.1). Bits [63:48] are the ASID and
- * bit 0 CnP; 52-bit physical addresses would need another decoding.
+ * bit 0 CnP. With 52-bit physical addresses (trixie: CONFIG_ARM64_PA_BITS_52)
+ * BADDR bits [5:2] hold PA bits [51:48].
  */
-#ifdef CONFIG_ARM64_PA_BITS_52
-#define MMSCOPE_KERNEL_PGD_OK 0
-#else
-#define MMSCOPE_KERNEL_PGD_OK 1
-#endif
 static inline phys_addr_t mmscope_kernel_pgd_pa(void)
 {
-	return read_sysreg(ttbr1_el1) & GENMASK_ULL(47, 1);
+	u64 ttbr = read_sysreg(ttbr1_el1);
+
+#ifdef CONFIG_ARM64_PA_BITS_52
+	return (ttbr & GENMASK_ULL(47, 6)) | ((ttbr & GENMASK_ULL(5, 2)) << 46);
+#else
+	return ttbr & GENMASK_ULL(47, 1);
+#endif
 }
 
-/* First kernel virtual address: the kernel half starts at -2^VA_BITS. */
-#define MMSCOPE_KERNEL_VA_MIN	(~0UL << VA_BITS)
-#define MMSCOPE_USER_VA_BITS	VA_BITS
+/*
+ * VA bits in use: 6.12 built for 52 bits (trixie) falls back to 48 at
+ * boot on CPUs without LPA2, so vabits_actual (TCR_EL1.T1SZ there, a
+ * constant on 6.1) rather than VA_BITS; the kernel half starts at
+ * -2^vabits_actual.
+ */
+#define MMSCOPE_KERNEL_VA_MIN	((unsigned long)_PAGE_OFFSET(vabits_actual))
+#define MMSCOPE_USER_VA_BITS	((unsigned int)vabits_actual)
+
+/*
+ * With LPA2 (6.9+, trixie on CPUs that have it) descriptor bits [9:8]
+ * are output address bits, and shareability comes from TCR_EL1; the
+ * kernels that know LPA2 define PTE_MAYBE_SHARED.
+ */
+#ifdef PTE_MAYBE_SHARED
+#define mmscope_arm64_lpa2()	lpa2_is_enabled()
+#else
+#define mmscope_arm64_lpa2()	false
+#endif
 
 /*
  * Software bits of a non-valid entry that Linux treats as present:
@@ -312,7 +336,6 @@ static inline phys_addr_t mmscope_kernel_pgd_pa(void)
  * init_mm (copied at pgd_alloc, kept in sync for 5-level), so the
  * caller's own mm serves as the kernel's root.
  */
-#define MMSCOPE_KERNEL_PGD_OK 1
 static inline phys_addr_t mmscope_kernel_pgd_pa(void)
 {
 	return __pa(current->active_mm->pgd);

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmscope_pagewalk.ko: /sys/kernel/debug/mmscope/pagewalk/
+ *   target  write "PID ADDR [LEN]" or "kernel ADDR [LEN]"; read it back
+ *   walk    the human report of the target's walk, with each entry's path
+ *   kaddr   kernel addresses of pages this module owns, with their
+ *           physical addresses: oracles for kernel walks
+ *   ctl     MMSCOPE_PW_IOC_CONTEXT, MMSCOPE_PW_IOC_WALK
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/core.h>
+
+#include "internal.h"
+
+/* Records per pass of the ioctl's walk: one mmap_read_lock hold each. */
+#define PW_CHUNK	512
+/* Records the `walk` file shows at most. */
+#define PW_REPORT_MAX	256
+
+static struct dentry *pw_dir;
+static void *pw_kpage;
+static void *pw_vpage;
+
+static DEFINE_MUTEX(pw_target_lock);
+static struct {
+	bool set;
+	bool kernel;
+	pid_t pid;
+	u64 start;
+	u64 len;
+} pw_target;
+
+static bool pw_same_page(const void *a, const void *b)
+{
+	return ((unsigned long)a & PAGE_MASK) == ((unsigned long)b & PAGE_MASK);
+}
+
+/*
+ * Levels folded away: x86_64 and arm64 6.12 fold the top level at boot
+ * when the CPU or command line gives fewer VA bits, so ask the *_offset()
+ * helpers: a folded level hands back an entry of the table above. The
+ * module's own data is mapped in the kernel's tables.
+ */
+static u32 pw_folded_levels(pgd_t *kpgd)
+{
+	unsigned long addr = (unsigned long)&pw_target;
+	u32 folded = 0;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+
+	if (!kpgd)
+		return (PTRS_PER_P4D == 1 ? BIT(MMSCOPE_PW_P4D) : 0) |
+		       (PTRS_PER_PUD == 1 ? BIT(MMSCOPE_PW_PUD) : 0) |
+		       (PTRS_PER_PMD == 1 ? BIT(MMSCOPE_PW_PMD) : 0);
+	pgd = pgd_offset_pgd(kpgd, addr);
+	p4d = p4d_offset(pgd, addr);
+	if (pw_same_page(p4d, pgd))
+		folded |= BIT(MMSCOPE_PW_P4D);
+	pud = pud_offset(p4d, addr);
+	if (pw_same_page(pud, p4d))
+		folded |= BIT(MMSCOPE_PW_PUD);
+	if (pw_same_page(pmd_offset(pud, addr), pud))
+		folded |= BIT(MMSCOPE_PW_PMD);
+	return folded;
+}
+
+static void pw_context(struct mm_struct *mm, struct mmscope_pw_context *c)
+{
+	pgd_t *kpgd = pw_kernel_pgd();
+	unsigned int l;
+
+	c->page_size = PAGE_SIZE;
+	c->folded = pw_folded_levels(kpgd);
+	c->levels = 0;
+	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+		c->levels += !(c->folded & BIT(l));
+	c->va_bits = MMSCOPE_USER_VA_BITS;
+	c->pgd_pa = mm ? __pa(mm->pgd) : 0;
+	if (kpgd) {
+		c->kernel_pgd_pa = __pa(kpgd);
+		c->hw_flags |= MMSCOPE_PW_CTX_KERNEL;
+	}
+	strscpy(c->arch, MMSCOPE_ARCH, sizeof(c->arch));
+	pw_arch_context(mm, c);
+}
+
+/*
+ * Check a range and get its mm (NULL for the kernel): [*start, *end) page
+ * aligned, on the right side of the address space.
+ */
+static struct mm_struct *pw_range(bool kernel, pid_t pid, u64 *start, u64 len,
+				  u64 *end)
+{
+	struct mm_struct *mm;
+	u64 last;
+
+	if (!len || check_add_overflow(*start, len - 1, &last))
+		return ERR_PTR(-EINVAL);
+	*start &= PAGE_MASK;
+	if (last >= (u64)PAGE_MASK)
+		return ERR_PTR(-EINVAL);
+	*end = PAGE_ALIGN(last + 1);
+	if (kernel) {
+		if (pid || *start < MMSCOPE_KERNEL_VA_MIN)
+			return ERR_PTR(-EINVAL);
+		return NULL;
+	}
+	mm = mmscope_target_get(pid);
+	if (IS_ERR(mm))
+		return mm;
+	if (*end > mm->task_size) {
+		mmscope_target_put(mm);
+		return ERR_PTR(-EINVAL);
+	}
+	return mm;
+}
+
+static long pw_ioc_context(void __user *uarg)
+{
+	struct mmscope_pw_context c;
+	struct mm_struct *mm = NULL;
+	u32 usize;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(c) != MMSCOPE_PW_CONTEXT_SIZE_VER0);
+	ret = mmscope_ioctl_copy_in(&c, sizeof(c),
+				    MMSCOPE_PW_CONTEXT_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	if (c.pid) {
+		mm = mmscope_target_get(c.pid);
+		if (IS_ERR(mm))
+			return PTR_ERR(mm);
+	}
+	usize = c.size;
+	memset(&c, 0, sizeof(c));
+	c.size = usize;
+	pw_context(mm, &c);
+	if (mm)
+		mmscope_target_put(mm);
+	return mmscope_ioctl_copy_out(uarg, &c, sizeof(c));
+}
+
+static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done,
+			 struct pw_out *out)
+{
+	struct mmscope_pw_record __user *urecs = u64_to_user_ptr(req->records);
+	struct mmscope_pw_path __user *upaths = u64_to_user_ptr(req->paths);
+
+	if (copy_to_user(urecs + done, out->recs, out->n * sizeof(*out->recs)))
+		return -EFAULT;
+	if (out->paths &&
+	    copy_to_user(upaths + done, out->paths,
+			 out->n * sizeof(*out->paths)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Walk in passes of PW_CHUNK records: each pass holds mmap_read_lock and
+ * fills a kernel buffer, copied out after the lock is dropped (the buffer
+ * may be in the walked mm itself).
+ */
+static long pw_ioc_walk(void __user *uarg)
+{
+	struct pw_out out = { };
+	struct mmscope_pw_walk req;
+	struct mm_struct *mm;
+	u64 addr, end;
+	u32 done = 0;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PW_WALK_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mmscope_pw_record) != 96);
+	BUILD_BUG_ON(sizeof(struct mmscope_pw_path) != 208);
+	ret = mmscope_ioctl_copy_in(&req, sizeof(req),
+				    MMSCOPE_PW_WALK_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	if (req.flags & ~MMSCOPE_PW_KERNEL)
+		return -EINVAL;
+	addr = req.start;
+	mm = pw_range(req.flags & MMSCOPE_PW_KERNEL, req.pid, &addr, req.len,
+		      &end);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+
+	ret = -ENOMEM;
+	out.recs = kvmalloc_array(PW_CHUNK, sizeof(*out.recs), GFP_KERNEL);
+	if (!out.recs)
+		goto put;
+	if (req.paths) {
+		out.paths = kvmalloc_array(PW_CHUNK, sizeof(*out.paths),
+					   GFP_KERNEL);
+		if (!out.paths)
+			goto put;
+	}
+	ret = 0;
+	while (done < req.count && addr < end) {
+		out.n = 0;
+		out.max = min_t(u32, PW_CHUNK, req.count - done);
+		ret = pw_walk(mm, (unsigned long *)&addr, end, &out);
+		if (ret && ret != -ENOSPC)
+			break;
+		ret = pw_copy_chunk(&req, done, &out);
+		if (ret)
+			break;
+		done += out.n;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	req.count = done;
+	req.next = addr;
+	if (!ret)
+		ret = mmscope_ioctl_copy_out(uarg, &req, sizeof(req));
+put:
+	kvfree(out.paths);
+	kvfree(out.recs);
+	if (mm)
+		mmscope_target_put(mm);
+	return ret;
+}
+
+static long pw_ctl_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	switch (MMSCOPE_IOC_NOSIZE(cmd)) {
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PW_IOC_CONTEXT):
+		return pw_ioc_context(uarg);
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PW_IOC_WALK):
+		return pw_ioc_walk(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations pw_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.unlocked_ioctl = pw_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+/* "PID ADDR [LEN]" or "kernel ADDR [LEN]"; LEN defaults to one page. */
+static ssize_t pw_target_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[96], *p = buf, *who, *tok;
+	u64 start, len = PAGE_SIZE;
+	bool kernel;
+	int pid = 0;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	who = strsep(&p, " \t");
+	kernel = !strcmp(who, "kernel");
+	if (!kernel && (kstrtoint(who, 10, &pid) || pid <= 0))
+		return -EINVAL;
+	tok = strsep(&p, " \t");
+	if (!tok || kstrtou64(tok, 0, &start))
+		return -EINVAL;
+	tok = strsep(&p, " \t");
+	if (tok && kstrtou64(tok, 0, &len))
+		return -EINVAL;
+	if (p || !len)
+		return -EINVAL;
+
+	mutex_lock(&pw_target_lock);
+	pw_target.set = true;
+	pw_target.kernel = kernel;
+	pw_target.pid = pid;
+	pw_target.start = start;
+	pw_target.len = len;
+	mutex_unlock(&pw_target_lock);
+	return count;
+}
+
+static int pw_target_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&pw_target_lock);
+	if (!pw_target.set)
+		seq_puts(m, "none\n");
+	else if (pw_target.kernel)
+		seq_printf(m, "kernel 0x%llx 0x%llx\n", pw_target.start,
+			   pw_target.len);
+	else
+		seq_printf(m, "%d 0x%llx 0x%llx\n", pw_target.pid,
+			   pw_target.start, pw_target.len);
+	mutex_unlock(&pw_target_lock);
+	return 0;
+}
+
+static int pw_target_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pw_target_show, NULL);
+}
+
+static const struct file_operations pw_target_fops = {
+	.owner = THIS_MODULE,
+	.open = pw_target_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = pw_target_write,
+	.release = single_release,
+};
+
+static int pw_walk_show(struct seq_file *m, void *v)
+{
+	struct mmscope_pw_context ctx = { };
+	struct pw_out out = { };
+	struct mm_struct *mm;
+	bool kernel;
+	u64 start, len, addr, end;
+	unsigned int i;
+	pid_t pid;
+	int ret;
+
+	mutex_lock(&pw_target_lock);
+	kernel = pw_target.kernel;
+	pid = pw_target.pid;
+	start = pw_target.start;
+	len = pw_target.len;
+	ret = pw_target.set;
+	mutex_unlock(&pw_target_lock);
+	if (!ret) {
+		seq_puts(m, "no target: write \"PID ADDR [LEN]\" or \"kernel ADDR [LEN]\" to target\n");
+		return 0;
+	}
+	addr = start;
+	mm = pw_range(kernel, pid, &addr, len, &end);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	pw_context(mm, &ctx);
+	pw_report_context(m, &ctx);
+	ret = -ENOMEM;
+	out.max = PW_REPORT_MAX;
+	out.recs = kvmalloc_array(out.max, sizeof(*out.recs), GFP_KERNEL);
+	out.paths = kvmalloc_array(out.max, sizeof(*out.paths), GFP_KERNEL);
+	if (!out.recs || !out.paths)
+		goto free;
+	ret = pw_walk(mm, (unsigned long *)&addr, end, &out);
+	if (ret && ret != -ENOSPC)
+		goto free;
+	if (kernel)
+		seq_printf(m, "kernel 0x%llx-0x%llx\n", start & PAGE_MASK, end);
+	else
+		seq_printf(m, "pid %d 0x%llx-0x%llx\n", pid, start & PAGE_MASK,
+			   end);
+	for (i = 0; i < out.n; i++)
+		pw_report_record(m, &out.recs[i], &out.paths[i]);
+	if (ret == -ENOSPC)
+		seq_printf(m, "(stopped after %u records at 0x%llx)\n", out.n,
+			   addr);
+	ret = 0;
+free:
+	kvfree(out.paths);
+	kvfree(out.recs);
+	if (mm)
+		mmscope_target_put(mm);
+	return ret;
+}
+
+static int pw_walk_open(struct inode *inode, struct file *file)
+{
+	return single_open_size(file, pw_walk_show, NULL,
+				PW_REPORT_MAX * 512);
+}
+
+static const struct file_operations pw_walk_fops = {
+	.owner = THIS_MODULE,
+	.open = pw_walk_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int pw_kaddr_show(struct seq_file *m, void *v)
+{
+	unsigned long text = (unsigned long)pw_kaddr_show;
+
+	seq_printf(m, "linear 0x%lx 0x%llx\n", (unsigned long)pw_kpage,
+		   (u64)virt_to_phys(pw_kpage));
+	seq_printf(m, "vmalloc 0x%lx 0x%llx\n", (unsigned long)pw_vpage,
+		   (u64)page_to_phys(vmalloc_to_page(pw_vpage)));
+	seq_printf(m, "module 0x%lx 0x%llx\n", text,
+		   (u64)page_to_phys(vmalloc_to_page((void *)text)) +
+		   offset_in_page(text));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pw_kaddr);
+
+static int __init pw_init(void)
+{
+	pw_arch_init();
+	pw_kpage = (void *)get_zeroed_page(GFP_KERNEL);
+	pw_vpage = vzalloc(PAGE_SIZE);
+	if (!pw_kpage || !pw_vpage)
+		goto nomem;
+	pw_dir = mmscope_debugfs_create_dir("pagewalk");
+	if (IS_ERR(pw_dir)) {
+		free_page((unsigned long)pw_kpage);
+		vfree(pw_vpage);
+		return PTR_ERR(pw_dir);
+	}
+	debugfs_create_file("target", 0600, pw_dir, NULL, &pw_target_fops);
+	debugfs_create_file("walk", 0400, pw_dir, NULL, &pw_walk_fops);
+	debugfs_create_file("kaddr", 0400, pw_dir, NULL, &pw_kaddr_fops);
+	debugfs_create_file("ctl", 0600, pw_dir, NULL, &pw_ctl_fops);
+	return 0;
+nomem:
+	free_page((unsigned long)pw_kpage);
+	vfree(pw_vpage);
+	return -ENOMEM;
+}
+
+static void __exit pw_exit(void)
+{
+	mmscope_debugfs_remove_dir(pw_dir);
+	free_page((unsigned long)pw_kpage);
+	vfree(pw_vpage);
+}
+
+module_init(pw_init);
+module_exit(pw_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mmscope: page-table walks of processes and of the kernel");
+MODULE_VERSION(MMSCOPE_VERSION);

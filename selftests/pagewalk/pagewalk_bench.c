@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A populated anonymous range is walked in a few ioctl calls (records in
+ * batches, not a call per page), every PFN equal to /proc/self/pagemap's;
+ * prints how long the walk takes next to reading pagemap for the range.
+ * MMSCOPE_PW_BENCH_MB sets the size (default 64; the docs quote 1024).
+ */
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "pagewalk_util.h"
+
+MMSCOPE_REQUIRE(PW_CTL)
+
+#define BATCH	65536
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+FIXTURE(bench)
+{
+	int fd;
+	size_t len;
+	size_t npages;
+	char *map;
+	struct mmscope_pw_record *recs;
+	struct mmscope_pw_path *paths;
+	uint64_t *pagemap;
+};
+
+FIXTURE_SETUP(bench)
+{
+	const char *mb = getenv("MMSCOPE_PW_BENCH_MB");
+
+	self->fd = pw_open();
+	ASSERT_LE(0, self->fd);
+	self->len = (mb ? strtoul(mb, NULL, 0) : 64) << 20;
+	ASSERT_LT(0, self->len);
+	self->npages = self->len / PW_PAGE;
+	self->recs = calloc(BATCH, sizeof(*self->recs));
+	self->paths = calloc(BATCH, sizeof(*self->paths));
+	self->pagemap = calloc(self->npages, sizeof(*self->pagemap));
+	ASSERT_TRUE(self->recs && self->paths && self->pagemap);
+	self->map = mmap(NULL, self->len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->map);
+	/* 4K PTEs: the most records a range can give */
+	madvise(self->map, self->len, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, madvise(self->map, self->len, MADV_POPULATE_WRITE))
+		TH_LOG("MADV_POPULATE_WRITE: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(bench)
+{
+	munmap(self->map, self->len);
+	free(self->pagemap);
+	free(self->paths);
+	free(self->recs);
+	close(self->fd);
+}
+
+/* Walk the range; check each record against pagemap when pm is given. */
+static int walk_range(FIXTURE_DATA(bench) *self, bool paths, int *calls,
+		      size_t *records, const uint64_t *pm)
+{
+	uint64_t start = (uintptr_t)self->map, end = start + self->len;
+	uint64_t addr = start, next = 0;
+	uint32_t n, i;
+	int ret;
+
+	*calls = 0;
+	*records = 0;
+	while (addr < end) {
+		n = BATCH;
+		ret = pw_walk_once(self->fd, getpid(), 0, addr, end - addr,
+				   self->recs, &n, paths ? self->paths : NULL,
+				   &next);
+		if (ret)
+			return ret;
+		(*calls)++;
+		for (i = 0; pm && i < n; i++) {
+			const struct mmscope_pw_record *r = &self->recs[i];
+			size_t idx = (r->va - start) / PW_PAGE;
+
+			if (r->state != MMSCOPE_PW_PRESENT ||
+			    r->size != PW_PAGE || PM_PFN(pm[idx]) != r->pfn)
+				return -1;
+		}
+		*records += n;
+		if (next <= addr)
+			return -1;
+		addr = next;
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(bench, populated_range_in_few_calls_matches_pagemap, 600)
+{
+	double t0, t_walk, t_path, t_pm;
+	size_t records;
+	int calls;
+
+	t0 = now_ms();
+	ASSERT_EQ(0, mmscope_pagemap_read(0, (uintptr_t)self->map,
+					  self->npages, self->pagemap))
+		TH_LOG("%s", mmscope_error);
+	t_pm = now_ms() - t0;
+
+	t0 = now_ms();
+	ASSERT_EQ(0, walk_range(self, false, &calls, &records, NULL));
+	t_walk = now_ms() - t0;
+	ASSERT_EQ(self->npages, records);
+	ASSERT_EQ((self->npages + BATCH - 1) / BATCH, (size_t)calls);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, walk_range(self, true, &calls, &records, NULL));
+	t_path = now_ms() - t0;
+
+	/* and the same again, checked page by page */
+	ASSERT_EQ(0, walk_range(self, false, &calls, &records,
+				self->pagemap));
+
+	ksft_print_msg("%zu MiB populated, %zu pages: walk %.1f ms (%d ioctl calls), walk with paths %.1f ms, pagemap %.1f ms (1 pread)\n",
+		       self->len >> 20, self->npages, t_walk, calls, t_path,
+		       t_pm);
+	fflush(stdout);
+}
+
+TEST_HARNESS_MAIN

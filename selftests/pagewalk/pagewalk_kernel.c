@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel walks: pages the module owns (linear map, vmalloc, its own text)
+ * walk to leaves whose PFN is the physical address the module reports
+ * (virt_to_phys, vmalloc_to_page); and what is refused.
+ */
+#include <stdio.h>
+
+#include "kselftest_harness.h"
+#include "pagewalk_util.h"
+
+MMSCOPE_REQUIRE(PW_DIR "/kaddr")
+
+FIXTURE(kernel)
+{
+	int fd;
+	char text[1024];
+	struct mmscope_pw_record recs[64];
+	struct mmscope_pw_path paths[64];
+};
+
+FIXTURE_SETUP(kernel)
+{
+	self->fd = pw_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_LT(0, mmscope_read_file(PW_DIR "/kaddr", self->text,
+				       sizeof(self->text)));
+}
+
+FIXTURE_TEARDOWN(kernel)
+{
+	close(self->fd);
+}
+
+static int kaddr(const char *text, const char *what, uint64_t *va,
+		 uint64_t *pa)
+{
+	char val[128];
+	unsigned long long v, p;
+
+	if (mmscope_text_field(text, what, ' ', val, sizeof(val)) ||
+	    sscanf(val, "%llx %llx", &v, &p) != 2)
+		return -1;
+	*va = v;
+	*pa = p;
+	return 0;
+}
+
+FIXTURE_VARIANT(kernel)
+{
+	const char *what;
+};
+
+FIXTURE_VARIANT_ADD(kernel, linear_map) { .what = "linear" };
+FIXTURE_VARIANT_ADD(kernel, vmalloc) { .what = "vmalloc" };
+FIXTURE_VARIANT_ADD(kernel, module_text) { .what = "module" };
+
+TEST_F(kernel, leaf_pfn_is_physical_address)
+{
+	struct mmscope_pw_context ctx;
+	const struct mmscope_pw_record *r;
+	const struct mmscope_pw_path *p;
+	uint64_t va, pa, next;
+	uint32_t n = ARRAY_SIZE(self->recs), i;
+
+	ASSERT_EQ(0, pw_context(self->fd, 0, &ctx));
+	if (!(ctx.hw_flags & MMSCOPE_PW_CTX_KERNEL))
+		SKIP(return, "kernel walks unsupported here");
+	ASSERT_EQ(0, kaddr(self->text, variant->what, &va, &pa))
+		TH_LOG("kaddr: %s", self->text);
+	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+				  self->recs, &n, self->paths, &next));
+	ASSERT_EQ(1, n);
+	r = &self->recs[0];
+	p = &self->paths[0];
+	ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
+	ASSERT_LE(r->va, va);
+	ASSERT_GT(r->va + r->size, va);
+	ASSERT_EQ(pa / PW_PAGE, r->pfn + (va - r->va) / PW_PAGE)
+		TH_LOG("va 0x%llx: leaf at 0x%llx size 0x%llx pfn 0x%llx",
+		       (unsigned long long)va, (unsigned long long)r->va,
+		       (unsigned long long)r->size,
+		       (unsigned long long)r->pfn);
+	/* kernel mappings are not user accessible */
+	if (pw_is_arm64()) {
+		ASSERT_FALSE(PW_HW(r, ARM64, USER));
+	} else {
+		ASSERT_FALSE(PW_HW(r, X86, US));
+	}
+	/* the path: root to leaf, each table where the entry above says */
+	ASSERT_EQ(ctx.levels - (MMSCOPE_PW_PTE - r->level), p->count);
+	ASSERT_EQ(ctx.kernel_pgd_pa, p->step[0].entry_pa & ~(PW_PAGE - 1));
+	for (i = 0; i + 1 < p->count; i++)
+		ASSERT_EQ(p->step[i].next_pa,
+			  p->step[i + 1].entry_pa -
+			  p->step[i + 1].index * sizeof(uint64_t));
+	ASSERT_EQ(r->raw, p->step[p->count - 1].raw);
+	ASSERT_EQ(r->level, p->step[p->count - 1].level);
+}
+
+TEST_F(kernel, refused_without_kernel_flag_or_with_pid)
+{
+	uint64_t va, pa;
+	uint32_t n = 1;
+
+	ASSERT_EQ(0, kaddr(self->text, "linear", &va, &pa));
+	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), 0, va, PW_PAGE,
+				       self->recs, &n, NULL, NULL));
+	n = 1;
+	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), MMSCOPE_PW_KERNEL,
+				       va, PW_PAGE, self->recs, &n, NULL,
+				       NULL));
+	n = 1;
+	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL,
+				       (uintptr_t)self, PW_PAGE, self->recs,
+				       &n, NULL, NULL));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the pagewalk selftests share: the walk ioctl, and the walk's
+ * records laid out per page so they compare with /proc/self/pagemap.
+ */
+#ifndef PAGEWALK_UTIL_H
+#define PAGEWALK_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mmscope/pagewalk.h>
+
+#include "mmscope_test.h"
+
+#define PW_DIR		MMSCOPE_DEBUGFS "/pagewalk"
+#define PW_CTL		PW_DIR "/ctl"
+#define PW_PAGE		((unsigned long)getpagesize())
+
+static inline int pw_open(void)
+{
+	return open(PW_CTL, O_RDWR | O_CLOEXEC);
+}
+
+static inline int pw_context(int fd, pid_t pid, struct mmscope_pw_context *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->pid = pid;
+	return ioctl(fd, MMSCOPE_PW_IOC_CONTEXT, c) ? errno : 0;
+}
+
+/* One MMSCOPE_PW_IOC_WALK call; returns 0 or the errno. */
+static inline int pw_walk_once(int fd, pid_t pid, uint32_t flags,
+			       uint64_t start, uint64_t len,
+			       struct mmscope_pw_record *recs, uint32_t *count,
+			       struct mmscope_pw_path *paths, uint64_t *next)
+{
+	struct mmscope_pw_walk w = {
+		.size = sizeof(w), .pid = pid, .flags = flags, .count = *count,
+		.start = start, .len = len, .records = (uintptr_t)recs,
+		.paths = (uintptr_t)paths,
+	};
+
+	if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w))
+		return errno;
+	*count = w.count;
+	if (next)
+		*next = w.next;
+	return 0;
+}
+
+/* What the walk says about one base page. */
+struct pw_page {
+	const struct mmscope_pw_record *rec;
+	uint64_t pfn;		/* of this page; MMSCOPE_PW_NO_PFN if none */
+};
+
+/*
+ * Walk [start, start + npages pages) of pid in one call into recs (room
+ * for max) and spread the records over pages[npages]. Returns 0, the
+ * errno, or -1 if the records do not cover the range in order.
+ */
+static inline int pw_walk_pages(int fd, pid_t pid, unsigned long start,
+				size_t npages, struct mmscope_pw_record *recs,
+				uint32_t max, struct pw_page *pages)
+{
+	unsigned long end = start + npages * PW_PAGE, va = start;
+	uint32_t n = max, i;
+	uint64_t next = 0;
+	int ret;
+
+	ret = pw_walk_once(fd, pid, 0, start, end - start, recs, &n, NULL,
+			   &next);
+	if (ret)
+		return ret;
+	if (next != end)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct mmscope_pw_record *r = &recs[i];
+
+		if (r->va > va || r->va + r->size <= va)
+			return -1;
+		for (; va < r->va + r->size && va < end; va += PW_PAGE) {
+			struct pw_page *p = &pages[(va - start) / PW_PAGE];
+
+			p->rec = r;
+			p->pfn = r->pfn == MMSCOPE_PW_NO_PFN ? r->pfn :
+				 r->pfn + (va - r->va) / PW_PAGE;
+		}
+	}
+	return va == end ? 0 : -1;
+}
+
+static inline bool pw_is_arm64(void)
+{
+	return !strcmp(mmscope_machine_arch(), "arm64");
+}
+
+#define PW_HW(r, arch, bit) (!!((r)->hw & (1ULL << MMSCOPE_PW_##arch##_##bit)))
+
+#endif

@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmscope pagewalk: the page-table entries that map a range of a process
+ * (or of the kernel), through mmscope_pagewalk's MMSCOPE_PW_IOC_WALK.
+ *
+ *   mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mmscope/pagewalk.h>
+
+#include "common.h"
+
+#define LEVEL "mmscope pagewalk"
+/* Records per ioctl: a populated 1 GiB of 4K pages is 4 calls. */
+#define PW_BATCH 65536
+
+static const char *const level_names[] = {
+	"pgd", "p4d", "pud", "pmd", "pte",
+};
+
+static const char *const state_names[] = {
+	[MMSCOPE_PW_NONE] = "none", [MMSCOPE_PW_PRESENT] = "present",
+	[MMSCOPE_PW_SWAP] = "swap", [MMSCOPE_PW_MIGRATION] = "migration",
+	[MMSCOPE_PW_DEVICE] = "device", [MMSCOPE_PW_HWPOISON] = "hwpoison",
+	[MMSCOPE_PW_MARKER] = "marker", [MMSCOPE_PW_PROTNONE] = "protnone",
+	[MMSCOPE_PW_BAD] = "bad",
+};
+
+static const char *const vma_kinds[] = {
+	[MMSCOPE_PW_VMA_NONE] = "none", [MMSCOPE_PW_VMA_ANON] = "anon",
+	[MMSCOPE_PW_VMA_FILE] = "file", [MMSCOPE_PW_VMA_SHMEM] = "shmem",
+	[MMSCOPE_PW_VMA_SPECIAL] = "special",
+	[MMSCOPE_PW_VMA_HUGETLB] = "hugetlb",
+};
+
+static const char *const desc_names[] = {
+	[MMSCOPE_PW_DESC_INVALID] = "invalid", [MMSCOPE_PW_DESC_BLOCK] = "block",
+	[2] = "invalid", [MMSCOPE_PW_DESC_TABLE] = "table",
+	[MMSCOPE_PW_DESC_PAGE] = "page",
+};
+
+/* The Linux view, in the JSON contract's order then the extras. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} linux_bits[] = {
+	{ MMSCOPE_PW_L_PRESENT, "present" }, { MMSCOPE_PW_L_WRITE, "write" },
+	{ MMSCOPE_PW_L_DIRTY, "dirty" }, { MMSCOPE_PW_L_YOUNG, "young" },
+	{ MMSCOPE_PW_L_HUGE, "huge" }, { MMSCOPE_PW_L_SPECIAL, "special" },
+	{ MMSCOPE_PW_L_PROTNONE, "protnone" },
+	{ MMSCOPE_PW_L_SOFT_DIRTY, "soft_dirty" },
+	{ MMSCOPE_PW_L_UFFD_WP, "uffd_wp" },
+	{ MMSCOPE_PW_L_EXCLUSIVE, "exclusive" }, { MMSCOPE_PW_L_ZERO, "zero" },
+	{ MMSCOPE_PW_L_ANON, "anon" }, { MMSCOPE_PW_L_DEVMAP, "devmap" },
+	{ MMSCOPE_PW_L_INVALID, "invalid" },
+	{ MMSCOPE_PW_L_WRITE_MIG, "write_migration" },
+};
+
+static const char *const x86_bits[] = MMSCOPE_PW_X86_NAMES;
+static const char *const arm64_bits[] = MMSCOPE_PW_ARM64_NAMES;
+
+struct pw_args {
+	int pid;
+	bool kernel;
+	bool path;
+	uint64_t start;
+	uint64_t len;
+};
+
+static bool is_arm64;
+
+static int pagewalk_help(void)
+{
+	print_help(
+		"Usage: mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]\n"
+		"\n"
+		"Walk the page tables that map [ADDR, ADDR+LEN) of process PID, or of\n"
+		"the kernel with --kernel, and print one line per leaf entry (page,\n"
+		"PMD or PUD block) or run of empty entries: its level, state (present,\n"
+		"none, swap, migration, device, hwpoison, marker, protnone), raw value,\n"
+		"PFN, the Linux view and the arch's bits. LEN (default 4096) may end in\n"
+		"K, M or G.\n"
+		"\n"
+		"  --pid PID    process to walk\n"
+		"  --kernel     walk the kernel's page tables (ADDR is a kernel address)\n"
+		"  --path       print every level of the walk: index, raw entry, the\n"
+		"               physical address of the entry and of the next table\n"
+		"\n"
+		"JSON: {\"arch\", \"page_size\", \"levels\", \"va_bits\", ..., \"entries\": [{\"va\",\n"
+		"       \"size\", \"level\", \"state\", \"raw\", \"pfn\", \"swap\", \"linux\", \"hw\",\n"
+		"       \"vma\", \"path\"}]} (docs/pagewalk.md)\n");
+	return EXIT_OK;
+}
+
+static int parse_len(const char *arg, uint64_t *val)
+{
+	char buf[64];
+	size_t n = strlen(arg);
+	unsigned int shift = 0;
+
+	if (n && n < sizeof(buf) && strchr("kKmMgG", arg[n - 1])) {
+		shift = strchr("kK", arg[n - 1]) ? 10 :
+			strchr("mM", arg[n - 1]) ? 20 : 30;
+		memcpy(buf, arg, n - 1);
+		buf[n - 1] = '\0';
+		arg = buf;
+	}
+	if (parse_u64(arg, val, "LEN"))
+		return usage_err(LEVEL, "bad length");
+	if (shift && *val > (UINT64_MAX >> shift))
+		return usage_err(LEVEL, "length too large");
+	*val <<= shift;
+	return EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, struct pw_args *a)
+{
+	static const struct option options[] = {
+		{ "pid",	required_argument,	NULL,	'P' },
+		{ "kernel",	no_argument,		NULL,	'k' },
+		{ "path",	no_argument,		NULL,	'a' },
+		{ NULL }
+	};
+	uint64_t pid;
+	int opt, ret;
+
+	memset(a, 0, sizeof(*a));
+	a->len = 4096;
+	optind = 0;
+	opterr = 0;
+	/* options may follow ADDR and LEN; argv[0] is skipped by getopt */
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (opt) {
+		case 'P':
+			if (parse_u64(optarg, &pid, "--pid") || !pid ||
+			    pid > INT32_MAX)
+				return usage_err(LEVEL, "bad pid '%s'", optarg);
+			a->pid = (int)pid;
+			break;
+		case 'k':
+			a->kernel = true;
+			break;
+		case 'a':
+			a->path = true;
+			break;
+		default:
+			return usage_err(LEVEL, "unknown option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (a->kernel == !!a->pid)
+		return usage_err(LEVEL, "give either --pid PID or --kernel");
+	if (optind >= argc)
+		return usage_err(LEVEL, "missing ADDR");
+	if (parse_u64(argv[optind], &a->start, "ADDR"))
+		return EXIT_USAGE;
+	if (++optind < argc) {
+		ret = parse_len(argv[optind], &a->len);
+		if (ret)
+			return ret;
+		optind++;
+	}
+	if (optind < argc)
+		return usage_err(LEVEL, "unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
+}
+
+/* The file a VMA maps, from /proc/PID/maps (the kernel gives ranges only). */
+struct maps_line {
+	uint64_t start;
+	char path[256];
+};
+
+static struct maps_line *read_maps(int pid, size_t *n)
+{
+	struct maps_line *v = NULL, *nv;
+	char fname[64], line[512];
+	size_t cap = 0;
+	FILE *f;
+
+	*n = 0;
+	snprintf(fname, sizeof(fname), "/proc/%d/maps", pid);
+	f = fopen(fname, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s;
+		int off = 0;
+
+		if (sscanf(line, "%llx-%*x %*s %*x %*s %*u %n", &s, &off) < 1 ||
+		    !off)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[*n].start = s;
+		snprintf(v[*n].path, sizeof(v[*n].path), "%s", line + off);
+		v[*n].path[strcspn(v[*n].path, "\n")] = '\0';
+		(*n)++;
+	}
+	fclose(f);
+	return v;
+}
+
+static const char *maps_file(const struct maps_line *m, size_t n,
+			     uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].start == start)
+			return m[i].path[0] ? m[i].path : NULL;
+	return NULL;
+}
+
+static const char *hw_name(unsigned int bit)
+{
+	if (is_arm64)
+		return bit < MMSCOPE_PW_ARM64_NR_BITS ? arm64_bits[bit] : NULL;
+	return bit < MMSCOPE_PW_X86_NR_BITS ? x86_bits[bit] : NULL;
+}
+
+static void json_hw(struct json_object *o, uint64_t hw)
+{
+	unsigned int b;
+
+	for (b = 0; b < 64; b++)
+		if (hw_name(b))
+			jw_set_bool(o, hw_name(b), hw & (1ULL << b));
+}
+
+static void json_record(struct json_object *arr,
+			const struct mmscope_pw_record *r,
+			const struct mmscope_pw_path *p,
+			const struct maps_line *maps, size_t nmaps)
+{
+	struct json_object *e, *o, *pa, *bits;
+	const char *file;
+	unsigned int i, b;
+
+	e = jw_push_object(arr);
+	jw_set_hex(e, "va", r->va);
+	jw_set_uint(e, "size", r->size);
+	jw_set_str(e, "level", level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
+	jw_set_str(e, "state", r->state < 9 ? state_names[r->state] : "?");
+	jw_set_hex(e, "raw", r->raw);
+	if (r->pfn == MMSCOPE_PW_NO_PFN) {
+		jw_set_null(e, "pfn");
+	} else {
+		jw_set_uint(e, "pfn", r->pfn);
+	}
+	if (r->state == MMSCOPE_PW_SWAP) {
+		o = jw_set_object(e, "swap");
+		jw_set_uint(o, "type", r->swap_type);
+		jw_set_uint(o, "offset", r->swap_offset);
+	} else {
+		jw_set_null(e, "swap");
+	}
+	o = jw_set_object(e, "linux");
+	for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
+		jw_set_bool(o, linux_bits[i].name,
+			    r->linux_flags & linux_bits[i].bit);
+	o = jw_set_object(e, "hw");
+	if (r->state != MMSCOPE_PW_NONE) {
+		json_hw(o, r->hw);
+		if (is_arm64) {
+			jw_set_str(o, "desc_type",
+				   desc_names[r->desc_type % 5]);
+			jw_set_uint(o, "attr_indx", r->attr);
+			jw_set_hex(o, "mair_attr", r->mair);
+			if (r->sh == MMSCOPE_PW_SH_TCR)
+				jw_set_null(o, "sh");
+			else
+				jw_set_uint(o, "sh", r->sh);
+		} else {
+			jw_set_uint(o, "pat_index", r->attr);
+			jw_set_uint(o, "pkey", r->pkey);
+		}
+	}
+	if (r->vma_end) {
+		o = jw_set_object(e, "vma");
+		jw_set_hex(o, "start", r->vma_start);
+		jw_set_hex(o, "end", r->vma_end);
+		jw_set_hex(o, "flags", r->vma_flags);
+		jw_set_str(o, "kind", vma_kinds[r->vma_kind % 6]);
+		file = maps_file(maps, nmaps, r->vma_start);
+		if (file)
+			jw_set_str(o, "file", file);
+		else
+			jw_set_null(o, "file");
+		if (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
+		    r->vma_kind == MMSCOPE_PW_VMA_SHMEM)
+			jw_set_hex(o, "offset", r->vma_pgoff * 4096ULL);
+		else
+			jw_set_null(o, "offset");
+	} else {
+		jw_set_null(e, "vma");
+	}
+	if (!p)
+		return;
+	pa = jw_set_array(e, "path");
+	for (i = 0; i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
+		const struct mmscope_pw_step *s = &p->step[i];
+
+		o = jw_push_object(pa);
+		jw_set_str(o, "level", level_names[s->level % 5]);
+		jw_set_uint(o, "index", s->index);
+		jw_set_hex(o, "raw", s->raw);
+		jw_set_hex(o, "entry_pa", s->entry_pa);
+		if (s->next_pa)
+			jw_set_hex(o, "next_pa", s->next_pa);
+		else
+			jw_set_null(o, "next_pa");
+		if (is_arm64)
+			jw_set_str(o, "desc_type", desc_names[s->desc_type % 5]);
+		bits = jw_set_array(o, "bits");
+		for (b = 0; b < 64; b++)
+			if ((s->hw & (1ULL << b)) && hw_name(b))
+				jw_push_str(bits, hw_name(b));
+	}
+}
+
+static void print_size(uint64_t size)
+{
+	if (size >= (1ULL << 30) && !(size & ((1ULL << 30) - 1)))
+		printf("%6" PRIu64 "G", size >> 30);
+	else if (size >= (1ULL << 20) && !(size & ((1ULL << 20) - 1)))
+		printf("%6" PRIu64 "M", size >> 20);
+	else
+		printf("%6" PRIu64 "K", size >> 10);
+}
+
+static void text_record(const struct mmscope_pw_record *r,
+			const struct mmscope_pw_path *p,
+			const struct maps_line *maps, size_t nmaps)
+{
+	const char *file;
+	unsigned int i, b;
+
+	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
+	print_size(r->size);
+	printf(" %s %-9s", level_names[r->level % 5],
+	       r->state < 9 ? state_names[r->state] : "?");
+	if (r->state != MMSCOPE_PW_NONE) {
+		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
+		if (r->pfn != MMSCOPE_PW_NO_PFN)
+			printf(" pfn 0x%" PRIx64, (uint64_t)r->pfn);
+		if (r->state == MMSCOPE_PW_SWAP)
+			printf(" swap %u:0x%" PRIx64, r->swap_type,
+			       (uint64_t)r->swap_offset);
+		printf(" [");
+		for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
+			if (r->linux_flags & linux_bits[i].bit)
+				printf(" %s", linux_bits[i].name);
+		printf(" ] hw:");
+		if (is_arm64)
+			printf(" %s", desc_names[r->desc_type % 5]);
+		for (i = 0; i < 64; i++)
+			if ((r->hw & (1ULL << i)) && hw_name(i))
+				printf(" %s", hw_name(i));
+		if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
+			printf(" AttrIndx=%u(0x%02x)", r->attr, r->mair);
+		else if (is_arm64)
+			printf(" AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
+			       r->sh);
+		else if (r->attr || r->pkey)
+			printf(" PAT=%u pkey=%u", r->attr, r->pkey);
+	}
+	if (r->vma_end) {
+		printf("  %s", vma_kinds[r->vma_kind % 6]);
+		file = maps_file(maps, nmaps, r->vma_start);
+		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
+			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
+			printf(" %s+0x%" PRIx64, file,
+			       (uint64_t)r->vma_pgoff * 4096);
+		else if (file)
+			printf(" %s", file);
+	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
+		printf("  (no vma)");
+	}
+	printf("\n");
+	for (i = 0; p && i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
+		const struct mmscope_pw_step *s = &p->step[i];
+
+		printf("    %s[%3u] 0x%016" PRIx64 " at pa 0x%" PRIx64,
+		       level_names[s->level % 5], s->index, (uint64_t)s->raw,
+		       (uint64_t)s->entry_pa);
+		if (s->next_pa)
+			printf(" -> table at pa 0x%" PRIx64,
+			       (uint64_t)s->next_pa);
+		if (s->next_pa) {
+			printf("  ");
+			for (b = 0; b < 64; b++)
+				if ((s->hw & (1ULL << b)) && hw_name(b))
+					printf(" %s", hw_name(b));
+		}
+		printf("\n");
+	}
+}
+
+static void context_json(struct json_object *root,
+			 const struct mmscope_pw_context *c)
+{
+	struct json_object *f;
+	unsigned int l;
+
+	jw_set_str(root, "arch", c->arch);
+	jw_set_uint(root, "page_size", c->page_size);
+	jw_set_uint(root, "levels", c->levels);
+	jw_set_uint(root, "va_bits", c->va_bits);
+	f = jw_set_array(root, "folded");
+	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+		if (c->folded & (1U << l))
+			jw_push_str(f, level_names[l]);
+	if (c->pgd_pa)
+		jw_set_hex(root, "pgd_pa", c->pgd_pa);
+	if (c->hw_flags & MMSCOPE_PW_CTX_KERNEL)
+		jw_set_hex(root, "kernel_pgd_pa", c->kernel_pgd_pa);
+	if (c->hw_flags & MMSCOPE_PW_CTX_ASID)
+		jw_set_uint(root, "asid", c->asid);
+	jw_set_bool(root, "pti", c->hw_flags & MMSCOPE_PW_CTX_PTI);
+	if (is_arm64) {
+		jw_set_bool(root, "hw_af", c->hw_flags & MMSCOPE_PW_CTX_HW_AF);
+		jw_set_bool(root, "hw_dbm", c->hw_flags & MMSCOPE_PW_CTX_HW_DBM);
+		jw_set_hex(root, "mair", c->mair);
+	}
+}
+
+static void context_text(const struct mmscope_pw_context *c)
+{
+	unsigned int l;
+
+	printf("%s, %u-byte pages, %u levels (folded:", c->arch, c->page_size,
+	       c->levels);
+	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+		if (c->folded & (1U << l))
+			printf(" %s", level_names[l]);
+	printf("), %u VA bits, PTI %s", c->va_bits,
+	       c->hw_flags & MMSCOPE_PW_CTX_PTI ? "on" : "off");
+	if (is_arm64)
+		printf(", hardware AF %s, DBM %s",
+		       c->hw_flags & MMSCOPE_PW_CTX_HW_AF ? "on" : "off",
+		       c->hw_flags & MMSCOPE_PW_CTX_HW_DBM ? "on" : "off");
+	printf("\n");
+	if (c->pgd_pa)
+		printf("pgd at pa 0x%" PRIx64 "%s", (uint64_t)c->pgd_pa,
+		       c->hw_flags & MMSCOPE_PW_CTX_ASID ? "" : "\n");
+	if (c->pgd_pa && (c->hw_flags & MMSCOPE_PW_CTX_ASID))
+		printf(", ASID %" PRIu64 "\n", (uint64_t)c->asid);
+}
+
+static int pagewalk_run(const struct pw_args *a)
+{
+	struct mmscope_pw_context ctx = { .size = sizeof(ctx) };
+	struct mmscope_pw_record *recs = NULL;
+	struct mmscope_pw_path *paths = NULL;
+	struct json_object *root = NULL, *entries = NULL;
+	struct maps_line *maps = NULL;
+	struct mmscope_pw_walk w;
+	uint64_t addr = a->start, end;
+	int ret = EXIT_FAILED, fd;
+	size_t nmaps = 0;
+	uint32_t i;
+
+	fd = ctl_open("pagewalk");
+	if (fd < 0)
+		return EXIT_FAILED;
+	ctx.pid = a->pid;
+	if (ctl_ioctl(fd, MMSCOPE_PW_IOC_CONTEXT, &ctx, a->kernel ? "context" :
+		      "pid %d", a->pid))
+		goto out;
+	ctx.arch[sizeof(ctx.arch) - 1] = '\0';
+	is_arm64 = !strcmp(ctx.arch, "arm64");
+	recs = calloc(PW_BATCH, sizeof(*recs));
+	if (a->path)
+		paths = calloc(PW_BATCH, sizeof(*paths));
+	if (!recs || (a->path && !paths)) {
+		p_err("out of memory");
+		goto out;
+	}
+	if (!a->kernel)
+		maps = read_maps(a->pid, &nmaps);
+	if (json_output) {
+		root = jw_object();
+		context_json(root, &ctx);
+		entries = jw_set_array(root, "entries");
+	} else {
+		context_text(&ctx);
+	}
+	end = (a->start & ~4095ULL) + a->len;
+	do {
+		memset(&w, 0, sizeof(w));
+		w.size = sizeof(w);
+		w.pid = a->pid;
+		w.flags = a->kernel ? MMSCOPE_PW_KERNEL : 0;
+		w.count = PW_BATCH;
+		w.start = addr;
+		w.len = a->len - (addr - (a->start & ~4095ULL));
+		w.records = (uintptr_t)recs;
+		w.paths = (uintptr_t)paths;
+		if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w, "%s 0x%" PRIx64,
+			      a->kernel ? "kernel" : "walk", addr)) {
+			json_object_put(root);
+			goto out;
+		}
+		for (i = 0; i < w.count; i++) {
+			if (json_output)
+				json_record(entries, &recs[i],
+					    paths ? &paths[i] : NULL, maps,
+					    nmaps);
+			else
+				text_record(&recs[i], paths ? &paths[i] : NULL,
+					    maps, nmaps);
+		}
+		if (w.next <= addr)
+			break;
+		addr = w.next;
+	} while (addr < end);
+	if (json_output)
+		jw_emit(root);
+	ret = EXIT_OK;
+out:
+	free(maps);
+	free(paths);
+	free(recs);
+	close(fd);
+	return ret;
+}
+
+int do_pagewalk(int argc, char **argv)
+{
+	struct pw_args a;
+	char **av;
+	int ret;
+
+	if (argc > 0 && is_help(argv[0]))
+		return pagewalk_help();
+	/* getopt wants a program name in front */
+	av = calloc(argc + 2, sizeof(*av));
+	if (!av) {
+		p_err("out of memory");
+		return EXIT_FAILED;
+	}
+	av[0] = "pagewalk";
+	memcpy(av + 1, argv, argc * sizeof(*av));
+	ret = parse_args(argc + 1, av, &a);
+	free(av);
+	if (ret)
+		return ret;
+	return pagewalk_run(&a);
+}
