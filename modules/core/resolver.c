@@ -39,10 +39,7 @@ struct mmscope_symbol_entry {
  */
 static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "kallsyms_lookup_name", .feature = "symbol-resolver" },
-	/* pgd_offset_k(): page-table walks of kernel addresses. */
-	{ .name = "init_mm", .feature = "pagewalk-kernel" },
-	/* is_huge_zero_pmd(): tell the huge zero page from an anon THP. */
-	{ .name = "huge_zero_pfn", .feature = "thp-huge-zero" },
+	/* Entries are added with the module feature that needs them. */
 };
 
 static unsigned long __init mmscope_find_kallsyms_lookup_name(void)
