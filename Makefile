@@ -9,6 +9,7 @@
 #   make bpf                  CO-RE BPF objects and skeletons for ARCH
 #   make guest                build and stage the suite for KERNEL + ARCH guests
 #   make check                install deps, host tests, the guest matrix
+#   make bench                benchmarks in guests (KERNELS=bookworm default)
 #   make demo                 a guided tour in a guest (ARCH=arm64 for arm64)
 #   make vm                   an interactive guest shell with the suite loaded
 
@@ -22,7 +23,8 @@ ARCHES ?= x86_64 arm64
 GARCH := $(or $(ARCH),$(shell uname -m))
 GARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(GARCH))))
 
-.PHONY: all modules clean tools selftests bpf guest check demo vm install host-test
+.PHONY: all modules clean tools selftests bpf guest check demo vm install host-test \
+	bench
 
 all: modules
 
@@ -50,6 +52,11 @@ host-test:
 check:
 	@$(TOP)/tools/deps check
 	@KERNELS="$(KERNELS)" ARCHES="$(ARCHES)" $(TOP)/tools/check/mmscope-check
+
+bench:
+	@$(TOP)/tools/deps bench
+	@KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),bookworm)" \
+		ARCHES="$(ARCHES)" $(TOP)/tools/bench/run
 
 demo:
 	@$(TOP)/tools/deps demo

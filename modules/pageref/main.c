@@ -26,8 +26,11 @@
 
 #include "internal.h"
 
-/* Records gathered per pass, then copied out with no lock held. */
-#define PAGEREF_BATCH 64
+/*
+ * Records gathered per pass (one hold of the target's mmap lock), then
+ * copied out with no lock held.
+ */
+#define PAGEREF_BATCH 512
 
 static struct dentry *pageref_dir;
 
@@ -52,11 +55,18 @@ static long pageref_copy_records(struct mmscope_pageref_query *q,
 				return n;
 			break;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			mapped |= buf[i].state != MMSCOPE_PAGEREF_NO_VMA;
-			if (copy_to_user(out + (size_t)(done + i) * q->record_size,
-					 &buf[i], rsize))
+		if (q->record_size == sizeof(*buf)) {
+			/* the caller's layout: one copy for the pass */
+			if (copy_to_user(out + (size_t)done * sizeof(*buf),
+					 buf, n * sizeof(*buf)))
 				return -EFAULT;
+		} else {
+			for (i = 0; i < n; i++)
+				if (copy_to_user(out + (size_t)(done + i) *
+						 q->record_size, &buf[i], rsize))
+					return -EFAULT;
 		}
 		done += n;
 		r.len -= next - r.start;
@@ -92,11 +102,11 @@ static long pageref_ioc_query(void __user *uarg)
 	    q.record_size > MMSCOPE_IOC_SIZE_MAX || !q.count)
 		return -EINVAL;
 
-	buf = kmalloc_array(PAGEREF_BATCH, sizeof(*buf), GFP_KERNEL);
+	buf = kvmalloc_array(PAGEREF_BATCH, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	ret = pageref_copy_records(&q, buf);
-	kfree(buf);
+	kvfree(buf);
 	if (ret < 0)
 		return ret;
 	q.count = ret;

@@ -17,6 +17,7 @@ struct pw_out {
 	struct mmscope_pw_path *paths;
 	unsigned int n;
 	unsigned int max;
+	bool runs;	/* MMSCOPE_PW_RUNS: merge runs of alike PTEs */
 };
 
 /*

@@ -195,8 +195,9 @@ static long pw_ioc_walk(void __user *uarg)
 				    MMSCOPE_PW_WALK_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (req.flags & ~MMSCOPE_PW_KERNEL)
+	if (req.flags & ~(MMSCOPE_PW_KERNEL | MMSCOPE_PW_RUNS))
 		return -EINVAL;
+	out.runs = req.flags & MMSCOPE_PW_RUNS;
 	addr = req.start;
 	mm = pw_range(req.flags & MMSCOPE_PW_KERNEL, req.pid, &addr, req.len,
 		      &end);

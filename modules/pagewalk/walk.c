@@ -199,11 +199,32 @@ static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
 	return 0;
 }
 
+/*
+ * ANON and EXCLUSIVE of the page at @pfn, for an entry whose other Linux
+ * flags are @l. The entry's lock is held, so the page it maps cannot be
+ * freed while its flags are read.
+ */
+static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
+{
+	struct page *page;
+	u32 f = 0;
+
+	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)) ||
+	    !pfn_valid(pfn))
+		return 0;
+	page = pfn_to_page(pfn);
+	if (PageAnon(page)) {
+		f |= MMSCOPE_PW_L_ANON;
+		if (PageAnonExclusive(page))
+			f |= MMSCOPE_PW_L_EXCLUSIVE;
+	}
+	return f;
+}
+
 static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
 			      unsigned long pfn)
 {
 	pte_t e = __pte(r->raw);
-	struct page *page;
 	u32 l = MMSCOPE_PW_L_PRESENT;
 
 	r->state = MMSCOPE_PW_PRESENT;
@@ -233,20 +254,37 @@ static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
 		l |= MMSCOPE_PW_L_HUGE;
 	if (r->level == MMSCOPE_PW_PTE && is_zero_pfn(pfn))
 		l |= MMSCOPE_PW_L_ZERO;
-	/*
-	 * The entry's lock is held, so the page it maps cannot be freed
-	 * while its flags are read.
-	 */
-	if (w->mm && !pte_special(e) && !(l & MMSCOPE_PW_L_DEVMAP) &&
-	    pfn_valid(pfn)) {
-		page = pfn_to_page(pfn);
-		if (PageAnon(page)) {
-			l |= MMSCOPE_PW_L_ANON;
-			if (PageAnonExclusive(page))
-				l |= MMSCOPE_PW_L_EXCLUSIVE;
-		}
-	}
-	r->linux_flags = l;
+	r->linux_flags = l | pw_page_flags(w, l, pfn);
+}
+
+/*
+ * Another present PTE at @va: with MMSCOPE_PW_RUNS, fold it into the last
+ * record written when that is a PTE run it continues (next address, raw
+ * and pfn one page on, so every bit but the address is the same) and the
+ * page it maps looks the same to Linux. The caller holds the PTE lock.
+ */
+static bool pw_extend_run(struct pw_walker *w, unsigned long va, u64 raw,
+			  unsigned long pfn)
+{
+	struct pw_out *out = w->out;
+	struct mmscope_pw_record *r;
+	unsigned long pages;
+	u32 l;
+
+	if (!out->runs || !out->n || w->hole_open)
+		return false;
+	r = &out->recs[out->n - 1];
+	pages = r->size >> PAGE_SHIFT;
+	if (r->level != MMSCOPE_PW_PTE || r->state != MMSCOPE_PW_PRESENT ||
+	    r->va + r->size != va || r->raw + r->size != raw ||
+	    r->pfn + pages != pfn || (r->linux_flags & MMSCOPE_PW_L_ZERO) ||
+	    r->vma_start != (w->vma ? w->vma->vm_start : 0))
+		return false;
+	l = r->linux_flags & ~(MMSCOPE_PW_L_ANON | MMSCOPE_PW_L_EXCLUSIVE);
+	if ((l | pw_page_flags(w, l, pfn)) != r->linux_flags)
+		return false;
+	r->size += PAGE_SIZE;
+	return true;
 }
 
 static void pw_decode_nonpresent(struct mmscope_pw_record *r)
@@ -339,6 +377,9 @@ static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
 		if (pte_none(val))
 			ret = pw_hole(w, d, addr, addr + PAGE_SIZE,
 				      MMSCOPE_PW_PTE, pte_val(val));
+		else if (pte_present(val) &&
+			 pw_extend_run(w, addr, pte_val(val), pte_pfn(val)))
+			ret = 0;
 		else
 			ret = pw_leaf(w, d, addr, PAGE_SIZE, MMSCOPE_PW_PTE,
 				      pte_val(val), pte_present(val),

@@ -30,6 +30,7 @@ static const struct tracer tracers[] = {
 	{ "core", "the core's pid -> mm lookups (fentry on a module function)",
 	  trace_core },
 	{ "pagetables", "page-table pages allocated, copied at fork, freed; PMD splits", trace_pagetables },
+	{ "pageref", "one page's refcount/mapcount changes, by function, with stacks (--pfn PFN | --pid PID ADDR)", trace_pageref },
 	{ NULL }
 };
 
@@ -352,6 +353,7 @@ static int trace_help(void)
 		snprintf(text + n, sizeof(text) - n,
 			"\n"
 			"  --pid PID       only this process (thread group)\n"
+			"  --pfn PFN, ADDR pageref: the page frame, or the page at ADDR of --pid PID\n"
 			"  --duration S    stop after S seconds (decimals allowed)\n"
 			"  --pin           leave it pinned and attached after exit\n"
 			"  --attach M      fentry (fentry/fexit), kprobe (kprobe/kretprobe),\n"
@@ -452,6 +454,8 @@ int do_trace(int argc, char **argv)
 	if (!t)
 		return usage_err("mmscope trace", "unknown tracer '%s'", argv[0]);
 	r.name = t->name;
+	if (t->run == trace_pageref && (argc = trace_pageref_args(argc, argv)) < 0)
+		return EXIT_USAGE;	/* its --pfn PFN and ADDR */
 
 	optind = 0;	/* glibc: start over, argv[0] is the tracer */
 	opterr = 0;

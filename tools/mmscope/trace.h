@@ -109,5 +109,7 @@ struct json_object *trace_json_root(struct trace_run *r, const char *attach);
 int trace_faults(struct trace_run *r);
 int trace_core(struct trace_run *r);
 int trace_pagetables(struct trace_run *r);
+int trace_pageref(struct trace_run *r);
+int trace_pageref_args(int argc, char **argv);
 
 #endif

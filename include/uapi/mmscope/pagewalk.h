@@ -211,6 +211,16 @@ struct mmscope_pw_path {
 
 /* mmscope_pw_walk.flags */
 #define MMSCOPE_PW_KERNEL	(1U << 0)	/* walk kernel page tables, pid 0 */
+/*
+ * One record per run of present PTEs that map consecutive pages with
+ * entries alike but for the address (raw and pfn step by one page) and the
+ * same Linux view: @size is the run's length, @raw and @pfn its first
+ * entry's, the path (if asked for) its first entry's. Nothing is lost:
+ * page i of a run has pfn + i and raw + i * page size. A run may be cut
+ * in two where the module's batches meet (every 512 records, and at the
+ * end of each call).
+ */
+#define MMSCOPE_PW_RUNS		(1U << 1)
 
 /**
  * struct mmscope_pw_walk - walk [start, start + len) of a process or the kernel

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmscope trace pageref: the tracer watches a page of this test while it
+ * forks (copy_page_range: refcount and mapcount +1), then pins and unpins
+ * the page through mmscope_pageref (try_grab_*: refcount +1024, exactly
+ * once; unpin_user_page: -1024, exactly once), each with a kernel stack.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "../pageref/pageref_util.h"
+#include "tracer.h"
+
+MMSCOPE_REQUIRE(PAGEREF_CTL)
+
+struct pr_event {
+	char function[40];
+	long long old_ref, ref, old_map, map;
+	int frames;
+	const char *stack;	/* the "stack" array in the JSON */
+};
+
+static long long obj_field(const char *obj, const char *end, const char *name)
+{
+	char pat[48];
+	const char *f;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", name);
+	f = strstr(obj, pat);
+	if (!f || f >= end)
+		return -99999;
+	return strtoll(f + strlen(pat), NULL, 10);
+}
+
+/* The "events" of the tracer's JSON summary; returns how many. */
+static int parse_events(const char *json, struct pr_event *ev, int max)
+{
+	const char *p = strstr(json, "\"events\":["), *next, *end, *s;
+	int n = 0;
+
+	if (!p)
+		return -1;
+	for (p = strstr(p, "{\"function\":\""); p && n < max; p = next) {
+		struct pr_event *e = &ev[n++];
+
+		next = strstr(p + 1, "{\"function\":\"");
+		end = next ? next : p + strlen(p);
+		sscanf(p + strlen("{\"function\":\""), "%39[^\"]", e->function);
+		e->old_ref = obj_field(p, end, "old_refcount");
+		e->ref = obj_field(p, end, "refcount");
+		e->old_map = obj_field(p, end, "old_mapcount");
+		e->map = obj_field(p, end, "mapcount");
+		e->stack = strstr(p, "\"stack\":[");
+		e->frames = 0;
+		for (s = e->stack; s && s < end && (s = strchr(s + 1, '"')) &&
+		     s < end; s = strchr(s + 1, '"'))
+			e->frames++;
+		e->frames = e->frames > 0 ? e->frames - 1 : 0;	/* "stack" */
+	}
+	return n;
+}
+
+/* How many events of function f1 (or f2) changed the counts by dref, dmap. */
+static int count(const struct pr_event *ev, int n, const char *f1,
+		 const char *f2, long long dref, long long dmap,
+		 const struct pr_event **found)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].function, f1) && (!f2 || strcmp(ev[i].function, f2)))
+			continue;
+		if (ev[i].ref - ev[i].old_ref != dref ||
+		    ev[i].map - ev[i].old_map != dmap)
+			continue;
+		c++;
+		*found = &ev[i];
+	}
+	return c;
+}
+
+static char out[1 << 20], err[8192];
+
+TEST(fork_pin_unpin_are_traced_with_stacks)
+{
+	char me[16], addr[32], c = 0;
+	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
+	static struct pr_event ev[512];
+	const struct pr_event *e = NULL;
+	struct mmscope_pageref_page r;
+	struct mmscope_pageref_hold h;
+	struct tracer t = { 0 };
+	int fd, sync[2], n, status = 0, ret;
+	char *p = anon_pages(1);
+	pid_t child;
+
+	if (access("/sys/fs/bpf", F_OK))
+		SKIP(return, "no bpffs");
+	ASSERT_NE(NULL, p);
+	fd = pageref_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
+	ASSERT_EQ(pagemap_pfn(0, (unsigned long)p), r.pfn);
+	snprintf(me, sizeof(me), "%d", getpid());
+	snprintf(addr, sizeof(addr), "0x%lx", (unsigned long)p);
+	ret = tracer_start(&t, argv, "sites", &status);
+	if (ret == -ECHILD) {
+		tracer_read_all(t.err, err, sizeof(err));
+		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+
+	ASSERT_EQ(0, pipe(sync));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (write(sync[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+				  (unsigned long)p, getpagesize(), 0, &h));
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
+				  (unsigned long)p, getpagesize(), 0, &h));
+
+	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
+		TH_LOG("%s", err);
+	TH_LOG("%s", out);
+	n = parse_events(out, ev, 512);
+	ASSERT_LT(0, n) TH_LOG("no events: %s", out);
+	EXPECT_LE(1, count(ev, n, "copy_page_range", NULL, 1, 1, &e))
+		TH_LOG("no fork event: %s", out);
+	e = NULL;
+	EXPECT_EQ(1, count(ev, n, "try_grab_page", "try_grab_folio",
+			   GUP_PIN_COUNTING_BIAS, 0, &e))
+		TH_LOG("not one pin event: %s", out);
+	if (e)
+		EXPECT_LE(3, e->frames) TH_LOG("pin event stack: %s", out);
+	e = NULL;
+	EXPECT_EQ(1, count(ev, n, "unpin_user_page", NULL,
+			   -GUP_PIN_COUNTING_BIAS, 0, &e))
+		TH_LOG("not one unpin event: %s", out);
+	if (e)
+		EXPECT_LE(3, e->frames) TH_LOG("unpin event stack: %s", out);
+	EXPECT_NE(0, access(TRACER_PIN_ROOT "/pageref", F_OK))
+		TH_LOG("left pinned");
+	close(fd);
+	close(sync[0]);
+	close(sync[1]);
+	munmap(p, getpagesize());
+}
+
+TEST(pfn_without_page_is_refused)
+{
+	const char *argv[] = { "pageref", "--pfn", "0x7fffffffff", NULL };
+	struct tracer t = { 0 };
+	int status = 0;
+
+	ASSERT_EQ(-ECHILD, tracer_start(&t, argv, "sites", &status));
+	tracer_read_all(t.err, err, sizeof(err));
+	close(t.out);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		TH_LOG("status %d: %s", status, err);
+	EXPECT_NE(NULL, strstr(err, "no page there")) TH_LOG("%s", err);
+}
+
+TEST_HARNESS_MAIN

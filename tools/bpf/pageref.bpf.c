@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pageref: changes of one page's folio reference count and page map
+ * count, checked each time one of the kernel's reference and mapping
+ * functions ("sites") returns, as mmscope_pageref's watch does. Most
+ * reference changes happen in inline code (fork copies PTEs inside
+ * copy_page_range()), so the site is the first probed function to return
+ * after the change. Each change goes to the "events" ring buffer with the
+ * kernel stack of the return, and is counted per site in "sites".
+ *
+ * The struct page of the watched pfn comes from the CLI, which finds the
+ * vmemmap base with kprobe_calibrate: the page the kernel maps for a
+ * known address of the CLI's own process, whose pfn pagemap gives.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "pageref.h"
+
+/* 6.12 keeps a large folio's PMD mappings in the folio (6.1: page[1]). */
+struct folio___entire {
+	atomic_t _entire_mapcount;
+} __attribute__((preserve_access_index));
+
+struct page___compound {
+	atomic_t compound_mapcount;
+} __attribute__((preserve_access_index));
+
+__u64 watch_page;	/* struct page * of the watched pfn; 0: none */
+__u64 watch_pfn;
+__u64 last;		/* (refcount << 32) | mapcount last seen */
+__u32 have_last;
+__u64 first;		/* the first state seen */
+__u64 lost;		/* events the ring buffer had no room for */
+
+/* Calibration: the page mapped at calib_addr in process calib_tgid. */
+__u32 calib_tgid;
+__u64 calib_addr;
+__u64 calib_page;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1024);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, PAGEREF_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* Changes seen per site. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PAGEREF_TRACE_SITES);
+	__type(key, enum pageref_site);
+	__type(value, __u64);
+} sites SEC(".maps");
+
+static __always_inline void read_state(__s32 *ref, __s32 *map)
+{
+	struct page *page = (struct page *)watch_page, *head = page;
+	unsigned long ch = BPF_CORE_READ(page, compound_head);
+	unsigned long flags;
+	int pg_head = bpf_core_enum_value(enum pageflags, PG_head);
+	__s32 m;
+
+	if (ch & 1)
+		head = (struct page *)(ch - 1);
+	*ref = BPF_CORE_READ(head, _refcount.counter);
+	m = BPF_CORE_READ(page, _mapcount.counter) + 1;
+	if (m < 0)	/* a page type, not a map count */
+		m = 0;
+	flags = BPF_CORE_READ(head, flags);
+	if (head != page || (flags & (1UL << (pg_head & 63)))) {
+		struct folio___entire *f = (void *)head;
+		struct page___compound *p1 = (void *)(head + 1);
+
+		if (bpf_core_field_exists(f->_entire_mapcount))
+			m += BPF_CORE_READ(f, _entire_mapcount.counter) + 1;
+		else if (bpf_core_field_exists(p1->compound_mapcount))
+			m += BPF_CORE_READ(p1, compound_mapcount.counter) + 1;
+	}
+	*map = m;
+}
+
+static __always_inline int site_ret(void *ctx, __u32 site)
+{
+	struct pageref_trace_event *e;
+	enum pageref_site key;
+	__u64 id, now, old, zero = 0;
+	__s32 ref, map;
+	__u64 *n;
+
+	if (!watch_page)
+		return 0;
+	read_state(&ref, &map);
+	now = ((__u64)(__u32)ref << 32) | (__u32)map;
+	old = last;
+	if (!have_last) {
+		first = now;
+		last = now;
+		have_last = 1;
+		return 0;
+	}
+	if (old == now)
+		return 0;
+	last = now;
+	key = site;
+	n = bpf_map_lookup_elem(&sites, &key);
+	if (!n) {
+		bpf_map_update_elem(&sites, &key, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&sites, &key);
+	}
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return 0;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ns = bpf_ktime_get_ns();
+	e->pfn = watch_pfn;
+	e->site = site;
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	e->old_ref = old >> 32;
+	e->old_map = (__s32)old;
+	e->new_ref = ref;
+	e->new_map = map;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/*
+ * One fexit and one kretprobe program per site; the CLI sets the targets
+ * it finds in the running kernel and loads only one set.
+ */
+#define PAGEREF_SITE(i)						\
+SEC("fexit")							\
+int BPF_PROG(fexit_site_##i)					\
+{								\
+	return site_ret(ctx, i);				\
+}								\
+SEC("kretprobe")						\
+int BPF_KRETPROBE(kretprobe_site_##i)				\
+{								\
+	return site_ret(ctx, i);				\
+}
+
+PAGEREF_SITE(0) PAGEREF_SITE(1) PAGEREF_SITE(2) PAGEREF_SITE(3)
+PAGEREF_SITE(4) PAGEREF_SITE(5) PAGEREF_SITE(6) PAGEREF_SITE(7)
+PAGEREF_SITE(8) PAGEREF_SITE(9) PAGEREF_SITE(10) PAGEREF_SITE(11)
+PAGEREF_SITE(12) PAGEREF_SITE(13) PAGEREF_SITE(14) PAGEREF_SITE(15)
+PAGEREF_SITE(16) PAGEREF_SITE(17) PAGEREF_SITE(18) PAGEREF_SITE(19)
+PAGEREF_SITE(20) PAGEREF_SITE(21) PAGEREF_SITE(22) PAGEREF_SITE(23)
+
+/* page_add_new_anon_rmap(page, vma, address) on 6.1, folio_... on 6.12 */
+SEC("kprobe")
+int BPF_KPROBE(kprobe_calibrate, void *page, void *vma, unsigned long address)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) == calib_tgid &&
+	    address == calib_addr)
+		calib_page = (__u64)page;
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

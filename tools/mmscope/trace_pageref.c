@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmscope trace pageref --pfn PFN | --pid PID ADDR: the changes of one
+ * page's folio reference count and page map count, each with the kernel
+ * function that returned after it and the kernel stack there
+ * (tools/bpf/pageref.bpf.c): the events mmscope_pageref's watch records,
+ * from BPF. See docs/pageref.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/types.h>
+
+#include <bpf/btf.h>
+
+#include "common.h"
+#include "trace.h"
+#include "pageref.h"
+#include "pageref.skel.h"
+
+#define ENOTSUPP	524
+#define KPF_NOPAGE	20	/* /proc/kpageflags: no page frame here */
+
+/* The functions mmscope_pageref's watch probes (modules/pageref/watch.c). */
+static const char *const pr_sites[] = {
+	[PAGEREF_SITE_COPY_PAGE_RANGE] = "copy_page_range",
+	[PAGEREF_SITE_TRY_GRAB_FOLIO] = "try_grab_folio",
+	[PAGEREF_SITE_TRY_GRAB_PAGE] = "try_grab_page",
+	[PAGEREF_SITE_TRY_GRAB_FOLIO_FAST] = "try_grab_folio_fast",
+	[PAGEREF_SITE_UNPIN_USER_PAGE] = "unpin_user_page",
+	[PAGEREF_SITE_UNPIN_USER_PAGES] = "unpin_user_pages",
+	[PAGEREF_SITE_FOLIO_PUT] = "__folio_put",
+	[PAGEREF_SITE_RELEASE_PAGES] = "release_pages",
+	[PAGEREF_SITE_PAGE_ADD_ANON_RMAP] = "page_add_anon_rmap",
+	[PAGEREF_SITE_PAGE_ADD_NEW_ANON_RMAP] = "page_add_new_anon_rmap",
+	[PAGEREF_SITE_FOLIO_ADD_NEW_ANON_RMAP] = "folio_add_new_anon_rmap",
+	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PTES] = "folio_add_anon_rmap_ptes",
+	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PMD] = "folio_add_anon_rmap_pmd",
+	[PAGEREF_SITE_PAGE_REMOVE_RMAP] = "page_remove_rmap",
+	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PTES] = "folio_remove_rmap_ptes",
+	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PMD] = "folio_remove_rmap_pmd",
+	[PAGEREF_SITE_DO_WP_PAGE] = "do_wp_page",
+	[PAGEREF_SITE_DO_SWAP_PAGE] = "do_swap_page",
+	[PAGEREF_SITE_ADD_TO_SWAP] = "add_to_swap",
+	[PAGEREF_SITE_ADD_TO_SWAP_CACHE] = "add_to_swap_cache",
+	[PAGEREF_SITE_DELETE_FROM_SWAP_CACHE] = "__delete_from_swap_cache",
+};
+#define PR_NSITES	(sizeof(pr_sites) / sizeof(pr_sites[0]))
+
+_Static_assert(PR_NSITES == PAGEREF_NR_SITES &&
+	       PR_NSITES <= PAGEREF_TRACE_SITES, "site table");
+
+/* What the command line asked for (trace_pageref_args()). */
+static struct {
+	bool have_pfn;
+	uint64_t pfn;
+	bool have_addr;
+	uint64_t addr;
+} pr_opts;
+
+struct pr_ksym {
+	uint64_t addr;
+	char *name;
+};
+
+struct pr_run {
+	struct pageref_bpf *skel;
+	struct bpf_link *links[PR_NSITES];
+	char why[PR_NSITES][80];	/* a site not attached: why */
+	bool kret[PR_NSITES];		/* with a kretprobe: fexit cannot */
+	struct ring_buffer *rb;
+	pthread_t live;			/* --verbose: prints events as they come */
+	bool live_on;
+	volatile bool live_stop;
+	void *calib;			/* the calibration page */
+	uint64_t pfn;
+	struct pageref_trace_event *ev;
+	size_t nev, cap;
+	struct pr_ksym *syms;
+	size_t nsyms;
+};
+
+static long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+static int pread_u64(const char *path, uint64_t off, uint64_t *val)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, val, sizeof(*val), off);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return n == sizeof(*val) ? 0 : -ERANGE;
+}
+
+/* The pfn mapped at addr in pid (0: this process), or a negative errno. */
+static int64_t pagemap_pfn(pid_t pid, uint64_t addr)
+{
+	char path[64];
+	uint64_t e;
+	int err;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/pagemap");
+	err = pread_u64(path, addr / page_size() * 8, &e);
+	if (err)
+		return err;
+	if (!(e & (1ULL << 63)))
+		return -ENOENT;
+	return e & ((1ULL << 55) - 1);
+}
+
+/*
+ * Takes --pfn PFN and ADDR out of argv, leaving the options every tracer
+ * has to trace.c. Returns the new argc, or -1 on bad usage.
+ */
+int trace_pageref_args(int argc, char **argv)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--pfn") || !strncmp(a, "--pfn=", 6)) {
+			const char *v = a[5] ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v) {
+				usage_err("mmscope trace",
+					  "--pfn needs a PFN");
+				return -1;
+			}
+			if (parse_u64(v, &pr_opts.pfn, "pfn"))
+				return -1;
+			pr_opts.have_pfn = true;
+			continue;
+		}
+		if (a[0] != '-') {
+			if (pr_opts.have_addr) {
+				usage_err("mmscope trace",
+					  "unexpected argument '%s'", a);
+				return -1;
+			}
+			if (parse_u64(a, &pr_opts.addr, "address"))
+				return -1;
+			pr_opts.have_addr = true;
+			continue;
+		}
+		argv[n++] = argv[i];
+		/* the options with a value: keep the value with them */
+		if ((!strcmp(a, "--pid") || !strcmp(a, "--duration") ||
+		     !strcmp(a, "--attach")) && i + 1 < argc)
+			argv[n++] = argv[++i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void pr_live_stop(struct pr_run *p)
+{
+	if (!p->live_on)
+		return;
+	p->live_stop = true;
+	pthread_join(p->live, NULL);
+	p->live_on = false;
+}
+
+static void pr_release(struct trace_run *r, struct pr_run *p)
+{
+	unsigned int i;
+
+	pr_live_stop(p);
+	ring_buffer__free(p->rb);
+	for (i = PR_NSITES; i-- > 0;)
+		trace_link_release(r, p->links[i]);
+	pageref_bpf__destroy(p->skel);
+	if (p->calib)
+		munmap(p->calib, page_size());
+	free(p->ev);
+	for (i = 0; i < p->nsyms; i++)
+		free(p->syms[i].name);
+	free(p->syms);
+	memset(p, 0, sizeof(*p));
+}
+
+static struct bpf_program *pr_prog(struct pr_run *p, const char *kind,
+				   unsigned int i)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s_site_%u", kind, i);
+	return bpf_object__find_program_by_name(p->skel->obj, name);
+}
+
+/*
+ * fexit cannot take a function with a struct or union passed by value
+ * (6.12's release_pages(release_pages_arg, int)): such a site gets a
+ * kretprobe next to the fexit programs.
+ */
+static bool pr_fexit_cannot(const char *func)
+{
+	struct btf *btf = trace_kernel_btf();
+	const struct btf_param *prm;
+	const struct btf_type *t;
+	__s32 id;
+	int i, n;
+
+	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	prm = btf_params(t);
+	n = btf_vlen(t);
+	for (i = 0; i < n; i++) {
+		id = btf__resolve_type(btf, prm[i].type);
+		if (id > 0 && (btf_is_struct(btf__type_by_id(btf, id)) ||
+			       btf_is_union(btf__type_by_id(btf, id))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The vmemmap base: the struct page the kernel maps at a known address
+ * of this process, minus its pfn times the size of struct page.
+ */
+static int pr_calibrate(struct trace_run *r, struct pr_run *p,
+			uint64_t *vmemmap)
+{
+	const char *fn = trace_kernel_has("folio_add_new_anon_rmap") ?
+			 "folio_add_new_anon_rmap" : "page_add_new_anon_rmap";
+	struct btf *btf = trace_kernel_btf();
+	struct bpf_link *l;
+	long sz = -1;
+	int64_t pfn;
+	__s32 id;
+
+	if (btf) {
+		id = btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT);
+		if (id > 0)
+			sz = btf__resolve_size(btf, id);
+	}
+	if (sz <= 0)
+		return trace_failed(r, -ENOENT, "no struct page in the kernel's BTF");
+	p->calib = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->calib == MAP_FAILED) {
+		p->calib = NULL;
+		return trace_failed(r, -errno, "mmap: %s", errno_str(errno));
+	}
+	p->skel->bss->calib_tgid = getpid();
+	p->skel->bss->calib_addr = (uintptr_t)p->calib;
+	l = bpf_program__attach_kprobe(p->skel->progs.kprobe_calibrate, false,
+				       fn);
+	if (!l)
+		return trace_failed(r, -errno, "kprobe on %s: %s", fn,
+				    trace_attach_error(-errno));
+	*(volatile char *)p->calib = 1;
+	bpf_link__destroy(l);
+	pfn = pagemap_pfn(0, (uintptr_t)p->calib);
+	if (pfn <= 0 || !p->skel->bss->calib_page)
+		return trace_failed(r, -EIO, "cannot find where struct pages are (%s saw no page)",
+				    fn);
+	*vmemmap = p->skel->bss->calib_page - (uint64_t)pfn * sz;
+	p->skel->bss->watch_page = *vmemmap + p->pfn * sz;
+	p->skel->bss->watch_pfn = p->pfn;
+	return 0;
+}
+
+static int pr_event(void *ctx, void *data, size_t size)
+{
+	struct pr_run *p = ctx;
+	void *n;
+
+	if (size < sizeof(*p->ev))
+		return 0;
+	if (p->nev == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		n = realloc(p->ev, p->cap * sizeof(*p->ev));
+		if (!n)
+			return -ENOMEM;
+		p->ev = n;
+	}
+	memcpy(&p->ev[p->nev++], data, sizeof(*p->ev));
+	if (p->live_on) {
+		const struct pageref_trace_event *e = data;
+
+		fprintf(stderr, "mmscope: pageref: %s pid %u %s refcount %d->%d mapcount %d->%d\n",
+			e->site < PR_NSITES ? pr_sites[e->site] : "?", e->pid,
+			e->comm, e->old_ref, e->new_ref, e->old_map, e->new_map);
+	}
+	return 0;
+}
+
+static void *pr_live(void *arg)
+{
+	struct pr_run *p = arg;
+
+	while (!p->live_stop)
+		ring_buffer__poll(p->rb, 100);
+	return NULL;
+}
+
+static int pr_start(struct trace_run *r, struct pr_run *p)
+{
+	bool fentry = r->attach == TRACE_FENTRY;
+	struct bpf_program *fx, *kr;
+	unsigned int i, n = 0;
+	uint64_t vmemmap;
+	int err;
+
+	p->pfn = pr_opts.pfn;
+	p->skel = pageref_bpf__open();
+	if (!p->skel)
+		return trace_failed(r, -errno, "cannot open the BPF object: %s",
+				    errno_str(errno));
+	for (i = 0; i < PAGEREF_TRACE_SITES; i++) {
+		bool on = i < PR_NSITES && trace_kernel_has(pr_sites[i]);
+		bool kret = on && (!fentry || pr_fexit_cannot(pr_sites[i]));
+
+		fx = pr_prog(p, "fexit", i);
+		kr = pr_prog(p, "kretprobe", i);
+
+		if (i < PR_NSITES)
+			p->kret[i] = kret;
+		bpf_program__set_autoload(fx, on && !kret);
+		bpf_program__set_autoload(kr, kret);
+		if (on && !kret)
+			bpf_program__set_attach_target(fx, 0, pr_sites[i]);
+		if (i < PR_NSITES && !on)
+			snprintf(p->why[i], sizeof(p->why[i]),
+				 "not in this kernel's BTF (absent or inlined)");
+	}
+	err = pageref_bpf__load(p->skel);
+	if (err)
+		return trace_failed(r, err, "load: %s", errno_str(-err));
+	err = pr_calibrate(r, p, &vmemmap);
+	if (err)
+		return err;
+	for (i = 0; i < PR_NSITES; i++) {
+		if (p->why[i][0])
+			continue;
+		if (!p->kret[i])
+			p->links[i] = bpf_program__attach(pr_prog(p, "fexit", i));
+		else
+			p->links[i] = bpf_program__attach_kprobe(
+				pr_prog(p, "kretprobe", i), true, pr_sites[i]);
+		if (p->links[i]) {
+			n++;
+			continue;
+		}
+		err = -errno;
+		if (err == -ENOTSUPP)
+			return trace_failed(r, err, "%s on %s: %s",
+					    p->kret[i] ? "kretprobe" : "fexit",
+					    pr_sites[i], trace_attach_error(err));
+		snprintf(p->why[i], sizeof(p->why[i]), "%s",
+			 trace_attach_error(err));
+	}
+	if (!n)
+		return trace_failed(r, -ENOENT, "no site could be attached");
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), pr_event,
+				 p, NULL);
+	if (!p->rb)
+		return trace_failed(r, -errno, "ring buffer: %s",
+				    errno_str(errno));
+	/* unmapping the calibration page returns from sites: a first state */
+	munmap(p->calib, page_size());
+	p->calib = NULL;
+	return 0;
+}
+
+static int pr_pin(struct trace_run *r, struct pr_run *p)
+{
+	char name[64];
+	unsigned int i;
+	int err;
+
+	err = trace_pin_map(r, p->skel->maps.events);
+	if (!err)
+		err = trace_pin_map(r, p->skel->maps.stacks);
+	if (!err)
+		err = trace_pin_map(r, p->skel->maps.bss);
+	for (i = 0; !err && i < PR_NSITES; i++) {
+		if (!p->links[i])
+			continue;
+		snprintf(name, sizeof(name), "%s", pr_sites[i]);
+		err = trace_pin_link(r, p->links[i], name);
+	}
+	if (!err)	/* last: the tracer is recording */
+		err = trace_pin_map(r, p->skel->maps.sites);
+	if (!err && trace_verbose)
+		p->live_on = !pthread_create(&p->live, NULL, pr_live, p);
+	return err;
+}
+
+static int pr_ksym_cmp(const void *a, const void *b)
+{
+	const struct pr_ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Text symbols of /proc/kallsyms, sorted; none if addresses are hidden. */
+static void pr_load_kallsyms(struct pr_run *p)
+{
+	char line[512], name[256], mod[128], type;
+	unsigned long long addr;
+	size_t cap = 0;
+	FILE *f;
+	void *n;
+	int k;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		mod[0] = '\0';
+		k = sscanf(line, "%llx %c %255s %127s", &addr, &type, name, mod);
+		if (k < 3 || !addr || (type != 't' && type != 'T'))
+			continue;
+		if (p->nsyms == cap) {
+			cap = cap ? cap * 2 : 65536;
+			n = realloc(p->syms, cap * sizeof(*p->syms));
+			if (!n)
+				break;
+			p->syms = n;
+		}
+		if (k == 4)
+			strncat(name, " ", sizeof(name) - strlen(name) - 1),
+			strncat(name, mod, sizeof(name) - strlen(name) - 1);
+		p->syms[p->nsyms].addr = addr;
+		p->syms[p->nsyms++].name = strdup(name);
+	}
+	fclose(f);
+	qsort(p->syms, p->nsyms, sizeof(*p->syms), pr_ksym_cmp);
+}
+
+static void pr_symbolise(struct pr_run *p, uint64_t ip, char *buf, size_t size)
+{
+	size_t lo = 0, hi = p->nsyms;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->syms[mid].addr <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!p->nsyms || p->syms[lo].addr > ip || !p->syms[lo].name) {
+		snprintf(buf, size, "0x%llx", (unsigned long long)ip);
+		return;
+	}
+	snprintf(buf, size, "%s+0x%llx", p->syms[lo].name,
+		 (unsigned long long)(ip - p->syms[lo].addr));
+}
+
+/* The symbolised frames of an event, into frames[]; returns how many. */
+static unsigned int pr_stack(struct pr_run *p, int id,
+			     char frames[][160])
+{
+	__u64 ips[PAGEREF_STACK_DEPTH] = { 0 };
+	unsigned int i, n = 0;
+	__u32 key = id;
+
+	if (id < 0 || bpf_map__lookup_elem(p->skel->maps.stacks, &key,
+					   sizeof(key), ips, sizeof(ips), 0))
+		return 0;
+	for (i = 0; i < PAGEREF_STACK_DEPTH && ips[i]; i++) {
+		pr_symbolise(p, ips[i], frames[n], sizeof(frames[0]));
+		/* fexit: the program and trampoline come before the site */
+		if (n || !strstr(frames[n], " [bpf]"))
+			n++;
+	}
+	return n;
+}
+
+static const char *pr_site_name(__u32 site)
+{
+	return site < PR_NSITES ? pr_sites[site] : "?";
+}
+
+static void pr_state_json(struct json_object *root, const char *key,
+			  bool have, __u64 s)
+{
+	struct json_object *o;
+
+	if (!have) {
+		jw_set_null(root, key);
+		return;
+	}
+	o = jw_set_object(root, key);
+	jw_set_int(o, "refcount", (__s32)(s >> 32));
+	jw_set_int(o, "mapcount", (__s32)s);
+}
+
+static void pr_report_json(struct trace_run *r, struct pr_run *p,
+			   const char *attach)
+{
+	struct json_object *root = trace_json_root(r, attach), *a, *o, *st;
+	char frames[PAGEREF_STACK_DEPTH][160];
+	bool have = p->skel->bss->have_last;
+	unsigned int i, j, n;
+
+	jw_set_uint(root, "pfn", p->pfn);
+	if (pr_opts.have_addr)
+		jw_set_hex(root, "va", pr_opts.addr);
+	else
+		jw_set_null(root, "va");
+	pr_state_json(root, "first", have, p->skel->bss->first);
+	pr_state_json(root, "last", have, p->skel->bss->last);
+	a = jw_set_array(root, "sites");
+	for (i = 0; i < PR_NSITES; i++) {
+		o = jw_push_object(a);
+		jw_set_str(o, "site", pr_sites[i]);
+		jw_set_bool(o, "attached", p->links[i]);
+		if (p->links[i])
+			jw_set_str(o, "attach", p->kret[i] ? "kretprobe" : "fexit");
+		else
+			jw_set_str(o, "reason", p->why[i]);
+	}
+	a = jw_set_array(root, "events");
+	for (i = 0; i < p->nev; i++) {
+		const struct pageref_trace_event *e = &p->ev[i];
+
+		o = jw_push_object(a);
+		jw_set_str(o, "function", pr_site_name(e->site));
+		jw_set_uint(o, "ns", e->ns);
+		jw_set_int(o, "pid", e->pid);
+		jw_set_int(o, "tgid", e->tgid);
+		jw_set_str(o, "comm", e->comm);
+		jw_set_uint(o, "pfn", e->pfn);
+		jw_set_int(o, "old_refcount", e->old_ref);
+		jw_set_int(o, "refcount", e->new_ref);
+		jw_set_int(o, "old_mapcount", e->old_map);
+		jw_set_int(o, "mapcount", e->new_map);
+		st = jw_set_array(o, "stack");
+		n = pr_stack(p, e->stack_id, frames);
+		for (j = 0; j < n; j++)
+			jw_push_str(st, frames[j]);
+	}
+	jw_set_uint(root, "lost", p->skel->bss->lost);
+	jw_emit(root);
+}
+
+static void pr_report_text(struct trace_run *r, struct pr_run *p,
+			   const char *attach)
+{
+	char frames[PAGEREF_STACK_DEPTH][160];
+	unsigned int i, j, n, on = 0;
+	__u64 first = p->skel->bss->first, last = p->skel->bss->last;
+	__u64 t0 = p->nev ? p->ev[0].ns : 0;
+
+	trace_print_header(r, attach);
+	printf("pfn 0x%llx", (unsigned long long)p->pfn);
+	if (pr_opts.have_addr)
+		printf(" (pid %d at 0x%llx)", r->pid,
+		       (unsigned long long)pr_opts.addr);
+	if (p->skel->bss->have_last)
+		printf(": refcount %d -> %d, mapcount %d -> %d over the run",
+		       (__s32)(first >> 32), (__s32)(last >> 32), (__s32)first,
+		       (__s32)last);
+	printf("\nsites:");
+	for (i = 0; i < PR_NSITES; i++)
+		if (p->links[i]) {
+			printf(" %s%s", pr_sites[i],
+			       p->kret[i] && r->attach == TRACE_FENTRY ?
+			       " (kretprobe: argument by value)" : "");
+			on++;
+		}
+	printf(" (%u of %zu; the others are absent or inlined here)\n", on, PR_NSITES);
+	printf("%10s %7s %-16s %-26s %-12s %s\n", "ms", "pid", "comm",
+	       "function", "refcount", "mapcount");
+	for (i = 0; i < p->nev; i++) {
+		const struct pageref_trace_event *e = &p->ev[i];
+		char ref[24], map[24];
+
+		snprintf(ref, sizeof(ref), "%d->%d", e->old_ref, e->new_ref);
+		snprintf(map, sizeof(map), "%d->%d", e->old_map, e->new_map);
+		printf("%10.3f %7u %-16.16s %-26s %-12s %s\n",
+		       (e->ns - t0) / 1e6, e->pid, e->comm,
+		       pr_site_name(e->site), ref, map);
+		n = pr_stack(p, e->stack_id, frames);
+		for (j = 0; j < n; j++)
+			printf("%10s   %s\n", "", frames[j]);
+	}
+	if (p->skel->bss->lost)
+		printf("(%llu events lost: the ring buffer was full)\n",
+		       (unsigned long long)p->skel->bss->lost);
+}
+
+static void pr_report(struct trace_run *r, struct pr_run *p)
+{
+	const char *attach = r->attach == TRACE_FENTRY ? "fexit" : "kretprobe";
+
+	pr_live_stop(p);
+	ring_buffer__consume(p->rb);
+	pr_load_kallsyms(p);
+	if (json_output)
+		pr_report_json(r, p, attach);
+	else
+		pr_report_text(r, p, attach);
+}
+
+static int pr_ops_start(struct trace_run *r, void *ctx)
+{
+	return pr_start(r, ctx);
+}
+
+static int pr_ops_pin(struct trace_run *r, void *ctx)
+{
+	return pr_pin(r, ctx);
+}
+
+static void pr_ops_report(struct trace_run *r, void *ctx)
+{
+	pr_report(r, ctx);
+}
+
+static void pr_ops_release(struct trace_run *r, void *ctx)
+{
+	pr_release(r, ctx);
+}
+
+/* Resolve --pid PID ADDR to a pfn; check that the pfn has a page. */
+static int pr_target(struct trace_run *r)
+{
+	int64_t pfn;
+	uint64_t flags;
+	int err;
+
+	if (pr_opts.have_pfn == pr_opts.have_addr || (pr_opts.have_addr && !r->pid))
+		return usage_err("mmscope trace",
+				 "give --pfn PFN, or --pid PID and ADDR");
+	if (pr_opts.have_addr) {
+		pfn = pagemap_pfn(r->pid, pr_opts.addr);
+		if (pfn == -ENOENT) {
+			p_err("pid %d: 0x%llx: no page present there", r->pid,
+			      (unsigned long long)pr_opts.addr);
+			return EXIT_FAILED;
+		}
+		if (pfn <= 0) {
+			p_err("pid %d: pagemap: %s", r->pid,
+			      pfn ? errno_str(-pfn) : "pfn hidden (not root?)");
+			return EXIT_FAILED;
+		}
+		pr_opts.pfn = pfn;
+	}
+	err = pread_u64("/proc/kpageflags", pr_opts.pfn * 8, &flags);
+	if (err == -ERANGE || (!err && (flags & (1ULL << KPF_NOPAGE)))) {
+		p_err("pfn 0x%llx: no page there (beyond the end of memory or in a hole)",
+		      (unsigned long long)pr_opts.pfn);
+		return EXIT_FAILED;
+	}
+	if (err) {
+		p_err("/proc/kpageflags: %s", errno_str(-err));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+int trace_pageref(struct trace_run *r)
+{
+	static const struct trace_ops ops = {
+		.start = pr_ops_start,
+		.pin = pr_ops_pin,
+		.report = pr_ops_report,
+		.release = pr_ops_release,
+	};
+	struct pr_run p = { 0 };
+	int err;
+
+	err = pr_target(r);
+	if (err)
+		return err;
+	return trace_run_tracer(r, &ops, &p);
+}
