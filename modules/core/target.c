@@ -6,11 +6,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/string.h>
 
 #include <mmscope/core.h>
 
@@ -48,3 +50,43 @@ struct mm_struct *mmscope_target_get(pid_t pid)
 	return mm;
 }
 EXPORT_SYMBOL_GPL(mmscope_target_get);
+
+/* The next blank-separated word of *p, or NULL at the end. */
+static char *mmscope_next_word(char **p)
+{
+	char *w;
+
+	do
+		w = strsep(p, " \t\n");
+	while (w && !*w);
+	return w;
+}
+
+int mmscope_target_parse(const char *text, struct mmscope_target_spec *t)
+{
+	char buf[96], *p = buf, *w;
+
+	memset(t, 0, sizeof(*t));
+	if (strscpy(buf, text, sizeof(buf)) < 0)
+		return -EINVAL;
+	w = mmscope_next_word(&p);
+	if (!w)
+		return -EINVAL;
+	if (!strcmp(w, "kernel"))
+		t->kind = MMSCOPE_TARGET_KERNEL;
+	else if (!strcmp(w, "pfn"))
+		t->kind = MMSCOPE_TARGET_PFN;
+	else if (kstrtoint(w, 10, &t->pid) || t->pid <= 0)
+		return -EINVAL;
+	w = mmscope_next_word(&p);
+	if (!w || kstrtou64(w, 0, &t->start))
+		return -EINVAL;
+	w = mmscope_next_word(&p);
+	if (w && kstrtou64(w, 0, &t->len))
+		return -EINVAL;
+	t->has_len = w != NULL;
+	if (mmscope_next_word(&p))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmscope_target_parse);

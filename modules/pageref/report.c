@@ -75,24 +75,26 @@ const char *pageref_flag_name(unsigned int bit)
 
 int pageref_parse_range(const char *buf, struct pageref_range *r)
 {
-	u64 a = 0, b = 1;
-	int pid = 0, n;
+	struct mmscope_target_spec t;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if (!strncmp(buf, "pfn", 3)) {
-		n = sscanf(buf + 3, "%lli %lli", &a, &b);
-		if (n < 1)
-			return -EINVAL;
+	ret = mmscope_target_parse(buf, &t);
+	if (ret)
+		return ret;
+	switch (t.kind) {
+	case MMSCOPE_TARGET_PFN:
 		r->flags = MMSCOPE_PAGEREF_BY_PFN;
-	} else {
-		b = PAGE_SIZE;
-		n = sscanf(buf, "%d %lli %lli", &pid, &a, &b);
-		if (n < 2)
-			return -EINVAL;
-		r->pid = pid;
+		r->len = t.has_len ? t.len : 1;
+		break;
+	case MMSCOPE_TARGET_PID:
+		r->pid = t.pid;
+		r->len = t.has_len ? t.len : PAGE_SIZE;
+		break;
+	default:
+		return -EINVAL;
 	}
-	r->start = a;
-	r->len = b;
+	r->start = t.start;
 	return pageref_check_range(r);
 }
 

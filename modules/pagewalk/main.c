@@ -272,10 +272,9 @@ static const struct file_operations pw_ctl_fops = {
 static ssize_t pw_target_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	char buf[96], *p = buf, *who, *tok;
-	u64 start, len = PAGE_SIZE;
-	bool kernel;
-	int pid = 0;
+	struct mmscope_target_spec t;
+	char buf[96];
+	int ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -284,26 +283,20 @@ static ssize_t pw_target_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	strim(buf);
-	who = strsep(&p, " \t");
-	kernel = !strcmp(who, "kernel");
-	if (!kernel && (kstrtoint(who, 10, &pid) || pid <= 0))
+	ret = mmscope_target_parse(buf, &t);
+	if (ret)
+		return ret;
+	if (t.kind == MMSCOPE_TARGET_PFN || (t.has_len && !t.len))
 		return -EINVAL;
-	tok = strsep(&p, " \t");
-	if (!tok || kstrtou64(tok, 0, &start))
-		return -EINVAL;
-	tok = strsep(&p, " \t");
-	if (tok && kstrtou64(tok, 0, &len))
-		return -EINVAL;
-	if (p || !len)
-		return -EINVAL;
+	if (!t.has_len)
+		t.len = PAGE_SIZE;
 
 	mutex_lock(&pw_target_lock);
 	pw_target.set = true;
-	pw_target.kernel = kernel;
-	pw_target.pid = pid;
-	pw_target.start = start;
-	pw_target.len = len;
+	pw_target.kernel = t.kind == MMSCOPE_TARGET_KERNEL;
+	pw_target.pid = t.pid;
+	pw_target.start = t.start;
+	pw_target.len = t.len;
 	mutex_unlock(&pw_target_lock);
 	return count;
 }

@@ -40,6 +40,29 @@ static inline void mmscope_target_put(struct mm_struct *mm)
 }
 
 /*
+ * What a person writes to a module's debugfs `target` file, parsed once
+ * for every module: "PID ADDR [LEN]", "kernel ADDR [LEN]" or
+ * "pfn PFN [COUNT]", numbers in C notation (0x... for hex). @has_len
+ * says whether a length was given; each module decides which kinds it
+ * takes and the default length. Returns 0 or -EINVAL.
+ */
+enum mmscope_target_kind {
+	MMSCOPE_TARGET_PID,
+	MMSCOPE_TARGET_KERNEL,
+	MMSCOPE_TARGET_PFN,
+};
+
+struct mmscope_target_spec {
+	enum mmscope_target_kind kind;
+	pid_t pid;
+	u64 start;
+	u64 len;
+	bool has_len;
+};
+
+int mmscope_target_parse(const char *text, struct mmscope_target_spec *t);
+
+/*
  * Symbol resolver: the one place that looks up symbols the kernel does
  * not export. Only names in the core's allowlist (modules/core/resolver.c,
  * docs/kernel-interfaces.md) resolve; anything else, or an allowlisted
