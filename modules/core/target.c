@@ -84,7 +84,7 @@ int mmscope_target_parse(const char *text, struct mmscope_target_spec *t)
 	w = mmscope_next_word(&p);
 	if (w && kstrtou64(w, 0, &t->len))
 		return -EINVAL;
-	t->has_len = w != NULL;
+	t->has_len = !!w;
 	if (mmscope_next_word(&p))
 		return -EINVAL;
 	return 0;
