@@ -36,7 +36,12 @@ __u64 user_faults;
 /* Too big for the BPF stack: a new handler's entry starts from here. */
 static const struct faults_stats zero_stats;
 
-/* A fault in progress, per thread. */
+/*
+ * A fault in progress, per thread: start is 0 between faults. Task-local
+ * storage, not a hash keyed by tid: created at a thread's first traced
+ * fault and kept until it exits, so a fault costs a cached lookup at each
+ * program rather than a hash insert, lookups and a delete.
+ */
 struct faults_task {
 	__u64 start;
 	__u64 vm_flags;
@@ -46,9 +51,9 @@ struct faults_task {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct faults_task);
 } tasks SEC(".maps");
 
@@ -68,26 +73,36 @@ static __always_inline bool traced(__u64 id)
 static __always_inline void fault_enter(struct vm_area_struct *vma,
 					unsigned int flags)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct faults_task t = {};
+	struct faults_task *t;
 
-	if (!traced(id))
+	if (!traced(bpf_get_current_pid_tgid()))
 		return;
-	t.start = bpf_ktime_get_ns();
-	t.flags = flags;
-	t.vm_flags = BPF_CORE_READ(vma, vm_flags);
-	t.file = BPF_CORE_READ(vma, vm_ops) != NULL;
-	bpf_map_update_elem(&tasks, &id, &t, BPF_ANY);
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return;
+	t->flags = flags;
+	t->marks = 0;
+	t->vm_flags = BPF_CORE_READ(vma, vm_flags);
+	t->file = BPF_CORE_READ(vma, vm_ops) != NULL;
+	t->start = bpf_ktime_get_ns();
+}
+
+/* This thread's fault in progress, if it is traced and in one. */
+static __always_inline struct faults_task *current_fault(void)
+{
+	struct faults_task *t;
+
+	if (!traced(bpf_get_current_pid_tgid()))
+		return NULL;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL, 0);
+	return t && t->start ? t : NULL;
 }
 
 static __always_inline void mark(enum faults_mark m)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct faults_task *t;
+	struct faults_task *t = current_fault();
 
-	if (!traced(id))
-		return;
-	t = bpf_map_lookup_elem(&tasks, &id);
 	if (t)
 		t->marks |= 1U << m;
 }
@@ -187,15 +202,11 @@ static __always_inline void fault_exit(__u32 ret)
 		bpf_core_enum_value(enum vm_fault_reason,
 				    VM_FAULT_HWPOISON_LARGE) |
 		bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_FALLBACK);
-	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_task *t = current_fault();
 	struct faults_stats *s;
-	struct faults_task *t;
 	__u32 h;
 	int i;
 
-	if (!traced(id))
-		return;
-	t = bpf_map_lookup_elem(&tasks, &id);
 	if (!t)
 		return;
 	h = classify(t, ret, retry);
@@ -226,7 +237,7 @@ static __always_inline void fault_exit(__u32 ret)
 	__sync_fetch_and_add(&s->latency[log2_slot(bpf_ktime_get_ns() -
 						   t->start)], 1);
 out:
-	bpf_map_delete_elem(&tasks, &id);
+	t->start = 0;
 }
 
 SEC("fentry/handle_mm_fault")
@@ -291,7 +302,8 @@ FAULTS_MARK_PROGS(huge_anon, HUGE_ANON)
 FAULTS_MARK_PROGS(huge_wp, HUGE_WP)
 FAULTS_MARK_PROGS(huge_numa, HUGE_NUMA)
 
-SEC("tp/exceptions/page_fault_user")
+/* A raw tracepoint: no trace record is filled in for it. */
+SEC("raw_tp/page_fault_user")
 int tp_user_fault(void *ctx)
 {
 	if (traced(bpf_get_current_pid_tgid()))
