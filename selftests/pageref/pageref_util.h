@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mmscope/pageref.h>
@@ -167,6 +169,49 @@ static inline int pageref_query_settled(int fd, pid_t pid, unsigned long addr,
 }
 
 /* n private anonymous pages that will stay order-0, written. */
+/*
+ * The reference story the watch ring and the pageref tracer both record on
+ * the page at @p: a forked child maps it (copy_page_range), the child is
+ * killed (its mapping and reference go), then the page is pinned and
+ * unpinned through the module. Returns 0, or the step that failed
+ * (1 fork, 2 child start, 3 settle, 4 pin, 5 unpin).
+ */
+static inline int pageref_fork_pin_unpin(int fd, void *p)
+{
+	struct mmscope_pageref_page r;
+	struct mmscope_pageref_hold h;
+	int sync[2];
+	pid_t child;
+	char c = 0;
+
+	if (pipe(sync))
+		return 1;
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (!child) {
+		if (write(sync[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (read(sync[0], &c, 1) != 1)
+		return 2;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(sync[0]);
+	close(sync[1]);
+	if (pageref_query_settled(fd, getpid(), (unsigned long)p, &r))
+		return 3;
+	if (pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+			 (unsigned long)p, getpagesize(), 0, &h))
+		return 4;
+	if (pageref_hold(fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
+			 (unsigned long)p, getpagesize(), 0, &h))
+		return 5;
+	return 0;
+}
+
 static inline char *anon_pages(size_t n)
 {
 	size_t len = n * (size_t)getpagesize();

@@ -72,12 +72,10 @@ static const struct event *find(const struct event *ev, int n,
 TEST(fork_pin_unpin_are_recorded)
 {
 	struct mmscope_pageref_page r;
-	struct mmscope_pageref_hold h;
 	static struct event ev[512];
-	char cmd[96], c = 0;
-	int fd, sync[2], n;
+	char cmd[96];
+	int fd, n;
 	char *p = anon_pages(1);
-	pid_t child;
 
 	ASSERT_NE(NULL, p);
 	fd = pageref_open();
@@ -88,25 +86,8 @@ TEST(fork_pin_unpin_are_recorded)
 	snprintf(cmd, sizeof(cmd), "%d 0x%lx", getpid(), (unsigned long)p);
 	ASSERT_EQ(0, write_str(PAGEREF_DIR "/watch", cmd));
 
-	ASSERT_EQ(0, pipe(sync));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		if (write(sync[1], &c, 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	ASSERT_EQ(1, read(sync[0], &c, 1));
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-
-	/* the page is ours alone again: pinning it reuses it */
-	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
-				  (unsigned long)p, getpagesize(), 0, &h));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
-				  (unsigned long)p, getpagesize(), 0, &h));
+	/* fork, the child exits, then the page (ours alone again) is pinned */
+	ASSERT_EQ(0, pageref_fork_pin_unpin(fd, p));
 
 	n = read_events(r.pfn, ev, 512);
 	ASSERT_LT(0, n) TH_LOG("no events for pfn 0x%llx",
@@ -122,8 +103,6 @@ TEST(fork_pin_unpin_are_recorded)
 		TH_LOG("no unpin event:\n%s", text);
 	EXPECT_EQ(0, write_str(PAGEREF_DIR "/watch", "clear"));
 	close(fd);
-	close(sync[0]);
-	close(sync[1]);
 	munmap(p, getpagesize());
 }
 

@@ -85,16 +85,14 @@ static char out[1 << 20], err[8192];
 
 TEST(fork_pin_unpin_are_traced_with_stacks)
 {
-	char me[16], addr[32], c = 0;
+	char me[16], addr[32];
 	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
 	static struct pr_event ev[512];
 	const struct pr_event *e = NULL;
 	struct mmscope_pageref_page r;
-	struct mmscope_pageref_hold h;
 	struct tracer t = { 0 };
-	int fd, sync[2], n, status = 0, ret;
+	int fd, n, status = 0, ret;
 	char *p = anon_pages(1);
-	pid_t child;
 
 	if (access("/sys/fs/bpf", F_OK))
 		SKIP(return, "no bpffs");
@@ -112,23 +110,8 @@ TEST(fork_pin_unpin_are_traced_with_stacks)
 	}
 	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
 
-	ASSERT_EQ(0, pipe(sync));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		if (write(sync[1], &c, 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	ASSERT_EQ(1, read(sync[0], &c, 1));
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
-				  (unsigned long)p, getpagesize(), 0, &h));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
-				  (unsigned long)p, getpagesize(), 0, &h));
+	/* fork, the child exits, then the page (ours alone again) is pinned */
+	ASSERT_EQ(0, pageref_fork_pin_unpin(fd, p));
 
 	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
 		TH_LOG("%s", err);
@@ -152,8 +135,6 @@ TEST(fork_pin_unpin_are_traced_with_stacks)
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/pageref", F_OK))
 		TH_LOG("left pinned");
 	close(fd);
-	close(sync[0]);
-	close(sync[1]);
 	munmap(p, getpagesize());
 }
 
