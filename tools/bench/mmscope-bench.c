@@ -5,12 +5,15 @@
  *
  *   mmscope-bench [--mb N] [--reps N] [--fault-mb N] [--fault-rounds N]
  *                 [--cli-mb N] [--no-thp] [--no-cli] [--no-trace]
+ *                 [--only ITEM[,ITEM...]]
  *
  * Populates an N MiB anonymous region with 4 KiB PTEs (MADV_NOHUGEPAGE,
  * every page written) and another backed by THP (MADV_HUGEPAGE), times
  * each item (a warm-up, then --reps runs) and prints a table, then the
  * results as one JSON document between the lines BENCH_JSON_BEGIN and
  * BENCH_JSON_END (tools/bench/run cuts it out of the guest's output).
+ * --only runs just the items named (THP region items end in _thp), for a
+ * quick look at one figure; ratios whose items did not run are left out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -94,7 +97,38 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A warm-up run, then reps timed runs of fn; 0 or -1 (fn failed). */
+/* --only: comma-separated item names (with _thp for the THP region) */
+static const char *only;
+
+static bool selected(const char *name, const char *suffix)
+{
+	char full[64];
+	const char *p;
+	size_t n;
+
+	if (!only)
+		return true;
+	snprintf(full, sizeof(full), "%s%s", name, suffix ? suffix : "");
+	n = strlen(full);
+	for (p = only; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, full, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Does --only keep any item of region r (suffix) of these? */
+static bool any_selected(const char *suffix, const char *const *names)
+{
+	for (; *names; names++)
+		if (selected(*names, suffix))
+			return true;
+	return false;
+}
+
+/*
+ * A warm-up run, then reps timed runs of fn; 0 or -1 (fn failed). An item
+ * --only leaves out is skipped (0).
+ */
 static int measure(const char *name, const struct region *r,
 		   int (*fn)(const struct region *, unsigned long long *))
 {
@@ -102,6 +136,8 @@ static int measure(const char *name, const struct region *r,
 	double s[MAX_REPS], t0;
 	int i;
 
+	if (!selected(name, r ? r->suffix : NULL))
+		return 0;
 	snprintf(res->name, sizeof(res->name), "%s%s", name, r ? r->suffix : "");
 	res->pages = r ? r->npages : fault_len / page_size * fault_rounds;
 	if (fn(r, &res->calls)) {
@@ -502,9 +538,13 @@ static void report(const char *kernel, const char *arch, size_t pages,
 		x = ratio(results[i].name, pm);
 		if (x > 0 && find(pm) && find(pm)->pages != results[i].pages)
 			x *= (double)find(pm)->pages / results[i].pages;
-		printf("%-36s %10.4f %10.4f %10.4f %9.2f %8llu\n",
-		       results[i].name, results[i].median, results[i].min,
-		       results[i].max, x, results[i].calls);
+		printf("%-36s %10.4f %10.4f %10.4f ", results[i].name,
+		       results[i].median, results[i].min, results[i].max);
+		if (x > 0)
+			printf("%9.2f", x);
+		else
+			printf("%9s", "-");
+		printf(" %8llu\n", results[i].calls);
 	}
 	printf("\ntargets:\n");
 	for (k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
@@ -549,12 +589,22 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mmscope-bench [--mb N] [--reps N] [--fault-mb N] [--fault-rounds N]\n"
-		"                     [--cli-mb N] [--no-thp] [--no-cli] [--no-trace]\n");
+		"                     [--cli-mb N] [--no-thp] [--no-cli] [--no-trace]\n"
+		"                     [--only ITEM[,ITEM...]]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
+	static const char *const items_4k[] = {
+		"pagemap", "pagemap_kpageflags_kpagecount",
+		"pagemap_kpageflags_kpagecount_runs", "pagewalk_ioctl",
+		"pagewalk_ioctl_runs", "pageref_ioctl", "pagewalk_cli_json", NULL
+	};
+	static const char *const items_thp[] = {
+		"pagemap", "pagemap_kpageflags_kpagecount", "pagewalk_ioctl",
+		"pageref_ioctl", NULL
+	};
 	static const struct option opts[] = {
 		{ "mb", required_argument, NULL, 'm' },
 		{ "reps", required_argument, NULL, 'r' },
@@ -564,6 +614,7 @@ int main(int argc, char **argv)
 		{ "no-thp", no_argument, NULL, 'T' },
 		{ "no-cli", no_argument, NULL, 'C' },
 		{ "no-trace", no_argument, NULL, 'X' },
+		{ "only", required_argument, NULL, 'o' },
 		{ }
 	};
 	bool do_thp = true, do_cli = true, do_trace = true;
@@ -602,6 +653,9 @@ int main(int argc, char **argv)
 		case 'X':
 			do_trace = false;
 			break;
+		case 'o':
+			only = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -626,7 +680,7 @@ int main(int argc, char **argv)
 		fault_mb, fault_rounds);
 	if (measure("faults_untraced", NULL, bench_faults))
 		return 1;
-	if (do_trace) {
+	if (do_trace && selected("faults_traced", NULL)) {
 		if (run(attach))
 			die("mmscope trace faults --pin");
 		if (measure("faults_traced", NULL, bench_faults)) {
@@ -645,6 +699,8 @@ int main(int argc, char **argv)
 	if (!pm_buf || !kpf_buf || !kpc_buf || !pw_recs || !pr_recs)
 		die("calloc");
 
+	if (!any_selected("", items_4k))
+		goto thp;
 	t0 = now();
 	populate(&r4k, mb << 20, false);
 	fprintf(stderr, "mmscope-bench: %zu MiB of 4K pages populated in %.1f s\n",
@@ -662,15 +718,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (measure("pageref_ioctl", &r4k, bench_pageref))
 		return 1;
-	if (do_cli) {
+	if (do_cli && selected("pagewalk_cli_json", NULL)) {
 		if (measure("pagewalk_cli_json", &r4k, bench_cli_json))
 			return 1;
 		if (cli_len < r4k.len)
 			results[nresults - 1].pages = cli_len / page_size;
 	}
 	munmap(r4k.map, r4k.len);
-
-	if (do_thp) {
+thp:
+	if (do_thp && any_selected("_thp", items_thp)) {
 		t0 = now();
 		populate(&rthp, mb << 20, true);
 		thp = thp_pages(&rthp);
