@@ -7,8 +7,17 @@
  * The page table walk is the lockless one GUP-fast does, under the
  * target's mmap lock (VMAs and the upper levels hold still) and RCU (a
  * PTE table khugepaged retracts is freed after a grace period): read each
- * level once, follow the value read. A record whose entry or folio moved
- * while it was read is marked MMSCOPE_PAGEREF_CHANGED.
+ * level once, follow the value read; the levels above the PTEs once per
+ * PMD, then the PTEs of its table one after the other. A record whose
+ * entry (or the PMD above it) or folio moved while it was read is marked
+ * MMSCOPE_PAGEREF_CHANGED.
+ *
+ * A large folio's folio-wide facts (map counts, pin count, flags,
+ * mapping, LRU, memory cgroup) are read once, for the first of its pages
+ * the pass meets, and the pass keeps its reference until it meets another
+ * folio: what is per page (pfn, map count of the page, HEAD/TAIL,
+ * HWPOISON, ANON_EXCLUSIVE, index) and the reference count are read for
+ * every page.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,10 +66,53 @@ int pageref_check_range(const struct pageref_range *r)
 	return 0;
 }
 
-static void pageref_walk_pte(pmd_t pmdv, unsigned long addr,
-			     struct pageref_entry *e)
+/*
+ * Where the walk stands: the table level that maps the current address
+ * and what was read there. The upper levels are read once per PMD; the
+ * entries of a PTE table, one after the other.
+ */
+enum pageref_level {
+	PAGEREF_LVL_NONE,	/* nothing maps it, no table to read again */
+	PAGEREF_LVL_PUD,	/* a PUD leaf */
+	PAGEREF_LVL_PMD,	/* a PMD entry other than a table */
+	PAGEREF_LVL_PTE,	/* a PTE table */
+};
+
+struct pageref_table {
+	enum pageref_level level;
+	pud_t *pudp;
+	pmd_t *pmdp;
+	pud_t pudv;
+	pmd_t pmdv;		/* as read: the table the PTEs are read from */
+};
+
+/* What a query pass keeps from one page to the next. */
+struct pageref_pass {
+	/*
+	 * A large folio held with one reference, and its folio-wide facts:
+	 * a reference keeps it from being split or freed, so a page found in
+	 * it is of it. Read once per folio rather than once per page.
+	 */
+	struct folio *folio;
+	struct mmscope_pageref_page facts;
+	u32 folio_info;		/* the folio's MMSCOPE_PAGEREF_* bits */
+	/* last memory cgroup seen and its inode: only under RCU */
+	bool rcu;
+	struct mem_cgroup *memcg;
+	u64 memcg_ino;
+};
+
+static void pageref_pass_drop(struct pageref_pass *p)
 {
-	pte_t *ptep = pte_offset_kernel(&pmdv, addr);
+	if (p->folio)
+		folio_put(p->folio);
+	p->folio = NULL;
+	p->memcg = NULL;
+}
+
+/* Read the PTE at @ptep into @e; the caller set e->state PRESENT. */
+static void pageref_read_pte(pte_t *ptep, struct pageref_entry *e)
+{
 	pte_t pte = ptep_get_lockless(ptep);
 	swp_entry_t swp;
 
@@ -85,58 +137,84 @@ static void pageref_walk_pte(pmd_t pmdv, unsigned long addr,
 		e->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
 }
 
-/* Caller holds the mmap lock for read and rcu_read_lock(). */
+/*
+ * Read the levels above the PTEs for @addr into @t, and into @e what maps
+ * @addr when it is not a PTE table (a leaf's pfn is of its first page).
+ * Caller holds the mmap lock for read and rcu_read_lock().
+ */
 static void pageref_walk(struct mm_struct *mm, unsigned long addr,
-			 struct pageref_entry *e)
+			 struct pageref_table *t, struct pageref_entry *e)
 {
 	pgd_t *pgd;
 	p4d_t *p4d;
-	pud_t *pud, pudv;
-	pmd_t *pmd, pmdv;
 
 	memset(e, 0, sizeof(*e));
 	e->state = MMSCOPE_PAGEREF_NONE;
+	t->level = PAGEREF_LVL_NONE;
 	pgd = pgd_offset(mm, addr);
 	if (pgd_none(READ_ONCE(*pgd)) || pgd_bad(READ_ONCE(*pgd)))
 		return;
 	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(READ_ONCE(*p4d)) || p4d_bad(READ_ONCE(*p4d)))
 		return;
-	pud = pud_offset(p4d, addr);
-	pudv = READ_ONCE(*pud);
-	if (pud_none(pudv))
+	t->pudp = pud_offset(p4d, addr);
+	t->pudv = READ_ONCE(*t->pudp);
+	if (pud_none(t->pudv))
 		return;
-	if (pud_leaf(pudv)) {
+	if (pud_leaf(t->pudv)) {
+		t->level = PAGEREF_LVL_PUD;
 		e->state = MMSCOPE_PAGEREF_PRESENT;
-		e->raw = pud_val(pudv);
-		e->pfn = pud_pfn(pudv) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+		e->raw = pud_val(t->pudv);
+		e->pfn = pud_pfn(t->pudv);
 		e->info |= MMSCOPE_PAGEREF_PMD_MAPPED;
 		return;
 	}
-	if (pud_bad(pudv))
+	if (pud_bad(t->pudv))
 		return;
-	pmd = pmd_offset(&pudv, addr);
-	pmdv = mmscope_pmdp_get_lockless(pmd);
-	e->raw = pmd_val(pmdv);
-	if (pmd_none(pmdv))
+	t->pmdp = pmd_offset(&t->pudv, addr);
+	t->pmdv = mmscope_pmdp_get_lockless(t->pmdp);
+	t->level = PAGEREF_LVL_PMD;
+	e->raw = pmd_val(t->pmdv);
+	if (pmd_none(t->pmdv))
 		return;
-	if (!pmd_present(pmdv)) {
+	if (!pmd_present(t->pmdv)) {
 		/* a THP under migration */
 		e->state = MMSCOPE_PAGEREF_NONPAGE;
 		return;
 	}
-	if (pmd_leaf(pmdv)) {
+	if (pmd_leaf(t->pmdv)) {
 		e->state = MMSCOPE_PAGEREF_PRESENT;
-		e->pfn = pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+		e->pfn = pmd_pfn(t->pmdv);
 		e->info |= MMSCOPE_PAGEREF_PMD_MAPPED;
-		if (pmd_write(pmdv))
+		if (pmd_write(t->pmdv))
 			e->info |= MMSCOPE_PAGEREF_WRITABLE;
 		return;
 	}
-	if (pmd_bad(pmdv))
+	if (pmd_bad(t->pmdv)) {
+		t->level = PAGEREF_LVL_NONE;
 		return;
+	}
+	t->level = PAGEREF_LVL_PTE;
 	e->state = MMSCOPE_PAGEREF_PRESENT;
-	pageref_walk_pte(pmdv, addr, e);
+}
+
+/* Does the entry @e was read from (at @ptep for a PTE) still say @raw? */
+static bool pageref_moved(const struct pageref_table *t, pte_t *ptep,
+			  u64 raw)
+{
+	switch (t->level) {
+	case PAGEREF_LVL_PUD:
+		return pud_val(READ_ONCE(*t->pudp)) != raw;
+	case PAGEREF_LVL_PMD:
+		return pmd_val(mmscope_pmdp_get_lockless(t->pmdp)) != raw;
+	case PAGEREF_LVL_PTE:
+		/* a table khugepaged retracted is no longer the PMD's */
+		return pmd_val(mmscope_pmdp_get_lockless(t->pmdp)) !=
+		       pmd_val(t->pmdv) ||
+		       pte_val(ptep_get_lockless(ptep)) != raw;
+	default:
+		return false;
+	}
 }
 
 static u32 pageref_lru(struct folio *folio, u32 *gen)
@@ -163,74 +241,75 @@ static u32 pageref_lru(struct folio *folio, u32 *gen)
 }
 
 #define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
+/* The PG_ bit @pg of @k as the suite's bit @pgf, without a branch. */
+#define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
 
-static u64 pageref_pgflags(struct folio *folio, struct page *page)
+/* The flags of the folio: the same for every page of it. */
+static u64 pageref_folio_pgflags(struct folio *folio)
 {
 	unsigned long k = READ_ONCE(folio->flags);
-	u64 f = 0;
-	static const struct {
-		u8 pg;
-		u8 pgf;
-	} bits[] = {
-		{ PG_locked, MMSCOPE_PGF_LOCKED },
-		{ PG_referenced, MMSCOPE_PGF_REFERENCED },
-		{ PG_uptodate, MMSCOPE_PGF_UPTODATE },
-		{ PG_dirty, MMSCOPE_PGF_DIRTY },
-		{ PG_lru, MMSCOPE_PGF_LRU },
-		{ PG_active, MMSCOPE_PGF_ACTIVE },
-		{ PG_workingset, MMSCOPE_PGF_WORKINGSET },
-		{ PG_waiters, MMSCOPE_PGF_WAITERS },
-		{ PG_owner_priv_1, MMSCOPE_PGF_OWNER_PRIV_1 },
-		{ PG_arch_1, MMSCOPE_PGF_ARCH_1 },
-		{ PG_reserved, MMSCOPE_PGF_RESERVED },
-		{ PG_private, MMSCOPE_PGF_PRIVATE },
-		{ PG_private_2, MMSCOPE_PGF_PRIVATE_2 },
-		{ PG_writeback, MMSCOPE_PGF_WRITEBACK },
-		{ PG_reclaim, MMSCOPE_PGF_RECLAIM },
-		{ PG_swapbacked, MMSCOPE_PGF_SWAPBACKED },
-		{ PG_unevictable, MMSCOPE_PGF_UNEVICTABLE },
-		{ PG_mlocked, MMSCOPE_PGF_MLOCKED },
-	};
-	unsigned int i;
+	u64 f;
 
-	for (i = 0; i < ARRAY_SIZE(bits); i++)
-		if (k & BIT(bits[i].pg))
-			f |= BIT_ULL(bits[i].pgf);
+	f = PGF_OF(k, PG_locked, LOCKED) |
+	    PGF_OF(k, PG_referenced, REFERENCED) |
+	    PGF_OF(k, PG_uptodate, UPTODATE) |
+	    PGF_OF(k, PG_dirty, DIRTY) |
+	    PGF_OF(k, PG_lru, LRU) |
+	    PGF_OF(k, PG_active, ACTIVE) |
+	    PGF_OF(k, PG_workingset, WORKINGSET) |
+	    PGF_OF(k, PG_waiters, WAITERS) |
+	    PGF_OF(k, PG_owner_priv_1, OWNER_PRIV_1) |
+	    PGF_OF(k, PG_arch_1, ARCH_1) |
+	    PGF_OF(k, PG_reserved, RESERVED) |
+	    PGF_OF(k, PG_private, PRIVATE) |
+	    PGF_OF(k, PG_private_2, PRIVATE_2) |
+	    PGF_OF(k, PG_writeback, WRITEBACK) |
+	    PGF_OF(k, PG_reclaim, RECLAIM) |
+	    PGF_OF(k, PG_swapbacked, SWAPBACKED) |
+	    PGF_OF(k, PG_unevictable, UNEVICTABLE) |
+	    PGF_OF(k, PG_mlocked, MLOCKED);
 	if (folio_test_slab(folio))
 		f |= PGF(SLAB);
 	if (mmscope_folio_test_error(folio))
 		f |= PGF(ERROR);
-	if (PageHead(page))
-		f |= PGF(HEAD);
-	if (PageTail(page))
-		f |= PGF(TAIL);
-	if (PageHWPoison(page))
-		f |= PGF(HWPOISON);
 	if (mmscope_folio_test_young(folio))
 		f |= PGF(YOUNG);
 	if (mmscope_folio_test_idle(folio))
 		f |= PGF(IDLE);
 	if (folio_test_swapcache(folio))
 		f |= PGF(SWAPCACHE);
-	/* PG_anon_exclusive and PG_mappedtodisk share a bit. */
-	if (folio_test_anon(folio)) {
-		if (!folio_test_ksm(folio) && PageAnonExclusive(page))
-			f |= PGF(ANON_EXCLUSIVE);
-	} else if (folio_test_mappedtodisk(folio)) {
+	/* PG_anon_exclusive (of each page) and PG_mappedtodisk share a bit. */
+	if (!folio_test_anon(folio) && folio_test_mappedtodisk(folio))
 		f |= PGF(MAPPEDTODISK);
-	}
 	return f;
 }
 
-static void pageref_mapping(struct folio *folio, struct page *page,
+/* The flags of the page itself. */
+static u64 pageref_page_pgflags(struct folio *folio, struct page *page)
+{
+	u64 f = 0;
+
+	if (PageHead(page))
+		f |= PGF(HEAD);
+	if (PageTail(page))
+		f |= PGF(TAIL);
+	if (PageHWPoison(page))
+		f |= PGF(HWPOISON);
+	if (folio_test_anon(folio) && !folio_test_ksm(folio) &&
+	    PageAnonExclusive(page))
+		f |= PGF(ANON_EXCLUSIVE);
+	return f;
+}
+
+/* What folio->mapping says; @rec->index is of the folio's first page. */
+static void pageref_mapping(struct folio *folio, bool typed,
 			    struct mmscope_pageref_page *rec)
 {
 	struct address_space *mapping;
 
 	if (folio_test_swapcache(folio)) {
 		rec->mapping = MMSCOPE_PAGEREF_MAP_SWAPCACHE;
-		rec->index = mmscope_folio_swap_val(folio) +
-			     (page_to_pfn(page) - folio_pfn(folio));
+		rec->index = mmscope_folio_swap_val(folio);
 		return;
 	}
 	if (folio_test_ksm(folio)) {
@@ -246,30 +325,41 @@ static void pageref_mapping(struct folio *folio, struct page *page,
 		return;
 	}
 	mapping = READ_ONCE(folio->mapping);
-	if (!mapping || folio_test_slab(folio) || mmscope_page_is_typed(page))
+	if (!mapping || typed)
 		return;
 	rec->mapping = MMSCOPE_PAGEREF_MAP_FILE;
-	rec->index = folio->index + (page_to_pfn(page) - folio_pfn(folio));
+	rec->index = folio->index;
 	/* The reference keeps a page cache folio's inode alive. */
 	if (mapping->host)
 		rec->mapping_ino = mapping->host->i_ino;
 }
 
-static u64 pageref_memcg_ino(struct folio *folio)
+static u64 pageref_memcg_ino(struct folio *folio, struct pageref_pass *p)
 {
 #ifdef CONFIG_MEMCG
-	struct mem_cgroup *memcg;
+	struct mem_cgroup *memcg, *first;
 	u64 ino = 0;
 
 	if (folio_test_slab(folio) || !READ_ONCE(folio->memcg_data))
 		return 0;
 	rcu_read_lock();
-	memcg = folio_memcg(folio);
+	first = folio_memcg(folio);
+	if (p && p->rcu && first && first == p->memcg) {
+		/* the pass's RCU section keeps it the same memcg */
+		ino = p->memcg_ino;
+		goto out;
+	}
 	/* kpagecgroup reports the nearest online ancestor */
+	memcg = first;
 	while (memcg && !(memcg->css.flags & CSS_ONLINE))
 		memcg = parent_mem_cgroup(memcg);
 	if (memcg)
 		ino = cgroup_ino(memcg->css.cgroup);
+	if (p && p->rcu) {
+		p->memcg = first;
+		p->memcg_ino = ino;
+	}
+out:
 	rcu_read_unlock();
 	return ino;
 #else
@@ -278,43 +368,37 @@ static u64 pageref_memcg_ino(struct folio *folio)
 }
 
 /*
- * Fill @rec for @page while the caller holds one reference on @folio.
- * Counts that are not user-mapped page state (typed pages: buddy, page
- * tables, slab) are left 0.
+ * The folio-wide part of a record, while the caller holds one reference
+ * on @folio: @typed (the page's _mapcount holds a type: buddy, page
+ * table, slab) leaves the map counts 0. Returns the folio's info bits.
  */
-static void pageref_fill(struct folio *folio, struct page *page,
-			 struct mmscope_pageref_page *rec)
+static u32 pageref_fill_folio(struct folio *folio, bool typed,
+			      struct mmscope_pageref_page *rec,
+			      struct pageref_pass *p)
 {
 	bool large = folio_test_large(folio);
-	bool typed = folio_test_slab(folio) || mmscope_page_is_typed(page);
+	u32 info = 0;
 	s64 expected;
 
-	rec->pfn = page_to_pfn(page);
 	rec->head_pfn = folio_pfn(folio);
 	rec->order = folio_order(folio);
-	rec->refcount = folio_ref_count(folio) - 1;
 	rec->pincount = -1;
 	if (!typed) {
-		rec->mapcount = mmscope_page_mapcount(page);
 		rec->entire_mapcount = large ? folio_entire_mapcount(folio) : 0;
 		rec->total_mapcount = mmscope_folio_total_mapcount(folio);
 		if (large) {
 			rec->pincount = mmscope_folio_pincount(folio);
-			rec->info |= MMSCOPE_PAGEREF_HAS_PINCOUNT;
+			info |= MMSCOPE_PAGEREF_HAS_PINCOUNT;
 		}
 	}
 	if (folio_maybe_dma_pinned(folio))
-		rec->info |= MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
+		info |= MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
 	if (folio_test_hugetlb(folio))
-		rec->info |= MMSCOPE_PAGEREF_HUGETLB;
-	if (is_zero_pfn(rec->pfn))
-		rec->info |= MMSCOPE_PAGEREF_ZERO_PAGE;
-	rec->pgflags = pageref_pgflags(folio, page);
-	if (rec->pgflags & BIT_ULL(MMSCOPE_PGF_ANON_EXCLUSIVE))
-		rec->info |= MMSCOPE_PAGEREF_ANON_EXCLUSIVE;
-	pageref_mapping(folio, page, rec);
+		info |= MMSCOPE_PAGEREF_HUGETLB;
+	rec->pgflags = pageref_folio_pgflags(folio);
+	pageref_mapping(folio, typed, rec);
 	rec->lru = pageref_lru(folio, &rec->lru_gen);
-	rec->memcg_ino = pageref_memcg_ino(folio);
+	rec->memcg_ino = pageref_memcg_ino(folio, p);
 
 	/*
 	 * What khugepaged's is_refcount_suitable() expects: one reference
@@ -329,18 +413,60 @@ static void pageref_fill(struct folio *folio, struct page *page,
 	if (rec->pgflags & PGF(PRIVATE))
 		expected++;
 	rec->expected_refcount = expected;
+	return info;
+}
+
+/* The part of a record that is of @page itself, after the folio's. */
+static void pageref_fill_page(struct folio *folio, struct page *page,
+			      bool typed, struct mmscope_pageref_page *rec)
+{
+	unsigned long nth;
+
+	rec->pfn = page_to_pfn(page);
+	nth = rec->pfn - rec->head_pfn;
+	/* the probe's own reference is not reported */
+	rec->refcount = folio_ref_count(folio) - 1;
+	if (!typed)
+		rec->mapcount = mmscope_page_mapcount(page);
+	rec->pgflags |= pageref_page_pgflags(folio, page);
+	if (rec->pgflags & PGF(ANON_EXCLUSIVE))
+		rec->info |= MMSCOPE_PAGEREF_ANON_EXCLUSIVE;
+	if (is_zero_pfn(rec->pfn))
+		rec->info |= MMSCOPE_PAGEREF_ZERO_PAGE;
+	if (rec->mapping == MMSCOPE_PAGEREF_MAP_SWAPCACHE ||
+	    rec->mapping == MMSCOPE_PAGEREF_MAP_FILE)
+		rec->index += nth;
 }
 
 /*
- * Take a reference on @page's folio and fill @rec. Returns false when the
- * folio has no reference to take (free, or being freed).
+ * Fill @rec for @page: its folio-wide fields, then its own. A page of the
+ * large folio the pass holds takes the folio's fields as read for the
+ * first page of it the pass met. Returns false when the folio has no
+ * reference to take (free, or being freed).
  */
-static bool pageref_snap_page(struct page *page,
+static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 			      struct mmscope_pageref_page *rec)
 {
 	struct folio *folio;
+	bool typed;
+	u32 info;
 
 	folio = page_folio(page);
+	/* held: it stays this folio, and is not slab, as it was */
+	if (folio == p->folio && !mmscope_page_is_typed(page)) {
+		u64 va = rec->va;
+
+		info = rec->info;
+		*rec = p->facts;
+		rec->va = va;
+		rec->info = info | p->folio_info;
+		pageref_fill_page(folio, page, false, rec);
+		return true;
+	}
+	if (p->folio) {
+		folio_put(p->folio);
+		p->folio = NULL;
+	}
 	if (!folio_try_get(folio))
 		return false;
 	if (unlikely(page_folio(page) != folio)) {
@@ -355,7 +481,18 @@ static bool pageref_snap_page(struct page *page,
 			return false;
 		}
 	}
-	pageref_fill(folio, page, rec);
+	typed = folio_test_slab(folio) || mmscope_page_is_typed(page);
+	info = pageref_fill_folio(folio, typed, rec, p);
+	rec->info |= info;
+	if (folio_test_large(folio) && !typed) {
+		/* keep the reference and the facts for its next page */
+		p->folio = folio;
+		p->folio_info = info;
+		p->facts = *rec;
+		pageref_fill_page(folio, page, false, rec);
+		return true;
+	}
+	pageref_fill_page(folio, page, typed, rec);
 	folio_put(folio);
 	return true;
 }
@@ -377,9 +514,11 @@ static long pageref_snapshot_pfn(const struct pageref_range *r,
 {
 	u64 pfn = r->start, end = r->start + r->len;
 	unsigned long end_pfn = pageref_end_pfn();
+	struct pageref_pass pass = { };
 	struct mmscope_pageref_page *rec;
 	struct page *page;
 	unsigned int n;
+	long ret;
 
 	for (n = 0; n < max && pfn < end; n++, pfn++) {
 		rec = &out[n];
@@ -388,71 +527,101 @@ static long pageref_snapshot_pfn(const struct pageref_range *r,
 		rec->pfn = pfn;
 		rec->pincount = -1;
 		if (pfn >= end_pfn) {
-			if (!n)
-				return -ERANGE;
+			if (!n) {
+				ret = -ERANGE;
+				goto out;
+			}
 			break;
 		}
 		page = pfn_valid(pfn) ? pfn_to_online_page(pfn) : NULL;
 		if (!page) {
-			if (!n)
-				return -ENXIO;
+			if (!n) {
+				ret = -ENXIO;
+				goto out;
+			}
 			break;
 		}
-		if (!pageref_snap_page(page, rec)) {
+		if (!pageref_snap_page(&pass, page, rec)) {
 			rec->state = MMSCOPE_PAGEREF_FREE;
 			rec->head_pfn = pfn;
 		}
 		cond_resched();
 	}
 	*next = pfn;
-	return n;
+	ret = n;
+out:
+	pageref_pass_drop(&pass);
+	return ret;
 }
 
-/* One address of the target, under its mmap lock and RCU. */
-static void pageref_snap_va(struct mm_struct *mm, struct vm_area_struct *vma,
-			    unsigned long addr, struct mmscope_pageref_page *rec)
+/*
+ * Records for @addr up to @end, all inside @vma and one PMD, from one
+ * walk: under the target's mmap lock and RCU. Returns how many.
+ */
+static unsigned int pageref_snap_pmd(struct pageref_pass *p,
+				     struct mm_struct *mm,
+				     struct vm_area_struct *vma,
+				     unsigned long addr, unsigned long end,
+				     struct mmscope_pageref_page *rec)
 {
-	struct pageref_entry e, again;
+	bool nopage = vma->vm_flags & (VM_PFNMAP | VM_IO);
+	struct pageref_entry first, e;
+	struct pageref_table t;
+	pte_t *ptep = NULL;
+	unsigned int n = 0;
+	unsigned long pfn0;
 	struct page *page;
 
-	memset(rec, 0, sizeof(*rec));
-	rec->va = addr;
-	rec->pincount = -1;
-	if (!vma) {
-		rec->state = MMSCOPE_PAGEREF_NO_VMA;
-		return;
+	pageref_walk(mm, addr, &t, &first);
+	pfn0 = first.pfn;
+	if (t.level == PAGEREF_LVL_PUD)
+		pfn0 += (addr & ~PUD_MASK) >> PAGE_SHIFT;
+	else if (t.level == PAGEREF_LVL_PMD)
+		pfn0 += (addr & ~PMD_MASK) >> PAGE_SHIFT;
+	else if (t.level == PAGEREF_LVL_PTE)
+		ptep = pte_offset_kernel(&t.pmdv, addr);
+
+	for (; addr < end; addr += PAGE_SIZE, n++, rec++) {
+		e = first;
+		if (ptep)
+			pageref_read_pte(ptep + n, &e);
+		else if (e.state == MMSCOPE_PAGEREF_PRESENT)
+			e.pfn = pfn0 + n;
+		memset(rec, 0, sizeof(*rec));
+		rec->va = addr;
+		rec->pincount = -1;
+		rec->state = e.state;
+		rec->info = e.info;
+		if (e.state == MMSCOPE_PAGEREF_SWAP)
+			rec->index = e.swap;
+		if (e.state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE)
+			rec->pfn = e.pfn;
+		if (e.state != MMSCOPE_PAGEREF_PRESENT)
+			continue;
+		rec->pfn = e.pfn;
+		if (nopage || !pfn_valid(e.pfn)) {
+			rec->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
+			continue;
+		}
+		page = pfn_to_page(e.pfn);
+		if (!pageref_snap_page(p, page, rec)) {
+			rec->info |= MMSCOPE_PAGEREF_CHANGED;
+			continue;
+		}
+		/* The entry must still say what it did while we held the folio. */
+		if (pageref_moved(&t, ptep ? ptep + n : NULL, e.raw))
+			rec->info |= MMSCOPE_PAGEREF_CHANGED;
 	}
-	pageref_walk(mm, addr, &e);
-	rec->state = e.state;
-	rec->info = e.info;
-	if (e.state == MMSCOPE_PAGEREF_SWAP)
-		rec->index = e.swap;
-	if (e.state != MMSCOPE_PAGEREF_PRESENT) {
-		rec->pfn = e.state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE ? e.pfn : 0;
-		return;
-	}
-	rec->pfn = e.pfn;
-	if ((vma->vm_flags & (VM_PFNMAP | VM_IO)) || !pfn_valid(e.pfn)) {
-		rec->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
-		return;
-	}
-	page = pfn_to_page(e.pfn);
-	if (!pageref_snap_page(page, rec)) {
-		rec->info |= MMSCOPE_PAGEREF_CHANGED;
-		return;
-	}
-	/* The entry must still point where it did while we held the folio. */
-	pageref_walk(mm, addr, &again);
-	if (again.raw != e.raw)
-		rec->info |= MMSCOPE_PAGEREF_CHANGED;
+	return n;
 }
 
 static long pageref_snapshot_va(const struct pageref_range *r,
 				struct mmscope_pageref_page *out,
 				unsigned int max, u64 *next)
 {
-	unsigned long addr = r->start, end = r->start + r->len;
+	unsigned long addr = r->start, end = r->start + r->len, stop;
 	struct vm_area_struct *vma = NULL;
+	struct pageref_pass pass = { };
 	struct mm_struct *mm;
 	unsigned int n;
 	int ret;
@@ -464,16 +633,31 @@ static long pageref_snapshot_va(const struct pageref_range *r,
 	if (ret)
 		goto out_put;
 	rcu_read_lock();
-	for (n = 0; n < max && addr < end; n++, addr += PAGE_SIZE) {
-		if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
-			vma = vma_lookup(mm, addr);
-		pageref_snap_va(mm, vma, addr, &out[n]);
+	pass.rcu = true;
+	for (n = 0; n < max && addr < end; ) {
+		if (!vma || addr >= vma->vm_end)
+			vma = find_vma(mm, addr);
+		if (!vma || addr < vma->vm_start) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].va = addr;
+			out[n].pincount = -1;
+			out[n].state = MMSCOPE_PAGEREF_NO_VMA;
+			n++;
+			addr += PAGE_SIZE;
+			continue;
+		}
+		stop = min3(end, vma->vm_end, pmd_addr_end(addr, end));
+		stop = min(stop, addr + (unsigned long)(max - n) * PAGE_SIZE);
+		n += pageref_snap_pmd(&pass, mm, vma, addr, stop, &out[n]);
+		addr = stop;
 		if (need_resched()) {
+			pageref_pass_drop(&pass);
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
 		}
 	}
+	pageref_pass_drop(&pass);
 	rcu_read_unlock();
 	mmap_read_unlock(mm);
 	*next = addr;
