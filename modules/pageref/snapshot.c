@@ -100,6 +100,21 @@ struct pageref_pass {
 	bool rcu;
 	struct mem_cgroup *memcg;
 	u64 memcg_ino;
+	/*
+	 * The folio-wide facts of the last order-0 folio, and the words
+	 * they are made of (under RCU, so that a memcg seen stays that
+	 * memcg): the next order-0 folio with the same words has the same
+	 * facts, but for its pfn, index and DMA pin.
+	 */
+	bool have_small;
+	struct pageref_key {
+		unsigned long flags;
+		unsigned long mapping;
+		unsigned long memcg_data;
+		int mapcount;		/* or page_type */
+	} small_key;
+	struct mmscope_pageref_page small;
+	u32 small_info;
 };
 
 static void pageref_pass_drop(struct pageref_pass *p)
@@ -108,6 +123,7 @@ static void pageref_pass_drop(struct pageref_pass *p)
 		folio_put(p->folio);
 	p->folio = NULL;
 	p->memcg = NULL;
+	p->have_small = false;
 }
 
 /* Read the PTE at @ptep into @e; the caller set e->state PRESENT. */
@@ -438,6 +454,26 @@ static void pageref_fill_page(struct folio *folio, struct page *page,
 		rec->index += nth;
 }
 
+/* Every word an order-0 folio's folio-wide facts are read from. */
+static void pageref_key_read(struct folio *folio, struct pageref_key *k)
+{
+	k->flags = READ_ONCE(folio->flags);
+	k->mapping = (unsigned long)READ_ONCE(folio->mapping);
+#ifdef CONFIG_MEMCG
+	k->memcg_data = READ_ONCE(folio->memcg_data);
+#else
+	k->memcg_data = 0;
+#endif
+	k->mapcount = atomic_read(&folio->_mapcount);
+}
+
+static bool pageref_key_eq(const struct pageref_key *a,
+			   const struct pageref_key *b)
+{
+	return a->flags == b->flags && a->mapping == b->mapping &&
+	       a->memcg_data == b->memcg_data && a->mapcount == b->mapcount;
+}
+
 /*
  * Fill @rec for @page: its folio-wide fields, then its own. A page of the
  * large folio the pass holds takes the folio's fields as read for the
@@ -447,8 +483,9 @@ static void pageref_fill_page(struct folio *folio, struct page *page,
 static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 			      struct mmscope_pageref_page *rec)
 {
+	struct pageref_key key;
 	struct folio *folio;
-	bool typed;
+	bool typed, small;
 	u32 info;
 
 	folio = page_folio(page);
@@ -482,8 +519,38 @@ static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 		}
 	}
 	typed = folio_test_slab(folio) || mmscope_page_is_typed(page);
+	small = p->rcu && !typed && !folio_test_large(folio);
+	if (small) {
+		pageref_key_read(folio, &key);
+		if (p->have_small && pageref_key_eq(&key, &p->small_key)) {
+			u64 va = rec->va;
+
+			info = rec->info;
+			*rec = p->small;
+			rec->va = va;
+			rec->info = info | p->small_info;
+			rec->head_pfn = folio_pfn(folio);
+			if (rec->mapping == MMSCOPE_PAGEREF_MAP_FILE)
+				rec->index = READ_ONCE(folio->index);
+			if (folio_maybe_dma_pinned(folio))
+				rec->info |= MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
+			goto page;
+		}
+	}
 	info = pageref_fill_folio(folio, typed, rec, p);
 	rec->info |= info;
+	if (small && rec->mapping != MMSCOPE_PAGEREF_MAP_SWAPCACHE) {
+		struct pageref_key again;
+
+		/* keep the facts only if their words held still meanwhile */
+		pageref_key_read(folio, &again);
+		p->have_small = pageref_key_eq(&key, &again);
+		if (p->have_small) {
+			p->small_key = key;
+			p->small = *rec;
+			p->small_info = info & ~MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
+		}
+	}
 	if (folio_test_large(folio) && !typed) {
 		/* keep the reference and the facts for its next page */
 		p->folio = folio;
@@ -492,6 +559,7 @@ static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 		pageref_fill_page(folio, page, false, rec);
 		return true;
 	}
+page:
 	pageref_fill_page(folio, page, typed, rec);
 	folio_put(folio);
 	return true;
