@@ -101,10 +101,12 @@ struct pageref_pass {
 	struct mem_cgroup *memcg;
 	u64 memcg_ino;
 	/*
-	 * The folio-wide facts of the last order-0 folio, and the words
-	 * they are made of (under RCU, so that a memcg seen stays that
-	 * memcg): the next order-0 folio with the same words has the same
-	 * facts, but for its pfn, index and DMA pin.
+	 * The record of the last order-0 folio, and the words of the folio
+	 * it was read from (under RCU, so that a memcg seen stays that
+	 * memcg). An order-0 folio's page is the folio: every flag of the
+	 * page is the folio's. The next order-0 folio with the same words
+	 * has the same record, but for its pfn, reference count (and DMA
+	 * pin), file index and zero-page bit.
 	 */
 	bool have_small;
 	struct pageref_key {
@@ -114,7 +116,6 @@ struct pageref_pass {
 		int mapcount;		/* or page_type */
 	} small_key;
 	struct mmscope_pageref_page small;
-	u32 small_info;
 };
 
 static void pageref_pass_drop(struct pageref_pass *p)
@@ -483,7 +484,7 @@ static bool pageref_key_eq(const struct pageref_key *a,
 static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 			      struct mmscope_pageref_page *rec)
 {
-	struct pageref_key key;
+	struct pageref_key key, again;
 	struct folio *folio;
 	bool typed, small;
 	u32 info;
@@ -520,49 +521,71 @@ static bool pageref_snap_page(struct pageref_pass *p, struct page *page,
 	}
 	typed = folio_test_slab(folio) || mmscope_page_is_typed(page);
 	small = p->rcu && !typed && !folio_test_large(folio);
-	if (small) {
+	if (small)
 		pageref_key_read(folio, &key);
-		if (p->have_small && pageref_key_eq(&key, &p->small_key)) {
-			u64 va = rec->va;
-
-			info = rec->info;
-			*rec = p->small;
-			rec->va = va;
-			rec->info = info | p->small_info;
-			rec->head_pfn = folio_pfn(folio);
-			if (rec->mapping == MMSCOPE_PAGEREF_MAP_FILE)
-				rec->index = READ_ONCE(folio->index);
-			if (folio_maybe_dma_pinned(folio))
-				rec->info |= MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
-			goto page;
-		}
+	info = rec->info;
+	rec->info = pageref_fill_folio(folio, typed, rec, p);
+	if (folio_test_large(folio) && !typed) {
+		/* keep the reference and the facts for its next page */
+		p->folio = folio;
+		p->folio_info = rec->info;
+		p->facts = *rec;
+		rec->info |= info;
+		pageref_fill_page(folio, page, false, rec);
+		return true;
 	}
-	info = pageref_fill_folio(folio, typed, rec, p);
-	rec->info |= info;
-	if (small && rec->mapping != MMSCOPE_PAGEREF_MAP_SWAPCACHE) {
-		struct pageref_key again;
-
-		/* keep the facts only if their words held still meanwhile */
+	pageref_fill_page(folio, page, typed, rec);
+	if (small && rec->mapping != MMSCOPE_PAGEREF_MAP_SWAPCACHE &&
+	    !is_zero_pfn(rec->pfn)) {
+		/* keep the record only if its words held still meanwhile */
 		pageref_key_read(folio, &again);
 		p->have_small = pageref_key_eq(&key, &again);
 		if (p->have_small) {
 			p->small_key = key;
 			p->small = *rec;
-			p->small_info = info & ~MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
+			p->small.info &= ~MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
 		}
 	}
-	if (folio_test_large(folio) && !typed) {
-		/* keep the reference and the facts for its next page */
-		p->folio = folio;
-		p->folio_info = info;
-		p->facts = *rec;
-		pageref_fill_page(folio, page, false, rec);
-		return true;
-	}
-page:
-	pageref_fill_page(folio, page, typed, rec);
+	rec->info |= info;
 	folio_put(folio);
 	return true;
+}
+
+/*
+ * The record of an order-0 folio made of the same words as the pass's
+ * last one, from that one's: the whole of @rec but va and walk bits.
+ * Returns false (and @rec untouched) when @page is not such a folio.
+ */
+static bool pageref_snap_small(struct pageref_pass *p, struct page *page,
+			       unsigned long pfn,
+			       struct mmscope_pageref_page *rec)
+{
+	struct folio *folio = page_folio(page);
+	struct pageref_key key;
+
+	if (!p->have_small || folio == p->folio || &folio->page != page ||
+	    is_zero_pfn(pfn))
+		return false;
+	if (!folio_try_get(folio))
+		return false;
+	if (unlikely(page_folio(page) != folio))
+		goto miss;
+	pageref_key_read(folio, &key);
+	if (!pageref_key_eq(&key, &p->small_key))
+		goto miss;
+	*rec = p->small;
+	rec->pfn = pfn;
+	rec->head_pfn = pfn;
+	rec->refcount = folio_ref_count(folio) - 1;
+	if (folio_maybe_dma_pinned(folio))
+		rec->info |= MMSCOPE_PAGEREF_MAYBE_DMA_PINNED;
+	if (rec->mapping == MMSCOPE_PAGEREF_MAP_FILE)
+		rec->index = READ_ONCE(folio->index);
+	folio_put(folio);
+	return true;
+miss:
+	folio_put(folio);
+	return false;
 }
 
 /* The end of the last online node: pfns from there on are no memory. */
@@ -633,6 +656,8 @@ static unsigned int pageref_snap_pmd(struct pageref_pass *p,
 				     struct mmscope_pageref_page *rec)
 {
 	bool nopage = vma->vm_flags & (VM_PFNMAP | VM_IO);
+	bool normal = IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) &&
+		      !(vma->vm_flags & VM_MIXEDMAP);
 	struct pageref_entry first, e;
 	struct pageref_table t;
 	pte_t *ptep = NULL;
@@ -655,6 +680,20 @@ static unsigned int pageref_snap_pmd(struct pageref_pass *p,
 			pageref_read_pte(ptep + n, &e);
 		else if (e.state == MMSCOPE_PAGEREF_PRESENT)
 			e.pfn = pfn0 + n;
+		page = NULL;
+		/*
+		 * A PTE that is not special, in a mapping that is neither a
+		 * PFN map nor mixed, maps a page with a struct page (as
+		 * GUP-fast takes it); else ask pfn_valid().
+		 */
+		if (e.state == MMSCOPE_PAGEREF_PRESENT && !nopage &&
+		    ((normal && ptep) || pfn_valid(e.pfn)))
+			page = pfn_to_page(e.pfn);
+		if (page && pageref_snap_small(p, page, e.pfn, rec)) {
+			rec->va = addr;
+			rec->info |= e.info;
+			goto check;
+		}
 		memset(rec, 0, sizeof(*rec));
 		rec->va = addr;
 		rec->pincount = -1;
@@ -667,15 +706,15 @@ static unsigned int pageref_snap_pmd(struct pageref_pass *p,
 		if (e.state != MMSCOPE_PAGEREF_PRESENT)
 			continue;
 		rec->pfn = e.pfn;
-		if (nopage || !pfn_valid(e.pfn)) {
+		if (!page) {
 			rec->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
 			continue;
 		}
-		page = pfn_to_page(e.pfn);
 		if (!pageref_snap_page(p, page, rec)) {
 			rec->info |= MMSCOPE_PAGEREF_CHANGED;
 			continue;
 		}
+check:
 		/* The entry must still say what it did while we held the folio. */
 		if (pageref_moved(&t, ptep ? ptep + n : NULL, e.raw))
 			rec->info |= MMSCOPE_PAGEREF_CHANGED;
