@@ -19,7 +19,8 @@
 #include "common.h"
 
 #define LEVEL "mmscope pageref"
-#define BATCH 512
+/* records per query: as many as one query returns, as mmscope-bench asks */
+#define BATCH MMSCOPE_PAGEREF_QUERY_MAX
 #define JSON_MAX_PAGES 65536
 
 static const char *const flag_names[MMSCOPE_PGF_COUNT] = {
