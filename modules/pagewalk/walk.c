@@ -49,8 +49,20 @@ struct pw_memo {
 	struct mmscope_pw_entry tmpl;	/* hw, level, state, arch fields */
 };
 
+/*
+ * pfn_valid() gives one answer for every page of a memory subsection
+ * (sparsemem), and a subsection a mapped page lies in stays valid while
+ * the page is mapped: a walk notes the last one it found valid.
+ */
+#ifdef PFN_SUBSECTION_SHIFT
+#define PW_VALID_SHIFT	PFN_SUBSECTION_SHIFT
+#else
+#define PW_VALID_SHIFT	0
+#endif
+
 struct pw_walker {
 	struct mm_struct *mm;		/* NULL: kernel walk */
+	unsigned long valid_sub;	/* last valid subsection + 1, or 0 */
 	struct vm_area_struct *vma;
 	unsigned int vma_kind;
 	bool vma_noted;			/* compact: @vma is in the table */
@@ -311,12 +323,17 @@ static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
  */
 static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 {
+	unsigned long sub = (pfn >> PW_VALID_SHIFT) + 1;
 	struct page *page;
 	u32 f = 0;
 
-	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)) ||
-	    !pfn_valid(pfn))
+	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)))
 		return 0;
+	if (sub != w->valid_sub) {
+		if (!pfn_valid(pfn))
+			return 0;
+		w->valid_sub = sub;
+	}
 	page = pfn_to_page(pfn);
 	if (PageAnon(page)) {
 		f |= MMSCOPE_PW_L_ANON;
