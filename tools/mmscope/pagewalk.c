@@ -384,17 +384,99 @@ static void print_size(uint64_t size)
 		printf("%6" PRIu64 "K", size >> 10);
 }
 
+/* The Linux view and the hw bits of a record that is not a hole. */
+static void text_bits(FILE *f, const struct mmscope_pw_record *r)
+{
+	unsigned int i;
+
+	fputs(" [", f);
+	for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
+		if (r->linux_flags & linux_bits[i].bit)
+			fprintf(f, " %s", linux_bits[i].name);
+	fputs(" ] hw:", f);
+	if (is_arm64)
+		fprintf(f, " %s", desc_names[r->desc_type % 5]);
+	for (i = 0; i < 64; i++)
+		if ((r->hw & (1ULL << i)) && hw_name(i))
+			fprintf(f, " %s", hw_name(i));
+	if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
+		fprintf(f, " AttrIndx=%u(0x%02x)", r->attr, r->mair);
+	else if (is_arm64)
+		fprintf(f, " AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
+			r->sh);
+	else if (r->attr || r->pkey)
+		fprintf(f, " PAT=%u pkey=%u", r->attr, r->pkey);
+}
+
+static void text_vma(FILE *f, const struct mmscope_pw_record *r,
+		     const struct maps_line *maps, size_t nmaps)
+{
+	const char *file;
+
+	if (r->vma_end) {
+		fprintf(f, "  %s", vma_kinds[r->vma_kind % 6]);
+		file = maps_file(maps, nmaps, r->vma_start);
+		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
+			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
+			fprintf(f, " %s+0x%" PRIx64, file,
+				(uint64_t)r->vma_pgoff * 4096);
+		else if (file)
+			fprintf(f, " %s", file);
+	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
+		fputs("  (no vma)", f);
+	}
+}
+
+/*
+ * The text of the last record's bits and VMA, made again only when they
+ * change: most records of a range share them.
+ */
+static struct {
+	char *bits, *vma;
+	bool bits_ok, vma_ok;
+	struct mmscope_pw_record key;
+} text_cache;
+
+static char *text_render(const struct mmscope_pw_record *r,
+			 const struct maps_line *maps, size_t nmaps, bool vma)
+{
+	size_t n = 0;
+	char *t = NULL;
+	FILE *f = open_memstream(&t, &n);
+
+	if (!f)
+		return NULL;
+	if (vma)
+		text_vma(f, r, maps, nmaps);
+	else
+		text_bits(f, r);
+	if (fclose(f)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static void text_record(const struct mmscope_pw_record *r,
 			const struct mmscope_pw_path *p,
 			const struct maps_line *maps, size_t nmaps)
 {
-	const char *file;
+	struct mmscope_pw_record *k = &text_cache.key;
 	unsigned int i, b;
 
 	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
 	print_size(r->size);
 	printf(" %s %-9s", level_names[r->level % 5],
 	       r->state < 9 ? state_names[r->state] : "?");
+	if (r->linux_flags != k->linux_flags || r->hw != k->hw ||
+	    r->desc_type != k->desc_type || r->attr != k->attr ||
+	    r->mair != k->mair || r->sh != k->sh || r->pkey != k->pkey)
+		text_cache.bits_ok = false;
+	if (r->vma_start != k->vma_start || r->vma_end != k->vma_end ||
+	    r->vma_kind != k->vma_kind || r->vma_pgoff != k->vma_pgoff ||
+	    (r->state == MMSCOPE_PW_NONE) != (k->state == MMSCOPE_PW_NONE))
+		text_cache.vma_ok = false;
+	*k = *r;
 	if (r->state != MMSCOPE_PW_NONE) {
 		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
 		if (r->pfn != MMSCOPE_PW_NO_PFN)
@@ -402,37 +484,26 @@ static void text_record(const struct mmscope_pw_record *r,
 		if (r->state == MMSCOPE_PW_SWAP)
 			printf(" swap %u:0x%" PRIx64, r->swap_type,
 			       (uint64_t)r->swap_offset);
-		printf(" [");
-		for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
-			if (r->linux_flags & linux_bits[i].bit)
-				printf(" %s", linux_bits[i].name);
-		printf(" ] hw:");
-		if (is_arm64)
-			printf(" %s", desc_names[r->desc_type % 5]);
-		for (i = 0; i < 64; i++)
-			if ((r->hw & (1ULL << i)) && hw_name(i))
-				printf(" %s", hw_name(i));
-		if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
-			printf(" AttrIndx=%u(0x%02x)", r->attr, r->mair);
-		else if (is_arm64)
-			printf(" AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
-			       r->sh);
-		else if (r->attr || r->pkey)
-			printf(" PAT=%u pkey=%u", r->attr, r->pkey);
+		if (!text_cache.bits_ok) {
+			free(text_cache.bits);
+			text_cache.bits = text_render(r, maps, nmaps, false);
+			text_cache.bits_ok = text_cache.bits != NULL;
+		}
+		if (text_cache.bits_ok)
+			fputs(text_cache.bits, stdout);
+		else
+			text_bits(stdout, r);
 	}
-	if (r->vma_end) {
-		printf("  %s", vma_kinds[r->vma_kind % 6]);
-		file = maps_file(maps, nmaps, r->vma_start);
-		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
-			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
-			printf(" %s+0x%" PRIx64, file,
-			       (uint64_t)r->vma_pgoff * 4096);
-		else if (file)
-			printf(" %s", file);
-	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
-		printf("  (no vma)");
+	if (!text_cache.vma_ok) {
+		free(text_cache.vma);
+		text_cache.vma = text_render(r, maps, nmaps, true);
+		text_cache.vma_ok = text_cache.vma != NULL;
 	}
-	printf("\n");
+	if (text_cache.vma_ok)
+		fputs(text_cache.vma, stdout);
+	else
+		text_vma(stdout, r, maps, nmaps);
+	putchar('\n');
 	for (i = 0; p && i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
 		const struct mmscope_pw_step *s = &p->step[i];
 
