@@ -224,6 +224,10 @@ static long pw_ioc_walk(void __user *uarg)
 	BUILD_BUG_ON(sizeof(struct mmscope_pw_entry) !=
 		     MMSCOPE_PW_ENTRY_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mmscope_pw_vma) != MMSCOPE_PW_VMA_SIZE_VER0);
+	/* what the compact entry's narrower fields hold */
+	BUILD_BUG_ON(MMSCOPE_PW_X86_NR_BITS > 32 ||
+		     MMSCOPE_PW_ARM64_NR_BITS > 32);
+	BUILD_BUG_ON(MMSCOPE_PW_L_CHANGED > U16_MAX);
 	ret = mmscope_ioctl_copy_in(&req, sizeof(req),
 				    MMSCOPE_PW_WALK_SIZE_VER0, uarg);
 	if (ret)
