@@ -11,12 +11,23 @@
 
 struct mm_struct;
 
-/* What a walk fills: @max records (and paths, when @paths is set). */
+/*
+ * What a walk fills: @max records (and paths, when @paths is set), or with
+ * @ents set @max compact entries and up to @vma_max rows of a VMA table
+ * (when @vmas is set). @last is the table's last row, kept from one walk
+ * to the next of the same ioctl so a VMA is not repeated.
+ */
 struct pw_out {
 	struct mmscope_pw_record *recs;
 	struct mmscope_pw_path *paths;
+	struct mmscope_pw_entry *ents;
+	struct mmscope_pw_vma *vmas;
 	unsigned int n;
 	unsigned int max;
+	unsigned int nvma;
+	unsigned int vma_max;
+	struct mmscope_pw_vma last;
+	bool have_last;
 	bool runs;	/* MMSCOPE_PW_RUNS: merge runs of alike PTEs */
 };
 

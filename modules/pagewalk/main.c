@@ -31,6 +31,9 @@
 
 /* Records per pass of the ioctl's walk: one mmap_read_lock hold each. */
 #define PW_CHUNK	512
+/* The same for compact entries (160 KiB), and VMA table rows per pass. */
+#define PW_CHUNK_COMPACT	4096
+#define PW_VMA_CHUNK	256
 /* Records the `walk` file shows at most. */
 #define PW_REPORT_MAX	256
 
@@ -159,12 +162,24 @@ static long pw_ioc_context(void __user *uarg)
 	return mmscope_ioctl_copy_out(uarg, &c, sizeof(c));
 }
 
-static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done,
+static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done, u32 vdone,
 			 struct pw_out *out)
 {
 	struct mmscope_pw_record __user *urecs = u64_to_user_ptr(req->records);
 	struct mmscope_pw_path __user *upaths = u64_to_user_ptr(req->paths);
+	struct mmscope_pw_entry __user *uents = u64_to_user_ptr(req->records);
+	struct mmscope_pw_vma __user *uvmas = u64_to_user_ptr(req->vmas);
 
+	if (out->ents) {
+		if (copy_to_user(uents + done, out->ents,
+				 out->n * sizeof(*out->ents)))
+			return -EFAULT;
+		if (out->nvma &&
+		    copy_to_user(uvmas + vdone, out->vmas,
+				 out->nvma * sizeof(*out->vmas)))
+			return -EFAULT;
+		return 0;
+	}
 	if (copy_to_user(urecs + done, out->recs, out->n * sizeof(*out->recs)))
 		return -EFAULT;
 	if (out->paths &&
@@ -174,29 +189,55 @@ static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done,
 	return 0;
 }
 
+/* The compact format's sizes and pointers make sense. */
+static int pw_check_compact(const struct mmscope_pw_walk *req)
+{
+	if (!(req->flags & MMSCOPE_PW_COMPACT))
+		return 0;
+	if (req->entry_size != sizeof(struct mmscope_pw_entry) || req->paths)
+		return -EINVAL;
+	if (req->vmas && (req->vma_size != sizeof(struct mmscope_pw_vma) ||
+			  !req->vma_count))
+		return -EINVAL;
+	return 0;
+}
+
 /*
- * Walk in passes of PW_CHUNK records: each pass holds mmap_read_lock and
- * fills a kernel buffer, copied out after the lock is dropped (the buffer
- * may be in the walked mm itself).
+ * Walk in passes of PW_CHUNK records (PW_CHUNK_COMPACT entries): each
+ * pass holds mmap_read_lock and fills a kernel buffer, copied out after
+ * the lock is dropped (the buffer may be in the walked mm itself).
  */
 static long pw_ioc_walk(void __user *uarg)
 {
 	struct pw_out out = { };
 	struct mmscope_pw_walk req;
 	struct mm_struct *mm;
+	u32 done = 0, vdone = 0, chunk = PW_CHUNK;
 	u64 addr, end;
-	u32 done = 0;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PW_WALK_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PW_WALK_SIZE_VER1);
+	BUILD_BUG_ON(offsetof(struct mmscope_pw_walk, entry_size) !=
+		     MMSCOPE_PW_WALK_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mmscope_pw_record) != 96);
 	BUILD_BUG_ON(sizeof(struct mmscope_pw_path) != 208);
+	BUILD_BUG_ON(sizeof(struct mmscope_pw_entry) !=
+		     MMSCOPE_PW_ENTRY_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mmscope_pw_vma) != MMSCOPE_PW_VMA_SIZE_VER0);
+	/* what the compact entry's narrower fields hold */
+	BUILD_BUG_ON(MMSCOPE_PW_X86_NR_BITS > 32 ||
+		     MMSCOPE_PW_ARM64_NR_BITS > 32);
+	BUILD_BUG_ON(MMSCOPE_PW_L_CHANGED > U16_MAX);
 	ret = mmscope_ioctl_copy_in(&req, sizeof(req),
 				    MMSCOPE_PW_WALK_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (req.flags & ~(MMSCOPE_PW_KERNEL | MMSCOPE_PW_RUNS))
+	if (req.flags & ~(MMSCOPE_PW_KERNEL | MMSCOPE_PW_RUNS |
+			  MMSCOPE_PW_COMPACT))
 		return -EINVAL;
+	ret = pw_check_compact(&req);
+	if (ret)
+		return ret;
 	out.runs = req.flags & MMSCOPE_PW_RUNS;
 	addr = req.start;
 	mm = pw_range(req.flags & MMSCOPE_PW_KERNEL, req.pid, &addr, req.len,
@@ -205,9 +246,25 @@ static long pw_ioc_walk(void __user *uarg)
 		return PTR_ERR(mm);
 
 	ret = -ENOMEM;
-	out.recs = kvmalloc_array(PW_CHUNK, sizeof(*out.recs), GFP_KERNEL);
-	if (!out.recs)
-		goto put;
+	if (req.flags & MMSCOPE_PW_COMPACT) {
+		chunk = PW_CHUNK_COMPACT;
+		out.ents = kvmalloc_array(chunk, sizeof(*out.ents),
+					  GFP_KERNEL);
+		if (!out.ents)
+			goto put;
+		if (req.vmas) {
+			out.vmas = kmalloc_array(PW_VMA_CHUNK,
+						 sizeof(*out.vmas),
+						 GFP_KERNEL);
+			if (!out.vmas)
+				goto put;
+		}
+	} else {
+		out.recs = kvmalloc_array(chunk, sizeof(*out.recs),
+					  GFP_KERNEL);
+		if (!out.recs)
+			goto put;
+	}
 	if (req.paths) {
 		out.paths = kvmalloc_array(PW_CHUNK, sizeof(*out.paths),
 					   GFP_KERNEL);
@@ -217,14 +274,22 @@ static long pw_ioc_walk(void __user *uarg)
 	ret = 0;
 	while (done < req.count && addr < end) {
 		out.n = 0;
-		out.max = min_t(u32, PW_CHUNK, req.count - done);
+		out.max = min_t(u32, chunk, req.count - done);
+		out.nvma = 0;
+		if (out.vmas)
+			out.vma_max = min_t(u32, PW_VMA_CHUNK,
+					    req.vma_count - vdone);
 		ret = pw_walk(mm, (unsigned long *)&addr, end, &out);
 		if (ret && ret != -ENOSPC)
 			break;
-		ret = pw_copy_chunk(&req, done, &out);
+		ret = pw_copy_chunk(&req, done, vdone, &out);
 		if (ret)
 			break;
 		done += out.n;
+		vdone += out.nvma;
+		/* the VMA table is full */
+		if (!out.n)
+			break;
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -233,9 +298,13 @@ static long pw_ioc_walk(void __user *uarg)
 	}
 	req.count = done;
 	req.next = addr;
+	if (req.flags & MMSCOPE_PW_COMPACT)
+		req.vma_count = vdone;
 	if (!ret)
 		ret = mmscope_ioctl_copy_out(uarg, &req, sizeof(req));
 put:
+	kfree(out.vmas);
+	kvfree(out.ents);
 	kvfree(out.paths);
 	kvfree(out.recs);
 	if (mm)

@@ -35,10 +35,39 @@ struct pw_step {
 	unsigned int level;
 };
 
+/*
+ * The compact format's last present PTE decoded: a PTE whose raw value
+ * differs from @raw exactly by its PFN's distance from @pfn (in pages)
+ * has the same bits but for the address, so decodes the same but for
+ * what depends on the page (the zero page, anon, exclusive).
+ */
+struct pw_memo {
+	u64 raw;
+	unsigned long pfn;
+	u32 linux_flags;		/* without ZERO, ANON, EXCLUSIVE */
+	bool valid;
+	struct mmscope_pw_entry tmpl;	/* hw, level, state, arch fields */
+};
+
+/*
+ * pfn_valid() gives one answer for every page of a memory subsection
+ * (sparsemem), and a subsection a mapped page lies in stays valid while
+ * the page is mapped: a walk notes the last one it found valid.
+ */
+#ifdef PFN_SUBSECTION_SHIFT
+#define PW_VALID_SHIFT	PFN_SUBSECTION_SHIFT
+#else
+#define PW_VALID_SHIFT	0
+#endif
+
 struct pw_walker {
 	struct mm_struct *mm;		/* NULL: kernel walk */
+	unsigned long valid_sub;	/* last valid subsection + 1, or 0 */
 	struct vm_area_struct *vma;
 	unsigned int vma_kind;
+	bool vma_noted;			/* compact: @vma is in the table */
+	bool run_ok;	/* compact runs: last entry is a PTE run in @vma */
+	struct pw_memo memo;
 	struct pw_out *out;
 	struct pw_step steps[MMSCOPE_PW_NR_LEVELS];	/* to the entry read */
 	struct mmscope_pw_record hole;	/* open run of empty entries */
@@ -149,20 +178,88 @@ static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
 	}
 }
 
+/*
+ * Compact format: make sure the VMA [start, end) is the table's last row
+ * before an entry inside it is written. -ENOSPC when the table is full.
+ */
+static int pw_note_vma(struct pw_out *out, u64 start, u64 end, u64 flags,
+		       u64 pgoff, unsigned int kind)
+{
+	struct mmscope_pw_vma *v = &out->last;
+
+	if (!out->vmas || !end)
+		return 0;
+	if (out->have_last && v->start == start && v->end == end &&
+	    v->flags == flags && v->pgoff == pgoff && v->kind == kind)
+		return 0;
+	if (out->nvma == out->vma_max)
+		return -ENOSPC;
+	memset(v, 0, sizeof(*v));
+	v->start = start;
+	v->end = end;
+	v->flags = flags;
+	v->pgoff = pgoff;
+	v->kind = kind;
+	out->have_last = true;
+	out->vmas[out->nvma++] = *v;
+	return 0;
+}
+
+static int pw_note_walker_vma(struct pw_walker *w)
+{
+	struct vm_area_struct *vma = w->vma;
+	int ret;
+
+	if (!vma || w->vma_noted)
+		return 0;
+	ret = pw_note_vma(w->out, vma->vm_start, vma->vm_end, vma->vm_flags,
+			  vma->vm_pgoff, w->vma_kind);
+	if (!ret)
+		w->vma_noted = true;
+	return ret;
+}
+
+static void pw_entry_from_record(struct mmscope_pw_entry *e,
+				 const struct mmscope_pw_record *r)
+{
+	memset(e, 0, sizeof(*e));
+	e->va = r->va;
+	e->raw = r->raw;
+	e->pfn = r->state == MMSCOPE_PW_SWAP ? r->swap_offset : r->pfn;
+	e->pages = r->size >> PAGE_SHIFT;
+	e->hw = r->hw;
+	e->linux_flags = r->linux_flags;
+	e->level = r->level;
+	e->state = r->state;
+	e->swap_type = r->swap_type;
+	e->attr = r->attr;
+	e->sh = r->sh;
+	e->desc_pkey = IS_ENABLED(CONFIG_ARM64) ? r->desc_type : r->pkey;
+}
+
 static int pw_append(struct pw_walker *w, const struct mmscope_pw_record *r,
 		     const struct pw_step *steps, unsigned int depth)
 {
 	struct pw_out *out = w->out;
 
-	if (out->n == out->max) {
-		w->stop = r->va;
-		return -ENOSPC;
+	if (out->n == out->max)
+		goto full;
+	if (out->ents) {
+		if (pw_note_vma(out, r->vma_start, r->vma_end, r->vma_flags,
+				r->vma_pgoff, r->vma_kind))
+			goto full;
+		pw_entry_from_record(&out->ents[out->n++], r);
+		w->run_ok = false;
+		return 0;
 	}
 	out->recs[out->n] = *r;
 	if (out->paths)
 		pw_fill_path(&out->paths[out->n], steps, depth);
 	out->n++;
 	return 0;
+full:
+	w->stop = r->va;
+	return -ENOSPC;
 }
 
 static int pw_flush_hole(struct pw_walker *w)
@@ -177,15 +274,20 @@ static int pw_flush_hole(struct pw_walker *w)
 	return ret;
 }
 
+/* The most a compact entry covers: its @pages is 32 bits. */
+#define PW_ENTRY_MAX	((unsigned long)U32_MAX << PAGE_SHIFT)
+
 /* [addr, end) holds nothing at @level: extend the open run or start one. */
-static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
-		   unsigned long end, unsigned int level, u64 raw)
+static int pw_hole_one(struct pw_walker *w, unsigned int depth,
+		       unsigned long addr, unsigned long end,
+		       unsigned int level, u64 raw)
 {
 	unsigned long vma_start = w->vma ? w->vma->vm_start : 0;
 	int ret;
 
 	if (w->hole_open && w->hole.va + w->hole.size == addr &&
-	    w->hole.vma_start == vma_start) {
+	    w->hole.vma_start == vma_start &&
+	    (!w->out->ents || w->hole.size <= PW_ENTRY_MAX - (end - addr))) {
 		w->hole.size += end - addr;
 		return 0;
 	}
@@ -199,6 +301,21 @@ static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
 	return 0;
 }
 
+static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
+		   unsigned long end, unsigned int level, u64 raw)
+{
+	int ret;
+
+	while (w->out->ents && end - addr > PW_ENTRY_MAX) {
+		ret = pw_hole_one(w, depth, addr, addr + PW_ENTRY_MAX, level,
+				  raw);
+		if (ret)
+			return ret;
+		addr += PW_ENTRY_MAX;
+	}
+	return pw_hole_one(w, depth, addr, end, level, raw);
+}
+
 /*
  * ANON and EXCLUSIVE of the page at @pfn, for an entry whose other Linux
  * flags are @l. The entry's lock is held, so the page it maps cannot be
@@ -206,12 +323,17 @@ static int pw_hole(struct pw_walker *w, unsigned int depth, unsigned long addr,
  */
 static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 {
+	unsigned long sub = (pfn >> PW_VALID_SHIFT) + 1;
 	struct page *page;
 	u32 f = 0;
 
-	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)) ||
-	    !pfn_valid(pfn))
+	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)))
 		return 0;
+	if (sub != w->valid_sub) {
+		if (!pfn_valid(pfn))
+			return 0;
+		w->valid_sub = sub;
+	}
 	page = pfn_to_page(pfn);
 	if (PageAnon(page)) {
 		f |= MMSCOPE_PW_L_ANON;
@@ -221,18 +343,20 @@ static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 	return f;
 }
 
-static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
-			      unsigned long pfn)
+/*
+ * The Linux view of a present entry that does not depend on the page it
+ * maps; its state in *state.
+ */
+static u32 pw_present_flags(u64 raw, u64 hw, unsigned int level, u8 *state)
 {
-	pte_t e = __pte(r->raw);
+	pte_t e = __pte(raw);
 	u32 l = MMSCOPE_PW_L_PRESENT;
 
-	r->state = MMSCOPE_PW_PRESENT;
-	r->pfn = pfn;
+	*state = MMSCOPE_PW_PRESENT;
 	if (pte_protnone(e)) {
-		r->state = MMSCOPE_PW_PROTNONE;
+		*state = MMSCOPE_PW_PROTNONE;
 		l |= MMSCOPE_PW_L_PROTNONE;
-	} else if (!(r->hw & 1)) {
+	} else if (!(hw & 1)) {
 		/* bit 0 is P on x86 and VALID on arm64 */
 		l |= MMSCOPE_PW_L_INVALID;
 	}
@@ -250,8 +374,17 @@ static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
 		l |= MMSCOPE_PW_L_UFFD_WP;
 	if (pte_devmap(e))
 		l |= MMSCOPE_PW_L_DEVMAP;
-	if (r->level != MMSCOPE_PW_PTE)
+	if (level != MMSCOPE_PW_PTE)
 		l |= MMSCOPE_PW_L_HUGE;
+	return l;
+}
+
+static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
+			      unsigned long pfn)
+{
+	u32 l = pw_present_flags(r->raw, r->hw, r->level, &r->state);
+
+	r->pfn = pfn;
 	if (r->level == MMSCOPE_PW_PTE && is_zero_pfn(pfn))
 		l |= MMSCOPE_PW_L_ZERO;
 	r->linux_flags = l | pw_page_flags(w, l, pfn);
@@ -353,9 +486,79 @@ static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
 	return pw_append(w, &r, w->steps, depth);
 }
 
+static void pw_memo_fill(struct pw_memo *m, u64 raw, unsigned long pfn)
+{
+	struct mmscope_pw_entry *t = &m->tmpl;
+	struct pw_hw hw;
+
+	pw_arch_decode(raw, MMSCOPE_PW_PTE, true, &hw);
+	memset(t, 0, sizeof(*t));
+	t->pages = 1;
+	t->hw = hw.hw;
+	t->level = MMSCOPE_PW_PTE;
+	t->attr = hw.attr;
+	t->sh = hw.sh;
+	t->desc_pkey = IS_ENABLED(CONFIG_ARM64) ? hw.desc_type : hw.pkey;
+	m->linux_flags = pw_present_flags(raw, hw.hw, MMSCOPE_PW_PTE,
+					  &t->state);
+	m->valid = true;
+}
+
+/*
+ * A present PTE in the compact format without paths: decoded once per
+ * kind of entry (pw_memo), written straight into the output, or merged
+ * into the run before it with MMSCOPE_PW_RUNS. The PTE lock is held.
+ */
+static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
+{
+	struct pw_memo *m = &w->memo;
+	struct pw_out *out = w->out;
+	unsigned long pfn = pte_pfn(val);
+	u64 raw = pte_val(val);
+	struct mmscope_pw_entry *e;
+	u32 l;
+	int ret;
+
+	if (!m->valid || raw - m->raw != (u64)(pfn - m->pfn) << PAGE_SHIFT)
+		pw_memo_fill(m, raw, pfn);
+	m->raw = raw;
+	m->pfn = pfn;
+	l = m->linux_flags;
+	if (is_zero_pfn(pfn))
+		l |= MMSCOPE_PW_L_ZERO;
+	l |= pw_page_flags(w, l, pfn);
+
+	if (out->runs && w->run_ok && !w->hole_open) {
+		e = &out->ents[out->n - 1];
+		if (e->va + ((u64)e->pages << PAGE_SHIFT) == va &&
+		    e->raw + ((u64)e->pages << PAGE_SHIFT) == raw &&
+		    e->pfn + e->pages == pfn && e->linux_flags == l &&
+		    !(l & MMSCOPE_PW_L_ZERO) && e->pages < U32_MAX) {
+			e->pages++;
+			return 0;
+		}
+	}
+	ret = pw_flush_hole(w);
+	if (ret)
+		return ret;
+	if (out->n == out->max || pw_note_walker_vma(w)) {
+		w->stop = va;
+		return -ENOSPC;
+	}
+	e = &out->ents[out->n++];
+	*e = m->tmpl;
+	e->va = va;
+	e->raw = raw;
+	e->pfn = pfn;
+	e->linux_flags = l;
+	w->run_ok = m->tmpl.state == MMSCOPE_PW_PRESENT;
+	return 0;
+}
+
 static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
 		       unsigned long addr, unsigned long end, bool *retry)
 {
+	bool compact = w->out->ents && !w->out->paths;
 	spinlock_t *ptl = NULL;
 	pte_t *start, *pte;
 	unsigned int d;
@@ -373,6 +576,13 @@ static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
 	}
 	for (pte = start; addr != end; pte++, addr += PAGE_SIZE) {
 		val = ptep_get(pte);
+		/* compact entries have no path: no step to note */
+		if (compact && !pte_none(val) && pte_present(val)) {
+			ret = pw_pte_compact(w, addr, val);
+			if (ret)
+				break;
+			continue;
+		}
 		d = pw_step(w, depth, MMSCOPE_PW_PTE, pte, pte_val(val));
 		if (pte_none(val))
 			ret = pw_hole(w, d, addr, addr + PAGE_SIZE,
@@ -577,6 +787,8 @@ static int pw_walk_vmas(struct pw_walker *w, unsigned long addr,
 		}
 		w->vma = vma;
 		w->vma_kind = pw_vma_kind(vma);
+		w->vma_noted = false;
+		w->run_ok = false;
 		vend = min(end, vma->vm_end);
 		ret = pw_walk_pgd(w, w->mm->pgd, addr, vend);
 		if (ret)

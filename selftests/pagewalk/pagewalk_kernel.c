@@ -2,7 +2,8 @@
 /*
  * Kernel walks: pages the module owns (linear map, vmalloc, its own text)
  * walk to leaves whose PFN is the physical address the module reports
- * (virt_to_phys, vmalloc_to_page); and what is refused.
+ * (virt_to_phys, vmalloc_to_page), in full records and compact entries;
+ * and what is refused.
  */
 #include <stdio.h>
 
@@ -96,6 +97,42 @@ TEST_F(kernel, leaf_pfn_is_physical_address)
 			  p->step[i + 1].index * sizeof(uint64_t));
 	ASSERT_EQ(r->raw, p->step[p->count - 1].raw);
 	ASSERT_EQ(r->level, p->step[p->count - 1].level);
+}
+
+/*
+ * The compact format walks kernel tables too: the same leaf as the full
+ * record (all but the VMA, which a kernel walk has none of), the same
+ * PFN, and no row in the VMA table.
+ */
+TEST_F(kernel, compact_entry_equals_full_record)
+{
+	struct mmscope_pw_entry e[4];
+	struct mmscope_pw_vma vma;
+	struct mmscope_pw_context ctx;
+	const struct mmscope_pw_record *r = &self->recs[0];
+	uint32_t n = ARRAY_SIZE(self->recs), ne = ARRAY_SIZE(e), nvma = 1;
+	uint64_t va, pa, next;
+
+	ASSERT_EQ(0, pw_context(self->fd, 0, &ctx));
+	if (!(ctx.hw_flags & MMSCOPE_PW_CTX_KERNEL))
+		SKIP(return, "kernel walks unsupported here");
+	ASSERT_EQ(0, kaddr(self->text, variant->what, &va, &pa));
+	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+				  self->recs, &n, NULL, &next));
+	ASSERT_EQ(0, pw_walk_compact(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+				     e, &ne, &vma, &nvma, &next));
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(1, ne);
+	ASSERT_EQ(0, nvma);
+	ASSERT_EQ(r->va, e[0].va);
+	ASSERT_EQ(r->size, (uint64_t)e[0].pages * PW_PAGE);
+	ASSERT_EQ(r->raw, e[0].raw);
+	ASSERT_EQ(r->pfn, e[0].pfn);
+	ASSERT_EQ(r->hw, e[0].hw);
+	ASSERT_EQ(r->linux_flags, e[0].linux_flags);
+	ASSERT_EQ(r->level, e[0].level);
+	ASSERT_EQ(r->state, e[0].state);
+	ASSERT_EQ(pa / PW_PAGE, e[0].pfn + (va - e[0].va) / PW_PAGE);
 }
 
 TEST_F(kernel, refused_without_kernel_flag_or_with_pid)

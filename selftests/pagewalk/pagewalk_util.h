@@ -56,6 +56,46 @@ static inline int pw_walk_once(int fd, pid_t pid, uint32_t flags,
 	return 0;
 }
 
+/*
+ * One MMSCOPE_PW_IOC_WALK call in the compact format: *count entries in
+ * ents, *nvma rows in vmas (0 for no table); returns 0 or the errno.
+ */
+static inline int pw_walk_compact(int fd, pid_t pid, uint32_t flags,
+				  uint64_t start, uint64_t len,
+				  struct mmscope_pw_entry *ents,
+				  uint32_t *count, struct mmscope_pw_vma *vmas,
+				  uint32_t *nvma, uint64_t *next)
+{
+	struct mmscope_pw_walk w = {
+		.size = sizeof(w), .pid = pid,
+		.flags = flags | MMSCOPE_PW_COMPACT, .count = *count,
+		.start = start, .len = len, .records = (uintptr_t)ents,
+		.entry_size = sizeof(*ents), .vmas = (uintptr_t)vmas,
+		.vma_size = sizeof(*vmas), .vma_count = nvma ? *nvma : 0,
+	};
+
+	if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w))
+		return errno;
+	*count = w.count;
+	if (nvma)
+		*nvma = w.vma_count;
+	if (next)
+		*next = w.next;
+	return 0;
+}
+
+/* The row of a compact walk's VMA table holding va, or NULL (a gap). */
+static inline const struct mmscope_pw_vma *
+pw_vma_of(const struct mmscope_pw_vma *vmas, uint32_t n, uint64_t va)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (vmas[i].start <= va && va < vmas[i].end)
+			return &vmas[i];
+	return NULL;
+}
+
 /* What the walk says about one base page. */
 struct pw_page {
 	const struct mmscope_pw_record *rec;

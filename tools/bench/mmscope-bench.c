@@ -41,6 +41,7 @@
 #define PR_CTL		"/sys/kernel/debug/mmscope/pageref/ctl"
 #define MMSCOPE		"/usr/bin/mmscope"
 #define PW_BATCH	65536	/* records per walk call, as the CLI */
+#define PW_VMAS		1024	/* VMA table rows per walk call, as the CLI */
 #define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
 #define PM_PRESENT	(1ULL << 63)
 #define MAX_ITEMS	32
@@ -71,7 +72,8 @@ struct region {
 };
 
 static uint64_t *pm_buf, *kpf_buf, *kpc_buf;
-static struct mmscope_pw_record *pw_recs;
+static struct mmscope_pw_entry *pw_ents;
+static struct mmscope_pw_vma *pw_vmas;
 static struct mmscope_pageref_page *pr_recs;
 static int pm_fd, kpf_fd, kpc_fd, pw_fd, pr_fd;
 static volatile uint64_t sink;	/* keeps the reads from being dropped */
@@ -260,7 +262,29 @@ static int bench_pm_kpf_kpc_runs(const struct region *r,
 
 static uint32_t pw_flags;
 
-/* MMSCOPE_PW_IOC_WALK over the range, all records, no paths. */
+/* One MMSCOPE_PW_IOC_WALK call in the compact format, as the CLI makes it. */
+static int pw_walk_call(struct mmscope_pw_walk *w, uint64_t addr,
+			uint64_t end, uint32_t flags)
+{
+	memset(w, 0, sizeof(*w));
+	w->size = sizeof(*w);
+	w->pid = getpid();
+	w->flags = MMSCOPE_PW_COMPACT | flags;
+	w->count = PW_BATCH;
+	w->start = addr;
+	w->len = end - addr;
+	w->records = (uintptr_t)pw_ents;
+	w->entry_size = sizeof(*pw_ents);
+	w->vmas = (uintptr_t)pw_vmas;
+	w->vma_size = sizeof(*pw_vmas);
+	w->vma_count = PW_VMAS;
+	return ioctl(pw_fd, MMSCOPE_PW_IOC_WALK, w);
+}
+
+/*
+ * MMSCOPE_PW_IOC_WALK over the range, all records (compact entries and
+ * their VMA table, as the CLI reads them), no paths.
+ */
 static int bench_pagewalk(const struct region *r, unsigned long long *calls)
 {
 	uint64_t addr = (uintptr_t)r->map, end = addr + r->len, sum = 0;
@@ -269,20 +293,12 @@ static int bench_pagewalk(const struct region *r, unsigned long long *calls)
 
 	*calls = 0;
 	while (addr < end) {
-		memset(&w, 0, sizeof(w));
-		w.size = sizeof(w);
-		w.pid = getpid();
-		w.flags = pw_flags;
-		w.count = PW_BATCH;
-		w.start = addr;
-		w.len = end - addr;
-		w.records = (uintptr_t)pw_recs;
-		if (ioctl(pw_fd, MMSCOPE_PW_IOC_WALK, &w))
+		if (pw_walk_call(&w, addr, end, pw_flags))
 			return -1;
 		(*calls)++;
 		for (i = 0; i < w.count; i++)
-			sum += pw_recs[i].pfn + pw_recs[i].linux_flags +
-			       pw_recs[i].hw;
+			sum += pw_ents[i].pfn + pw_ents[i].linux_flags +
+			       pw_ents[i].hw;
 		if (w.next <= addr) {
 			errno = EPROTO;
 			return -1;
@@ -318,24 +334,17 @@ static int check_runs(const struct region *r)
 	if (read_pagemap(r))
 		return -1;
 	while (addr < end) {
-		memset(&w, 0, sizeof(w));
-		w.size = sizeof(w);
-		w.pid = getpid();
-		w.flags = MMSCOPE_PW_RUNS;
-		w.count = PW_BATCH;
-		w.start = addr;
-		w.len = end - addr;
-		w.records = (uintptr_t)pw_recs;
-		if (ioctl(pw_fd, MMSCOPE_PW_IOC_WALK, &w) || w.next <= addr)
+		if (pw_walk_call(&w, addr, end, MMSCOPE_PW_RUNS) ||
+		    w.next <= addr)
 			return -1;
 		for (i = 0; i < w.count; i++) {
-			const struct mmscope_pw_record *p = &pw_recs[i];
+			const struct mmscope_pw_entry *p = &pw_ents[i];
 
 			if (p->level != MMSCOPE_PW_PTE)
 				continue;
 			runs++;
 			idx = (p->va - (uintptr_t)r->map) / page_size;
-			for (k = 0; k < p->size / page_size; k++) {
+			for (k = 0; k < p->pages; k++) {
 				pfn = PM_PFN(pm_buf[idx + k]);
 				if (pfn != p->pfn + k) {
 					fprintf(stderr, "mmscope-bench: run at %#llx page %zu: pfn %#llx, pagemap %#llx\n",
@@ -480,11 +489,11 @@ static size_t thp_pages(const struct region *r)
 	if (bench_pagewalk(r, &calls))
 		return 0;
 	for (i = 0; i < PW_BATCH && i < r->npages; i++) {
-		if (pw_recs[i].va >= (uintptr_t)r->map + r->len)
+		if (pw_ents[i].va >= (uintptr_t)r->map + r->len)
 			break;
-		if (pw_recs[i].level == MMSCOPE_PW_PMD &&
-		    pw_recs[i].state == MMSCOPE_PW_PRESENT)
-			n += pw_recs[i].size / page_size;
+		if (pw_ents[i].level == MMSCOPE_PW_PMD &&
+		    pw_ents[i].state == MMSCOPE_PW_PRESENT)
+			n += pw_ents[i].pages;
 	}
 	return n;
 }
@@ -694,9 +703,10 @@ int main(int argc, char **argv)
 	pm_buf = calloc((mb << 20) / page_size, sizeof(*pm_buf));
 	kpf_buf = calloc((mb << 20) / page_size, sizeof(*kpf_buf));
 	kpc_buf = calloc((mb << 20) / page_size, sizeof(*kpc_buf));
-	pw_recs = calloc(PW_BATCH, sizeof(*pw_recs));
+	pw_ents = calloc(PW_BATCH, sizeof(*pw_ents));
+	pw_vmas = calloc(PW_VMAS, sizeof(*pw_vmas));
 	pr_recs = calloc(MMSCOPE_PAGEREF_QUERY_MAX, sizeof(*pr_recs));
-	if (!pm_buf || !kpf_buf || !kpc_buf || !pw_recs || !pr_recs)
+	if (!pm_buf || !kpf_buf || !kpc_buf || !pw_ents || !pw_vmas || !pr_recs)
 		die("calloc");
 
 	if (!any_selected("", items_4k))

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <mmscope/pagewalk.h>
@@ -20,6 +21,8 @@
 #define LEVEL "mmscope pagewalk"
 /* Records per ioctl: a populated 1 GiB of 4K pages is 4 calls. */
 #define PW_BATCH 65536
+/* VMA table rows per ioctl (compact format); a fuller table ends a call. */
+#define PW_VMAS 1024
 
 static const char *const level_names[] = {
 	"pgd", "p4d", "pud", "pmd", "pte",
@@ -216,11 +219,17 @@ static struct maps_line *read_maps(int pid, size_t *n)
 static const char *maps_file(const struct maps_line *m, size_t n,
 			     uint64_t start)
 {
+	static const struct maps_line *last;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (m[i].start == start)
+	if (last && last >= m && last < m + n && last->start == start)
+		return last->path[0] ? last->path : NULL;
+	for (i = 0; i < n; i++) {
+		if (m[i].start == start) {
+			last = &m[i];
 			return m[i].path[0] ? m[i].path : NULL;
+		}
+	}
 	return NULL;
 }
 
@@ -240,26 +249,15 @@ static void json_hw(struct json_object *o, uint64_t hw)
 			jw_set_bool(o, hw_name(b), hw & (1ULL << b));
 }
 
-static void json_record(struct json_object *arr,
-			const struct mmscope_pw_record *r,
-			const struct mmscope_pw_path *p,
-			const struct maps_line *maps, size_t nmaps)
+static const char *state_name(unsigned int state)
 {
-	struct json_object *e, *o, *pa, *bits;
-	const char *file;
-	unsigned int i, b;
+	return state < 9 ? state_names[state] : "?";
+}
 
-	e = jw_push_object(arr);
-	jw_set_hex(e, "va", r->va);
-	jw_set_uint(e, "size", r->size);
-	jw_set_str(e, "level", level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
-	jw_set_str(e, "state", r->state < 9 ? state_names[r->state] : "?");
-	jw_set_hex(e, "raw", r->raw);
-	if (r->pfn == MMSCOPE_PW_NO_PFN) {
-		jw_set_null(e, "pfn");
-	} else {
-		jw_set_uint(e, "pfn", r->pfn);
-	}
+static void json_swap(struct json_object *e, const struct mmscope_pw_record *r)
+{
+	struct json_object *o;
+
 	if (r->state == MMSCOPE_PW_SWAP) {
 		o = jw_set_object(e, "swap");
 		jw_set_uint(o, "type", r->swap_type);
@@ -267,11 +265,23 @@ static void json_record(struct json_object *arr,
 	} else {
 		jw_set_null(e, "swap");
 	}
-	o = jw_set_object(e, "linux");
+}
+
+static void json_linux(struct json_object *e, const struct mmscope_pw_record *r)
+{
+	struct json_object *o = jw_set_object(e, "linux");
+	unsigned int i;
+
 	for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
 		jw_set_bool(o, linux_bits[i].name,
 			    r->linux_flags & linux_bits[i].bit);
-	o = jw_set_object(e, "hw");
+}
+
+static void json_hw_fields(struct json_object *e,
+			   const struct mmscope_pw_record *r)
+{
+	struct json_object *o = jw_set_object(e, "hw");
+
 	if (r->state != MMSCOPE_PW_NONE) {
 		json_hw(o, r->hw);
 		if (is_arm64) {
@@ -288,6 +298,14 @@ static void json_record(struct json_object *arr,
 			jw_set_uint(o, "pkey", r->pkey);
 		}
 	}
+}
+
+static void json_vma(struct json_object *e, const struct mmscope_pw_record *r,
+		     const struct maps_line *maps, size_t nmaps)
+{
+	struct json_object *o;
+	const char *file;
+
 	if (r->vma_end) {
 		o = jw_set_object(e, "vma");
 		jw_set_hex(o, "start", r->vma_start);
@@ -307,6 +325,31 @@ static void json_record(struct json_object *arr,
 	} else {
 		jw_set_null(e, "vma");
 	}
+}
+
+static void json_record(struct json_object *arr,
+			const struct mmscope_pw_record *r,
+			const struct mmscope_pw_path *p,
+			const struct maps_line *maps, size_t nmaps)
+{
+	struct json_object *e, *o, *pa, *bits;
+	unsigned int i, b;
+
+	e = jw_push_object(arr);
+	jw_set_hex(e, "va", r->va);
+	jw_set_uint(e, "size", r->size);
+	jw_set_str(e, "level", level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
+	jw_set_str(e, "state", state_name(r->state));
+	jw_set_hex(e, "raw", r->raw);
+	if (r->pfn == MMSCOPE_PW_NO_PFN) {
+		jw_set_null(e, "pfn");
+	} else {
+		jw_set_uint(e, "pfn", r->pfn);
+	}
+	json_swap(e, r);
+	json_linux(e, r);
+	json_hw_fields(e, r);
+	json_vma(e, r, maps, nmaps);
 	if (!p)
 		return;
 	pa = jw_set_array(e, "path");
@@ -341,17 +384,99 @@ static void print_size(uint64_t size)
 		printf("%6" PRIu64 "K", size >> 10);
 }
 
+/* The Linux view and the hw bits of a record that is not a hole. */
+static void text_bits(FILE *f, const struct mmscope_pw_record *r)
+{
+	unsigned int i;
+
+	fputs(" [", f);
+	for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
+		if (r->linux_flags & linux_bits[i].bit)
+			fprintf(f, " %s", linux_bits[i].name);
+	fputs(" ] hw:", f);
+	if (is_arm64)
+		fprintf(f, " %s", desc_names[r->desc_type % 5]);
+	for (i = 0; i < 64; i++)
+		if ((r->hw & (1ULL << i)) && hw_name(i))
+			fprintf(f, " %s", hw_name(i));
+	if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
+		fprintf(f, " AttrIndx=%u(0x%02x)", r->attr, r->mair);
+	else if (is_arm64)
+		fprintf(f, " AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
+			r->sh);
+	else if (r->attr || r->pkey)
+		fprintf(f, " PAT=%u pkey=%u", r->attr, r->pkey);
+}
+
+static void text_vma(FILE *f, const struct mmscope_pw_record *r,
+		     const struct maps_line *maps, size_t nmaps)
+{
+	const char *file;
+
+	if (r->vma_end) {
+		fprintf(f, "  %s", vma_kinds[r->vma_kind % 6]);
+		file = maps_file(maps, nmaps, r->vma_start);
+		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
+			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
+			fprintf(f, " %s+0x%" PRIx64, file,
+				(uint64_t)r->vma_pgoff * 4096);
+		else if (file)
+			fprintf(f, " %s", file);
+	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
+		fputs("  (no vma)", f);
+	}
+}
+
+/*
+ * The text of the last record's bits and VMA, made again only when they
+ * change: most records of a range share them.
+ */
+static struct {
+	char *bits, *vma;
+	bool bits_ok, vma_ok;
+	struct mmscope_pw_record key;
+} text_cache;
+
+static char *text_render(const struct mmscope_pw_record *r,
+			 const struct maps_line *maps, size_t nmaps, bool vma)
+{
+	size_t n = 0;
+	char *t = NULL;
+	FILE *f = open_memstream(&t, &n);
+
+	if (!f)
+		return NULL;
+	if (vma)
+		text_vma(f, r, maps, nmaps);
+	else
+		text_bits(f, r);
+	if (fclose(f)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static void text_record(const struct mmscope_pw_record *r,
 			const struct mmscope_pw_path *p,
 			const struct maps_line *maps, size_t nmaps)
 {
-	const char *file;
+	struct mmscope_pw_record *k = &text_cache.key;
 	unsigned int i, b;
 
 	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
 	print_size(r->size);
 	printf(" %s %-9s", level_names[r->level % 5],
 	       r->state < 9 ? state_names[r->state] : "?");
+	if (r->linux_flags != k->linux_flags || r->hw != k->hw ||
+	    r->desc_type != k->desc_type || r->attr != k->attr ||
+	    r->mair != k->mair || r->sh != k->sh || r->pkey != k->pkey)
+		text_cache.bits_ok = false;
+	if (r->vma_start != k->vma_start || r->vma_end != k->vma_end ||
+	    r->vma_kind != k->vma_kind || r->vma_pgoff != k->vma_pgoff ||
+	    (r->state == MMSCOPE_PW_NONE) != (k->state == MMSCOPE_PW_NONE))
+		text_cache.vma_ok = false;
+	*k = *r;
 	if (r->state != MMSCOPE_PW_NONE) {
 		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
 		if (r->pfn != MMSCOPE_PW_NO_PFN)
@@ -359,37 +484,26 @@ static void text_record(const struct mmscope_pw_record *r,
 		if (r->state == MMSCOPE_PW_SWAP)
 			printf(" swap %u:0x%" PRIx64, r->swap_type,
 			       (uint64_t)r->swap_offset);
-		printf(" [");
-		for (i = 0; i < sizeof(linux_bits) / sizeof(linux_bits[0]); i++)
-			if (r->linux_flags & linux_bits[i].bit)
-				printf(" %s", linux_bits[i].name);
-		printf(" ] hw:");
-		if (is_arm64)
-			printf(" %s", desc_names[r->desc_type % 5]);
-		for (i = 0; i < 64; i++)
-			if ((r->hw & (1ULL << i)) && hw_name(i))
-				printf(" %s", hw_name(i));
-		if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
-			printf(" AttrIndx=%u(0x%02x)", r->attr, r->mair);
-		else if (is_arm64)
-			printf(" AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
-			       r->sh);
-		else if (r->attr || r->pkey)
-			printf(" PAT=%u pkey=%u", r->attr, r->pkey);
+		if (!text_cache.bits_ok) {
+			free(text_cache.bits);
+			text_cache.bits = text_render(r, maps, nmaps, false);
+			text_cache.bits_ok = text_cache.bits != NULL;
+		}
+		if (text_cache.bits_ok)
+			fputs(text_cache.bits, stdout);
+		else
+			text_bits(stdout, r);
 	}
-	if (r->vma_end) {
-		printf("  %s", vma_kinds[r->vma_kind % 6]);
-		file = maps_file(maps, nmaps, r->vma_start);
-		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
-			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
-			printf(" %s+0x%" PRIx64, file,
-			       (uint64_t)r->vma_pgoff * 4096);
-		else if (file)
-			printf(" %s", file);
-	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
-		printf("  (no vma)");
+	if (!text_cache.vma_ok) {
+		free(text_cache.vma);
+		text_cache.vma = text_render(r, maps, nmaps, true);
+		text_cache.vma_ok = text_cache.vma != NULL;
 	}
-	printf("\n");
+	if (text_cache.vma_ok)
+		fputs(text_cache.vma, stdout);
+	else
+		text_vma(stdout, r, maps, nmaps);
+	putchar('\n');
 	for (i = 0; p && i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
 		const struct mmscope_pw_step *s = &p->step[i];
 
@@ -460,18 +574,417 @@ static void context_text(const struct mmscope_pw_context *c)
 		printf(", ASID %" PRIu64 "\n", (uint64_t)c->asid);
 }
 
+/*
+ * Plain JSON (-j without -p) is written as the document is walked, into
+ * one buffer printed at the end (a failure half way prints only the error,
+ * as jw_emit()), so the output has the same bytes as json-c's for the
+ * whole tree. The parts of an entry that repeat (its Linux view, its hw
+ * bits, its VMA) are made by json-c once per distinct value; the rest is
+ * formatted here.
+ */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static bool sb_room(struct sbuf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + n <= b->cap)
+		return true;
+	if (b->oom)
+		return false;
+	cap = b->cap ? b->cap : 1 << 20;
+	while (cap < b->len + n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (!sb_room(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+static void sb_dec(struct sbuf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	sb_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* "0x..." as jw_set_hex() spells it */
+static void sb_hex(struct sbuf *b, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	tmp[--i] = '"';
+	do {
+		tmp[--i] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	tmp[--i] = '"';
+	sb_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+static int json_flags(void)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN;
+}
+
+/* One member of an entry, cached as the text `"key":value`. */
+struct part {
+	char *text;
+	size_t len;
+	bool valid;
+};
+
+typedef void (*part_fn)(struct json_object *e,
+			const struct mmscope_pw_record *r);
+
+static void part_make(struct part *pt, const struct mmscope_pw_record *r,
+		      part_fn fn)
+{
+	struct json_object *o = jw_object();
+	const char *t;
+	size_t n;
+
+	fn(o, r);
+	t = json_object_to_json_string_ext(o, json_flags());
+	n = strlen(t);
+	free(pt->text);
+	/* {"key":value} -> "key":value */
+	pt->text = n >= 2 ? strndup(t + 1, n - 2) : NULL;
+	pt->len = pt->text ? n - 2 : 0;
+	pt->valid = pt->text != NULL;
+	json_object_put(o);
+}
+
+/* json_vma() needs the process's maps: they ride in these. */
+static const struct maps_line *cur_maps;
+static size_t cur_nmaps;
+
+static void json_vma_part(struct json_object *e,
+			  const struct mmscope_pw_record *r)
+{
+	json_vma(e, r, cur_maps, cur_nmaps);
+}
+
+struct stream {
+	struct sbuf buf;
+	size_t entries;
+	struct part lin, hw, vma, swap;
+	struct mmscope_pw_record lin_key, hw_key, vma_key;
+};
+
+static void stream_part(struct sbuf *b, struct part *pt,
+			const struct mmscope_pw_record *r, part_fn fn)
+{
+	if (!pt->valid)
+		part_make(pt, r, fn);
+	sb_put(b, ",", 1);
+	sb_put(b, pt->text, pt->len);
+}
+
+static void stream_record(struct stream *st, const struct mmscope_pw_record *r)
+{
+	struct mmscope_pw_record *k;
+	struct sbuf *b = &st->buf;
+
+	if (st->entries++)
+		sb_put(b, ",", 1);
+	sb_str(b, "{\"va\":");
+	sb_hex(b, r->va);
+	sb_str(b, ",\"size\":");
+	sb_dec(b, r->size);
+	sb_str(b, ",\"level\":\"");
+	sb_str(b, level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
+	sb_str(b, "\",\"state\":\"");
+	sb_str(b, state_name(r->state));
+	sb_str(b, "\",\"raw\":");
+	sb_hex(b, r->raw);
+	sb_str(b, ",\"pfn\":");
+	if (r->pfn == MMSCOPE_PW_NO_PFN)
+		sb_str(b, "null");
+	else
+		sb_dec(b, r->pfn);
+	if (r->state == MMSCOPE_PW_SWAP) {
+		st->swap.valid = false;
+		stream_part(b, &st->swap, r, json_swap);
+	} else {
+		sb_str(b, ",\"swap\":null");
+	}
+	k = &st->lin_key;
+	if (k->linux_flags != r->linux_flags)
+		st->lin.valid = false;
+	k->linux_flags = r->linux_flags;
+	stream_part(b, &st->lin, r, json_linux);
+	k = &st->hw_key;
+	if ((k->state != MMSCOPE_PW_NONE) != (r->state != MMSCOPE_PW_NONE) ||
+	    k->hw != r->hw || k->desc_type != r->desc_type ||
+	    k->attr != r->attr || k->mair != r->mair || k->sh != r->sh ||
+	    k->pkey != r->pkey)
+		st->hw.valid = false;
+	*k = *r;
+	stream_part(b, &st->hw, r, json_hw_fields);
+	k = &st->vma_key;
+	if (k->vma_start != r->vma_start || k->vma_end != r->vma_end ||
+	    k->vma_flags != r->vma_flags || k->vma_kind != r->vma_kind ||
+	    k->vma_pgoff != r->vma_pgoff)
+		st->vma.valid = false;
+	*k = *r;
+	stream_part(b, &st->vma, r, json_vma_part);
+	sb_put(b, "}", 1);
+}
+
+/* Print the document: context, then the entries streamed so far. */
+static int stream_emit(struct stream *st, struct json_object *root)
+{
+	const char *t = json_object_to_json_string_ext(root, json_flags());
+	size_t n = strlen(t);
+	int ret = EXIT_OK;
+
+	/* t ends in "entries":[]} */
+	if (st->buf.oom || n < 3 || strcmp(t + n - 3, "[]}")) {
+		p_err("out of memory");
+		return EXIT_FAILED;
+	}
+	if (fwrite(t, 1, n - 2, stdout) != n - 2 ||
+	    (st->buf.len &&
+	     fwrite(st->buf.p, 1, st->buf.len, stdout) != st->buf.len) ||
+	    fputs("]}\n", stdout) == EOF || fflush(stdout))
+		ret = EXIT_FAILED;
+	return ret;
+}
+
+static void stream_free(struct stream *st)
+{
+	free(st->buf.p);
+	free(st->lin.text);
+	free(st->hw.text);
+	free(st->vma.text);
+	free(st->swap.text);
+}
+
+/* Where the records of a walk go: text, the JSON tree (-p), or a stream. */
+struct sink {
+	struct json_object *entries;	/* tree */
+	struct stream *st;		/* stream */
+	const struct maps_line *maps;
+	size_t nmaps;
+};
+
+static void sink_record(struct sink *k, const struct mmscope_pw_record *r,
+			const struct mmscope_pw_path *p)
+{
+	if (k->st)
+		stream_record(k->st, r);
+	else if (k->entries)
+		json_record(k->entries, r, p, k->maps, k->nmaps);
+	else
+		text_record(r, p, k->maps, k->nmaps);
+}
+
+/* A compact entry and its VMA (or NULL) as the full record says it. */
+static void entry_record(const struct mmscope_pw_entry *e,
+			 const struct mmscope_pw_vma *v,
+			 const struct mmscope_pw_context *ctx,
+			 struct mmscope_pw_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->va = e->va;
+	r->size = (uint64_t)e->pages * ctx->page_size;
+	r->raw = e->raw;
+	r->pfn = e->pfn;
+	if (e->state == MMSCOPE_PW_SWAP) {
+		r->pfn = MMSCOPE_PW_NO_PFN;
+		r->swap_offset = e->pfn;
+		r->swap_type = e->swap_type;
+	}
+	r->hw = e->hw;
+	r->linux_flags = e->linux_flags;
+	r->level = e->level;
+	r->state = e->state;
+	r->attr = e->attr;
+	r->sh = e->sh;
+	if (is_arm64) {
+		r->desc_type = e->desc_pkey;
+		if (e->state != MMSCOPE_PW_NONE)
+			r->mair = (ctx->mair >> (8 * (e->attr & 7))) & 0xff;
+	} else {
+		r->pkey = e->desc_pkey;
+	}
+	if (v) {
+		r->vma_start = v->start;
+		r->vma_end = v->end;
+		r->vma_flags = v->flags;
+		r->vma_pgoff = v->pgoff;
+		r->vma_kind = v->kind;
+	}
+}
+
+/*
+ * The walk in the compact format (what mmscope-bench times as
+ * pagewalk_ioctl): entries and a VMA table per call. 0, EINVAL from the
+ * first call (a module without the format: the caller falls back), or
+ * EXIT_FAILED after an error message.
+ */
+static int walk_compact(int fd, const struct pw_args *a,
+			const struct mmscope_pw_context *ctx, struct sink *k)
+{
+	struct mmscope_pw_entry *ents = calloc(PW_BATCH, sizeof(*ents));
+	struct mmscope_pw_vma *vmas = calloc(PW_VMAS, sizeof(*vmas));
+	uint64_t addr = a->start, end = (a->start & ~4095ULL) + a->len;
+	struct mmscope_pw_record r, prev;
+	struct mmscope_pw_walk w;
+	const struct mmscope_pw_vma *v;
+	uint32_t i, vi;
+	bool first = true, have = false;
+	int ret = EXIT_FAILED;
+
+	if (!ents || !vmas) {
+		p_err("out of memory");
+		goto out;
+	}
+	do {
+		memset(&w, 0, sizeof(w));
+		w.size = sizeof(w);
+		w.pid = a->pid;
+		w.flags = MMSCOPE_PW_COMPACT |
+			  (a->kernel ? MMSCOPE_PW_KERNEL : 0);
+		w.count = PW_BATCH;
+		w.start = addr;
+		w.len = a->len - (addr - (a->start & ~4095ULL));
+		w.records = (uintptr_t)ents;
+		w.entry_size = sizeof(*ents);
+		w.vmas = (uintptr_t)vmas;
+		w.vma_size = sizeof(*vmas);
+		w.vma_count = PW_VMAS;
+		if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w)) {
+			if (first && errno == EINVAL) {
+				ret = EINVAL;
+				goto out;
+			}
+			/* again, for ctl_ioctl()'s message */
+			if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w,
+				      "%s 0x%" PRIx64,
+				      a->kernel ? "kernel" : "walk", addr))
+				goto out;
+		}
+		first = false;
+		for (i = 0, vi = 0; i < w.count; i++) {
+			while (vi < w.vma_count && vmas[vi].end <= ents[i].va)
+				vi++;
+			v = vi < w.vma_count && vmas[vi].start <= ents[i].va ?
+			    &vmas[vi] : NULL;
+			entry_record(&ents[i], v, ctx, &r);
+			/*
+			 * An entry covers 2^32 - 1 pages at most: join what
+			 * the module cut, the one record a full walk gives.
+			 */
+			if (have && prev.state == MMSCOPE_PW_NONE &&
+			    r.state == MMSCOPE_PW_NONE &&
+			    prev.va + prev.size == r.va &&
+			    prev.vma_start == r.vma_start &&
+			    prev.vma_end == r.vma_end) {
+				prev.size += r.size;
+				continue;
+			}
+			if (have)
+				sink_record(k, &prev, NULL);
+			prev = r;
+			have = true;
+		}
+		if (w.next <= addr)
+			break;
+		addr = w.next;
+	} while (addr < end);
+	if (have)
+		sink_record(k, &prev, NULL);
+	ret = EXIT_OK;
+out:
+	free(vmas);
+	free(ents);
+	return ret;
+}
+
+/* The walk in full records, with paths when asked for. */
+static int walk_full(int fd, const struct pw_args *a, struct sink *k)
+{
+	struct mmscope_pw_record *recs = calloc(PW_BATCH, sizeof(*recs));
+	struct mmscope_pw_path *paths = NULL;
+	uint64_t addr = a->start, end = (a->start & ~4095ULL) + a->len;
+	struct mmscope_pw_walk w;
+	int ret = EXIT_FAILED;
+	uint32_t i;
+
+	if (a->path)
+		paths = calloc(PW_BATCH, sizeof(*paths));
+	if (!recs || (a->path && !paths)) {
+		p_err("out of memory");
+		goto out;
+	}
+	do {
+		memset(&w, 0, sizeof(w));
+		w.size = MMSCOPE_PW_WALK_SIZE_VER0;
+		w.pid = a->pid;
+		w.flags = a->kernel ? MMSCOPE_PW_KERNEL : 0;
+		w.count = PW_BATCH;
+		w.start = addr;
+		w.len = a->len - (addr - (a->start & ~4095ULL));
+		w.records = (uintptr_t)recs;
+		w.paths = (uintptr_t)paths;
+		if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w, "%s 0x%" PRIx64,
+			      a->kernel ? "kernel" : "walk", addr))
+			goto out;
+		for (i = 0; i < w.count; i++)
+			sink_record(k, &recs[i], paths ? &paths[i] : NULL);
+		if (w.next <= addr)
+			break;
+		addr = w.next;
+	} while (addr < end);
+	ret = EXIT_OK;
+out:
+	free(paths);
+	free(recs);
+	return ret;
+}
+
 static int pagewalk_run(const struct pw_args *a)
 {
 	struct mmscope_pw_context ctx = { .size = sizeof(ctx) };
-	struct mmscope_pw_record *recs = NULL;
-	struct mmscope_pw_path *paths = NULL;
-	struct json_object *root = NULL, *entries = NULL;
+	struct json_object *root = NULL;
+	struct stream st = { };
+	struct sink k = { };
 	struct maps_line *maps = NULL;
-	struct mmscope_pw_walk w;
-	uint64_t addr = a->start, end;
 	int ret = EXIT_FAILED, fd;
 	size_t nmaps = 0;
-	uint32_t i;
 
 	fd = ctl_open("pagewalk");
 	if (fd < 0)
@@ -482,58 +995,37 @@ static int pagewalk_run(const struct pw_args *a)
 		goto out;
 	ctx.arch[sizeof(ctx.arch) - 1] = '\0';
 	is_arm64 = !strcmp(ctx.arch, "arm64");
-	recs = calloc(PW_BATCH, sizeof(*recs));
-	if (a->path)
-		paths = calloc(PW_BATCH, sizeof(*paths));
-	if (!recs || (a->path && !paths)) {
-		p_err("out of memory");
-		goto out;
-	}
 	if (!a->kernel)
 		maps = read_maps(a->pid, &nmaps);
+	k.maps = cur_maps = maps;
+	k.nmaps = cur_nmaps = nmaps;
 	if (json_output) {
 		root = jw_object();
 		context_json(root, &ctx);
-		entries = jw_set_array(root, "entries");
+		k.entries = jw_set_array(root, "entries");
+		/* the stream has no paths */
+		if (!pretty_output && !a->path)
+			k.st = &st;
 	} else {
 		context_text(&ctx);
 	}
-	end = (a->start & ~4095ULL) + a->len;
-	do {
-		memset(&w, 0, sizeof(w));
-		w.size = sizeof(w);
-		w.pid = a->pid;
-		w.flags = a->kernel ? MMSCOPE_PW_KERNEL : 0;
-		w.count = PW_BATCH;
-		w.start = addr;
-		w.len = a->len - (addr - (a->start & ~4095ULL));
-		w.records = (uintptr_t)recs;
-		w.paths = (uintptr_t)paths;
-		if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w, "%s 0x%" PRIx64,
-			      a->kernel ? "kernel" : "walk", addr)) {
-			json_object_put(root);
-			goto out;
-		}
-		for (i = 0; i < w.count; i++) {
-			if (json_output)
-				json_record(entries, &recs[i],
-					    paths ? &paths[i] : NULL, maps,
-					    nmaps);
-			else
-				text_record(&recs[i], paths ? &paths[i] : NULL,
-					    maps, nmaps);
-		}
-		if (w.next <= addr)
-			break;
-		addr = w.next;
-	} while (addr < end);
-	if (json_output)
+	/* paths come with full records only */
+	ret = a->path ? EINVAL : walk_compact(fd, a, &ctx, &k);
+	if (ret == EINVAL)
+		ret = walk_full(fd, a, &k);
+	if (ret) {
+		json_object_put(root);
+		goto out;
+	}
+	if (k.st) {
+		ret = stream_emit(&st, root);
+		json_object_put(root);
+	} else if (json_output) {
 		jw_emit(root);
-	ret = EXIT_OK;
+	}
 out:
+	stream_free(&st);
 	free(maps);
-	free(paths);
-	free(recs);
 	close(fd);
 	return ret;
 }

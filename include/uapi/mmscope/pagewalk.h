@@ -222,6 +222,73 @@ struct mmscope_pw_path {
  */
 #define MMSCOPE_PW_RUNS		(1U << 1)
 
+/*
+ * The compact format: with MMSCOPE_PW_COMPACT, @records is an array of
+ * struct mmscope_pw_entry (40 bytes where a record is 96) and the VMAs
+ * the entries lie in come once each in a table at @vmas, in address order:
+ * every entry inside a VMA has that VMA in the table of the same call. An
+ * entry's VMA is the table's first row whose @end is above the entry's va
+ * if that row's @start is at or below it, else none (a gap). A VMA that
+ * changed between two of the module's batches may come twice; the later
+ * row describes the entries after it. Not combined with paths.
+ */
+#define MMSCOPE_PW_COMPACT	(1U << 2)
+
+/**
+ * struct mmscope_pw_entry - a record in the compact format (version 0)
+ * @va: first virtual address the entry covers
+ * @raw: the entry as it sits in the table, as mmscope_pw_record.raw
+ * @pfn: first page frame, MMSCOPE_PW_NO_PFN if none; for a swap entry
+ *       (@state MMSCOPE_PW_SWAP) the swap offset, its type in @swap_type
+ * @pages: base pages it covers (a run of empty entries is cut every
+ *         2^32 - 1 pages)
+ * @hw: as mmscope_pw_record.hw (every bit defined is below bit 32)
+ * @linux_flags: MMSCOPE_PW_L_* bits (every bit defined is below bit 16)
+ * @level: MMSCOPE_PW_* level
+ * @state: MMSCOPE_PW_* state
+ * @swap_type: type of a swap entry
+ * @attr: as mmscope_pw_record.attr (its MAIR byte is in the context's
+ *        @mair on arm64)
+ * @sh: as mmscope_pw_record.sh
+ * @desc_pkey: arm64: the descriptor type, MMSCOPE_PW_DESC_*; x86_64: the
+ *             protection key
+ */
+struct mmscope_pw_entry {
+	__u64 va;
+	__u64 raw;
+	__u64 pfn;
+	__u32 pages;
+	__u32 hw;
+	__u16 linux_flags;
+	__u8 level;
+	__u8 state;
+	__u8 swap_type;
+	__u8 attr;
+	__u8 sh;
+	__u8 desc_pkey;
+};
+
+#define MMSCOPE_PW_ENTRY_SIZE_VER0 40
+
+/**
+ * struct mmscope_pw_vma - a row of the compact format's VMA table
+ * @start, @end: the VMA's range
+ * @flags: its vm_flags
+ * @pgoff: its file offset in pages (vm_pgoff)
+ * @kind: MMSCOPE_PW_VMA_*
+ * @reserved: zero
+ */
+struct mmscope_pw_vma {
+	__u64 start;
+	__u64 end;
+	__u64 flags;
+	__u64 pgoff;
+	__u32 kind;
+	__u32 reserved;
+};
+
+#define MMSCOPE_PW_VMA_SIZE_VER0 40
+
 /**
  * struct mmscope_pw_walk - walk [start, start + len) of a process or the kernel
  * @size: caller's sizeof(struct mmscope_pw_walk); on return, bytes written
@@ -234,9 +301,21 @@ struct mmscope_pw_path {
  * @paths: in, user pointer to @count struct mmscope_pw_path, or 0
  * @next: out, where the walk stopped: start + len (page aligned) when
  *        the range is done, else the address to pass as @start next time
+ * @entry_size: in, with MMSCOPE_PW_COMPACT: sizeof(struct mmscope_pw_entry)
+ *              as the caller knows it (MMSCOPE_PW_ENTRY_SIZE_VER0); @records
+ *              then points to @count entries of that size
+ * @vma_size: in, with @vmas: sizeof(struct mmscope_pw_vma)
+ * @vma_count: in, rows @vmas has room for; out, rows written. The walk
+ *             stops early (see @next) when the table is full
+ * @reserved: zero
+ * @vmas: in, with MMSCOPE_PW_COMPACT: user pointer to the VMA table, or 0
  *
- * Errors: ESRCH dead pid, EINVAL bad flags/length or an address on the
- * wrong side (a kernel address with a pid, or a user one with
+ * @entry_size to @vmas are new in version 1 of the struct (80 bytes); a
+ * version 0 caller (56 bytes) gets full records only.
+ *
+ * Errors: ESRCH dead pid, EINVAL bad flags/length/sizes (an unknown
+ * @entry_size or @vma_size, paths with MMSCOPE_PW_COMPACT) or an address
+ * on the wrong side (a kernel address with a pid, or a user one with
  * MMSCOPE_PW_KERNEL), EOPNOTSUPP kernel walks where the kernel's root
  * table cannot be found, EFAULT bad pointers, EINTR fatal signal.
  */
@@ -250,9 +329,15 @@ struct mmscope_pw_walk {
 	__u64 records;
 	__u64 paths;
 	__u64 next;
+	__u32 entry_size;
+	__u32 vma_size;
+	__u32 vma_count;
+	__u32 reserved;
+	__u64 vmas;
 };
 
 #define MMSCOPE_PW_WALK_SIZE_VER0 56
+#define MMSCOPE_PW_WALK_SIZE_VER1 80
 
 /* mmscope_pw_context.hw_flags */
 #define MMSCOPE_PW_CTX_PTI	(1U << 0)	/* x86 PTI / arm64 KPTI on */
