@@ -621,6 +621,8 @@ int main(int argc, char **argv)
 	char *unpin[] = { MMSCOPE, "trace", "unpin", "faults", NULL };
 	char *attach[] = { MMSCOPE, "trace", "faults", "--pin", "--duration",
 			   "0.1", NULL };
+	char *attach_handlers[] = { MMSCOPE, "trace", "faults", "--handlers",
+				    "--pin", "--duration", "0.1", NULL };
 	struct region r4k = { .suffix = "" }, rthp = { .suffix = "_thp" };
 	size_t mb = 1024, fault_mb = 256, cli_mb = 64, thp = 0;
 	struct utsname u;
@@ -684,6 +686,17 @@ int main(int argc, char **argv)
 		if (run(attach))
 			die("mmscope trace faults --pin");
 		if (measure("faults_traced", NULL, bench_faults)) {
+			run(unpin);
+			return 1;
+		}
+		if (run(unpin))
+			die("mmscope trace unpin faults");
+	}
+	/* The opt-in detail: no target, its cost is documented. */
+	if (do_trace && selected("faults_traced_handlers", NULL)) {
+		if (run(attach_handlers))
+			die("mmscope trace faults --handlers --pin");
+		if (measure("faults_traced_handlers", NULL, bench_faults)) {
 			run(unpin);
 			return 1;
 		}
