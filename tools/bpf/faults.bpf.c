@@ -341,9 +341,10 @@ static __always_inline __u32 fault_mode(struct bpf_perf_event_data *ctx)
 #endif
 }
 
-static __always_inline struct faults_counts *mode_counts(__u32 mode)
+static __always_inline struct faults_counts *mode_counts(__u64 id,
+							 __u32 mode)
 {
-	if (!traced(bpf_get_current_pid_tgid()))
+	if (!traced(id))
 		return NULL;
 	return bpf_map_lookup_elem(&counts, &mode);
 }
@@ -351,8 +352,9 @@ static __always_inline struct faults_counts *mode_counts(__u32 mode)
 /* A fault begins: an exception on a user address. */
 static __always_inline void fault_begin(__u32 mode)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct faults_counts *c = mode_counts(mode);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_counts *c = mode_counts(id, mode);
+	__u32 tid = id;
 
 	if (!c)
 		return;
@@ -398,8 +400,9 @@ int BPF_PROG(tp_fault_kernel, unsigned long address)
 static __always_inline void accounted(struct bpf_perf_event_data *ctx,
 				      bool major)
 {
-	__u32 tid = bpf_get_current_pid_tgid(), slot;
-	struct faults_counts *c = mode_counts(fault_mode(ctx));
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_counts *c = mode_counts(id, fault_mode(ctx));
+	__u32 tid = id, slot;
 
 	if (!c)
 		return;
