@@ -299,10 +299,10 @@ static void traced_workload(struct __test_metadata *_metadata,
 
 /*
  * The default mode (perf's software events): the accounted faults are
- * the kernel's, exactly, and the workload's are seen in user mode. Where
- * the tracer sees faults begin (x86's exceptions tracepoints by default,
- * the page-faults event with --latency), each accounted fault began
- * once, and the sampled latency adds up.
+ * the kernel's, exactly, and the workload's are seen in user mode. With
+ * --latency the tracer sees faults begin (x86's exceptions tracepoints,
+ * elsewhere the page-faults event): each accounted fault began once, and
+ * the sampled latency adds up.
  */
 static void check_events(struct __test_metadata *_metadata, const char *extra,
 			 bool begun)
@@ -351,12 +351,7 @@ static void check_events(struct __test_metadata *_metadata, const char *extra,
 
 TEST_F_TIMEOUT(faults, events_match_workload_and_proc_stat, TRACE_TIMEOUT)
 {
-	/* x86_64 has the exceptions tracepoints: the start of each fault. */
-#ifdef __x86_64__
-	check_events(_metadata, NULL, true);
-#else
 	check_events(_metadata, NULL, false);
-#endif
 }
 
 TEST_F_TIMEOUT(faults, latency_events_match_workload_and_proc_stat,

@@ -6,13 +6,13 @@
  * handle_mm_fault() accounts a fault: minor-faults or major-faults (not
  * for a retried or failed fault, nor for GUP). They cost a function call
  * each: no exception (kprobes) and no trampoline (fentry), so they are
- * the cheapest per-fault hook on 6.1 arm64, and near the cheapest
- * elsewhere. Counted per CPU mode (user code or the kernel on a user
- * address). Where the fault began is taken where that is cheap: x86's
- * exceptions tracepoints; elsewhere only with --latency, from the
- * page-faults event the arch's handler raises on entry (a second event
- * per fault). With it: faults taken, faults not accounted, and the time
- * from the exception to the accounting for one fault in FAULTS_SAMPLE.
+ * the cheapest per-fault exit hook on 6.1 arm64, and as cheap as any
+ * elsewhere; one of them per fault. Counted per CPU mode (user code or
+ * the kernel on a user address). With --latency, also where the fault
+ * began: x86's exceptions tracepoints, elsewhere the page-faults event
+ * the arch's handler raises on entry. With it: faults taken, faults not
+ * accounted, and the time from the exception to the accounting for one
+ * fault in FAULTS_SAMPLE.
  *
  * With --handlers, by the handler that served them, by VM_FAULT_*
  * result, with a latency histogram per handler: handle_mm_fault() is the
@@ -369,7 +369,7 @@ static __always_inline void fault_begin(__u32 mode)
 	c->count++;
 }
 
-/* The page-faults event: --latency, or where there is no tracepoint. */
+/* The page-faults event: --latency where there is no tracepoint. */
 SEC("perf_event")
 int perf_fault(struct bpf_perf_event_data *ctx)
 {
@@ -378,8 +378,8 @@ int perf_fault(struct bpf_perf_event_data *ctx)
 }
 
 /*
- * x86: the exceptions tracepoints, at every #PF, cheaper than a perf
- * event. Faults on kernel addresses (vmalloc) are not page faults of a
+ * --latency on x86: the exceptions tracepoints, at every #PF, cheaper
+ * than a perf event. Faults on kernel addresses (vmalloc) are not page faults of a
  * process: left out, as the page-faults event leaves them out.
  */
 SEC("raw_tp/page_fault_user")

@@ -66,9 +66,9 @@ struct faults_stats {
 /*
  * The default tracer: BPF programs on the software perf events
  * minor-faults and major-faults, raised by the accounting at the end of
- * handle_mm_fault() (not for retried or failed faults), and where a
- * fault begins (an exception on a user address): x86's exceptions
- * tracepoints, or with --latency the page-faults event. Who took the
+ * handle_mm_fault() (not for retried or failed faults), and with
+ * --latency where a fault begins (an exception on a user address): x86's
+ * exceptions tracepoints, elsewhere the page-faults event. Who took the
  * fault: the mode the CPU was in (regs of the exception).
  */
 enum faults_mode {

@@ -164,9 +164,8 @@ static bool has_fault_tps(void)
 /*
  * The default mode: a BPF program on minor-faults and major-faults on
  * every CPU (sample_period 1: it runs at every fault; such events are
- * never throttled), and where a fault begins either the exceptions
- * tracepoints (x86) or, with --latency, page-faults. Offline CPUs are
- * left out.
+ * never throttled); with --latency also where a fault begins, from the
+ * exceptions tracepoints (x86) or page-faults. Offline CPUs are left out.
  */
 static int faults_start_perf(struct trace_run *r, struct faults_run *f)
 {
@@ -174,12 +173,12 @@ static int faults_start_perf(struct trace_run *r, struct faults_run *f)
 	struct bpf_program *progs[NR_EVENTS] = {
 		s->progs.perf_minor, s->progs.perf_major, s->progs.perf_fault,
 	};
-	bool tps = !r->latency && has_fault_tps();
+	bool tps = r->latency && has_fault_tps();
 	struct bpf_program *prog;
 	int cpu, e, fd, err, n = 0;
 
 	r->attach = TRACE_PERF;
-	f->nevents = r->latency ? NR_EVENTS : EV_FAULTS;
+	f->nevents = r->latency && !tps ? NR_EVENTS : EV_FAULTS;
 	bpf_object__for_each_program(prog, s->obj)
 		bpf_program__set_autoload(prog, false);
 	for (e = 0; e < f->nevents; e++)
