@@ -3,12 +3,14 @@ say "mmscope trace loads a CO-RE BPF program (built against this kernel's \
 own BTF), attaches it, pins its maps under /sys/fs/bpf/mmscope/ so bpftool \
 can read them, and removes everything when it ends. The faults tracer \
 hooks the software events the kernel raises at every fault (perf's \
-page-faults, minor-faults, major-faults): the cheapest per-fault hook on \
-every arch. Here: the faults of a small workload that reads a file, writes \
-fresh anonymous memory and forks, for two seconds."
+minor-faults, major-faults): one BPF program per fault, the cheapest way \
+to see how each fault ended on every arch. --latency adds where it began (x86's \
+exceptions tracepoints, or perf's page-faults). Here: the faults of a \
+small workload that reads a file, writes fresh anonymous memory and \
+forks, for two seconds."
 echo
-echo "# mmscope trace faults --duration 3   (the workload starts a second later)"
-mmscope trace faults --duration 3 &
+echo "# mmscope trace faults --latency --duration 3   (the workload starts a second later)"
+mmscope trace faults --latency --duration 3 &
 tracer=$!
 sleep 1
 for i in 1 2 3 4 5 6 7 8; do
