@@ -39,6 +39,7 @@ enum fault_flag___vma_lock {
 };
 
 const volatile __u32 target_tgid;	/* 0: every process */
+const volatile bool latency;		/* default mode: --latency */
 
 /* Set by the CLI after attaching: 1 << mark for every mark attached. */
 __u32 marks_attached;
@@ -328,14 +329,25 @@ struct {
 	__type(value, struct faults_counts);
 } counts SEC(".maps");
 
-/* The mode the CPU was in when it faulted, from the exception's regs. */
+/*
+ * The mode the CPU was in when it faulted, from the exception's regs:
+ * the UAPI layout of bpf_user_pt_regs_t, word by word, not a CO-RE
+ * access. The context allows only whole-word loads, and 6.12's BTF
+ * makes x86's cs a 2-byte field, to which libbpf would shrink the load.
+ */
+#define X86_CS_WORD		17	/* struct pt_regs: r15 ... ip, cs */
+#define ARM64_PSTATE_WORD	33	/* struct user_pt_regs: regs[31], sp, pc, pstate */
+
 static __always_inline __u32 fault_mode(struct bpf_perf_event_data *ctx)
 {
+	const volatile __u64 *regs = (const volatile __u64 *)ctx;
+
 #if defined(__TARGET_ARCH_x86)
-	return (ctx->regs.cs & 3) == 3 ? FAULTS_MODE_USER : FAULTS_MODE_KERNEL;
-#elif defined(__TARGET_ARCH_arm64)
-	return (ctx->regs.pstate & 0xf) == 0 ? FAULTS_MODE_USER :
+	return (regs[X86_CS_WORD] & 3) == 3 ? FAULTS_MODE_USER :
 					      FAULTS_MODE_KERNEL;
+#elif defined(__TARGET_ARCH_arm64)
+	return (regs[ARM64_PSTATE_WORD] & 0xf) == 0 ? FAULTS_MODE_USER :
+						      FAULTS_MODE_KERNEL;
 #else
 #error "faults.bpf.c: add this arch's user_mode() test"
 #endif
@@ -400,10 +412,17 @@ int BPF_PROG(tp_fault_kernel, unsigned long address)
 static __always_inline void accounted(struct bpf_perf_event_data *ctx,
 				      bool major)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct faults_counts *c = mode_counts(id, fault_mode(ctx));
-	__u32 tid = id, slot;
+	struct faults_counts *c;
+	__u32 mode, tid, slot;
+	__u64 id = 0;
 
+	/* Without --pid or --latency: no helper call but the lookup. */
+	if (target_tgid || latency)
+		id = bpf_get_current_pid_tgid();
+	if (!traced(id))
+		return;
+	mode = fault_mode(ctx);
+	c = bpf_map_lookup_elem(&counts, &mode);
 	if (!c)
 		return;
 	if (major)
@@ -414,7 +433,8 @@ static __always_inline void accounted(struct bpf_perf_event_data *ctx,
 	 * A sampled fault that slept and ended on another CPU (or whose
 	 * CPU sampled another thread's fault meanwhile) is not timed.
 	 */
-	if (!c->start_tid || c->start_tid != tid)
+	tid = id;
+	if (!latency || !c->start_tid || c->start_tid != tid)
 		return;
 	slot = log2_slot(bpf_ktime_get_ns() - c->start_ns);
 	c->start_tid = 0;

@@ -186,6 +186,7 @@ static int faults_start_perf(struct trace_run *r, struct faults_run *f)
 	bpf_program__set_autoload(s->progs.tp_fault_user, tps);
 	bpf_program__set_autoload(s->progs.tp_fault_kernel, tps);
 	s->rodata->target_tgid = r->pid;
+	s->rodata->latency = r->latency;
 	err = faults_bpf__load(s);
 	if (err)
 		return trace_failed(r, err, "perf_event: load: %s",
