@@ -3,10 +3,12 @@
  * mmscope trace faults against a workload with a known fault mix: fresh
  * anonymous pages, copy-on-write after fork (copied while the child
  * lives, reused after it exits), private file reads one fault-around
- * window apart, private and shared file writes. Per-handler counts are
- * checked against the workload, the accounted totals against the
- * process's own minflt/majflt in /proc/PID/stat, which must match
- * exactly; and nothing may stay pinned unless --pin is given.
+ * window apart, private and shared file writes, pages read back from
+ * swap. In both modes (perf's software events by default, handlers with
+ * --handlers) the accounted totals are checked against the process's own
+ * minflt/majflt in /proc/PID/stat, which must match exactly, and the
+ * counts against the workload's; nothing may stay pinned unless --pin
+ * is given.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -233,12 +235,19 @@ FIXTURE_TEARDOWN(faults)
 		system("mmscope trace unpin faults");
 }
 
-TEST_F_TIMEOUT(faults, match_workload_and_proc_stat, TRACE_TIMEOUT)
+/*
+ * Run the workload traced by "mmscope -j trace faults --pid W ARGS...":
+ * its JSON summary in out, the minflt/majflt deltas of /proc/W/stat
+ * over the workload, and how many pages went to swap.
+ */
+static void traced_workload(struct __test_metadata *_metadata,
+			    const char *extra, const char *ready, char *out,
+			    size_t size, unsigned long long *minflt,
+			    unsigned long long *majflt, int *swapped)
 {
-	static char out[1 << 16], err[4096];
-	unsigned long long min0, maj0, min1, maj1, minor, major;
-	unsigned long long anon, copy, reuse, rd, cow, shared;
-	int go[2], done[2], fd, status = 0, ret, swapped;
+	static char err[4096];
+	unsigned long long min0, maj0, min1, maj1;
+	int go[2], done[2], fd, status = 0, ret;
 	long around;
 	struct tracer t;
 	char pidstr[16];
@@ -262,24 +271,105 @@ TEST_F_TIMEOUT(faults, match_workload_and_proc_stat, TRACE_TIMEOUT)
 
 	snprintf(pidstr, sizeof(pidstr), "%d", w);
 	ret = tracer_start(&t, (const char *const[]){ "faults", "--pid", pidstr,
-		NULL }, "handlers", &status);
+		extra, NULL }, ready, &status);
 	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults did not start: %s (status %d)",
 				 strerror(-ret), status);
 	/* w is blocked in read(go): it takes no fault until told. */
 	ASSERT_EQ(0, wait_sleeping(w));
 	ASSERT_EQ(0, proc_faults(w, &min0, &maj0));
 	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(sizeof(swapped), read(done[0], &swapped, sizeof(swapped)));
+	ASSERT_EQ(sizeof(*swapped), read(done[0], swapped, sizeof(*swapped)));
 	/* It may still fault on its way back into read(go). */
 	ASSERT_EQ(0, wait_sleeping(w));
 	ASSERT_EQ(0, proc_faults(w, &min1, &maj1));
-	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
+	ret = tracer_stop(&t, out, size, err, sizeof(err));
 	close(go[1]);
 	waitpid(w, &status, 0);
 	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	TH_LOG("%s", out);
+	*minflt = min1 - min0;
+	*majflt = maj1 - maj0;
+	close(fd);
+}
 
+/* The workload's own faults, each one exception in user mode. */
+#define WORKLOAD_FAULTS	(ANON_PAGES + 2 * COPY_PAGES + 2 * REUSE_PAGES + \
+			 READ_FAULTS + COW_PAGES + SHARED_PAGES)
+
+/*
+ * The default mode (perf's software events): the accounted faults are
+ * the kernel's, exactly, and the workload's are seen in user mode. With
+ * --latency the tracer sees faults begin (x86's exceptions tracepoints,
+ * elsewhere the page-faults event): each accounted fault began once, and
+ * the sampled latency adds up.
+ */
+static void check_events(struct __test_metadata *_metadata, const char *extra,
+			 bool begun)
+{
+	static char out[1 << 16];
+	unsigned long long minflt, majflt, minor, major, count, unacc;
+	unsigned long long umin, umaj, sampled, timed;
+	int swapped;
+
+	traced_workload(_metadata, extra, "counts", out, sizeof(out), &minflt,
+			&majflt, &swapped);
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "minor", &minor));
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "major", &major));
+	ASSERT_EQ(0, json_field_u64(out, "mode", "\"user\"", "minor", &umin));
+	ASSERT_EQ(0, json_field_u64(out, "mode", "\"user\"", "major", &umaj));
+
+	/* Exact: the tracer's accounted faults are the kernel's. */
+	EXPECT_EQ(minflt, minor);
+	EXPECT_EQ(majflt, major);
+	/* Swapped-out pages come back as one fault each, minor or major. */
+	TH_LOG("%d of %d pages swapped out", swapped, SWAP_PAGES);
+	EXPECT_LE(WORKLOAD_FAULTS + SWAP_PAGES + swapped, umin + umaj);
+	EXPECT_GE(WORKLOAD_FAULTS + SWAP_PAGES + swapped + SLACK, umin + umaj);
+
+	if (json_field_u64(out, "total", "{", "count", &count)) {
+		EXPECT_FALSE(begun) TH_LOG("no \"count\": where faults begin is not traced");
+		EXPECT_EQ(NULL, strstr(out, "latency_ns"));
+		return;
+	}
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "unaccounted", &unacc));
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "sampled", &sampled));
+	ASSERT_EQ(0, json_field_u64(out, "total", "{", "timed", &timed));
+	/* Every fault began after the tracer started: one exception each. */
+	EXPECT_LE(minor + major, count);
+	EXPECT_EQ(count - minor - major, unacc);
+	/* One fault in FAULTS_SAMPLE (16) per CPU and mode is timed. */
+	EXPECT_LE(count / 16, sampled);
+	EXPECT_GE(count / 16 + 2 * sysconf(_SC_NPROCESSORS_CONF), sampled);
+	EXPECT_LE(1, timed);
+	EXPECT_GE(sampled, timed);
+	EXPECT_NE(NULL, strstr(out, "\"latency_ns\":[{\"from\":"));
+
+	/* Without --pin nothing is left behind. */
+	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
+}
+
+TEST_F_TIMEOUT(faults, events_match_workload_and_proc_stat, TRACE_TIMEOUT)
+{
+	check_events(_metadata, NULL, false);
+}
+
+TEST_F_TIMEOUT(faults, latency_events_match_workload_and_proc_stat,
+	       TRACE_TIMEOUT)
+{
+	check_events(_metadata, "--latency", true);
+}
+
+/* --handlers: by handler, from handle_mm_fault(), against the workload. */
+TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
+{
+	static char out[1 << 16];
+	unsigned long long minflt, majflt, minor, major;
+	unsigned long long anon, copy, reuse, rd, cow, shared;
+	int swapped;
+
+	traced_workload(_metadata, "--handlers", "handlers", out, sizeof(out),
+			&minflt, &majflt, &swapped);
 	anon = faults_field(out, "do_anonymous_page", "minor");
 	copy = faults_field(out, "do_wp_page:copy", "minor");
 	reuse = faults_field(out, "do_wp_page:reuse", "minor");
@@ -290,8 +380,8 @@ TEST_F_TIMEOUT(faults, match_workload_and_proc_stat, TRACE_TIMEOUT)
 	ASSERT_EQ(0, json_field_u64(out, "total", "{", "major", &major));
 
 	/* Exact: the tracer's accounted faults are the kernel's. */
-	EXPECT_EQ(min1 - min0, minor);
-	EXPECT_EQ(maj1 - maj0, major);
+	EXPECT_EQ(minflt, minor);
+	EXPECT_EQ(majflt, major);
 
 	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES, anon);
 	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES + SLACK,
@@ -314,7 +404,6 @@ TEST_F_TIMEOUT(faults, match_workload_and_proc_stat, TRACE_TIMEOUT)
 
 	/* Without --pin nothing is left behind. */
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
-	close(fd);
 }
 
 /* --pin leaves the counting maps for bpftool; unpin removes them. */
@@ -328,22 +417,22 @@ TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 	size_t n;
 
 	ret = tracer_start(&t, (const char *const[]){ "faults", "--pin", NULL },
-			   "handlers", &status);
+			   "counts", &status);
 	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults --pin: %s", strerror(-ret));
 	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
 	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
-	ASSERT_EQ(0, access(TRACER_PIN_ROOT "/faults/handlers", F_OK));
+	ASSERT_EQ(0, access(TRACER_PIN_ROOT "/faults/counts", F_OK));
 
 	/* Still attached after the tool exited: faults keep counting. */
 	snprintf(cmd, sizeof(cmd),
-		 "bpftool -j map dump pinned %s/faults/handlers 2>&1",
+		 "bpftool -j map dump pinned %s/faults/counts 2>&1",
 		 TRACER_PIN_ROOT);
 	p = popen(cmd, "r");
 	ASSERT_NE(NULL, p);
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
 	EXPECT_EQ(0, pclose(p)) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "\"count\":"));
+	EXPECT_NE(NULL, strstr(out, "\"minor\":"));
 
 	EXPECT_EQ(0, system("mmscope trace unpin faults"));
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));

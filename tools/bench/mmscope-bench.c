@@ -131,11 +131,27 @@ static bool any_selected(const char *suffix, const char *const *names)
  * A warm-up run, then reps timed runs of fn; 0 or -1 (fn failed). An item
  * --only leaves out is skipped (0).
  */
+/* Median, min and max of res->t[0..reps), printed. */
+static void summarize(struct result *res)
+{
+	double s[MAX_REPS];
+
+	res->reps = reps;
+	memcpy(s, res->t, sizeof(s[0]) * reps);
+	qsort(s, reps, sizeof(s[0]), cmp_double);
+	res->min = s[0];
+	res->max = s[reps - 1];
+	res->median = reps % 2 ? s[reps / 2] :
+		      (s[reps / 2 - 1] + s[reps / 2]) / 2;
+	fprintf(stderr, "  %-36s median %9.4f s  (min %.4f, max %.4f)\n",
+		res->name, res->median, res->min, res->max);
+}
+
 static int measure(const char *name, const struct region *r,
 		   int (*fn)(const struct region *, unsigned long long *))
 {
 	struct result *res = &results[nresults];
-	double s[MAX_REPS], t0;
+	double t0;
 	int i;
 
 	if (!selected(name, r ? r->suffix : NULL))
@@ -153,15 +169,7 @@ static int measure(const char *name, const struct region *r,
 			return -1;
 		res->t[i] = now() - t0;
 	}
-	res->reps = reps;
-	memcpy(s, res->t, sizeof(s[0]) * reps);
-	qsort(s, reps, sizeof(s[0]), cmp_double);
-	res->min = s[0];
-	res->max = s[reps - 1];
-	res->median = reps % 2 ? s[reps / 2] :
-		      (s[reps / 2 - 1] + s[reps / 2]) / 2;
-	fprintf(stderr, "  %-36s median %9.4f s  (min %.4f, max %.4f)\n",
-		res->name, res->median, res->min, res->max);
+	summarize(res);
 	nresults++;
 	return 0;
 }
@@ -459,6 +467,74 @@ static int bench_faults(const struct region *r, unsigned long long *calls)
 	return 0;
 }
 
+/*
+ * The fault items, interleaved so that a change in the machine's load
+ * weighs on all alike: each rep runs the workload untraced, then under
+ * `mmscope trace faults --pin` (the default command, faults_traced),
+ * then under `--handlers` (faults_traced_handlers, no target), each
+ * tracer attached before its run and unpinned after. Each run follows a
+ * short warm-up (1/16 of the region, untimed): an attach rewrites
+ * kernel text (static keys, ftrace), which an emulator re-translates,
+ * and the CLI's own run leaves caches cold; neither is a cost per fault.
+ */
+static int measure_faults(bool do_trace)
+{
+	static char *unpin[] = { MMSCOPE, "trace", "unpin", "faults", NULL };
+	static char *attach[] = { MMSCOPE, "trace", "faults", "--pin",
+				  "--duration", "0.1", NULL };
+	static char *attach_handlers[] = { MMSCOPE, "trace", "faults",
+					   "--handlers", "--pin", "--duration",
+					   "0.1", NULL };
+	static const char *const names[] = {
+		"faults_untraced", "faults_traced", "faults_traced_handlers",
+	};
+	char **cmds[] = { NULL, attach, attach_handlers };
+	struct result *res[3] = { NULL };
+	unsigned long long calls;
+	int i, k, err, n = 0;
+	size_t len;
+	double t0;
+
+	for (k = 0; k < 3; k++) {
+		if (!selected(names[k], NULL) || (k && !do_trace))
+			continue;
+		res[k] = &results[nresults++];
+		snprintf(res[k]->name, sizeof(res[k]->name), "%s", names[k]);
+		res[k]->pages = fault_len / page_size * fault_rounds;
+		n++;
+	}
+	if (!n)
+		return 0;
+	for (i = 0; i < reps; i++) {
+		for (k = 0; k < 3; k++) {
+			if (!res[k])
+				continue;
+			if (cmds[k] && run(cmds[k]))
+				die(k == 1 ? "mmscope trace faults --pin" :
+				    "mmscope trace faults --handlers --pin");
+			len = fault_len;
+			fault_len = len / 16 / page_size * page_size;
+			err = bench_faults(NULL, &calls);
+			fault_len = len;
+			if (err)
+				return -1;
+			t0 = now();
+			if (bench_faults(NULL, &res[k]->calls)) {
+				if (cmds[k])
+					run(unpin);
+				return -1;
+			}
+			res[k]->t[i] = now() - t0;
+			if (cmds[k] && run(unpin))
+				die("mmscope trace unpin faults");
+		}
+	}
+	for (k = 0; k < 3; k++)
+		if (res[k])
+			summarize(res[k]);
+	return 0;
+}
+
 /* An anonymous region of len bytes, 2 MiB aligned, every page written. */
 static void populate(struct region *r, size_t len, bool thp)
 {
@@ -627,9 +703,6 @@ int main(int argc, char **argv)
 		{ }
 	};
 	bool do_thp = true, do_cli = true, do_trace = true;
-	char *unpin[] = { MMSCOPE, "trace", "unpin", "faults", NULL };
-	char *attach[] = { MMSCOPE, "trace", "faults", "--pin", "--duration",
-			   "0.1", NULL };
 	struct region r4k = { .suffix = "" }, rthp = { .suffix = "_thp" };
 	size_t mb = 1024, fault_mb = 256, cli_mb = 64, thp = 0;
 	struct utsname u;
@@ -687,18 +760,8 @@ int main(int argc, char **argv)
 	/* the fault items first, before the regions take their memory */
 	fprintf(stderr, "mmscope-bench: faults: %zu MiB x %d per run\n",
 		fault_mb, fault_rounds);
-	if (measure("faults_untraced", NULL, bench_faults))
+	if (measure_faults(do_trace))
 		return 1;
-	if (do_trace && selected("faults_traced", NULL)) {
-		if (run(attach))
-			die("mmscope trace faults --pin");
-		if (measure("faults_traced", NULL, bench_faults)) {
-			run(unpin);
-			return 1;
-		}
-		if (run(unpin))
-			die("mmscope trace unpin faults");
-	}
 
 	pm_buf = calloc((mb << 20) / page_size, sizeof(*pm_buf));
 	kpf_buf = calloc((mb << 20) / page_size, sizeof(*kpf_buf));

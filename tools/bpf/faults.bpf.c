@@ -1,14 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * faults: page faults counted by the handler that served them, by
- * VM_FAULT_* result, with a latency histogram per handler.
+ * faults: page faults, two ways.
  *
- * handle_mm_fault() is the one entry every fault takes (user faults and
- * GUP alike); most handlers below it are static and inlined in Debian's
- * kernels, so a fault is followed by the attachable functions it passes
- * through ("marks") and classified when handle_mm_fault() returns. Each
- * program exists as fentry/fexit and as kprobe/kretprobe: the CLI loads
- * one set (kprobes where the arch has no BPF trampolines: 6.1 arm64).
+ * By default, from the software perf events the kernel raises when
+ * handle_mm_fault() accounts a fault: minor-faults or major-faults (not
+ * for a retried or failed fault, nor for GUP). They cost a function call
+ * each: no exception (kprobes) and no trampoline (fentry), so they are
+ * the cheapest per-fault exit hook on 6.1 arm64, and as cheap as any
+ * elsewhere; one of them per fault. Counted per CPU mode (user code or
+ * the kernel on a user address). With --latency, also where the fault
+ * began: x86's exceptions tracepoints, elsewhere the page-faults event
+ * the arch's handler raises on entry. With it: faults taken, faults not
+ * accounted, and the time from the exception to the accounting for one
+ * fault in FAULTS_SAMPLE.
+ *
+ * With --handlers, by the handler that served them, by VM_FAULT_*
+ * result, with a latency histogram per handler: handle_mm_fault() is the
+ * one entry every fault takes (user faults and GUP alike); most handlers
+ * below it are static and inlined in Debian's kernels, so a fault is
+ * followed by the attachable functions it passes through ("marks") and
+ * classified when handle_mm_fault() returns. Each program exists as
+ * fentry/fexit and as kprobe/kretprobe: the CLI loads one set (kprobes
+ * where the arch has no BPF trampolines: 6.1 arm64).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -26,6 +39,7 @@ enum fault_flag___vma_lock {
 };
 
 const volatile __u32 target_tgid;	/* 0: every process */
+const volatile bool latency;		/* default mode: --latency */
 
 /* Set by the CLI after attaching: 1 << mark for every mark attached. */
 __u32 marks_attached;
@@ -301,6 +315,149 @@ FAULTS_MARK_PROGS(finish, FINISH)
 FAULTS_MARK_PROGS(huge_anon, HUGE_ANON)
 FAULTS_MARK_PROGS(huge_wp, HUGE_WP)
 FAULTS_MARK_PROGS(huge_numa, HUGE_NUMA)
+
+/*
+ * The default mode. counts[mode] per CPU: plain increments, no atomics
+ * (a perf event's BPF program runs with preemption off, and its
+ * recursion guard keeps a second one off the same CPU meanwhile), and
+ * no per-thread state: the latency sample in progress is kept there too.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FAULTS_NR_MODES);
+	__type(key, __u32);
+	__type(value, struct faults_counts);
+} counts SEC(".maps");
+
+/*
+ * The mode the CPU was in when it faulted, from the exception's regs:
+ * the UAPI layout of bpf_user_pt_regs_t, word by word, not a CO-RE
+ * access. The context allows only whole-word loads, and 6.12's BTF
+ * makes x86's cs a 2-byte field, to which libbpf would shrink the load.
+ */
+#define X86_CS_WORD		17	/* struct pt_regs: r15 ... ip, cs */
+#define ARM64_PSTATE_WORD	33	/* struct user_pt_regs: regs[31], sp, pc, pstate */
+
+static __always_inline __u32 fault_mode(struct bpf_perf_event_data *ctx)
+{
+	const volatile __u64 *regs = (const volatile __u64 *)ctx;
+
+#if defined(__TARGET_ARCH_x86)
+	return (regs[X86_CS_WORD] & 3) == 3 ? FAULTS_MODE_USER :
+					      FAULTS_MODE_KERNEL;
+#elif defined(__TARGET_ARCH_arm64)
+	return (regs[ARM64_PSTATE_WORD] & 0xf) == 0 ? FAULTS_MODE_USER :
+						      FAULTS_MODE_KERNEL;
+#else
+#error "faults.bpf.c: add this arch's user_mode() test"
+#endif
+}
+
+static __always_inline struct faults_counts *mode_counts(__u64 id,
+							 __u32 mode)
+{
+	if (!traced(id))
+		return NULL;
+	return bpf_map_lookup_elem(&counts, &mode);
+}
+
+/* A fault begins: an exception on a user address. */
+static __always_inline void fault_begin(__u32 mode)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct faults_counts *c = mode_counts(id, mode);
+	__u32 tid = id;
+
+	if (!c)
+		return;
+	/* A fault of this thread that was not accounted has ended. */
+	if (c->start_tid == tid)
+		c->start_tid = 0;
+	if (!(c->count % FAULTS_SAMPLE)) {
+		c->sampled++;
+		c->start_tid = tid;
+		c->start_ns = bpf_ktime_get_ns();
+	}
+	c->count++;
+}
+
+/* The page-faults event: --latency where there is no tracepoint. */
+SEC("perf_event")
+int perf_fault(struct bpf_perf_event_data *ctx)
+{
+	fault_begin(fault_mode(ctx));
+	return 0;
+}
+
+/*
+ * --latency on x86: the exceptions tracepoints, at every #PF, cheaper
+ * than a perf event. Faults on kernel addresses (vmalloc) are not page faults of a
+ * process: left out, as the page-faults event leaves them out.
+ */
+SEC("raw_tp/page_fault_user")
+int BPF_PROG(tp_fault_user, unsigned long address)
+{
+	fault_begin(FAULTS_MODE_USER);
+	return 0;
+}
+
+SEC("raw_tp/page_fault_kernel")
+int BPF_PROG(tp_fault_kernel, unsigned long address)
+{
+	if (!(address >> 63))
+		fault_begin(FAULTS_MODE_KERNEL);
+	return 0;
+}
+
+static __always_inline void accounted(struct bpf_perf_event_data *ctx,
+				      bool major)
+{
+	struct faults_counts *c;
+	__u32 mode, tid, slot;
+	__u64 id = 0;
+
+	/* Without --pid or --latency: no helper call but the lookup. */
+	if (target_tgid || latency)
+		id = bpf_get_current_pid_tgid();
+	if (!traced(id))
+		return;
+	mode = fault_mode(ctx);
+	c = bpf_map_lookup_elem(&counts, &mode);
+	if (!c)
+		return;
+	if (major)
+		c->major++;
+	else
+		c->minor++;
+	/*
+	 * A sampled fault that slept and ended on another CPU (or whose
+	 * CPU sampled another thread's fault meanwhile) is not timed.
+	 */
+	tid = id;
+	if (!latency || !c->start_tid || c->start_tid != tid)
+		return;
+	slot = log2_slot(bpf_ktime_get_ns() - c->start_ns);
+	c->start_tid = 0;
+	c->timed++;
+	if (major)
+		c->major_latency[slot & (FAULTS_HIST_SLOTS - 1)]++;
+	else
+		c->latency[slot & (FAULTS_HIST_SLOTS - 1)]++;
+}
+
+SEC("perf_event")
+int perf_minor(struct bpf_perf_event_data *ctx)
+{
+	accounted(ctx, false);
+	return 0;
+}
+
+SEC("perf_event")
+int perf_major(struct bpf_perf_event_data *ctx)
+{
+	accounted(ctx, true);
+	return 0;
+}
 
 /* A raw tracepoint: no trace record is filled in for it. */
 SEC("raw_tp/page_fault_user")

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The faults tracer's maps, shared by faults.bpf.c and the CLI
- * (tools/mmscope/trace_faults.c). docs/tracing.md explains how each
+ * (tools/mmscope/trace_faults.c). By default the tracer counts the
+ * kernel's page-fault software events (struct faults_counts); with
+ * --handlers it follows handle_mm_fault() and counts by handler
+ * (struct faults_stats). docs/tracing.md explains both and how each
  * handler is recognised on each kernel.
  */
 #ifndef MMSCOPE_BPF_FAULTS_H
@@ -58,6 +61,41 @@ struct faults_stats {
 	__u64 vma_lock;		/* handled under the per-VMA lock (6.4+) */
 	__u64 results[FAULTS_RESULT_BITS];	/* per VM_FAULT_* bit */
 	__u64 latency[FAULTS_HIST_SLOTS];	/* handle_mm_fault, ns */
+};
+
+/*
+ * The default tracer: BPF programs on the software perf events
+ * minor-faults and major-faults, raised by the accounting at the end of
+ * handle_mm_fault() (not for retried or failed faults), and with
+ * --latency where a fault begins (an exception on a user address): x86's
+ * exceptions tracepoints, elsewhere the page-faults event. Who took the
+ * fault: the mode the CPU was in (regs of the exception).
+ */
+enum faults_mode {
+	FAULTS_MODE_USER,	/* the process's own code faulted */
+	FAULTS_MODE_KERNEL,	/* the kernel on a user address: copy_to_user... */
+	FAULTS_NR_MODES,
+};
+
+/*
+ * Latency is sampled: one page-faults event in FAULTS_SAMPLE per CPU
+ * and mode starts a clock, which the minor-faults or major-faults event
+ * of the same thread on the same CPU stops.
+ */
+#define FAULTS_SAMPLE		16
+
+/* The value of "counts" (per CPU), per enum faults_mode. */
+struct faults_counts {
+	__u64 count;		/* faults begun (exceptions on user addresses) */
+	__u64 minor;		/* minor-faults events */
+	__u64 major;		/* major-faults events */
+	__u64 sampled;		/* page-faults whose latency was sampled */
+	__u64 timed;		/* of those: accounted, latency measured */
+	__u64 latency[FAULTS_HIST_SLOTS];	/* minor, entry to accounting */
+	__u64 major_latency[FAULTS_HIST_SLOTS];	/* major, same */
+	__u64 start_ns;		/* the sampled fault in progress: start */
+	__u32 start_tid;	/* and its thread, 0 if none */
+	__u32 pad;
 };
 
 #endif

@@ -26,7 +26,7 @@
 #define ENOTSUPP	524		/* the kernel's internal "not supported" */
 
 static const struct tracer tracers[] = {
-	{ "faults", "page faults by handler, result and latency", trace_faults },
+	{ "faults", "page faults: minor/major, by CPU mode, latency (--handlers: by handler and result)", trace_faults },
 	{ "core", "the core's pid -> mm lookups (fentry on a module function)",
 	  trace_core },
 	{ "pagetables", "page-table pages allocated, copied at fork, freed; PMD splits", trace_pagetables },
@@ -52,6 +52,8 @@ const char *trace_method_name(enum trace_method m)
 		return "fentry";
 	case TRACE_KPROBE:
 		return "kprobe";
+	case TRACE_PERF:
+		return "perf_event";
 	default:
 		return "auto";
 	}
@@ -303,7 +305,7 @@ int trace_run_tracer(struct trace_run *r, const struct trace_ops *ops,
 
 	r->attach = r->method == TRACE_KPROBE ? TRACE_KPROBE : TRACE_FENTRY;
 	err = ops->start(r, ctx);
-	if (err && r->method == TRACE_AUTO) {
+	if (err && r->method == TRACE_AUTO && r->attach == TRACE_FENTRY) {
 		memcpy(r->fallback, r->failed, sizeof(r->fallback));
 		ops->release(r, ctx);
 		r->attach = TRACE_KPROBE;
@@ -335,6 +337,7 @@ static int trace_help(void)
 	n = snprintf(text, sizeof(text),
 		"Usage: mmscope trace TRACER [--pid PID] [--duration S] [--pin]\n"
 		"                     [--attach auto|fentry|kprobe] [--verbose]\n"
+		"       mmscope trace faults [--latency | --handlers] [options]\n"
 		"       mmscope trace list\n"
 		"       mmscope trace unpin TRACER\n"
 		"\n"
@@ -358,6 +361,11 @@ static int trace_help(void)
 			"  --pin           leave it pinned and attached after exit\n"
 			"  --attach M      fentry (fentry/fexit), kprobe (kprobe/kretprobe),\n"
 			"                  auto (default: fentry, kprobe where it cannot attach)\n"
+			"  --latency       faults: also the page-faults event where a fault\n"
+			"                  begins (x86 has cheaper tracepoints for it): faults\n"
+			"                  not accounted, sampled latency; a second event per fault\n"
+			"  --handlers      faults: by handler, VM_FAULT_* result and latency,\n"
+			"                  from handle_mm_fault() (slower: see docs/tracing.md)\n"
 			"  --verbose       libbpf's messages on stderr\n"
 			"\n"
 			"See docs/tracing.md for the JSON fields and how each fault handler\n"
@@ -436,6 +444,8 @@ int do_trace(int argc, char **argv)
 		{ "pin",	no_argument,		NULL,	'n' },
 		{ "attach",	required_argument,	NULL,	'a' },
 		{ "verbose",	no_argument,		NULL,	'v' },
+		{ "handlers",	no_argument,		NULL,	'H' },
+		{ "latency",	no_argument,		NULL,	'L' },
 		{ NULL }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -491,6 +501,18 @@ int do_trace(int argc, char **argv)
 		case 'v':
 			trace_verbose = true;
 			break;
+		case 'H':
+			if (t->run != trace_faults)
+				return usage_err("mmscope trace",
+						 "--handlers is an option of faults");
+			r.handlers = true;
+			break;
+		case 'L':
+			if (t->run != trace_faults)
+				return usage_err("mmscope trace",
+						 "--latency is an option of faults");
+			r.latency = true;
+			break;
 		default:
 			return usage_err("mmscope trace", "unknown option '%s'",
 					 argv[optind - 1]);
@@ -499,6 +521,12 @@ int do_trace(int argc, char **argv)
 	if (optind < argc)
 		return usage_err("mmscope trace", "unexpected argument '%s'",
 				 argv[optind]);
+	if (r.latency && r.handlers)
+		return usage_err("mmscope trace",
+				 "faults: --handlers has its own latency; --latency is for the default mode");
+	if (t->run == trace_faults && r.method != TRACE_AUTO && !r.handlers)
+		return usage_err("mmscope trace",
+				 "faults: --attach chooses how --handlers attaches; without it faults uses perf events");
 	if (r.pid && kill(r.pid, 0) && errno == ESRCH) {
 		p_err("pid %d: %s", r.pid, errno_str(ESRCH));
 		return EXIT_FAILED;

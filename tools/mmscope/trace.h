@@ -23,6 +23,7 @@ enum trace_method {
 	TRACE_AUTO,	/* fentry/fexit, kprobes where that cannot attach */
 	TRACE_FENTRY,	/* fentry/fexit through BTF (BPF trampolines) */
 	TRACE_KPROBE,	/* kprobe/kretprobe */
+	TRACE_PERF,	/* BPF on software perf events (faults without --handlers) */
 };
 
 struct trace_run {
@@ -31,6 +32,8 @@ struct trace_run {
 	unsigned int duration_ms;	/* --duration; 0 until Ctrl-C */
 	bool pin;			/* --pin: leave maps and links pinned */
 	enum trace_method method;	/* --attach */
+	bool handlers;			/* faults --handlers */
+	bool latency;			/* faults --latency */
 	unsigned int elapsed_ms;	/* how long it traced */
 	char dir[128];			/* TRACE_PIN_ROOT/<name> */
 	enum trace_method attach;	/* the method being started/used */
@@ -44,7 +47,8 @@ struct trace_run {
  */
 struct trace_ops {
 	/*
-	 * Open, load and attach with r->attach; on failure a negative
+	 * Open, load and attach with r->attach (a tracer that needs no
+	 * fentry or kprobe sets it to TRACE_PERF); on failure a negative
 	 * errno, with the reason left in r->failed (trace_failed()).
 	 */
 	int (*start)(struct trace_run *r, void *ctx);

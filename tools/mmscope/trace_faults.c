@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmscope trace faults: page faults counted by the handler that served
- * them (tools/bpf/faults.bpf.c explains how), by VM_FAULT_* result, with
- * a latency histogram per handler.
+ * mmscope trace faults: page faults from the kernel's software perf
+ * events (page-faults, minor-faults, major-faults), per CPU mode, with
+ * the latency from the exception to the accounting; with --handlers,
+ * counted by the handler that served them (tools/bpf/faults.bpf.c
+ * explains how), by VM_FAULT_* result, with a latency histogram per
+ * handler.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/perf_event.h>
 #include <linux/types.h>
 
 #include <bpf/btf.h>
@@ -44,11 +50,33 @@ struct mark_point {
 #define MARK(f1, f2, name) { { f1, f2 }, s->progs.fentry_##name,	\
 			     s->progs.kprobe_##name, NULL, NULL }
 
+/* The software events of the default mode, each on every CPU. */
+enum { EV_MINOR, EV_MAJOR, EV_FAULTS, NR_EVENTS };
+
+static const struct {
+	const char *name;	/* perf's name; pinned as link_NAME_CPU */
+	unsigned long long config;
+} events[NR_EVENTS] = {
+	[EV_MINOR] = { "minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN },
+	[EV_MAJOR] = { "major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ },
+	[EV_FAULTS] = { "page-faults", PERF_COUNT_SW_PAGE_FAULTS },
+};
+
+static const char *const mode_names[FAULTS_NR_MODES] = {
+	[FAULTS_MODE_USER]	= "user",
+	[FAULTS_MODE_KERNEL]	= "kernel",
+};
+
 struct faults_run {
 	struct faults_bpf *skel;
 	struct bpf_link *entry, *exit, *tp;
 	struct mark_point marks[FAULTS_NR_MARKS];
 	struct faults_stats stats[FAULTS_NR_HANDLERS];
+	/* default mode: links[cpu * NR_EVENTS + event], NULL if offline */
+	struct bpf_link **links;
+	int ncpus, nevents;
+	struct bpf_link *tp_user, *tp_kernel;	/* exceptions tracepoints */
+	struct faults_counts counts[FAULTS_NR_MODES];
 };
 
 static void faults_marks(struct faults_run *f)
@@ -86,6 +114,13 @@ static void faults_release(struct trace_run *r, void *ctx)
 	struct faults_run *f = ctx;
 	int i;
 
+	for (i = 0; f->links && i < f->ncpus * NR_EVENTS; i++)
+		trace_link_release(r, f->links[i]);
+	free(f->links);
+	f->links = NULL;
+	trace_link_release(r, f->tp_user);
+	trace_link_release(r, f->tp_kernel);
+	f->tp_user = f->tp_kernel = NULL;
 	for (i = 0; i < FAULTS_NR_MARKS; i++)
 		trace_link_release(r, f->marks[i].link);
 	trace_link_release(r, f->tp);
@@ -111,6 +146,104 @@ static struct bpf_link *attach(struct bpf_program *prog,
 	return link;
 }
 
+/*
+ * x86: exceptions:page_fault_user and page_fault_kernel, found in the
+ * kernel's BTF (a raw tracepoint needs no tracefs).
+ */
+static bool has_fault_tps(void)
+{
+	struct btf *btf = trace_kernel_btf();
+
+	return btf &&
+	       btf__find_by_name_kind(btf, "btf_trace_page_fault_user",
+				      BTF_KIND_TYPEDEF) > 0 &&
+	       btf__find_by_name_kind(btf, "btf_trace_page_fault_kernel",
+				      BTF_KIND_TYPEDEF) > 0;
+}
+
+/*
+ * The default mode: a BPF program on minor-faults and major-faults on
+ * every CPU (sample_period 1: it runs at every fault; such events are
+ * never throttled); with --latency also where a fault begins, from the
+ * exceptions tracepoints (x86) or page-faults. Offline CPUs are left out.
+ */
+static int faults_start_perf(struct trace_run *r, struct faults_run *f)
+{
+	struct faults_bpf *s = f->skel;
+	struct bpf_program *progs[NR_EVENTS] = {
+		s->progs.perf_minor, s->progs.perf_major, s->progs.perf_fault,
+	};
+	bool tps = r->latency && has_fault_tps();
+	struct bpf_program *prog;
+	int cpu, e, fd, err, n = 0;
+
+	r->attach = TRACE_PERF;
+	f->nevents = r->latency && !tps ? NR_EVENTS : EV_FAULTS;
+	bpf_object__for_each_program(prog, s->obj)
+		bpf_program__set_autoload(prog, false);
+	for (e = 0; e < f->nevents; e++)
+		bpf_program__set_autoload(progs[e], true);
+	bpf_program__set_autoload(s->progs.tp_fault_user, tps);
+	bpf_program__set_autoload(s->progs.tp_fault_kernel, tps);
+	s->rodata->target_tgid = r->pid;
+	s->rodata->latency = r->latency;
+	err = faults_bpf__load(s);
+	if (err)
+		return trace_failed(r, err, "perf_event: load: %s",
+				    errno_str(-err));
+	f->ncpus = libbpf_num_possible_cpus();
+	if (f->ncpus <= 0)
+		return trace_failed(r, f->ncpus ?: -EINVAL, "possible CPUs: %s",
+				    errno_str(f->ncpus ? -f->ncpus : EINVAL));
+	f->links = calloc(f->ncpus * NR_EVENTS, sizeof(*f->links));
+	if (!f->links)
+		return trace_failed(r, -ENOMEM, "%s", errno_str(ENOMEM));
+	for (cpu = 0; cpu < f->ncpus; cpu++) {
+		for (e = 0; e < f->nevents; e++) {
+			struct perf_event_attr a = {
+				.type = PERF_TYPE_SOFTWARE,
+				.size = sizeof(a),
+				.config = events[e].config,
+				.sample_period = 1,
+			};
+
+			fd = syscall(__NR_perf_event_open, &a, -1, cpu, -1,
+				     PERF_FLAG_FD_CLOEXEC);
+			if (fd < 0 && errno == ENODEV)
+				break;	/* offline */
+			if (fd < 0) {
+				err = -errno;
+				return trace_failed(r, err, "perf_event_open %s on CPU %d: %s",
+						    events[e].name, cpu,
+						    errno_str(-err));
+			}
+			f->links[cpu * NR_EVENTS + e] =
+				bpf_program__attach_perf_event(progs[e], fd);
+			if (!f->links[cpu * NR_EVENTS + e]) {
+				err = -errno;
+				close(fd);
+				return trace_failed(r, err, "attach to %s on CPU %d: %s",
+						    events[e].name, cpu,
+						    errno_str(-err));
+			}
+		}
+		n += e == f->nevents;
+	}
+	if (!n)
+		return trace_failed(r, -ENODEV, "no online CPU to attach to");
+	if (!tps)
+		return 0;
+	f->tp_user = bpf_program__attach(s->progs.tp_fault_user);
+	if (f->tp_user)
+		f->tp_kernel = bpf_program__attach(s->progs.tp_fault_kernel);
+	if (!f->tp_kernel) {
+		err = -errno;
+		return trace_failed(r, err, "exceptions tracepoints: %s",
+				    errno_str(-err));
+	}
+	return 0;
+}
+
 static int faults_start(struct trace_run *r, void *ctx)
 {
 	struct faults_run *f = ctx;
@@ -126,6 +259,8 @@ static int faults_start(struct trace_run *r, void *ctx)
 		return trace_failed(r, err, "cannot open the BPF object: %s",
 				    errno_str(-err));
 	}
+	if (!r->handlers)
+		return faults_start_perf(r, f);
 	faults_marks(f);
 	bpf_object__for_each_program(prog, s->obj)
 		bpf_program__set_autoload(prog, false);
@@ -185,11 +320,37 @@ static int faults_start(struct trace_run *r, void *ctx)
 	return 0;
 }
 
+static int faults_pin_perf(struct trace_run *r, struct faults_run *f)
+{
+	char name[64];
+	int i, err;
+
+	err = 0;
+	if (f->tp_user)
+		err = trace_pin_link(r, f->tp_user, "page_fault_user");
+	if (!err && f->tp_kernel)
+		err = trace_pin_link(r, f->tp_kernel, "page_fault_kernel");
+	for (i = 0; !err && i < f->ncpus * NR_EVENTS; i++) {
+		if (!f->links[i])
+			continue;
+		snprintf(name, sizeof(name), "%s_%d",
+			 events[i % NR_EVENTS].name, i / NR_EVENTS);
+		err = trace_pin_link(r, f->links[i], name);
+	}
+	/* Last: its presence tells a watcher the tracer is counting. */
+	if (!err)
+		err = trace_pin_map(r, f->skel->maps.counts);
+	return err;
+}
+
 static int faults_pin(struct trace_run *r, void *ctx)
 {
 	struct faults_run *f = ctx;
 	struct faults_bpf *s = f->skel;
 	int i, err;
+
+	if (!r->handlers)
+		return faults_pin_perf(r, f);
 
 	err = trace_pin_map(r, s->maps.tasks);
 	if (!err)
@@ -374,12 +535,171 @@ static void print_json(struct trace_run *r, struct faults_run *f,
 	jw_emit(root);
 }
 
+static void hist_json(struct json_object *obj, const char *key,
+		      const __u64 *h)
+{
+	struct json_object *arr = jw_set_array(obj, key), *b;
+	int i;
+
+	for (i = 0; i < FAULTS_HIST_SLOTS; i++) {
+		if (!h[i])
+			continue;
+		b = jw_push_object(arr);
+		jw_set_uint(b, "from", i ? 1ULL << i : 0);
+		jw_set_uint(b, "to", (2ULL << i) - 1);
+		jw_set_uint(b, "count", h[i]);
+	}
+}
+
+/* The upper bound, in us, of the slot holding a histogram's median. */
+static double hist_p50_us(const __u64 *h)
+{
+	__u64 seen = 0, total = 0;
+	int i;
+
+	for (i = 0; i < FAULTS_HIST_SLOTS; i++)
+		total += h[i];
+	for (i = 0; total && i < FAULTS_HIST_SLOTS; i++) {
+		seen += h[i];
+		if (seen * 2 >= total)
+			return (2ULL << i) / 1000.0;
+	}
+	return 0;
+}
+
+/* page-faults that were not accounted: failed, spurious, not ended yet. */
+static __u64 unaccounted(const struct faults_counts *c)
+{
+	return c->count > c->minor + c->major ?
+	       c->count - c->minor - c->major : 0;
+}
+
+static void report_perf(struct trace_run *r, struct faults_run *f)
+{
+	struct faults_counts tot = { 0 };
+	struct json_object *root, *arr, *obj;
+	bool begun = f->tp_user || f->nevents > EV_FAULTS;
+	struct faults_counts *c;
+	char p50[2][16];
+	int m, i, k;
+
+	for (m = 0; m < FAULTS_NR_MODES; m++) {
+		c = &f->counts[m];
+		tot.count += c->count;
+		tot.minor += c->minor;
+		tot.major += c->major;
+		tot.sampled += c->sampled;
+		tot.timed += c->timed;
+		for (i = 0; i < FAULTS_HIST_SLOTS; i++) {
+			tot.latency[i] += c->latency[i];
+			tot.major_latency[i] += c->major_latency[i];
+		}
+	}
+	if (json_output) {
+		root = trace_json_root(r, trace_method_name(r->attach));
+		arr = jw_set_array(root, "events");
+		for (i = 0; i < f->nevents; i++)
+			jw_push_str(arr, events[i].name);
+		if (f->tp_user) {
+			jw_push_str(arr, "exceptions:page_fault_user");
+			jw_push_str(arr, "exceptions:page_fault_kernel");
+		}
+		arr = jw_set_array(root, "modes");
+		for (m = 0; m <= FAULTS_NR_MODES; m++) {
+			c = m < FAULTS_NR_MODES ? &f->counts[m] : &tot;
+			obj = m < FAULTS_NR_MODES ? jw_push_object(arr) :
+			      jw_set_object(root, "total");
+			if (m < FAULTS_NR_MODES)
+				jw_set_str(obj, "mode", mode_names[m]);
+			jw_set_uint(obj, "minor", c->minor);
+			jw_set_uint(obj, "major", c->major);
+			if (!begun)
+				continue;	/* where faults begin: not seen */
+			jw_set_uint(obj, "count", c->count);
+			jw_set_uint(obj, "unaccounted", unaccounted(c));
+			jw_set_uint(obj, "sampled", c->sampled);
+			jw_set_uint(obj, "timed", c->timed);
+			hist_json(obj, "latency_ns", c->latency);
+			hist_json(obj, "major_latency_ns", c->major_latency);
+		}
+		jw_emit(root);
+		return;
+	}
+	trace_print_header(r, trace_method_name(r->attach));
+	if (!begun) {
+		printf("%-8s %10s %8s\n", "mode", "minor", "major");
+		for (m = 0; m <= FAULTS_NR_MODES; m++) {
+			c = m < FAULTS_NR_MODES ? &f->counts[m] : &tot;
+			printf("%-8s %10llu %8llu\n",
+			       m < FAULTS_NR_MODES ? mode_names[m] : "total",
+			       (unsigned long long)c->minor,
+			       (unsigned long long)c->major);
+		}
+		return;
+	}
+	printf("%-8s %10s %10s %8s %11s %10s %10s\n", "mode", "faults",
+	       "minor", "major", "unaccounted", "minor p50<", "major p50<");
+	for (m = 0; m <= FAULTS_NR_MODES; m++) {
+		c = m < FAULTS_NR_MODES ? &f->counts[m] : &tot;
+		for (k = 0; k < 2; k++) {
+			const __u64 *h = k ? c->major_latency : c->latency;
+			double us = hist_p50_us(h);
+
+			if (us)
+				snprintf(p50[k], sizeof(p50[k]), "%.0fus", us);
+			else
+				snprintf(p50[k], sizeof(p50[k]), "-");
+		}
+		printf("%-8s %10llu %10llu %8llu %11llu %10s %10s\n",
+		       m < FAULTS_NR_MODES ? mode_names[m] : "total",
+		       (unsigned long long)c->count,
+		       (unsigned long long)c->minor,
+		       (unsigned long long)c->major,
+		       (unsigned long long)unaccounted(c), p50[0], p50[1]);
+	}
+}
+
+/* counts[] summed over the CPUs. */
+static void read_counts(struct faults_run *f)
+{
+	int n = libbpf_num_possible_cpus(), cpu, i;
+	struct faults_counts *v;
+	__u32 m;
+
+	memset(f->counts, 0, sizeof(f->counts));
+	v = n > 0 ? calloc(n, sizeof(*v)) : NULL;
+	for (m = 0; v && m < FAULTS_NR_MODES; m++) {
+		struct faults_counts *c = &f->counts[m];
+
+		if (bpf_map__lookup_elem(f->skel->maps.counts, &m, sizeof(m),
+					 v, n * sizeof(*v), 0))
+			continue;
+		for (cpu = 0; cpu < n; cpu++) {
+			c->count += v[cpu].count;
+			c->minor += v[cpu].minor;
+			c->major += v[cpu].major;
+			c->sampled += v[cpu].sampled;
+			c->timed += v[cpu].timed;
+			for (i = 0; i < FAULTS_HIST_SLOTS; i++) {
+				c->latency[i] += v[cpu].latency[i];
+				c->major_latency[i] += v[cpu].major_latency[i];
+			}
+		}
+	}
+	free(v);
+}
+
 static void faults_report(struct trace_run *r, void *ctx)
 {
 	struct faults_run *f = ctx;
 	const char *rn[FAULTS_RESULT_BITS];
 	__u32 h;
 
+	if (!r->handlers) {
+		read_counts(f);
+		report_perf(r, f);
+		return;
+	}
 	for (h = 0; h < FAULTS_NR_HANDLERS; h++)
 		if (bpf_map__lookup_elem(f->skel->maps.handlers, &h, sizeof(h),
 					 &f->stats[h], sizeof(f->stats[h]), 0))

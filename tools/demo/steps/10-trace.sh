@@ -1,13 +1,16 @@
 chapter "Tracing page faults with BPF: mmscope trace faults"
 say "mmscope trace loads a CO-RE BPF program (built against this kernel's \
-own BTF), attaches it (fentry where the kernel allows it, kprobes where it \
-does not, e.g. Debian 6.1 arm64), pins its maps under /sys/fs/bpf/mmscope/ \
-so bpftool can read them, and removes everything when it ends. Here: the \
-faults of a small workload that reads a file, writes fresh anonymous \
-memory and forks, for two seconds."
+own BTF), attaches it, pins its maps under /sys/fs/bpf/mmscope/ so bpftool \
+can read them, and removes everything when it ends. The faults tracer \
+hooks the software events the kernel raises at every fault (perf's \
+minor-faults, major-faults): one BPF program per fault, the cheapest way \
+to see how each fault ended on every arch. --latency adds where it began (x86's \
+exceptions tracepoints, or perf's page-faults). Here: the faults of a \
+small workload that reads a file, writes fresh anonymous memory and \
+forks, for two seconds."
 echo
-echo "# mmscope trace faults --duration 3   (the workload starts a second later)"
-mmscope trace faults --duration 3 &
+echo "# mmscope trace faults --latency --duration 3   (the workload starts a second later)"
+mmscope trace faults --latency --duration 3 &
 tracer=$!
 sleep 1
 for i in 1 2 3 4 5 6 7 8; do
@@ -16,6 +19,11 @@ for i in 1 2 3 4 5 6 7 8; do
 	sh -c 'true'
 done
 wait $tracer
-say "Which handler served each fault, its VM_FAULT_* result and how long \
-handle_mm_fault() took. mmscope trace faults --pin leaves the maps for \
-bpftool map dump pinned /sys/fs/bpf/mmscope/faults/... (docs/tracing.md)."
+say "Faults taken in user code and by the kernel on user memory, minor and \
+major, faults that were not accounted (failed or spurious), and the median \
+time from the exception to the accounting (one fault in 16 is timed). \
+mmscope trace faults --handlers counts by the handler that served each \
+fault and its VM_FAULT_* result instead, from handle_mm_fault() (fentry, or \
+kprobes where there are no BPF trampolines, e.g. Debian 6.1 arm64), at a \
+higher cost per fault; --pin leaves the maps for bpftool map dump pinned \
+/sys/fs/bpf/mmscope/faults/... (docs/tracing.md)."
