@@ -337,7 +337,7 @@ static int trace_help(void)
 	n = snprintf(text, sizeof(text),
 		"Usage: mmscope trace TRACER [--pid PID] [--duration S] [--pin]\n"
 		"                     [--attach auto|fentry|kprobe] [--verbose]\n"
-		"       mmscope trace faults [--latency | --handlers] [options]\n"
+		"       mmscope trace faults [--latency | --handlers | --sample-period N] [options]\n"
 		"       mmscope trace list\n"
 		"       mmscope trace unpin TRACER\n"
 		"\n"
@@ -355,7 +355,8 @@ static int trace_help(void)
 	if (n < (int)sizeof(text))
 		snprintf(text + n, sizeof(text) - n,
 			"\n"
-			"  --pid PID       only this process (thread group)\n"
+			"  --pid PID       only this process (thread group; faults by default:\n"
+			"                  and the processes it forks after the start)\n"
 			"  --pfn PFN, ADDR pageref: the page frame, or the page at ADDR of --pid PID\n"
 			"  --duration S    stop after S seconds (decimals allowed)\n"
 			"  --pin           leave it pinned and attached after exit\n"
