@@ -13,6 +13,7 @@
  * --pin is given.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,12 +41,15 @@ MMSCOPE_REQUIRE("/sys/fs/bpf")
 #define COW_PAGES	8	/* private file pages written */
 #define SHARED_PAGES	8	/* shared file pages written */
 #define SWAP_PAGES	16	/* paged out, read back (when swap is on) */
+#define THREAD_PAGES	16	/* fresh anonymous pages, by each of two threads */
 /*
  * The workload's own text, stack and data after fork fault too (file
  * read faults on first-run code, copy-on-write of its stack); a handful
  * at most on any kernel.
  */
 #define SLACK		8
+/* A thread's start (its stack, its TLS), its stack after a fork: a handful. */
+#define THREAD_SLACK	8
 
 static long page;
 
@@ -99,17 +103,41 @@ static int count_swapped(char *p, long pages)
 	return n;
 }
 
-/* The traced process: wait for go, fault, report done, wait for the end. */
+/* A thread of the workload: fault THREAD_PAGES when told (arg: a fd). */
+static void *thread_faults(void *arg)
+{
+	char b;
+
+	if (arg && read((int)(intptr_t)arg, &b, 1) != 1)
+		return NULL;
+	write_pages(map_anon(THREAD_PAGES), THREAD_PAGES);
+	return NULL;
+}
+
+/*
+ * The traced process: wait for go, fault, report done, wait for the end.
+ * Two threads fault too: one that exists before the tracer starts (found
+ * in /proc/PID/task), one started after (inherits its creator's events).
+ */
 static void workload(int go, int done, int fd, long around)
 {
 	volatile char sink;
-	int c[2], swapped;
+	int c[2], t[2], swapped;
+	pthread_t before, after;
 	pid_t child;
 	char *p, *f, b;
 	long i;
 
+	if (pipe(t) || pthread_create(&before, NULL, thread_faults,
+				      (void *)(intptr_t)t[0]))
+		_exit(8);
 	if (read(go, &b, 1) != 1)
 		_exit(1);
+
+	if (write(t[1], "g", 1) != 1 || pthread_join(before, NULL) ||
+	    pthread_create(&after, NULL, thread_faults, NULL) ||
+	    pthread_join(after, NULL))
+		_exit(9);
 
 	p = map_anon(ANON_PAGES);
 	write_pages(p, ANON_PAGES);
@@ -371,10 +399,14 @@ static void traced_workload(struct __test_metadata *_metadata,
 
 /* The workload's own faults, each one exception in user mode. */
 #define WORKLOAD_FAULTS	(ANON_PAGES + 2 * COPY_PAGES + 2 * REUSE_PAGES + \
-			 READ_FAULTS + COW_PAGES + SHARED_PAGES)
+			 READ_FAULTS + COW_PAGES + SHARED_PAGES + 2 * THREAD_PAGES)
 
-/* The workload's event instances: its thread and the two children. */
-#define WORKLOAD_TASKS	3
+/*
+ * The workload's event instances: its two threads at the start (events
+ * of their own), the thread and the two children it starts afterwards
+ * (inherited).
+ */
+#define WORKLOAD_TASKS	5
 
 /*
  * The default mode (perf's software events, per thread and inherited
@@ -414,7 +446,7 @@ static void check_events(struct __test_metadata *_metadata, const char *extra,
 	/* Swapped-out pages come back as one fault each, minor or major. */
 	TH_LOG("%d of %d pages swapped out", swapped, SWAP_PAGES);
 	EXPECT_LE(WORKLOAD_FAULTS + SWAP_PAGES + swapped, umin + umaj);
-	EXPECT_GE(WORKLOAD_FAULTS + SWAP_PAGES + swapped + SLACK +
+	EXPECT_GE(WORKLOAD_FAULTS + SWAP_PAGES + swapped + SLACK + THREAD_SLACK +
 		  minflt - flt[0] + majflt - flt[2], umin + umaj);
 
 	if (!begun) {
@@ -427,6 +459,8 @@ static void check_events(struct __test_metadata *_metadata, const char *extra,
 		period = strtoull(strstr(out, "\"sample_period\":") + 16,
 				  NULL, 10);
 		EXPECT_EQ(FAULTS_MINOR_PERIOD, period);
+		/* The main thread and the one waiting for go. */
+		EXPECT_NE(NULL, strstr(out, "\"threads\":2,"));
 		for (m = 0; m < FAULTS_NR_MODES; m++) {
 			const char *mode = m == FAULTS_MODE_USER ? "\"user\"" :
 				"\"kernel\"";
@@ -504,12 +538,15 @@ TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 	EXPECT_EQ(minflt, minor);
 	EXPECT_EQ(majflt, major);
 
-	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES, anon);
-	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES + SLACK,
+	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
+		  2 * THREAD_PAGES, anon);
+	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
+		  2 * THREAD_PAGES + SLACK + THREAD_SLACK,
 		  anon);
 	EXPECT_LE(COPY_PAGES, copy);
 	EXPECT_LE(COPY_PAGES + REUSE_PAGES, copy + reuse);
-	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK, copy + reuse);
+	/* + the stack of the thread started before the forks: shared too. */
+	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK + THREAD_SLACK, copy + reuse);
 	EXPECT_LE(READ_FAULTS, rd);
 	EXPECT_GE(READ_FAULTS + SLACK, rd);
 	EXPECT_LE(COW_PAGES, cow);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <linux/perf_event.h>
 #include <linux/types.h>
@@ -404,6 +405,7 @@ static int faults_start_counting(struct trace_run *r, struct faults_run *f)
 	struct bpf_program *prog;
 	int cpu, k, i, n, err, nt = 0, online = 0;
 	pid_t *tids = NULL;
+	struct rlimit rl;
 
 	r->attach = TRACE_PERF;
 	f->period = r->sample_period ?: FAULTS_MINOR_PERIOD;
@@ -429,6 +431,12 @@ static int faults_start_counting(struct trace_run *r, struct faults_run *f)
 		}
 	}
 	n = r->pid ? nt : f->ncpus;
+	/* Four fds per thread: as many as the hard limit allows. */
+	if (r->pid && !getrlimit(RLIMIT_NOFILE, &rl) &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	f->cev = calloc(n * NR_CEVENTS, sizeof(*f->cev));
 	if (!f->cev) {
 		free(tids);
