@@ -64,12 +64,13 @@ struct faults_stats {
 };
 
 /*
- * The default tracer: BPF programs on the software perf events
- * minor-faults and major-faults, raised by the accounting at the end of
- * handle_mm_fault() (not for retried or failed faults), and with
- * --latency where a fault begins (an exception on a user address): x86's
- * exceptions tracepoints, elsewhere the page-faults event. Who took the
- * fault: the mode the CPU was in (regs of the exception).
+ * The default tracer: the software perf events minor-faults and
+ * major-faults, raised by the accounting at the end of handle_mm_fault()
+ * (not for retried or failed faults), and with --latency where a fault
+ * begins (an exception on a user address): x86's exceptions tracepoints,
+ * elsewhere the page-faults event. Who took the fault: the mode the CPU
+ * was in (the events' exclude_user/exclude_kernel by default, the regs
+ * of the exception with --latency).
  */
 enum faults_mode {
 	FAULTS_MODE_USER,	/* the process's own code faulted */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmscope trace faults: page faults from the kernel's software perf
- * events (page-faults, minor-faults, major-faults), per CPU mode, with
- * the latency from the exception to the accounting; with --handlers,
+ * events (minor-faults, major-faults), per CPU mode, exact, read from
+ * the events; with --latency also page-faults (or x86's exceptions
+ * tracepoints) and the latency from the exception to the accounting,
+ * a program at every fault; with --handlers,
  * counted by the handler that served them (tools/bpf/faults.bpf.c
  * explains how), by VM_FAULT_* result, with a latency histogram per
  * handler.
