@@ -4,13 +4,16 @@
  * anonymous pages, copy-on-write after fork (copied while the child
  * lives, reused after it exits), private file reads one fault-around
  * window apart, private and shared file writes, pages read back from
- * swap. In both modes (perf's software events by default, handlers with
- * --handlers) the accounted totals are checked against the process's own
- * minflt/majflt in /proc/PID/stat, which must match exactly, and the
- * counts against the workload's; nothing may stay pinned unless --pin
- * is given.
+ * swap. In every mode (perf's software events by default, with
+ * --latency, handlers with --handlers) the accounted totals are checked
+ * against the process's own minflt/majflt in /proc/PID/stat (with its
+ * children's, cminflt/cmajflt, where the mode follows them), which must
+ * match exactly, and the counts against the workload's; the map a
+ * bpftool reader sees, against the same; nothing may stay pinned unless
+ * --pin is given.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,12 +21,16 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/bpf.h>
+#include <linux/types.h>
 
 #include "kselftest_harness.h"
 #include "mmscope_test.h"
 #include "tracer.h"
+#include "../../tools/bpf/faults.h"
 
 MMSCOPE_REQUIRE("/sys/fs/bpf")
 
@@ -34,12 +41,15 @@ MMSCOPE_REQUIRE("/sys/fs/bpf")
 #define COW_PAGES	8	/* private file pages written */
 #define SHARED_PAGES	8	/* shared file pages written */
 #define SWAP_PAGES	16	/* paged out, read back (when swap is on) */
+#define THREAD_PAGES	16	/* fresh anonymous pages, by each of two threads */
 /*
  * The workload's own text, stack and data after fork fault too (file
  * read faults on first-run code, copy-on-write of its stack); a handful
  * at most on any kernel.
  */
 #define SLACK		8
+/* A thread's start (its stack, its TLS), its stack after a fork: a handful. */
+#define THREAD_SLACK	8
 
 static long page;
 
@@ -93,17 +103,41 @@ static int count_swapped(char *p, long pages)
 	return n;
 }
 
-/* The traced process: wait for go, fault, report done, wait for the end. */
+/* A thread of the workload: fault THREAD_PAGES when told (arg: a fd). */
+static void *thread_faults(void *arg)
+{
+	char b;
+
+	if (arg && read((int)(intptr_t)arg, &b, 1) != 1)
+		return NULL;
+	write_pages(map_anon(THREAD_PAGES), THREAD_PAGES);
+	return NULL;
+}
+
+/*
+ * The traced process: wait for go, fault, report done, wait for the end.
+ * Two threads fault too: one that exists before the tracer starts (found
+ * in /proc/PID/task), one started after (inherits its creator's events).
+ */
 static void workload(int go, int done, int fd, long around)
 {
 	volatile char sink;
-	int c[2], swapped;
+	int c[2], t[2], swapped;
+	pthread_t before, after;
 	pid_t child;
 	char *p, *f, b;
 	long i;
 
+	if (pipe(t) || pthread_create(&before, NULL, thread_faults,
+				      (void *)(intptr_t)t[0]))
+		_exit(8);
 	if (read(go, &b, 1) != 1)
 		_exit(1);
+
+	if (write(t[1], "g", 1) != 1 || pthread_join(before, NULL) ||
+	    pthread_create(&after, NULL, thread_faults, NULL) ||
+	    pthread_join(after, NULL))
+		_exit(9);
 
 	p = map_anon(ANON_PAGES);
 	write_pages(p, ANON_PAGES);
@@ -164,9 +198,11 @@ static void workload(int go, int done, int fd, long around)
 	_exit(0);
 }
 
-/* minflt + majflt of pid, fields 10 and 12 of /proc/PID/stat. */
-static int proc_faults(pid_t pid, unsigned long long *minflt,
-		       unsigned long long *majflt)
+/*
+ * minflt, cminflt, majflt, cmajflt of pid: fields 10 to 13 of
+ * /proc/PID/stat (c: of its children, once waited for).
+ */
+static int proc_faults(pid_t pid, unsigned long long flt[4])
 {
 	char path[64], buf[1024], *p;
 
@@ -174,10 +210,69 @@ static int proc_faults(pid_t pid, unsigned long long *minflt,
 	if (mmscope_read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu",
-			 minflt, majflt) != 2)
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu",
+			 &flt[0], &flt[1], &flt[2], &flt[3]) != 4)
 		return -1;
 	return 0;
+}
+
+/* Possible CPUs: how many values a per-CPU map has per key. */
+static int possible_cpus(void)
+{
+	char buf[64], *dash;
+
+	if (mmscope_read_file("/sys/devices/system/cpu/possible", buf,
+			      sizeof(buf)) <= 0)
+		return -1;
+	dash = strchr(buf, '-');
+	return dash ? atoi(dash + 1) + 1 : 1;
+}
+
+/*
+ * The pinned counts map, as a bpftool reader sees it: per mode, minor
+ * and major of every CPU (v[mode * ncpus + cpu]) and summed (sum[mode]).
+ */
+static int pinned_counts(struct faults_counts *v, int ncpus,
+			 struct faults_counts sum[FAULTS_NR_MODES])
+{
+	union bpf_attr a;
+	__u32 m;
+	int fd, i, ret = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.pathname = (uintptr_t)TRACER_PIN_ROOT "/faults/counts";
+	fd = syscall(__NR_bpf, BPF_OBJ_GET, &a, sizeof(a));
+	if (fd < 0)
+		return -errno;
+	memset(sum, 0, sizeof(*sum) * FAULTS_NR_MODES);
+	for (m = 0; m < FAULTS_NR_MODES && !ret; m++) {
+		memset(&a, 0, sizeof(a));
+		a.map_fd = fd;
+		a.key = (uintptr_t)&m;
+		a.value = (uintptr_t)&v[m * ncpus];
+		if (syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &a, sizeof(a))) {
+			ret = -errno;
+			break;
+		}
+		for (i = 0; i < ncpus; i++) {
+			sum[m].minor += v[m * ncpus + i].minor;
+			sum[m].major += v[m * ncpus + i].major;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+/* The system's faults so far: pgfault of /proc/vmstat. */
+static unsigned long long vmstat_pgfault(void)
+{
+	static char buf[16384];
+	char *p;
+
+	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strstr(buf, "\npgfault ");
+	return p ? strtoull(p + 9, NULL, 10) : 0;
 }
 
 /*
@@ -237,17 +332,20 @@ FIXTURE_TEARDOWN(faults)
 
 /*
  * Run the workload traced by "mmscope -j trace faults --pid W ARGS...":
- * its JSON summary in out, the minflt/majflt deltas of /proc/W/stat
- * over the workload, and how many pages went to swap.
+ * its JSON summary in out, the deltas of /proc/W/stat's minflt, cminflt,
+ * majflt, cmajflt over the workload (flt[]), and how many pages went to
+ * swap. If seen is not NULL, the pinned map's sums per mode, read once
+ * the workload is done, while the tracer still runs.
  */
 static void traced_workload(struct __test_metadata *_metadata,
 			    const char *extra, const char *ready, char *out,
-			    size_t size, unsigned long long *minflt,
-			    unsigned long long *majflt, int *swapped)
+			    size_t size, unsigned long long flt[4],
+			    int *swapped, struct faults_counts *seen)
 {
 	static char err[4096];
-	unsigned long long min0, maj0, min1, maj1;
-	int go[2], done[2], fd, status = 0, ret;
+	static struct faults_counts v[FAULTS_NR_MODES * 64];
+	unsigned long long flt0[4], flt1[4];
+	int go[2], done[2], fd, status = 0, ret, i;
 	long around;
 	struct tracer t;
 	char pidstr[16];
@@ -276,48 +374,71 @@ static void traced_workload(struct __test_metadata *_metadata,
 				 strerror(-ret), status);
 	/* w is blocked in read(go): it takes no fault until told. */
 	ASSERT_EQ(0, wait_sleeping(w));
-	ASSERT_EQ(0, proc_faults(w, &min0, &maj0));
+	ASSERT_EQ(0, proc_faults(w, flt0));
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	ASSERT_EQ(sizeof(*swapped), read(done[0], swapped, sizeof(*swapped)));
 	/* It may still fault on its way back into read(go). */
 	ASSERT_EQ(0, wait_sleeping(w));
-	ASSERT_EQ(0, proc_faults(w, &min1, &maj1));
+	ASSERT_EQ(0, proc_faults(w, flt1));
+	if (seen) {
+		ret = possible_cpus();
+		ASSERT_LT(0, ret);
+		ASSERT_GE(64, ret);
+		ASSERT_EQ(0, pinned_counts(v, ret, seen));
+	}
 	ret = tracer_stop(&t, out, size, err, sizeof(err));
 	close(go[1]);
 	waitpid(w, &status, 0);
 	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	TH_LOG("%s", out);
-	*minflt = min1 - min0;
-	*majflt = maj1 - maj0;
+	for (i = 0; i < 4; i++)
+		flt[i] = flt1[i] - flt0[i];
 	close(fd);
 }
 
 /* The workload's own faults, each one exception in user mode. */
 #define WORKLOAD_FAULTS	(ANON_PAGES + 2 * COPY_PAGES + 2 * REUSE_PAGES + \
-			 READ_FAULTS + COW_PAGES + SHARED_PAGES)
+			 READ_FAULTS + COW_PAGES + SHARED_PAGES + 2 * THREAD_PAGES)
 
 /*
- * The default mode (perf's software events): the accounted faults are
- * the kernel's, exactly, and the workload's are seen in user mode. With
- * --latency the tracer sees faults begin (x86's exceptions tracepoints,
- * elsewhere the page-faults event): each accounted fault began once, and
- * the sampled latency adds up.
+ * The workload's event instances: its two threads at the start (events
+ * of their own), the thread and the two children it starts afterwards
+ * (inherited).
+ */
+#define WORKLOAD_TASKS	5
+
+/*
+ * The default mode (perf's software events, per thread and inherited
+ * with --pid: the children are counted too): the accounted faults are
+ * the kernel's, exactly, and the workload's are seen in user mode. The
+ * map a bpftool reader sees while the tracer runs is behind by less than
+ * a sample period per task and event, never ahead; major faults are
+ * published at once. With --latency (every fault, the process only) the
+ * tracer sees faults begin (x86's exceptions tracepoints, elsewhere the
+ * page-faults event): each accounted fault began once, and the sampled
+ * latency adds up.
  */
 static void check_events(struct __test_metadata *_metadata, const char *extra,
 			 bool begun)
 {
 	static char out[1 << 16];
-	unsigned long long minflt, majflt, minor, major, count, unacc;
-	unsigned long long umin, umaj, sampled, timed;
-	int swapped;
+	unsigned long long flt[4], minflt, majflt, minor, major, count, unacc;
+	unsigned long long umin, umaj, sampled, timed, period, v[2][2];
+	struct faults_counts seen[FAULTS_NR_MODES];
+	int swapped, m;
 
-	traced_workload(_metadata, extra, "counts", out, sizeof(out), &minflt,
-			&majflt, &swapped);
+	traced_workload(_metadata, extra, "counts", out, sizeof(out), flt,
+			&swapped, begun ? NULL : seen);
 	ASSERT_EQ(0, json_field_u64(out, "total", "{", "minor", &minor));
 	ASSERT_EQ(0, json_field_u64(out, "total", "{", "major", &major));
 	ASSERT_EQ(0, json_field_u64(out, "mode", "\"user\"", "minor", &umin));
 	ASSERT_EQ(0, json_field_u64(out, "mode", "\"user\"", "major", &umaj));
+	/* The children's faults, once waited for (the default mode). */
+	minflt = flt[0] + (begun ? 0 : flt[1]);
+	majflt = flt[2] + (begun ? 0 : flt[3]);
+	TH_LOG("minflt %llu cminflt %llu majflt %llu cmajflt %llu",
+	       flt[0], flt[1], flt[2], flt[3]);
 
 	/* Exact: the tracer's accounted faults are the kernel's. */
 	EXPECT_EQ(minflt, minor);
@@ -325,7 +446,39 @@ static void check_events(struct __test_metadata *_metadata, const char *extra,
 	/* Swapped-out pages come back as one fault each, minor or major. */
 	TH_LOG("%d of %d pages swapped out", swapped, SWAP_PAGES);
 	EXPECT_LE(WORKLOAD_FAULTS + SWAP_PAGES + swapped, umin + umaj);
-	EXPECT_GE(WORKLOAD_FAULTS + SWAP_PAGES + swapped + SLACK, umin + umaj);
+	EXPECT_GE(WORKLOAD_FAULTS + SWAP_PAGES + swapped + SLACK + THREAD_SLACK +
+		  minflt - flt[0] + majflt - flt[2], umin + umaj);
+
+	if (!begun) {
+		/*
+		 * The workload sleeps: the exact counts (the summary's)
+		 * are what the map saw, less what each task had not
+		 * published yet, a partial sample period per event.
+		 */
+		ASSERT_NE(NULL, strstr(out, "\"sample_period\":"));
+		period = strtoull(strstr(out, "\"sample_period\":") + 16,
+				  NULL, 10);
+		EXPECT_EQ(FAULTS_MINOR_PERIOD, period);
+		/* The main thread and the one waiting for go. */
+		EXPECT_NE(NULL, strstr(out, "\"threads\":2,"));
+		for (m = 0; m < FAULTS_NR_MODES; m++) {
+			const char *mode = m == FAULTS_MODE_USER ? "\"user\"" :
+				"\"kernel\"";
+
+			ASSERT_EQ(0, json_field_u64(out, "mode", mode, "minor",
+						    &v[m][0]));
+			ASSERT_EQ(0, json_field_u64(out, "mode", mode, "major",
+						    &v[m][1]));
+			TH_LOG("%s: minor %llu, map %llu; major %llu, map %llu",
+			       mode, v[m][0], (unsigned long long)seen[m].minor,
+			       v[m][1], (unsigned long long)seen[m].major);
+			EXPECT_LE(seen[m].minor, v[m][0]);
+			EXPECT_GE(seen[m].minor + WORKLOAD_TASKS * (period - 1),
+				  v[m][0]);
+			EXPECT_EQ(0, seen[m].minor % period);
+			EXPECT_EQ(seen[m].major, v[m][1]);
+		}
+	}
 
 	if (json_field_u64(out, "total", "{", "count", &count)) {
 		EXPECT_FALSE(begun) TH_LOG("no \"count\": where faults begin is not traced");
@@ -364,12 +517,14 @@ TEST_F_TIMEOUT(faults, latency_events_match_workload_and_proc_stat,
 TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 {
 	static char out[1 << 16];
-	unsigned long long minflt, majflt, minor, major;
+	unsigned long long flt[4], minflt, majflt, minor, major;
 	unsigned long long anon, copy, reuse, rd, cow, shared;
 	int swapped;
 
 	traced_workload(_metadata, "--handlers", "handlers", out, sizeof(out),
-			&minflt, &majflt, &swapped);
+			flt, &swapped, NULL);
+	minflt = flt[0];
+	majflt = flt[2];
 	anon = faults_field(out, "do_anonymous_page", "minor");
 	copy = faults_field(out, "do_wp_page:copy", "minor");
 	reuse = faults_field(out, "do_wp_page:reuse", "minor");
@@ -383,12 +538,15 @@ TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 	EXPECT_EQ(minflt, minor);
 	EXPECT_EQ(majflt, major);
 
-	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES, anon);
-	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES + SLACK,
+	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
+		  2 * THREAD_PAGES, anon);
+	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
+		  2 * THREAD_PAGES + SLACK + THREAD_SLACK,
 		  anon);
 	EXPECT_LE(COPY_PAGES, copy);
 	EXPECT_LE(COPY_PAGES + REUSE_PAGES, copy + reuse);
-	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK, copy + reuse);
+	/* + the stack of the thread started before the forks: shared too. */
+	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK + THREAD_SLACK, copy + reuse);
 	EXPECT_LE(READ_FAULTS, rd);
 	EXPECT_GE(READ_FAULTS + SLACK, rd);
 	EXPECT_LE(COW_PAGES, cow);
@@ -406,22 +564,66 @@ TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
 }
 
-/* --pin leaves the counting maps for bpftool; unpin removes them. */
+/*
+ * --pin leaves the counting maps for bpftool; unpin removes them. Every
+ * process, per-CPU events: while the tracer runs, the map is behind the
+ * exact counts (the summary's, a little later) by less than a sample
+ * period per CPU and event, plus the faults taken meanwhile; when the
+ * tool leaves, the map holds the exact counts it read, and only grows.
+ */
+#define PIN_PAGES	512
+
 TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 {
 	static char out[1 << 16], err[4096];
+	static struct faults_counts v[FAULTS_NR_MODES * 64];
+	struct faults_counts seen[FAULTS_NR_MODES], left[FAULTS_NR_MODES];
+	unsigned long long pg0, pg1, x[2], lag;
+	int status = 0, ret, ncpus, m;
 	char cmd[256];
 	struct tracer t;
-	int status = 0, ret;
 	FILE *p;
 	size_t n;
 
+	ncpus = possible_cpus();
+	ASSERT_LT(0, ncpus);
+	ASSERT_GE(64, ncpus);
 	ret = tracer_start(&t, (const char *const[]){ "faults", "--pin", NULL },
 			   "counts", &status);
 	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults --pin: %s", strerror(-ret));
+	/* Some periods' worth of faults to publish. */
+	page = sysconf(_SC_PAGESIZE);
+	write_pages(map_anon(PIN_PAGES), PIN_PAGES);
+	pg0 = vmstat_pgfault();
+	ASSERT_EQ(0, pinned_counts(v, ncpus, seen));
 	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
 	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
 	ASSERT_EQ(0, access(TRACER_PIN_ROOT "/faults/counts", F_OK));
+	ASSERT_EQ(0, pinned_counts(v, ncpus, left));
+	pg1 = vmstat_pgfault();
+	TH_LOG("%s", out);
+	for (m = 0; m < FAULTS_NR_MODES; m++) {
+		const char *mode = m == FAULTS_MODE_USER ? "\"user\"" :
+			"\"kernel\"";
+
+		ASSERT_EQ(0, json_field_u64(out, "mode", mode, "minor", &x[0]));
+		ASSERT_EQ(0, json_field_u64(out, "mode", mode, "major", &x[1]));
+		TH_LOG("%s: minor map %llu, exact %llu, left %llu; major %llu %llu %llu; pgfault +%llu",
+		       mode, (unsigned long long)seen[m].minor, x[0],
+		       (unsigned long long)left[m].minor,
+		       (unsigned long long)seen[m].major, x[1],
+		       (unsigned long long)left[m].major, pg1 - pg0);
+		lag = ncpus * (FAULTS_MINOR_PERIOD - 1) + pg1 - pg0;
+		EXPECT_LE(seen[m].minor, x[0]);
+		EXPECT_GE(seen[m].minor + lag, x[0]);
+		EXPECT_LE(seen[m].major, x[1]);
+		EXPECT_GE(seen[m].major + pg1 - pg0, x[1]);
+		/* Exact when the tool left, then only faults since. */
+		EXPECT_LE(x[0], left[m].minor);
+		EXPECT_GE(x[0] + pg1 - pg0, left[m].minor);
+		EXPECT_LE(x[1], left[m].major);
+		EXPECT_GE(x[1] + pg1 - pg0, left[m].major);
+	}
 
 	/* Still attached after the tool exited: faults keep counting. */
 	snprintf(cmd, sizeof(cmd),

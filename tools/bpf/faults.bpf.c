@@ -4,13 +4,14 @@
  *
  * By default, from the software perf events the kernel raises when
  * handle_mm_fault() accounts a fault: minor-faults or major-faults (not
- * for a retried or failed fault, nor for GUP). They cost a function call
- * each: no exception (kprobes) and no trampoline (fentry), so they are
- * the cheapest per-fault exit hook on 6.1 arm64, and as cheap as any
- * elsewhere; one of them per fault. Counted per CPU mode (user code or
- * the kernel on a user address). With --latency, also where the fault
- * began: x86's exceptions tracepoints, elsewhere the page-faults event
- * the arch's handler raises on entry. With it: faults taken, faults not
+ * for a retried or failed fault, nor for GUP), opened per CPU mode
+ * (user code or the kernel on a user address) so that the kernel keeps
+ * their exact counts; a program runs once every FAULTS_MINOR_PERIOD
+ * minor faults and at every major one, only to publish those counts in
+ * a map. With --latency, at every fault instead, counted by the mode
+ * in the exception's regs, and also where the fault began: x86's
+ * exceptions tracepoints, elsewhere the page-faults event the arch's
+ * handler raises on entry. With it: faults taken, faults not
  * accounted, and the time from the exception to the accounting for one
  * fault in FAULTS_SAMPLE.
  *
@@ -317,7 +318,7 @@ FAULTS_MARK_PROGS(huge_wp, HUGE_WP)
 FAULTS_MARK_PROGS(huge_numa, HUGE_NUMA)
 
 /*
- * The default mode. counts[mode] per CPU: plain increments, no atomics
+ * counts[mode] per CPU, of both modes. Plain increments, no atomics
  * (a perf event's BPF program runs with preemption off, and its
  * recursion guard keeps a second one off the same CPU meanwhile), and
  * no per-thread state: the latency sample in progress is kept there too.
@@ -416,7 +417,6 @@ static __always_inline void accounted(struct bpf_perf_event_data *ctx,
 	__u32 mode, tid, slot;
 	__u64 id = 0;
 
-	/* Without --pid or --latency: no helper call but the lookup. */
 	if (target_tgid || latency)
 		id = bpf_get_current_pid_tgid();
 	if (!traced(id))
@@ -458,6 +458,47 @@ int perf_major(struct bpf_perf_event_data *ctx)
 	accounted(ctx, true);
 	return 0;
 }
+
+/*
+ * The default mode: one program per event kind, run once every
+ * sample_period events (FAULTS_MINOR_PERIOD for minor faults, 1 for
+ * major). Per-CPU events: the event's exact count, read from the event
+ * itself (it includes this fault), is stored in this CPU's slot, which
+ * the CLI also writes at the end. Per-thread inherited events (--pid):
+ * the kernel cannot read an inherited event's count here, so the period
+ * is added.
+ */
+const volatile bool inherited;
+
+static __always_inline void publish(struct bpf_perf_event_data *ctx,
+				    __u32 mode, bool major)
+{
+	struct bpf_perf_event_value v;
+	struct faults_counts *c;
+	__u64 *n;
+
+	c = bpf_map_lookup_elem(&counts, &mode);
+	if (!c)
+		return;
+	n = major ? &c->major : &c->minor;
+	if (inherited)
+		*n += ctx->sample_period;
+	else if (!bpf_perf_prog_read_value(ctx, &v, sizeof(v)))
+		*n = v.counter;
+}
+
+#define FAULTS_COUNT_PROG(name, m, major)			\
+SEC("perf_event")						\
+int count_##name(struct bpf_perf_event_data *ctx)		\
+{								\
+	publish(ctx, FAULTS_MODE_##m, major);			\
+	return 0;						\
+}
+
+FAULTS_COUNT_PROG(minor_user, USER, false)
+FAULTS_COUNT_PROG(minor_kernel, KERNEL, false)
+FAULTS_COUNT_PROG(major_user, USER, true)
+FAULTS_COUNT_PROG(major_kernel, KERNEL, true)
 
 /* A raw tracepoint: no trace record is filled in for it. */
 SEC("raw_tp/page_fault_user")

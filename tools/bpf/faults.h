@@ -64,18 +64,33 @@ struct faults_stats {
 };
 
 /*
- * The default tracer: BPF programs on the software perf events
- * minor-faults and major-faults, raised by the accounting at the end of
- * handle_mm_fault() (not for retried or failed faults), and with
- * --latency where a fault begins (an exception on a user address): x86's
- * exceptions tracepoints, elsewhere the page-faults event. Who took the
- * fault: the mode the CPU was in (regs of the exception).
+ * The default tracer: the software perf events minor-faults and
+ * major-faults, raised by the accounting at the end of handle_mm_fault()
+ * (not for retried or failed faults), and with --latency where a fault
+ * begins (an exception on a user address): x86's exceptions tracepoints,
+ * elsewhere the page-faults event. Who took the fault: the mode the CPU
+ * was in (the events' exclude_user/exclude_kernel by default, the regs
+ * of the exception with --latency).
  */
 enum faults_mode {
 	FAULTS_MODE_USER,	/* the process's own code faulted */
 	FAULTS_MODE_KERNEL,	/* the kernel on a user address: copy_to_user... */
 	FAULTS_NR_MODES,
 };
+
+/*
+ * The default mode (no --latency): perf's minor-faults and major-faults
+ * events, each opened twice, user mode only and kernel mode only
+ * (exclude_kernel, exclude_user), so the kernel itself keeps the exact
+ * count per mode. Their programs run once every FAULTS_MINOR_PERIOD
+ * minor faults (--sample-period overrides it) and at every major fault,
+ * and publish the event's count in counts[mode].minor or .major: at most
+ * FAULTS_MINOR_PERIOD - 1 behind per CPU and event, never ahead. With
+ * --pid the events are per thread and inherited, and each run adds the
+ * period instead (the count of an inherited event cannot be read from
+ * its program): behind by less than a period per thread and event.
+ */
+#define FAULTS_MINOR_PERIOD	64
 
 /*
  * Latency is sampled: one page-faults event in FAULTS_SAMPLE per CPU
@@ -87,7 +102,7 @@ enum faults_mode {
 /* The value of "counts" (per CPU), per enum faults_mode. */
 struct faults_counts {
 	__u64 count;		/* faults begun (exceptions on user addresses) */
-	__u64 minor;		/* minor-faults events */
+	__u64 minor;		/* minor-faults events (see above) */
 	__u64 major;		/* major-faults events */
 	__u64 sampled;		/* page-faults whose latency was sampled */
 	__u64 timed;		/* of those: accounted, latency measured */

@@ -337,7 +337,7 @@ static int trace_help(void)
 	n = snprintf(text, sizeof(text),
 		"Usage: mmscope trace TRACER [--pid PID] [--duration S] [--pin]\n"
 		"                     [--attach auto|fentry|kprobe] [--verbose]\n"
-		"       mmscope trace faults [--latency | --handlers] [options]\n"
+		"       mmscope trace faults [--latency | --handlers | --sample-period N] [options]\n"
 		"       mmscope trace list\n"
 		"       mmscope trace unpin TRACER\n"
 		"\n"
@@ -355,7 +355,8 @@ static int trace_help(void)
 	if (n < (int)sizeof(text))
 		snprintf(text + n, sizeof(text) - n,
 			"\n"
-			"  --pid PID       only this process (thread group)\n"
+			"  --pid PID       only this process (thread group; faults by default:\n"
+			"                  and the processes it forks after the start)\n"
 			"  --pfn PFN, ADDR pageref: the page frame, or the page at ADDR of --pid PID\n"
 			"  --duration S    stop after S seconds (decimals allowed)\n"
 			"  --pin           leave it pinned and attached after exit\n"
@@ -364,6 +365,8 @@ static int trace_help(void)
 			"  --latency       faults: also the page-faults event where a fault\n"
 			"                  begins (x86 has cheaper tracepoints for it): faults\n"
 			"                  not accounted, sampled latency; a second event per fault\n"
+			"  --sample-period N  faults: run the default mode's program once every\n"
+			"                  N minor faults (default 64; counts stay exact)\n"
 			"  --handlers      faults: by handler, VM_FAULT_* result and latency,\n"
 			"                  from handle_mm_fault() (slower: see docs/tracing.md)\n"
 			"  --verbose       libbpf's messages on stderr\n"
@@ -446,12 +449,13 @@ int do_trace(int argc, char **argv)
 		{ "verbose",	no_argument,		NULL,	'v' },
 		{ "handlers",	no_argument,		NULL,	'H' },
 		{ "latency",	no_argument,		NULL,	'L' },
+		{ "sample-period", required_argument,	NULL,	'S' },
 		{ NULL }
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct trace_run r = { 0 };
 	const struct tracer *t;
-	uint64_t pid;
+	uint64_t pid, period;
 	int opt;
 
 	if (argc < 1 || is_help(argv[0]))
@@ -513,6 +517,18 @@ int do_trace(int argc, char **argv)
 						 "--latency is an option of faults");
 			r.latency = true;
 			break;
+		case 'S':
+			if (t->run != trace_faults)
+				return usage_err("mmscope trace",
+						 "--sample-period is an option of faults");
+			if (parse_u64(optarg, &period, "sample period"))
+				return EXIT_USAGE;
+			if (!period || period > 1U << 20)
+				return usage_err("mmscope trace",
+						 "bad sample period '%s' (1..1048576)",
+						 optarg);
+			r.sample_period = period;
+			break;
 		default:
 			return usage_err("mmscope trace", "unknown option '%s'",
 					 argv[optind - 1]);
@@ -524,6 +540,9 @@ int do_trace(int argc, char **argv)
 	if (r.latency && r.handlers)
 		return usage_err("mmscope trace",
 				 "faults: --handlers has its own latency; --latency is for the default mode");
+	if (r.sample_period && (r.latency || r.handlers))
+		return usage_err("mmscope trace",
+				 "faults: --sample-period is for the default mode (--latency and --handlers run at every fault)");
 	if (t->run == trace_faults && r.method != TRACE_AUTO && !r.handlers)
 		return usage_err("mmscope trace",
 				 "faults: --attach chooses how --handlers attaches; without it faults uses perf events");

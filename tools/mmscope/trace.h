@@ -34,6 +34,7 @@ struct trace_run {
 	enum trace_method method;	/* --attach */
 	bool handlers;			/* faults --handlers */
 	bool latency;			/* faults --latency */
+	unsigned int sample_period;	/* faults --sample-period; 0: default */
 	unsigned int elapsed_ms;	/* how long it traced */
 	char dir[128];			/* TRACE_PIN_ROOT/<name> */
 	enum trace_method attach;	/* the method being started/used */

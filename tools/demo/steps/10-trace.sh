@@ -2,10 +2,12 @@ chapter "Tracing page faults with BPF: mmscope trace faults"
 say "mmscope trace loads a CO-RE BPF program (built against this kernel's \
 own BTF), attaches it, pins its maps under /sys/fs/bpf/mmscope/ so bpftool \
 can read them, and removes everything when it ends. The faults tracer \
-hooks the software events the kernel raises at every fault (perf's \
-minor-faults, major-faults): one BPF program per fault, the cheapest way \
-to see how each fault ended on every arch. --latency adds where it began (x86's \
-exceptions tracepoints, or perf's page-faults). Here: the faults of a \
+counts the software events the kernel raises at every fault (perf's \
+minor-faults, major-faults, for user and kernel mode): the kernel keeps \
+their exact counts, and a BPF program publishes them in a map once every \
+64 faults, the cheapest way to count faults on every arch. --latency runs \
+at every fault and adds where it began (x86's exceptions tracepoints, or \
+perf's page-faults). Here: the faults of a \
 small workload that reads a file, writes fresh anonymous memory and \
 forks, for two seconds."
 echo
