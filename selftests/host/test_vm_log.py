@@ -249,3 +249,25 @@ class ArgsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class QemuCommand(unittest.TestCase):
+    """The QEMU command line mmscope-vm builds (no QEMU is run)."""
+
+    def cfg(self, **kw):
+        from mmscope_vm import qemu
+        base = dict(arch="x86_64", kernel="/k", initrd="/i", cmdline="c",
+                    mem="3G", cpus=1)
+        base.update(kw)
+        c = qemu.QemuConfig(**base)
+        c.fds = {"console": 3, "stdout": 4, "stderr": 5, "status": 6}
+        return c
+
+    def test_mlock_locks_guest_memory_only_when_asked(self):
+        from mmscope_vm import qemu
+        plain = qemu.qemu_command(self.cfg())
+        locked = qemu.qemu_command(self.cfg(mlock=True))
+        self.assertNotIn("-overcommit", plain)
+        i = locked.index("-overcommit")
+        self.assertEqual("mem-lock=on", locked[i + 1])
+        self.assertEqual(plain, locked[:i] + locked[i + 2:])

@@ -80,6 +80,9 @@ def parse_args(argv):
     p.add_argument("--accel", choices=["tcg", "kvm"],
                    default=os.environ.get("MMSCOPE_ACCEL") or "tcg",
                    help="QEMU accelerator (default tcg, or $MMSCOPE_ACCEL)")
+    p.add_argument("--mlock", action="store_true",
+                   help="lock the guest's memory into host RAM (-overcommit "
+                   "mem-lock=on): no host reclaim under timed runs")
     p.add_argument("--print-boot-time", action="store_true",
                    help="print how long the boot and the command took")
     p.add_argument("-v", "--verbose", action="store_true",
@@ -221,7 +224,7 @@ def main(argv=None):
             mem=args.mem, cpus=args.cpus, accel=args.accel,
             cpu=os.environ.get("MMSCOPE_VM_CPU", ""),
             swap_image=swap_image, interactive=not args.command,
-            log_path=log_path)
+            log_path=log_path, mlock=args.mlock)
 
         def show(cmd):
             if args.verbose:

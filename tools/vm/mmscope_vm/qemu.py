@@ -78,6 +78,7 @@ class QemuConfig:
     swap_image: str = ""
     interactive: bool = False
     log_path: str = ""  # interactive mode: QEMU writes the log itself
+    mlock: bool = False  # -overcommit mem-lock=on
     fds: dict = field(default_factory=dict)  # chardev id -> fd
 
 
@@ -94,6 +95,8 @@ def qemu_command(cfg):
         "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
         "-kernel", cfg.kernel, "-initrd", cfg.initrd, "-append", cfg.cmdline,
     ]
+    if cfg.mlock:
+        cmd += ["-overcommit", "mem-lock=on"]
     if cfg.interactive:
         cmd += [
             "-chardev",
