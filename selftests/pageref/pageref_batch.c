@@ -82,6 +82,61 @@ static void batch_matches_single(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * A child that changes its copy of the address space, says so and stays
+ * until let go, so that the parent sees the shared state: fork with
+ * child_fork() (0 in the child, which then calls child_stay()), wait for
+ * it with child_ready(), end it with child_release().
+ */
+struct child {
+	pid_t pid;
+	int up[2], down[2];
+};
+
+static pid_t child_fork(struct child *k)
+{
+	if (pipe(k->up))
+		return -1;
+	if (pipe(k->down)) {
+		close(k->up[0]);
+		close(k->up[1]);
+		return -1;
+	}
+	k->pid = fork();
+	return k->pid;
+}
+
+static void __attribute__((noreturn)) child_stay(struct child *k)
+{
+	char c = 0;
+
+	close(k->up[0]);
+	close(k->down[1]);
+	if (write(k->up[1], &c, 1) != 1 || read(k->down[0], &c, 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
+static bool child_ready(struct child *k)
+{
+	char c;
+
+	return read(k->up[0], &c, 1) == 1;
+}
+
+static void child_release(struct child *k)
+{
+	char c = 0;
+
+	if (write(k->down[1], &c, 1) != 1)
+		kill(k->pid, SIGKILL);
+	waitpid(k->pid, NULL, 0);
+	close(k->up[0]);
+	close(k->up[1]);
+	close(k->down[0]);
+	close(k->down[1]);
+}
+
+/*
  * Order-0 pages side by side, in runs of alike pages: never touched, the
  * zero page, written (one of them also held by a GET: one more
  * reference), written and mlocked; then the first pages shared with a
@@ -92,10 +147,8 @@ TEST_F(batch, mixed_order0_pages)
 	size_t n = 48, split = 27, held = 11, i;
 	struct mmscope_pageref_page *r = calloc(n, sizeof(*r));
 	struct mmscope_pageref_hold h;
-	int up[2], down[2];
+	struct child child;
 	volatile char *p;
-	pid_t child;
-	char c;
 
 	ASSERT_NE(NULL, r);
 	p = mmap(NULL, n * self->psize, PROT_READ | PROT_WRITE,
@@ -104,7 +157,7 @@ TEST_F(batch, mixed_order0_pages)
 	madvise((void *)p, n * self->psize, MADV_NOHUGEPAGE);
 	for (i = 0; i < n; i++) {
 		if (i % 8 == 1)
-			c = p[i * self->psize];
+			(void)p[i * self->psize];	/* the zero page */
 		if (i % 8 >= 2)
 			p[i * self->psize] = 1;
 		if (i % 8 >= 5)
@@ -137,21 +190,13 @@ TEST_F(batch, mixed_order0_pages)
 	batch_matches_single(_metadata, self->fd, (unsigned long)p, n, 1, r);
 
 	/* a child shares the pages before split: map count 2 there */
-	ASSERT_EQ(0, pipe(up));
-	ASSERT_EQ(0, pipe(down));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		close(up[0]);
-		close(down[1]);
+	ASSERT_LE(0, child_fork(&child));
+	if (!child.pid) {
 		munmap((void *)(p + split * self->psize),
 		       (n - split) * self->psize);
-		c = 0;
-		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
+		child_stay(&child);
 	}
-	ASSERT_EQ(1, read(up[0], &c, 1));
+	ASSERT_TRUE(child_ready(&child));
 	ASSERT_EQ(0, pageref_drain());
 	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, n, r));
 	for (i = 0; i < n; i++) {
@@ -161,12 +206,7 @@ TEST_F(batch, mixed_order0_pages)
 		EXPECT_EQ(kpagecount_of(r[i].pfn), (uint64_t)r[i].mapcount);
 	}
 	batch_matches_single(_metadata, self->fd, (unsigned long)p, n, 1, r);
-	ASSERT_EQ(1, write(down[1], &c, 1));
-	waitpid(child, NULL, 0);
-	close(up[0]);
-	close(up[1]);
-	close(down[0]);
-	close(down[1]);
+	child_release(&child);
 	EXPECT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PUT, getpid(),
 				  0, 0, MMSCOPE_PAGEREF_HOLD_ALL, &h));
 	munlock((void *)p, n * self->psize);
@@ -206,10 +246,8 @@ TEST_F(batch, thp_pages_by_pmd_then_ptes)
 	struct mmscope_pageref_page *r = calloc(n, sizeof(*r));
 	uint64_t *count = calloc(n, sizeof(*count));
 	int64_t sum = 0;
-	int up[2], down[2];
-	pid_t child;
+	struct child child;
 	char *raw, *p = thp_at(&raw);
-	char c;
 
 	ASSERT_NE(NULL, r);
 	ASSERT_NE(NULL, count);
@@ -231,26 +269,17 @@ TEST_F(batch, thp_pages_by_pmd_then_ptes)
 
 	/* split the PMD: the folio stays whole, mapped by 512 PTEs */
 	ASSERT_EQ(0, mprotect(p + 5 * self->psize, self->psize, PROT_READ));
-	ASSERT_EQ(0, pipe(up));
-	ASSERT_EQ(0, pipe(down));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		close(up[0]);
-		close(down[1]);
+	ASSERT_LE(0, child_fork(&child));
+	if (!child.pid) {
 		for (i = 0; i < n; i += 3)
 			madvise(p + i * self->psize, self->psize,
 				MADV_DONTNEED);
-		c = 0;
-		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
-			_exit(1);
-		_exit(0);
+		child_stay(&child);
 	}
-	ASSERT_EQ(1, read(up[0], &c, 1));
+	ASSERT_TRUE(child_ready(&child));
 	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, n, r));
 	if (r[0].order != 9) {
-		ASSERT_EQ(1, write(down[1], &c, 1));
-		waitpid(child, NULL, 0);
+		child_release(&child);
 		SKIP(goto out, "the THP was split, not only its PMD");
 	}
 	ASSERT_EQ(0, mmscope_kpagecount_read(r[0].pfn, n, count));
@@ -267,13 +296,8 @@ TEST_F(batch, thp_pages_by_pmd_then_ptes)
 	for (i = 0; i < n; i++)
 		EXPECT_EQ(sum, r[i].total_mapcount) TH_LOG("page %zu", i);
 	batch_matches_single(_metadata, self->fd, (unsigned long)p, n, 37, r);
-	ASSERT_EQ(1, write(down[1], &c, 1));
-	waitpid(child, NULL, 0);
+	child_release(&child);
 out:
-	close(up[0]);
-	close(up[1]);
-	close(down[0]);
-	close(down[1]);
 	munmap(raw, 2 * HPAGE);
 	free(r);
 	free(count);
