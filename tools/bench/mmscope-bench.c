@@ -67,9 +67,14 @@ static size_t page_size;
 /* The region under test and the buffers every item reads into. */
 struct region {
 	const char *suffix;	/* "" or "_thp" */
-	char *map;
+	bool thp;		/* MADV_HUGEPAGE, else MADV_NOHUGEPAGE */
+	size_t want;		/* bytes to populate */
+	char *map;		/* NULL until an item needs it */
 	size_t len, npages;
+	size_t thp_pages;	/* pages mapped by PMD leaves */
 };
+
+static void region_ready(struct region *r);
 
 static uint64_t *pm_buf, *kpf_buf, *kpc_buf;
 static struct mmscope_pw_entry *pw_ents;
@@ -118,15 +123,6 @@ static bool selected(const char *name, const char *suffix)
 	return false;
 }
 
-/* Does --only keep any item of region r (suffix) of these? */
-static bool any_selected(const char *suffix, const char *const *names)
-{
-	for (; *names; names++)
-		if (selected(*names, suffix))
-			return true;
-	return false;
-}
-
 /*
  * A warm-up run, then reps timed runs of fn; 0 or -1 (fn failed). An item
  * --only leaves out is skipped (0).
@@ -147,7 +143,7 @@ static void summarize(struct result *res)
 		res->name, res->median, res->min, res->max);
 }
 
-static int measure(const char *name, const struct region *r,
+static int measure(const char *name, struct region *r,
 		   int (*fn)(const struct region *, unsigned long long *))
 {
 	struct result *res = &results[nresults];
@@ -156,6 +152,8 @@ static int measure(const char *name, const struct region *r,
 
 	if (!selected(name, r ? r->suffix : NULL))
 		return 0;
+	if (r)
+		region_ready(r);
 	snprintf(res->name, sizeof(res->name), "%s%s", name, r ? r->suffix : "");
 	res->pages = r ? r->npages : fault_len / page_size * fault_rounds;
 	if (fn(r, &res->calls)) {
@@ -585,6 +583,27 @@ static size_t thp_pages(const struct region *r)
 	return n;
 }
 
+/*
+ * Populate r on its first use, so that a region no item --only keeps is
+ * never made.
+ */
+static void region_ready(struct region *r)
+{
+	double t0 = now();
+
+	if (r->map)
+		return;
+	populate(r, r->want, r->thp);
+	if (r->thp)
+		r->thp_pages = thp_pages(r);
+	fprintf(stderr, "mmscope-bench: %zu MiB %s populated in %.1f s",
+		r->want >> 20, r->thp ? "THP region" : "of 4K pages",
+		now() - t0);
+	if (r->thp)
+		fprintf(stderr, ", %zu pages in PMDs", r->thp_pages);
+	fputc('\n', stderr);
+}
+
 static int open_or_die(const char *path, int flags)
 {
 	int fd = open(path, flags);
@@ -692,15 +711,6 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static const char *const items_4k[] = {
-		"pagemap", "pagemap_kpageflags_kpagecount",
-		"pagemap_kpageflags_kpagecount_runs", "pagewalk_ioctl",
-		"pagewalk_ioctl_runs", "pageref_ioctl", "pagewalk_cli_json", NULL
-	};
-	static const char *const items_thp[] = {
-		"pagemap", "pagemap_kpageflags_kpagecount", "pagewalk_ioctl",
-		"pageref_ioctl", NULL
-	};
 	static const struct option opts[] = {
 		{ "mb", required_argument, NULL, 'm' },
 		{ "reps", required_argument, NULL, 'r' },
@@ -714,10 +724,10 @@ int main(int argc, char **argv)
 		{ }
 	};
 	bool do_thp = true, do_cli = true, do_trace = true;
-	struct region r4k = { .suffix = "" }, rthp = { .suffix = "_thp" };
-	size_t mb = 1024, fault_mb = 256, cli_mb = 64, thp = 0;
+	struct region r4k = { .suffix = "" };
+	struct region rthp = { .suffix = "_thp", .thp = true };
+	size_t mb = 1024, fault_mb = 256, cli_mb = 64;
 	struct utsname u;
-	double t0;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
@@ -783,23 +793,22 @@ int main(int argc, char **argv)
 	if (!pm_buf || !kpf_buf || !kpc_buf || !pw_ents || !pw_vmas || !pr_recs)
 		die("calloc");
 
-	if (!any_selected("", items_4k))
-		goto thp;
-	t0 = now();
-	populate(&r4k, mb << 20, false);
-	fprintf(stderr, "mmscope-bench: %zu MiB of 4K pages populated in %.1f s\n",
-		mb, now() - t0);
+	r4k.want = rthp.want = mb << 20;
 	if (measure("pagemap", &r4k, bench_pagemap) ||
 	    measure("pagemap_kpageflags_kpagecount", &r4k, bench_pm_kpf_kpc) ||
 	    measure("pagemap_kpageflags_kpagecount_runs", &r4k,
 		    bench_pm_kpf_kpc_runs) ||
 	    measure("pagewalk_ioctl", &r4k, bench_pagewalk))
 		return 1;
-	if (check_runs(&r4k))
-		fprintf(stderr, "mmscope-bench: MMSCOPE_PW_RUNS: %s: pagewalk_ioctl_runs left out\n",
-			strerror(errno));
-	else if (measure("pagewalk_ioctl_runs", &r4k, bench_pagewalk_runs))
-		return 1;
+	if (selected("pagewalk_ioctl_runs", NULL)) {
+		region_ready(&r4k);
+		if (check_runs(&r4k))
+			fprintf(stderr, "mmscope-bench: MMSCOPE_PW_RUNS: %s: pagewalk_ioctl_runs left out\n",
+				strerror(errno));
+		else if (measure("pagewalk_ioctl_runs", &r4k,
+				 bench_pagewalk_runs))
+			return 1;
+	}
 	if (measure("pageref_ioctl", &r4k, bench_pageref))
 		return 1;
 	if (do_cli && selected("pagewalk_cli_json", NULL)) {
@@ -808,23 +817,19 @@ int main(int argc, char **argv)
 		if (cli_len < r4k.len)
 			results[nresults - 1].pages = cli_len / page_size;
 	}
-	munmap(r4k.map, r4k.len);
-thp:
-	if (do_thp && any_selected("_thp", items_thp)) {
-		t0 = now();
-		populate(&rthp, mb << 20, true);
-		thp = thp_pages(&rthp);
-		fprintf(stderr, "mmscope-bench: %zu MiB THP region populated in %.1f s, %zu pages in PMDs\n",
-			mb, now() - t0, thp);
-		if (measure("pagemap", &rthp, bench_pagemap) ||
-		    measure("pagemap_kpageflags_kpagecount", &rthp,
-			    bench_pm_kpf_kpc) ||
-		    measure("pagewalk_ioctl", &rthp, bench_pagewalk) ||
-		    measure("pageref_ioctl", &rthp, bench_pageref))
-			return 1;
+	if (r4k.map)
+		munmap(r4k.map, r4k.len);
+
+	if (do_thp &&
+	    (measure("pagemap", &rthp, bench_pagemap) ||
+	     measure("pagemap_kpageflags_kpagecount", &rthp,
+		     bench_pm_kpf_kpc) ||
+	     measure("pagewalk_ioctl", &rthp, bench_pagewalk) ||
+	     measure("pageref_ioctl", &rthp, bench_pageref)))
+		return 1;
+	if (rthp.map)
 		munmap(rthp.map, rthp.len);
-	}
 	report(u.release, strcmp(u.machine, "aarch64") ? u.machine : "arm64",
-	       (mb << 20) / page_size, thp);
+	       (mb << 20) / page_size, rthp.thp_pages);
 	return 0;
 }
