@@ -140,11 +140,11 @@ static long mmscope_ctl_ioctl(struct file *file, unsigned int cmd,
 		return -EPERM;
 
 	switch (MMSCOPE_IOC_NOSIZE(cmd)) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_VERSION):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_VERSION):
 		return mmscope_ioc_version(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_FEATURES):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_FEATURES):
 		return mmscope_ioc_features(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_TARGET):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_TARGET):
 		return mmscope_ioc_target(uarg);
 	default:
 		return -ENOTTY;

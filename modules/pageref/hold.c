@@ -101,13 +101,13 @@ static long pageref_gup(struct mm_struct *mm, enum pageref_kind kind,
 static int pageref_cmd_kind(unsigned int cmd, enum pageref_kind *kind)
 {
 	switch (cmd) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_GET):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_GET):
 		*kind = PAGEREF_GET;
 		return 0;
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN):
 		*kind = PAGEREF_PIN;
 		return 0;
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN_LONGTERM):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN_LONGTERM):
 		*kind = PAGEREF_PIN_LONGTERM;
 		return 0;
 	default:
@@ -207,7 +207,7 @@ long pageref_release(struct file *owner, unsigned int cmd,
 		     struct mmscope_pageref_hold *h)
 {
 	bool put = MMSCOPE_IOC_NOSIZE(cmd) ==
-		   MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PUT);
+		   MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT);
 	struct pageref_held *held, *tmp;
 	LIST_HEAD(drop);
 	u64 pages = 0;

@@ -126,8 +126,8 @@ static long pageref_ioc_hold(struct file *file, unsigned int cmd,
 	if (ret)
 		return ret;
 	switch (cmd) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PUT):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_UNPIN):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_UNPIN):
 		ret = pageref_release(file, cmd, &h);
 		break;
 	default:
@@ -150,13 +150,13 @@ static long pageref_ctl_ioctl(struct file *file, unsigned int cmd,
 
 	cmd = MMSCOPE_IOC_NOSIZE(cmd);
 	switch (cmd) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_QUERY):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_QUERY):
 		return pageref_ioc_query(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_GET):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PIN_LONGTERM):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_PUT):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_IOC_PAGEREF_UNPIN):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_GET):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN_LONGTERM):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_UNPIN):
 		return pageref_ioc_hold(file, cmd, uarg);
 	default:
 		return -ENOTTY;

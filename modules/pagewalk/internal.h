@@ -18,17 +18,17 @@ struct mm_struct;
  * to the next of the same ioctl so a VMA is not repeated.
  */
 struct pw_out {
-	struct mmscope_pw_record *recs;
-	struct mmscope_pw_path *paths;
-	struct mmscope_pw_entry *ents;
-	struct mmscope_pw_vma *vmas;
+	struct mmscope_pagewalk_record *recs;
+	struct mmscope_pagewalk_path *paths;
+	struct mmscope_pagewalk_entry *ents;
+	struct mmscope_pagewalk_vma *vmas;
 	unsigned int n;
 	unsigned int max;
 	unsigned int nvma;
 	unsigned int vma_max;
-	struct mmscope_pw_vma last;
+	struct mmscope_pagewalk_vma last;
 	bool have_last;
-	bool runs;	/* MMSCOPE_PW_RUNS: merge runs of alike PTEs */
+	bool runs;	/* MMSCOPE_PAGEWALK_RUNS: merge runs of alike PTEs */
 };
 
 /*
@@ -52,7 +52,7 @@ struct pw_hw {
 
 void pw_arch_init(void);
 void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out);
-void pw_arch_context(struct mm_struct *mm, struct mmscope_pw_context *ctx);
+void pw_arch_context(struct mm_struct *mm, struct mmscope_pagewalk_context *ctx);
 /* Root of the kernel's page tables, or NULL where it cannot be found. */
 pgd_t *pw_kernel_pgd(void);
 const char *pw_hw_bit_name(unsigned int bit);
@@ -60,8 +60,8 @@ const char *pw_hw_bit_name(unsigned int bit);
 /* report.c: the human report of the `walk` file. */
 const char *pw_level_name(unsigned int level);
 const char *pw_state_name(unsigned int state);
-void pw_report_record(struct seq_file *m, const struct mmscope_pw_record *r,
-		      const struct mmscope_pw_path *p);
-void pw_report_context(struct seq_file *m, const struct mmscope_pw_context *c);
+void pw_report_record(struct seq_file *m, const struct mmscope_pagewalk_record *r,
+		      const struct mmscope_pagewalk_path *p);
+void pw_report_context(struct seq_file *m, const struct mmscope_pagewalk_context *c);
 
 #endif

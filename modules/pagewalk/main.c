@@ -5,7 +5,7 @@
  *   walk    the human report of the target's walk, with each entry's path
  *   kaddr   kernel addresses of pages this module owns, with their
  *           physical addresses: oracles for kernel walks
- *   ctl     MMSCOPE_PW_IOC_CONTEXT, MMSCOPE_PW_IOC_WALK
+ *   ctl     MMSCOPE_PAGEWALK_IOC_CONTEXT, MMSCOPE_PAGEWALK_IOC_WALK
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -70,22 +70,22 @@ static u32 pw_folded_levels(pgd_t *kpgd)
 	pud_t *pud;
 
 	if (!kpgd)
-		return (PTRS_PER_P4D == 1 ? BIT(MMSCOPE_PW_P4D) : 0) |
-		       (PTRS_PER_PUD == 1 ? BIT(MMSCOPE_PW_PUD) : 0) |
-		       (PTRS_PER_PMD == 1 ? BIT(MMSCOPE_PW_PMD) : 0);
+		return (PTRS_PER_P4D == 1 ? BIT(MMSCOPE_PAGEWALK_P4D) : 0) |
+		       (PTRS_PER_PUD == 1 ? BIT(MMSCOPE_PAGEWALK_PUD) : 0) |
+		       (PTRS_PER_PMD == 1 ? BIT(MMSCOPE_PAGEWALK_PMD) : 0);
 	pgd = pgd_offset_pgd(kpgd, addr);
 	p4d = p4d_offset(pgd, addr);
 	if (pw_same_page(p4d, pgd))
-		folded |= BIT(MMSCOPE_PW_P4D);
+		folded |= BIT(MMSCOPE_PAGEWALK_P4D);
 	pud = pud_offset(p4d, addr);
 	if (pw_same_page(pud, p4d))
-		folded |= BIT(MMSCOPE_PW_PUD);
+		folded |= BIT(MMSCOPE_PAGEWALK_PUD);
 	if (pw_same_page(pmd_offset(pud, addr), pud))
-		folded |= BIT(MMSCOPE_PW_PMD);
+		folded |= BIT(MMSCOPE_PAGEWALK_PMD);
 	return folded;
 }
 
-static void pw_context(struct mm_struct *mm, struct mmscope_pw_context *c)
+static void pw_context(struct mm_struct *mm, struct mmscope_pagewalk_context *c)
 {
 	pgd_t *kpgd = pw_kernel_pgd();
 	unsigned int l;
@@ -93,13 +93,13 @@ static void pw_context(struct mm_struct *mm, struct mmscope_pw_context *c)
 	c->page_size = PAGE_SIZE;
 	c->folded = pw_folded_levels(kpgd);
 	c->levels = 0;
-	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+	for (l = 0; l < MMSCOPE_PAGEWALK_NR_LEVELS; l++)
 		c->levels += !(c->folded & BIT(l));
 	c->va_bits = MMSCOPE_USER_VA_BITS;
 	c->pgd_pa = mm ? __pa(mm->pgd) : 0;
 	if (kpgd) {
 		c->kernel_pgd_pa = __pa(kpgd);
-		c->hw_flags |= MMSCOPE_PW_CTX_KERNEL;
+		c->hw_flags |= MMSCOPE_PAGEWALK_CTX_KERNEL;
 	}
 	strscpy(c->arch, MMSCOPE_ARCH, sizeof(c->arch));
 	pw_arch_context(mm, c);
@@ -138,14 +138,14 @@ static struct mm_struct *pw_range(bool kernel, pid_t pid, u64 *start, u64 len,
 
 static long pw_ioc_context(void __user *uarg)
 {
-	struct mmscope_pw_context c;
+	struct mmscope_pagewalk_context c;
 	struct mm_struct *mm = NULL;
 	u32 usize;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(c) != MMSCOPE_PW_CONTEXT_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(c) != MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0);
 	ret = mmscope_ioctl_copy_in(&c, sizeof(c),
-				    MMSCOPE_PW_CONTEXT_SIZE_VER0, uarg);
+				    MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	if (c.pid) {
@@ -162,13 +162,13 @@ static long pw_ioc_context(void __user *uarg)
 	return mmscope_ioctl_copy_out(uarg, &c, sizeof(c));
 }
 
-static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done, u32 vdone,
+static int pw_copy_chunk(struct mmscope_pagewalk_walk *req, u32 done, u32 vdone,
 			 struct pw_out *out)
 {
-	struct mmscope_pw_record __user *urecs = u64_to_user_ptr(req->records);
-	struct mmscope_pw_path __user *upaths = u64_to_user_ptr(req->paths);
-	struct mmscope_pw_entry __user *uents = u64_to_user_ptr(req->records);
-	struct mmscope_pw_vma __user *uvmas = u64_to_user_ptr(req->vmas);
+	struct mmscope_pagewalk_record __user *urecs = u64_to_user_ptr(req->records);
+	struct mmscope_pagewalk_path __user *upaths = u64_to_user_ptr(req->paths);
+	struct mmscope_pagewalk_entry __user *uents = u64_to_user_ptr(req->records);
+	struct mmscope_pagewalk_vma __user *uvmas = u64_to_user_ptr(req->vmas);
 
 	if (out->ents) {
 		if (copy_to_user(uents + done, out->ents,
@@ -190,13 +190,13 @@ static int pw_copy_chunk(struct mmscope_pw_walk *req, u32 done, u32 vdone,
 }
 
 /* The compact format's sizes and pointers make sense. */
-static int pw_check_compact(const struct mmscope_pw_walk *req)
+static int pw_check_compact(const struct mmscope_pagewalk_walk *req)
 {
-	if (!(req->flags & MMSCOPE_PW_COMPACT))
+	if (!(req->flags & MMSCOPE_PAGEWALK_COMPACT))
 		return 0;
-	if (req->entry_size != sizeof(struct mmscope_pw_entry) || req->paths)
+	if (req->entry_size != sizeof(struct mmscope_pagewalk_entry) || req->paths)
 		return -EINVAL;
-	if (req->vmas && (req->vma_size != sizeof(struct mmscope_pw_vma) ||
+	if (req->vmas && (req->vma_size != sizeof(struct mmscope_pagewalk_vma) ||
 			  !req->vma_count))
 		return -EINVAL;
 	return 0;
@@ -210,43 +210,43 @@ static int pw_check_compact(const struct mmscope_pw_walk *req)
 static long pw_ioc_walk(void __user *uarg)
 {
 	struct pw_out out = { };
-	struct mmscope_pw_walk req;
+	struct mmscope_pagewalk_walk req;
 	struct mm_struct *mm;
 	u32 done = 0, vdone = 0, chunk = PW_CHUNK;
 	u64 addr, end;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PW_WALK_SIZE_VER1);
-	BUILD_BUG_ON(offsetof(struct mmscope_pw_walk, entry_size) !=
-		     MMSCOPE_PW_WALK_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct mmscope_pw_record) != 96);
-	BUILD_BUG_ON(sizeof(struct mmscope_pw_path) != 208);
-	BUILD_BUG_ON(sizeof(struct mmscope_pw_entry) !=
-		     MMSCOPE_PW_ENTRY_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct mmscope_pw_vma) != MMSCOPE_PW_VMA_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PAGEWALK_WALK_SIZE_VER1);
+	BUILD_BUG_ON(offsetof(struct mmscope_pagewalk_walk, entry_size) !=
+		     MMSCOPE_PAGEWALK_WALK_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mmscope_pagewalk_record) != 96);
+	BUILD_BUG_ON(sizeof(struct mmscope_pagewalk_path) != 208);
+	BUILD_BUG_ON(sizeof(struct mmscope_pagewalk_entry) !=
+		     MMSCOPE_PAGEWALK_ENTRY_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mmscope_pagewalk_vma) != MMSCOPE_PAGEWALK_VMA_SIZE_VER0);
 	/* what the compact entry's narrower fields hold */
-	BUILD_BUG_ON(MMSCOPE_PW_X86_NR_BITS > 32 ||
-		     MMSCOPE_PW_ARM64_NR_BITS > 32);
-	BUILD_BUG_ON(MMSCOPE_PW_L_CHANGED > U16_MAX);
+	BUILD_BUG_ON(MMSCOPE_PAGEWALK_X86_NR_BITS > 32 ||
+		     MMSCOPE_PAGEWALK_ARM64_NR_BITS > 32);
+	BUILD_BUG_ON(MMSCOPE_PAGEWALK_L_CHANGED > U16_MAX);
 	ret = mmscope_ioctl_copy_in(&req, sizeof(req),
-				    MMSCOPE_PW_WALK_SIZE_VER0, uarg);
+				    MMSCOPE_PAGEWALK_WALK_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (req.flags & ~(MMSCOPE_PW_KERNEL | MMSCOPE_PW_RUNS |
-			  MMSCOPE_PW_COMPACT))
+	if (req.flags & ~(MMSCOPE_PAGEWALK_KERNEL | MMSCOPE_PAGEWALK_RUNS |
+			  MMSCOPE_PAGEWALK_COMPACT))
 		return -EINVAL;
 	ret = pw_check_compact(&req);
 	if (ret)
 		return ret;
-	out.runs = req.flags & MMSCOPE_PW_RUNS;
+	out.runs = req.flags & MMSCOPE_PAGEWALK_RUNS;
 	addr = req.start;
-	mm = pw_range(req.flags & MMSCOPE_PW_KERNEL, req.pid, &addr, req.len,
+	mm = pw_range(req.flags & MMSCOPE_PAGEWALK_KERNEL, req.pid, &addr, req.len,
 		      &end);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 
 	ret = -ENOMEM;
-	if (req.flags & MMSCOPE_PW_COMPACT) {
+	if (req.flags & MMSCOPE_PAGEWALK_COMPACT) {
 		chunk = PW_CHUNK_COMPACT;
 		out.ents = kvmalloc_array(chunk, sizeof(*out.ents),
 					  GFP_KERNEL);
@@ -298,7 +298,7 @@ static long pw_ioc_walk(void __user *uarg)
 	}
 	req.count = done;
 	req.next = addr;
-	if (req.flags & MMSCOPE_PW_COMPACT)
+	if (req.flags & MMSCOPE_PAGEWALK_COMPACT)
 		req.vma_count = vdone;
 	if (!ret)
 		ret = mmscope_ioctl_copy_out(uarg, &req, sizeof(req));
@@ -321,9 +321,9 @@ static long pw_ctl_ioctl(struct file *file, unsigned int cmd,
 		return -EPERM;
 
 	switch (MMSCOPE_IOC_NOSIZE(cmd)) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PW_IOC_CONTEXT):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEWALK_IOC_CONTEXT):
 		return pw_ioc_context(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PW_IOC_WALK):
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEWALK_IOC_WALK):
 		return pw_ioc_walk(uarg);
 	default:
 		return -ENOTTY;
@@ -401,7 +401,7 @@ static const struct file_operations pw_target_fops = {
 
 static int pw_walk_show(struct seq_file *m, void *v)
 {
-	struct mmscope_pw_context ctx = { };
+	struct mmscope_pagewalk_context ctx = { };
 	struct pw_out out = { };
 	struct mm_struct *mm;
 	bool kernel;

@@ -8,17 +8,17 @@
 #include "internal.h"
 
 static const char *const pw_level_names[] = {
-	[MMSCOPE_PW_PGD] = "pgd", [MMSCOPE_PW_P4D] = "p4d",
-	[MMSCOPE_PW_PUD] = "pud", [MMSCOPE_PW_PMD] = "pmd",
-	[MMSCOPE_PW_PTE] = "pte",
+	[MMSCOPE_PAGEWALK_PGD] = "pgd", [MMSCOPE_PAGEWALK_P4D] = "p4d",
+	[MMSCOPE_PAGEWALK_PUD] = "pud", [MMSCOPE_PAGEWALK_PMD] = "pmd",
+	[MMSCOPE_PAGEWALK_PTE] = "pte",
 };
 
 static const char *const pw_state_names[] = {
-	[MMSCOPE_PW_NONE] = "none", [MMSCOPE_PW_PRESENT] = "present",
-	[MMSCOPE_PW_SWAP] = "swap", [MMSCOPE_PW_MIGRATION] = "migration",
-	[MMSCOPE_PW_DEVICE] = "device", [MMSCOPE_PW_HWPOISON] = "hwpoison",
-	[MMSCOPE_PW_MARKER] = "marker", [MMSCOPE_PW_PROTNONE] = "protnone",
-	[MMSCOPE_PW_BAD] = "bad",
+	[MMSCOPE_PAGEWALK_NONE] = "none", [MMSCOPE_PAGEWALK_PRESENT] = "present",
+	[MMSCOPE_PAGEWALK_SWAP] = "swap", [MMSCOPE_PAGEWALK_MIGRATION] = "migration",
+	[MMSCOPE_PAGEWALK_DEVICE] = "device", [MMSCOPE_PAGEWALK_HWPOISON] = "hwpoison",
+	[MMSCOPE_PAGEWALK_MARKER] = "marker", [MMSCOPE_PAGEWALK_PROTNONE] = "protnone",
+	[MMSCOPE_PAGEWALK_BAD] = "bad",
 };
 
 static const char *const pw_linux_names[] = {
@@ -28,10 +28,10 @@ static const char *const pw_linux_names[] = {
 };
 
 static const char *const pw_vma_kinds[] = {
-	[MMSCOPE_PW_VMA_NONE] = "none", [MMSCOPE_PW_VMA_ANON] = "anon",
-	[MMSCOPE_PW_VMA_FILE] = "file", [MMSCOPE_PW_VMA_SHMEM] = "shmem",
-	[MMSCOPE_PW_VMA_SPECIAL] = "special",
-	[MMSCOPE_PW_VMA_HUGETLB] = "hugetlb",
+	[MMSCOPE_PAGEWALK_VMA_NONE] = "none", [MMSCOPE_PAGEWALK_VMA_ANON] = "anon",
+	[MMSCOPE_PAGEWALK_VMA_FILE] = "file", [MMSCOPE_PAGEWALK_VMA_SHMEM] = "shmem",
+	[MMSCOPE_PAGEWALK_VMA_SPECIAL] = "special",
+	[MMSCOPE_PAGEWALK_VMA_HUGETLB] = "hugetlb",
 };
 
 const char *pw_level_name(unsigned int level)
@@ -66,8 +66,8 @@ static void pw_report_size(struct seq_file *m, u64 size)
 		seq_printf(m, "%5lluK", size / SZ_1K);
 }
 
-void pw_report_record(struct seq_file *m, const struct mmscope_pw_record *r,
-		      const struct mmscope_pw_path *p)
+void pw_report_record(struct seq_file *m, const struct mmscope_pagewalk_record *r,
+		      const struct mmscope_pagewalk_path *p)
 {
 	unsigned int i;
 
@@ -75,14 +75,14 @@ void pw_report_record(struct seq_file *m, const struct mmscope_pw_record *r,
 	pw_report_size(m, r->size);
 	seq_printf(m, " %s %-9s", pw_level_name(r->level),
 		   pw_state_name(r->state));
-	if (r->state == MMSCOPE_PW_NONE) {
+	if (r->state == MMSCOPE_PAGEWALK_NONE) {
 		seq_printf(m, " vma %s\n", pw_vma_kinds[r->vma_kind]);
 		return;
 	}
 	seq_printf(m, " raw 0x%016llx", r->raw);
-	if (r->pfn != MMSCOPE_PW_NO_PFN)
+	if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN)
 		seq_printf(m, " pfn 0x%llx", r->pfn);
-	if (r->state == MMSCOPE_PW_SWAP)
+	if (r->state == MMSCOPE_PAGEWALK_SWAP)
 		seq_printf(m, " swap %u:0x%llx", r->swap_type, r->swap_offset);
 	seq_puts(m, "\n    linux:");
 	for (i = 0; i < ARRAY_SIZE(pw_linux_names); i++)
@@ -103,7 +103,7 @@ void pw_report_record(struct seq_file *m, const struct mmscope_pw_record *r,
 			   r->vma_pgoff);
 	seq_putc(m, '\n');
 	for (i = 0; p && i < p->count; i++) {
-		const struct mmscope_pw_step *s = &p->step[i];
+		const struct mmscope_pagewalk_step *s = &p->step[i];
 
 		seq_printf(m, "    %s[%3u] 0x%016llx at pa 0x%llx",
 			   pw_level_name(s->level), s->index, s->raw,
@@ -114,26 +114,26 @@ void pw_report_record(struct seq_file *m, const struct mmscope_pw_record *r,
 	}
 }
 
-void pw_report_context(struct seq_file *m, const struct mmscope_pw_context *c)
+void pw_report_context(struct seq_file *m, const struct mmscope_pagewalk_context *c)
 {
 	unsigned int l;
 
 	seq_printf(m, "arch %s, page size %u, %u levels (folded:", c->arch,
 		   c->page_size, c->levels);
-	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+	for (l = 0; l < MMSCOPE_PAGEWALK_NR_LEVELS; l++)
 		if (c->folded & BIT(l))
 			seq_printf(m, " %s", pw_level_name(l));
 	seq_printf(m, "), %u VA bits, PTI %s", c->va_bits,
-		   c->hw_flags & MMSCOPE_PW_CTX_PTI ? "on" : "off");
+		   c->hw_flags & MMSCOPE_PAGEWALK_CTX_PTI ? "on" : "off");
 #ifdef CONFIG_ARM64
 	seq_printf(m, ", hardware AF %s, DBM %s",
-		   c->hw_flags & MMSCOPE_PW_CTX_HW_AF ? "on" : "off",
-		   c->hw_flags & MMSCOPE_PW_CTX_HW_DBM ? "on" : "off");
+		   c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_AF ? "on" : "off",
+		   c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_DBM ? "on" : "off");
 #endif
 	seq_putc(m, '\n');
 	if (c->pgd_pa)
 		seq_printf(m, "pgd at pa 0x%llx", c->pgd_pa);
-	if (c->hw_flags & MMSCOPE_PW_CTX_ASID)
+	if (c->hw_flags & MMSCOPE_PAGEWALK_CTX_ASID)
 		seq_printf(m, ", ASID %llu", c->asid);
 	if (c->pgd_pa)
 		seq_putc(m, '\n');

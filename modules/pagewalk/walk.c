@@ -46,7 +46,7 @@ struct pw_memo {
 	unsigned long pfn;
 	u32 linux_flags;		/* without ZERO, ANON, EXCLUSIVE */
 	bool valid;
-	struct mmscope_pw_entry tmpl;	/* hw, level, state, arch fields */
+	struct mmscope_pagewalk_entry tmpl;	/* hw, level, state, arch fields */
 };
 
 /*
@@ -69,9 +69,9 @@ struct pw_walker {
 	bool run_ok;	/* compact runs: last entry is a PTE run in @vma */
 	struct pw_memo memo;
 	struct pw_out *out;
-	struct pw_step steps[MMSCOPE_PW_NR_LEVELS];	/* to the entry read */
-	struct mmscope_pw_record hole;	/* open run of empty entries */
-	struct pw_step hole_steps[MMSCOPE_PW_NR_LEVELS];
+	struct pw_step steps[MMSCOPE_PAGEWALK_NR_LEVELS];	/* to the entry read */
+	struct mmscope_pagewalk_record hole;	/* open run of empty entries */
+	struct pw_step hole_steps[MMSCOPE_PAGEWALK_NR_LEVELS];
 	unsigned int hole_depth;
 	bool hole_open;
 	unsigned long stop;		/* first address not written out */
@@ -113,10 +113,10 @@ static unsigned int pw_level(struct pw_walker *w, unsigned int depth)
 	return w->steps[depth - 1].level;
 }
 
-static void pw_fill_path(struct mmscope_pw_path *p, const struct pw_step *steps,
+static void pw_fill_path(struct mmscope_pagewalk_path *p, const struct pw_step *steps,
 			 unsigned int depth)
 {
-	struct mmscope_pw_step *s;
+	struct mmscope_pagewalk_step *s;
 	struct pw_hw hw;
 	phys_addr_t pa;
 	unsigned int i;
@@ -141,23 +141,23 @@ static void pw_fill_path(struct mmscope_pw_path *p, const struct pw_step *steps,
 static unsigned int pw_vma_kind(struct vm_area_struct *vma)
 {
 	if (!vma)
-		return MMSCOPE_PW_VMA_NONE;
+		return MMSCOPE_PAGEWALK_VMA_NONE;
 	if (is_vm_hugetlb_page(vma))
-		return MMSCOPE_PW_VMA_HUGETLB;
+		return MMSCOPE_PAGEWALK_VMA_HUGETLB;
 	if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))
-		return MMSCOPE_PW_VMA_SPECIAL;
+		return MMSCOPE_PAGEWALK_VMA_SPECIAL;
 	if (vma_is_anonymous(vma))
-		return MMSCOPE_PW_VMA_ANON;
+		return MMSCOPE_PAGEWALK_VMA_ANON;
 	/* vdso, vvar, ...: vm_ops of their own, no file */
 	if (!vma->vm_file)
-		return MMSCOPE_PW_VMA_SPECIAL;
+		return MMSCOPE_PAGEWALK_VMA_SPECIAL;
 	/* shmem_mapping() is not exported on 6.1: tmpfs is shmem. */
 	if (file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC)
-		return MMSCOPE_PW_VMA_SHMEM;
-	return MMSCOPE_PW_VMA_FILE;
+		return MMSCOPE_PAGEWALK_VMA_SHMEM;
+	return MMSCOPE_PAGEWALK_VMA_FILE;
 }
 
-static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
+static void pw_record_init(struct pw_walker *w, struct mmscope_pagewalk_record *r,
 			   unsigned long va, unsigned long size,
 			   unsigned int level, u64 raw)
 {
@@ -168,7 +168,7 @@ static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
 	r->size = size;
 	r->level = level;
 	r->raw = raw;
-	r->pfn = MMSCOPE_PW_NO_PFN;
+	r->pfn = MMSCOPE_PAGEWALK_NO_PFN;
 	r->vma_kind = w->vma_kind;
 	if (vma) {
 		r->vma_start = vma->vm_start;
@@ -185,7 +185,7 @@ static void pw_record_init(struct pw_walker *w, struct mmscope_pw_record *r,
 static int pw_note_vma(struct pw_out *out, u64 start, u64 end, u64 flags,
 		       u64 pgoff, unsigned int kind)
 {
-	struct mmscope_pw_vma *v = &out->last;
+	struct mmscope_pagewalk_vma *v = &out->last;
 
 	if (!out->vmas || !end)
 		return 0;
@@ -219,13 +219,13 @@ static int pw_note_walker_vma(struct pw_walker *w)
 	return ret;
 }
 
-static void pw_entry_from_record(struct mmscope_pw_entry *e,
-				 const struct mmscope_pw_record *r)
+static void pw_entry_from_record(struct mmscope_pagewalk_entry *e,
+				 const struct mmscope_pagewalk_record *r)
 {
 	memset(e, 0, sizeof(*e));
 	e->va = r->va;
 	e->raw = r->raw;
-	e->pfn = r->state == MMSCOPE_PW_SWAP ? r->swap_offset : r->pfn;
+	e->pfn = r->state == MMSCOPE_PAGEWALK_SWAP ? r->swap_offset : r->pfn;
 	e->pages = r->size >> PAGE_SHIFT;
 	e->hw = r->hw;
 	e->linux_flags = r->linux_flags;
@@ -237,7 +237,7 @@ static void pw_entry_from_record(struct mmscope_pw_entry *e,
 	e->desc_pkey = IS_ENABLED(CONFIG_ARM64) ? r->desc_type : r->pkey;
 }
 
-static int pw_append(struct pw_walker *w, const struct mmscope_pw_record *r,
+static int pw_append(struct pw_walker *w, const struct mmscope_pagewalk_record *r,
 		     const struct pw_step *steps, unsigned int depth)
 {
 	struct pw_out *out = w->out;
@@ -327,7 +327,7 @@ static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 	struct page *page;
 	u32 f = 0;
 
-	if (!w->mm || (l & (MMSCOPE_PW_L_SPECIAL | MMSCOPE_PW_L_DEVMAP)))
+	if (!w->mm || (l & (MMSCOPE_PAGEWALK_L_SPECIAL | MMSCOPE_PAGEWALK_L_DEVMAP)))
 		return 0;
 	if (sub != w->valid_sub) {
 		if (!pfn_valid(pfn))
@@ -336,9 +336,9 @@ static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 	}
 	page = pfn_to_page(pfn);
 	if (PageAnon(page)) {
-		f |= MMSCOPE_PW_L_ANON;
+		f |= MMSCOPE_PAGEWALK_L_ANON;
 		if (PageAnonExclusive(page))
-			f |= MMSCOPE_PW_L_EXCLUSIVE;
+			f |= MMSCOPE_PAGEWALK_L_EXCLUSIVE;
 	}
 	return f;
 }
@@ -350,48 +350,48 @@ static u32 pw_page_flags(struct pw_walker *w, u32 l, unsigned long pfn)
 static u32 pw_present_flags(u64 raw, u64 hw, unsigned int level, u8 *state)
 {
 	pte_t e = __pte(raw);
-	u32 l = MMSCOPE_PW_L_PRESENT;
+	u32 l = MMSCOPE_PAGEWALK_L_PRESENT;
 
-	*state = MMSCOPE_PW_PRESENT;
+	*state = MMSCOPE_PAGEWALK_PRESENT;
 	if (pte_protnone(e)) {
-		*state = MMSCOPE_PW_PROTNONE;
-		l |= MMSCOPE_PW_L_PROTNONE;
+		*state = MMSCOPE_PAGEWALK_PROTNONE;
+		l |= MMSCOPE_PAGEWALK_L_PROTNONE;
 	} else if (!(hw & 1)) {
 		/* bit 0 is P on x86 and VALID on arm64 */
-		l |= MMSCOPE_PW_L_INVALID;
+		l |= MMSCOPE_PAGEWALK_L_INVALID;
 	}
 	if (pte_write(e))
-		l |= MMSCOPE_PW_L_WRITE;
+		l |= MMSCOPE_PAGEWALK_L_WRITE;
 	if (pte_dirty(e))
-		l |= MMSCOPE_PW_L_DIRTY;
+		l |= MMSCOPE_PAGEWALK_L_DIRTY;
 	if (pte_young(e))
-		l |= MMSCOPE_PW_L_YOUNG;
+		l |= MMSCOPE_PAGEWALK_L_YOUNG;
 	if (pte_special(e))
-		l |= MMSCOPE_PW_L_SPECIAL;
+		l |= MMSCOPE_PAGEWALK_L_SPECIAL;
 	if (pte_soft_dirty(e))
-		l |= MMSCOPE_PW_L_SOFT_DIRTY;
+		l |= MMSCOPE_PAGEWALK_L_SOFT_DIRTY;
 	if (pte_uffd_wp(e))
-		l |= MMSCOPE_PW_L_UFFD_WP;
+		l |= MMSCOPE_PAGEWALK_L_UFFD_WP;
 	if (pte_devmap(e))
-		l |= MMSCOPE_PW_L_DEVMAP;
-	if (level != MMSCOPE_PW_PTE)
-		l |= MMSCOPE_PW_L_HUGE;
+		l |= MMSCOPE_PAGEWALK_L_DEVMAP;
+	if (level != MMSCOPE_PAGEWALK_PTE)
+		l |= MMSCOPE_PAGEWALK_L_HUGE;
 	return l;
 }
 
-static void pw_decode_present(struct pw_walker *w, struct mmscope_pw_record *r,
+static void pw_decode_present(struct pw_walker *w, struct mmscope_pagewalk_record *r,
 			      unsigned long pfn)
 {
 	u32 l = pw_present_flags(r->raw, r->hw, r->level, &r->state);
 
 	r->pfn = pfn;
-	if (r->level == MMSCOPE_PW_PTE && is_zero_pfn(pfn))
-		l |= MMSCOPE_PW_L_ZERO;
+	if (r->level == MMSCOPE_PAGEWALK_PTE && is_zero_pfn(pfn))
+		l |= MMSCOPE_PAGEWALK_L_ZERO;
 	r->linux_flags = l | pw_page_flags(w, l, pfn);
 }
 
 /*
- * Another present PTE at @va: with MMSCOPE_PW_RUNS, fold it into the last
+ * Another present PTE at @va: with MMSCOPE_PAGEWALK_RUNS, fold it into the last
  * record written when that is a PTE run it continues (next address, raw
  * and pfn one page on, so every bit but the address is the same) and the
  * page it maps looks the same to Linux. The caller holds the PTE lock.
@@ -400,7 +400,7 @@ static bool pw_extend_run(struct pw_walker *w, unsigned long va, u64 raw,
 			  unsigned long pfn)
 {
 	struct pw_out *out = w->out;
-	struct mmscope_pw_record *r;
+	struct mmscope_pagewalk_record *r;
 	unsigned long pages;
 	u32 l;
 
@@ -408,19 +408,19 @@ static bool pw_extend_run(struct pw_walker *w, unsigned long va, u64 raw,
 		return false;
 	r = &out->recs[out->n - 1];
 	pages = r->size >> PAGE_SHIFT;
-	if (r->level != MMSCOPE_PW_PTE || r->state != MMSCOPE_PW_PRESENT ||
+	if (r->level != MMSCOPE_PAGEWALK_PTE || r->state != MMSCOPE_PAGEWALK_PRESENT ||
 	    r->va + r->size != va || r->raw + r->size != raw ||
-	    r->pfn + pages != pfn || (r->linux_flags & MMSCOPE_PW_L_ZERO) ||
+	    r->pfn + pages != pfn || (r->linux_flags & MMSCOPE_PAGEWALK_L_ZERO) ||
 	    r->vma_start != (w->vma ? w->vma->vm_start : 0))
 		return false;
-	l = r->linux_flags & ~(MMSCOPE_PW_L_ANON | MMSCOPE_PW_L_EXCLUSIVE);
+	l = r->linux_flags & ~(MMSCOPE_PAGEWALK_L_ANON | MMSCOPE_PAGEWALK_L_EXCLUSIVE);
 	if ((l | pw_page_flags(w, l, pfn)) != r->linux_flags)
 		return false;
 	r->size += PAGE_SIZE;
 	return true;
 }
 
-static void pw_decode_nonpresent(struct mmscope_pw_record *r)
+static void pw_decode_nonpresent(struct mmscope_pagewalk_record *r)
 {
 	pte_t e = __pte(r->raw);
 	swp_entry_t ent = pte_to_swp_entry(e);
@@ -428,29 +428,29 @@ static void pw_decode_nonpresent(struct mmscope_pw_record *r)
 	r->swap_type = swp_type(ent);
 	r->swap_offset = swp_offset(ent);
 	if (pte_swp_soft_dirty(e))
-		r->linux_flags |= MMSCOPE_PW_L_SOFT_DIRTY;
+		r->linux_flags |= MMSCOPE_PAGEWALK_L_SOFT_DIRTY;
 	if (pte_swp_uffd_wp(e))
-		r->linux_flags |= MMSCOPE_PW_L_UFFD_WP;
+		r->linux_flags |= MMSCOPE_PAGEWALK_L_UFFD_WP;
 	if (is_pte_marker_entry(ent)) {
-		r->state = MMSCOPE_PW_MARKER;
+		r->state = MMSCOPE_PAGEWALK_MARKER;
 	} else if (is_migration_entry(ent)) {
-		r->state = MMSCOPE_PW_MIGRATION;
+		r->state = MMSCOPE_PAGEWALK_MIGRATION;
 		r->pfn = swp_offset_pfn(ent);
 		if (is_writable_migration_entry(ent))
-			r->linux_flags |= MMSCOPE_PW_L_WRITE_MIG;
+			r->linux_flags |= MMSCOPE_PAGEWALK_L_WRITE_MIG;
 	} else if (is_device_private_entry(ent) ||
 		   is_device_exclusive_entry(ent)) {
-		r->state = MMSCOPE_PW_DEVICE;
+		r->state = MMSCOPE_PAGEWALK_DEVICE;
 		r->pfn = swp_offset_pfn(ent);
 	} else if (is_hwpoison_entry(ent)) {
-		r->state = MMSCOPE_PW_HWPOISON;
+		r->state = MMSCOPE_PAGEWALK_HWPOISON;
 		r->pfn = swp_offset_pfn(ent);
 	} else if (non_swap_entry(ent)) {
-		r->state = MMSCOPE_PW_BAD;
+		r->state = MMSCOPE_PAGEWALK_BAD;
 	} else {
-		r->state = MMSCOPE_PW_SWAP;
+		r->state = MMSCOPE_PAGEWALK_SWAP;
 		if (pte_swp_exclusive(e))
-			r->linux_flags |= MMSCOPE_PW_L_EXCLUSIVE;
+			r->linux_flags |= MMSCOPE_PAGEWALK_L_EXCLUSIVE;
 	}
 }
 
@@ -462,7 +462,7 @@ static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
 		   unsigned long size, unsigned int level, u64 raw,
 		   bool present, unsigned long pfn)
 {
-	struct mmscope_pw_record r;
+	struct mmscope_pagewalk_record r;
 	struct pw_hw hw;
 	int ret;
 
@@ -479,7 +479,7 @@ static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
 	else if (w->mm)
 		pw_decode_nonpresent(&r);
 	else
-		r.state = MMSCOPE_PW_BAD;
+		r.state = MMSCOPE_PAGEWALK_BAD;
 	ret = pw_flush_hole(w);
 	if (ret)
 		return ret;
@@ -488,18 +488,18 @@ static int pw_leaf(struct pw_walker *w, unsigned int depth, unsigned long va,
 
 static void pw_memo_fill(struct pw_memo *m, u64 raw, unsigned long pfn)
 {
-	struct mmscope_pw_entry *t = &m->tmpl;
+	struct mmscope_pagewalk_entry *t = &m->tmpl;
 	struct pw_hw hw;
 
-	pw_arch_decode(raw, MMSCOPE_PW_PTE, true, &hw);
+	pw_arch_decode(raw, MMSCOPE_PAGEWALK_PTE, true, &hw);
 	memset(t, 0, sizeof(*t));
 	t->pages = 1;
 	t->hw = hw.hw;
-	t->level = MMSCOPE_PW_PTE;
+	t->level = MMSCOPE_PAGEWALK_PTE;
 	t->attr = hw.attr;
 	t->sh = hw.sh;
 	t->desc_pkey = IS_ENABLED(CONFIG_ARM64) ? hw.desc_type : hw.pkey;
-	m->linux_flags = pw_present_flags(raw, hw.hw, MMSCOPE_PW_PTE,
+	m->linux_flags = pw_present_flags(raw, hw.hw, MMSCOPE_PAGEWALK_PTE,
 					  &t->state);
 	m->valid = true;
 }
@@ -507,7 +507,7 @@ static void pw_memo_fill(struct pw_memo *m, u64 raw, unsigned long pfn)
 /*
  * A present PTE in the compact format without paths: decoded once per
  * kind of entry (pw_memo), written straight into the output, or merged
- * into the run before it with MMSCOPE_PW_RUNS. The PTE lock is held.
+ * into the run before it with MMSCOPE_PAGEWALK_RUNS. The PTE lock is held.
  */
 static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
 {
@@ -515,7 +515,7 @@ static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
 	struct pw_out *out = w->out;
 	unsigned long pfn = pte_pfn(val);
 	u64 raw = pte_val(val);
-	struct mmscope_pw_entry *e;
+	struct mmscope_pagewalk_entry *e;
 	u32 l;
 	int ret;
 
@@ -525,7 +525,7 @@ static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
 	m->pfn = pfn;
 	l = m->linux_flags;
 	if (is_zero_pfn(pfn))
-		l |= MMSCOPE_PW_L_ZERO;
+		l |= MMSCOPE_PAGEWALK_L_ZERO;
 	l |= pw_page_flags(w, l, pfn);
 
 	if (out->runs && w->run_ok && !w->hole_open) {
@@ -533,7 +533,7 @@ static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
 		if (e->va + ((u64)e->pages << PAGE_SHIFT) == va &&
 		    e->raw + ((u64)e->pages << PAGE_SHIFT) == raw &&
 		    e->pfn + e->pages == pfn && e->linux_flags == l &&
-		    !(l & MMSCOPE_PW_L_ZERO) && e->pages < U32_MAX) {
+		    !(l & MMSCOPE_PAGEWALK_L_ZERO) && e->pages < U32_MAX) {
 			e->pages++;
 			return 0;
 		}
@@ -551,7 +551,7 @@ static int pw_pte_compact(struct pw_walker *w, unsigned long va, pte_t val)
 	e->raw = raw;
 	e->pfn = pfn;
 	e->linux_flags = l;
-	w->run_ok = m->tmpl.state == MMSCOPE_PW_PRESENT;
+	w->run_ok = m->tmpl.state == MMSCOPE_PAGEWALK_PRESENT;
 	return 0;
 }
 
@@ -583,15 +583,15 @@ static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
 				break;
 			continue;
 		}
-		d = pw_step(w, depth, MMSCOPE_PW_PTE, pte, pte_val(val));
+		d = pw_step(w, depth, MMSCOPE_PAGEWALK_PTE, pte, pte_val(val));
 		if (pte_none(val))
 			ret = pw_hole(w, d, addr, addr + PAGE_SIZE,
-				      MMSCOPE_PW_PTE, pte_val(val));
+				      MMSCOPE_PAGEWALK_PTE, pte_val(val));
 		else if (pte_present(val) &&
 			 pw_extend_run(w, addr, pte_val(val), pte_pfn(val)))
 			ret = 0;
 		else
-			ret = pw_leaf(w, d, addr, PAGE_SIZE, MMSCOPE_PW_PTE,
+			ret = pw_leaf(w, d, addr, PAGE_SIZE, MMSCOPE_PAGEWALK_PTE,
 				      pte_val(val), pte_present(val),
 				      pte_pfn(val));
 		if (ret)
@@ -624,10 +624,10 @@ static int pw_walk_pmd(struct pw_walker *w, unsigned int depth, pud_t *pud,
 		next = pmd_addr_end(addr, end);
 again:
 		val = READ_ONCE(*pmd);
-		d = pw_step(w, depth, MMSCOPE_PW_PMD, pmd, pmd_val(val));
+		d = pw_step(w, depth, MMSCOPE_PAGEWALK_PMD, pmd, pmd_val(val));
 		retry = false;
 		if (pmd_none(val)) {
-			ret = pw_hole(w, d, addr, next, MMSCOPE_PW_PMD,
+			ret = pw_hole(w, d, addr, next, MMSCOPE_PAGEWALK_PMD,
 				      pmd_val(val));
 		} else if (pw_pmd_is_leaf(val)) {
 			ptl = w->mm ? pmd_lock(w->mm, pmd) : NULL;
@@ -636,17 +636,17 @@ again:
 				spin_unlock(ptl);
 				goto again;
 			}
-			d = pw_step(w, depth, MMSCOPE_PW_PMD, pmd,
+			d = pw_step(w, depth, MMSCOPE_PAGEWALK_PMD, pmd,
 				    pmd_val(val));
 			/* a leaf covers its whole block, wherever addr is */
 			ret = pw_leaf(w, d, addr & PMD_MASK, PMD_SIZE,
-				      MMSCOPE_PW_PMD, pmd_val(val),
+				      MMSCOPE_PAGEWALK_PMD, pmd_val(val),
 				      pmd_present(val), pmd_pfn(val));
 			if (ptl)
 				spin_unlock(ptl);
 		} else if (pmd_bad(val)) {
 			ret = pw_leaf(w, d, addr & PMD_MASK, PMD_SIZE,
-				      MMSCOPE_PW_PMD, pmd_val(val), false, 0);
+				      MMSCOPE_PAGEWALK_PMD, pmd_val(val), false, 0);
 		} else {
 			ret = pw_walk_pte(w, d, pmd, addr, next, &retry);
 			if (!ret && retry)
@@ -678,7 +678,7 @@ static int pw_walk_pud(struct pw_walker *w, unsigned int depth, p4d_t *p4d,
 		next = pud_addr_end(addr, end);
 again:
 		val = READ_ONCE(*pud);
-		d = pw_step(w, depth, MMSCOPE_PW_PUD, pud, pud_val(val));
+		d = pw_step(w, depth, MMSCOPE_PAGEWALK_PUD, pud, pud_val(val));
 		if (pud_none(val)) {
 			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      pud_val(val));
@@ -689,16 +689,16 @@ again:
 				spin_unlock(ptl);
 				goto again;
 			}
-			d = pw_step(w, depth, MMSCOPE_PW_PUD, pud,
+			d = pw_step(w, depth, MMSCOPE_PAGEWALK_PUD, pud,
 				    pud_val(val));
 			ret = pw_leaf(w, d, addr & PUD_MASK, PUD_SIZE,
-				      MMSCOPE_PW_PUD, pud_val(val),
+				      MMSCOPE_PAGEWALK_PUD, pud_val(val),
 				      pud_present(val), pud_pfn(val));
 			if (ptl)
 				spin_unlock(ptl);
 		} else if (pud_bad(val)) {
 			ret = pw_leaf(w, d, addr & PUD_MASK, PUD_SIZE,
-				      MMSCOPE_PW_PUD, pud_val(val), false, 0);
+				      MMSCOPE_PAGEWALK_PUD, pud_val(val), false, 0);
 		} else {
 			ret = pw_walk_pmd(w, d, pud, addr, next);
 		}
@@ -721,7 +721,7 @@ static int pw_walk_p4d(struct pw_walker *w, unsigned int depth, pgd_t *pgd,
 	do {
 		next = p4d_addr_end(addr, end);
 		val = READ_ONCE(*p4d);
-		d = pw_step(w, depth, MMSCOPE_PW_P4D, p4d, p4d_val(val));
+		d = pw_step(w, depth, MMSCOPE_PAGEWALK_P4D, p4d, p4d_val(val));
 		if (p4d_none(val))
 			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      p4d_val(val));
@@ -749,7 +749,7 @@ static int pw_walk_pgd(struct pw_walker *w, pgd_t *root, unsigned long addr,
 	do {
 		next = pgd_addr_end(addr, end);
 		val = READ_ONCE(*pgd);
-		d = pw_step(w, 0, MMSCOPE_PW_PGD, pgd, pgd_val(val));
+		d = pw_step(w, 0, MMSCOPE_PAGEWALK_PGD, pgd, pgd_val(val));
 		if (pgd_none(val))
 			ret = pw_hole(w, d, addr, next, pw_level(w, d),
 				      pgd_val(val));
@@ -775,12 +775,12 @@ static int pw_walk_vmas(struct pw_walker *w, unsigned long addr,
 	while (addr < end) {
 		vma = find_vma(w->mm, addr);
 		w->vma = NULL;
-		w->vma_kind = MMSCOPE_PW_VMA_NONE;
+		w->vma_kind = MMSCOPE_PAGEWALK_VMA_NONE;
 		if (!vma || vma->vm_start >= end)
-			return pw_hole(w, 0, addr, end, MMSCOPE_PW_PGD, 0);
+			return pw_hole(w, 0, addr, end, MMSCOPE_PAGEWALK_PGD, 0);
 		if (addr < vma->vm_start) {
 			ret = pw_hole(w, 0, addr, vma->vm_start,
-				      MMSCOPE_PW_PGD, 0);
+				      MMSCOPE_PAGEWALK_PGD, 0);
 			if (ret)
 				return ret;
 			addr = vma->vm_start;

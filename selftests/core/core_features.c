@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The core's symbol resolver as reported by /sys/kernel/debug/mmscope/
- * features and MMSCOPE_IOC_FEATURES: well formed, consistent with each
+ * features and MMSCOPE_CORE_IOC_FEATURES: well formed, consistent with each
  * other and with the kernel's own symbol table, /proc/kallsyms. Which
  * symbols are listed is not UAPI: the tests read the list from the file.
  */
@@ -164,8 +164,8 @@ TEST_F(features, ioctl_lists_the_file)
 	unsigned int i;
 
 	memset(e, 0xff, sizeof(e));
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_FEATURES, &f))
-		TH_LOG("MMSCOPE_IOC_FEATURES: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_FEATURES, &f))
+		TH_LOG("MMSCOPE_CORE_IOC_FEATURES: %s", strerror(errno));
 	ASSERT_EQ(self->count, f.total);
 	ASSERT_EQ(f.total, f.count);
 	for (i = 0; i < f.count; i++) {
@@ -185,8 +185,8 @@ TEST_F(features, ioctl_count_zero_gives_total_only)
 {
 	struct mmscope_features f = { .size = sizeof(f), .entries = 8 };
 
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_FEATURES, &f))
-		TH_LOG("MMSCOPE_IOC_FEATURES: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_FEATURES, &f))
+		TH_LOG("MMSCOPE_CORE_IOC_FEATURES: %s", strerror(errno));
 	EXPECT_EQ(0, f.count);
 	EXPECT_EQ(self->count, f.total);
 }
@@ -201,8 +201,8 @@ TEST_F(features, ioctl_short_buffer_is_filled_and_total_given)
 	};
 
 	memset(e, 0xff, sizeof(e));
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_FEATURES, &f))
-		TH_LOG("MMSCOPE_IOC_FEATURES: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_FEATURES, &f))
+		TH_LOG("MMSCOPE_CORE_IOC_FEATURES: %s", strerror(errno));
 	EXPECT_EQ(1, f.count);
 	EXPECT_EQ(self->count, f.total);
 	EXPECT_STREQ(self->lines[0].name, e[0].name);
@@ -213,7 +213,7 @@ TEST_F(features, ioctl_nonzero_flags_is_einval)
 {
 	struct mmscope_features f = { .size = sizeof(f), .flags = 1 };
 
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_FEATURES, &f));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_FEATURES, &f));
 	EXPECT_EQ(EINVAL, errno);
 }
 
@@ -224,8 +224,8 @@ TEST_F(features, version_ioctl_counts_the_lines)
 
 	for (i = 0; i < self->count; i++)
 		resolved += self->lines[i].resolved;
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_VERSION, &v))
-		TH_LOG("MMSCOPE_IOC_VERSION: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &v))
+		TH_LOG("MMSCOPE_CORE_IOC_VERSION: %s", strerror(errno));
 	EXPECT_EQ(self->count, v.symbols_total);
 	EXPECT_EQ(resolved, v.symbols_resolved);
 }

@@ -116,7 +116,7 @@ static void ioctl_each_ctl(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, drop());
 	for (i = 0; i < n; i++) {
-		EXPECT_EQ(-1, ioctl(fds[i], MMSCOPE_IOC_VERSION, &v))
+		EXPECT_EQ(-1, ioctl(fds[i], MMSCOPE_CORE_IOC_VERSION, &v))
 			TH_LOG("%s: ioctl allowed", paths[i]);
 		EXPECT_EQ(EPERM, errno) TH_LOG("%s: %s", paths[i],
 					       strerror(errno));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Target lookup, MMSCOPE_IOC_TARGET: the pid -> mm step every module
+ * Target lookup, MMSCOPE_CORE_IOC_TARGET: the pid -> mm step every module
  * takes, checked against /proc/PID/maps and /proc/PID/status, and its
  * errors for processes that have no mm to give.
  */
@@ -46,7 +46,7 @@ static int lookup(int fd, pid_t pid, struct mmscope_target *t)
 	memset(t, 0, sizeof(*t));
 	t->size = sizeof(*t);
 	t->pid = pid;
-	return ioctl(fd, MMSCOPE_IOC_TARGET, t) ? errno : 0;
+	return ioctl(fd, MMSCOPE_CORE_IOC_TARGET, t) ? errno : 0;
 }
 
 /* VMAs in a maps file; x86's [vsyscall] is a gate area, not a VMA. */
@@ -162,7 +162,7 @@ TEST_F(target, nonzero_flags_is_einval)
 		.flags = 1,
 	};
 
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_TARGET, &t));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_TARGET, &t));
 	EXPECT_EQ(EINVAL, errno);
 }
 

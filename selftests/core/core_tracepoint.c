@@ -121,7 +121,7 @@ static void lookup_traced(struct __test_metadata *_metadata,
 
 	snprintf(path, sizeof(path), "%s/events/" EVENT "/enable", self->dir);
 	ASSERT_EQ(0, write_file(path, "1")) TH_LOG("%s", path);
-	ret = ioctl(self->ctl, MMSCOPE_IOC_TARGET, &t) ? -errno : 0;
+	ret = ioctl(self->ctl, MMSCOPE_CORE_IOC_TARGET, &t) ? -errno : 0;
 	ASSERT_EQ(err, ret);
 	ASSERT_EQ(0, write_file(path, "0"));
 

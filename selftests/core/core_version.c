@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the core says it is (/sys/kernel/debug/mmscope/version and
- * MMSCOPE_IOC_VERSION) against what the build recorded in the guest
+ * MMSCOPE_CORE_IOC_VERSION) against what the build recorded in the guest
  * (/etc/mmscope/build-info) and what runs (uname), and the size framing
- * every mmscope ioctl shares, exercised on MMSCOPE_IOC_VERSION.
+ * every mmscope ioctl shares, exercised on MMSCOPE_CORE_IOC_VERSION.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,8 +129,8 @@ TEST_F(ioc, version_matches_file)
 	char line[128];
 
 	v->size = sizeof(*v);
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_VERSION, v))
-		TH_LOG("MMSCOPE_IOC_VERSION: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, v))
+		TH_LOG("MMSCOPE_CORE_IOC_VERSION: %s", strerror(errno));
 	EXPECT_EQ(sizeof(*v), v->size);
 	EXPECT_EQ(MMSCOPE_UAPI_VERSION, v->uapi_version);
 	snprintf(line, sizeof(line), "mmscope %s\n", v->suite);
@@ -145,22 +145,22 @@ TEST_F(ioc, version_matches_file)
 TEST_F(ioc, size_below_v0_is_einval)
 {
 	self->arg.v.size = MMSCOPE_VERSION_SIZE_VER0 - 1;
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_VERSION, &self->arg));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &self->arg));
 	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(ioc, size_zero_is_einval)
 {
 	self->arg.v.size = 0;
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_VERSION, &self->arg));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &self->arg));
 	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(ioc, larger_struct_with_zero_tail_is_accepted)
 {
 	self->arg.v.size = sizeof(self->arg);
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_VERSION, &self->arg))
-		TH_LOG("MMSCOPE_IOC_VERSION: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &self->arg))
+		TH_LOG("MMSCOPE_CORE_IOC_VERSION: %s", strerror(errno));
 	/* the kernel writes back what it knows and says how much */
 	EXPECT_EQ(MMSCOPE_VERSION_SIZE_VER0, self->arg.v.size);
 	EXPECT_EQ(0, self->arg.bytes[sizeof(self->arg) - 1]);
@@ -170,20 +170,20 @@ TEST_F(ioc, larger_struct_with_nonzero_tail_is_e2big)
 {
 	self->arg.v.size = sizeof(self->arg);
 	self->arg.bytes[sizeof(self->arg) - 1] = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_VERSION, &self->arg));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &self->arg));
 	EXPECT_EQ(E2BIG, errno);
 }
 
 TEST_F(ioc, size_above_max_is_e2big)
 {
 	self->arg.v.size = MMSCOPE_IOC_SIZE_MAX + 1;
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_VERSION, &self->arg));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, &self->arg));
 	EXPECT_EQ(E2BIG, errno);
 }
 
 TEST_F(ioc, bad_pointer_is_efault)
 {
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_VERSION, 8UL));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_CORE_IOC_VERSION, 8UL));
 	EXPECT_EQ(EFAULT, errno);
 }
 

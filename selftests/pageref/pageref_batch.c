@@ -164,7 +164,7 @@ TEST_F(batch, mixed_order0_pages)
 			ASSERT_EQ(0, mlock((void *)(p + i * self->psize),
 					   self->psize));
 	}
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)p + held * self->psize,
 				  self->psize, 0, &h));
 	ASSERT_EQ(0, pageref_drain());
@@ -207,7 +207,7 @@ TEST_F(batch, mixed_order0_pages)
 	}
 	batch_matches_single(_metadata, self->fd, (unsigned long)p, n, 1, r);
 	child_release(&child);
-	EXPECT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PUT, getpid(),
+	EXPECT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PUT, getpid(),
 				  0, 0, MMSCOPE_PAGEREF_HOLD_ALL, &h));
 	munlock((void *)p, n * self->psize);
 	munmap((void *)p, n * self->psize);

@@ -44,7 +44,7 @@ TEST_F(errors, dead_pid_is_esrch)
 		_exit(0);
 	ASSERT_EQ(child, waitpid(child, NULL, 0));
 	EXPECT_EQ(ESRCH, pageref_query(self->fd, child, 0x10000, 1, self->r));
-	EXPECT_EQ(ESRCH, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, child,
+	EXPECT_EQ(ESRCH, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, child,
 				      0x10000, self->psize, 0, &h));
 }
 
@@ -58,10 +58,10 @@ TEST_F(errors, unmapped_range_is_efault)
 	ASSERT_EQ(0, munmap(p, self->psize));
 	EXPECT_EQ(EFAULT, pageref_query(self->fd, getpid(), (unsigned long)p,
 					1, self->r));
-	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
-	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
 }
@@ -107,14 +107,14 @@ TEST_F(errors, overflowing_length_is_eoverflow)
 	};
 	struct mmscope_pageref_hold h;
 
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_PAGEREF_QUERY, &q));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEREF_IOC_QUERY, &q));
 	EXPECT_EQ(EOVERFLOW, errno);
-	EXPECT_EQ(EOVERFLOW, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+	EXPECT_EQ(EOVERFLOW, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN,
 					  getpid(), -(uint64_t)self->psize,
 					  2 * self->psize, 0, &h));
 	q.flags = MMSCOPE_PAGEREF_BY_PFN;
 	q.start = ~0ULL;
-	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_IOC_PAGEREF_QUERY, &q));
+	EXPECT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEREF_IOC_QUERY, &q));
 	EXPECT_EQ(EOVERFLOW, errno);
 }
 
@@ -126,9 +126,9 @@ TEST_F(errors, unaligned_or_empty_is_einval)
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(EINVAL, pageref_query(self->fd, getpid(),
 					(unsigned long)p + 1, 1, self->r));
-	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, 0, 0, &h));
-	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET,
+	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, self->psize,
 				       0x80, &h));
 	munmap(p, self->psize);
@@ -140,10 +140,10 @@ TEST_F(errors, nothing_held_is_enoent)
 	char *p = anon_pages(1);
 
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PUT,
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PUT,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
-	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_UNPIN,
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_UNPIN,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
 	munmap(p, self->psize);
@@ -234,7 +234,7 @@ TEST_F(errors, without_cap_sys_admin_is_eperm)
 	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
 	ASSERT_EQ(0, syscall(SYS_capset, &hdr, d));
 	EXPECT_EQ(EPERM, pageref_query(self->fd, getpid(), 0x10000, 1, self->r));
-	EXPECT_EQ(EPERM, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN,
+	EXPECT_EQ(EPERM, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN,
 				      getpid(), 0x10000, self->psize, 0, &h));
 }
 

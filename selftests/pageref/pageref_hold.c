@@ -57,7 +57,7 @@ TEST_F(hold, pin_order0_adds_bias_unpin_restores)
 
 	ASSERT_EQ(0, query(self, &before));
 	EXPECT_EQ(1, before.refcount);
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	EXPECT_EQ(1, h.pages);
 	EXPECT_NE(0, h.id);
@@ -71,7 +71,7 @@ TEST_F(hold, pin_order0_adds_bias_unpin_restores)
 	EXPECT_EQ(before.mapcount, pinned.mapcount);
 	EXPECT_EQ(kpagecount_of(pinned.pfn), (uint64_t)pinned.mapcount);
 
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_UNPIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	EXPECT_EQ(1, h.pages);
 	ASSERT_EQ(0, query(self, &after));
@@ -105,7 +105,7 @@ TEST_F(hold, pin_thp_counts_in_pincount)
 				   &before));
 	ASSERT_TRUE(before.info & MMSCOPE_PAGEREF_HAS_PINCOUNT);
 	EXPECT_EQ(0, before.pincount);
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)t, self->psize, 0, &h));
 	ASSERT_EQ(0, pageref_drain());
 	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)t, 1,
@@ -113,7 +113,7 @@ TEST_F(hold, pin_thp_counts_in_pincount)
 	EXPECT_EQ(before.refcount + 1, pinned.refcount);
 	EXPECT_EQ(1, pinned.pincount);
 	EXPECT_TRUE(pinned.info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED);
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_UNPIN, getpid(),
 				  (unsigned long)t, self->psize, 0, &h));
 	ASSERT_EQ(0, pageref_drain());
 	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)t, 1,
@@ -130,17 +130,17 @@ TEST_F(hold, get_adds_one_put_restores)
 	struct mmscope_pageref_hold h;
 
 	ASSERT_EQ(0, query(self, &before));
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &held));
 	EXPECT_EQ(before.refcount + 1, held.refcount);
 	EXPECT_EQ(1, held.refcount - held.expected_refcount);
 	EXPECT_FALSE(held.info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED);
 	/* a plain reference is not a pin: UNPIN finds nothing */
-	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_UNPIN,
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_UNPIN,
 				       getpid(), (unsigned long)self->p,
 				       self->psize, 0, &h));
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PUT, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PUT, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &after));
 	EXPECT_EQ(before.refcount, after.refcount);
@@ -175,7 +175,7 @@ TEST_F(hold, pinned_page_copied_at_fork)
 	int sync[2];
 	pid_t child;
 
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	child = fork_and_wait(sync, self->p);
 	ASSERT_LT(0, child);
@@ -207,7 +207,7 @@ TEST_F(hold, get_then_fork_cow_by_refcount)
 	uint64_t pfn;
 	pid_t child;
 
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &r));
 	pfn = r.pfn;
@@ -243,7 +243,7 @@ TEST_F(hold, get_keeps_page_across_pageout)
 
 	if (!swap_is_on())
 		SKIP(return, "no swap (run with --swap)");
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &r));
 	pfn = r.pfn;
@@ -265,7 +265,7 @@ TEST_F(hold, pin_keeps_pte_across_pageout)
 
 	if (!swap_is_on())
 		SKIP(return, "no swap (run with --swap)");
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &r));
 	if (madvise(self->p, self->psize, MADV_PAGEOUT))
@@ -299,11 +299,11 @@ TEST_F(hold, close_restores_every_refcount)
 
 	ASSERT_LE(0, fd2);
 	ASSERT_EQ(0, query(self, &before));
-	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
-	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
-	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_IOC_PAGEREF_PIN_LONGTERM,
+	ASSERT_EQ(0, pageref_hold(fd2, MMSCOPE_PAGEREF_IOC_PIN_LONGTERM,
 				  getpid(), (unsigned long)self->p,
 				  self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &after));
@@ -321,7 +321,7 @@ TEST_F(hold, held_file_lists_holds)
 	struct mmscope_pageref_hold h;
 	struct mmscope_pageref_page r;
 
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)self->p, self->psize, 0, &h));
 	ASSERT_EQ(0, query(self, &r));
 	ASSERT_LT(0, mmscope_read_file(PAGEREF_DIR "/held", text, sizeof(text)));
@@ -354,7 +354,7 @@ TEST_F(hold, hold_survives_process_exit)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(sync[0], &c, 1));
-	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_IOC_PAGEREF_GET, child,
+	ASSERT_EQ(0, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET, child,
 				  (unsigned long)q, self->psize, 0, &h));
 	ASSERT_EQ(0, pageref_query(self->fd, child, (unsigned long)q, 1, &r));
 	kill(child, SIGKILL);
@@ -372,7 +372,7 @@ TEST_F(hold, hold_survives_process_exit)
 		memset(&h, 0, sizeof(h));
 		h.size = sizeof(h);
 		h.id = id;
-		EXPECT_EQ(0, ioctl(self->fd, MMSCOPE_IOC_PAGEREF_PUT, &h));
+		EXPECT_EQ(0, ioctl(self->fd, MMSCOPE_PAGEREF_IOC_PUT, &h));
 		EXPECT_EQ(1, h.pages);
 	}
 	close(sync[0]);

@@ -45,10 +45,10 @@ TEST(unload_drops_detached_holds)
 	fd = pageref_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pageref_query(fd, getpid(), (unsigned long)p, 1, &before));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_GET, getpid(),
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_GET, getpid(),
 				  (unsigned long)p, psize,
 				  MMSCOPE_PAGEREF_HOLD_DETACH, &h));
-	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 				  (unsigned long)p, psize,
 				  MMSCOPE_PAGEREF_HOLD_DETACH, &h));
 	close(fd);

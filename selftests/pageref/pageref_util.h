@@ -48,7 +48,7 @@ static inline int pageref_query(int fd, pid_t pid, unsigned long addr,
 		.count = npages,
 	};
 
-	if (ioctl(fd, MMSCOPE_IOC_PAGEREF_QUERY, &q))
+	if (ioctl(fd, MMSCOPE_PAGEREF_IOC_QUERY, &q))
 		return errno;
 	return q.count == npages ? 0 : EIO;
 }
@@ -66,7 +66,7 @@ static inline int pageref_query_pfn(int fd, uint64_t pfn, size_t n,
 		.count = n,
 	};
 
-	if (ioctl(fd, MMSCOPE_IOC_PAGEREF_QUERY, &q))
+	if (ioctl(fd, MMSCOPE_PAGEREF_IOC_QUERY, &q))
 		return errno;
 	return q.count == n ? 0 : EIO;
 }
@@ -203,10 +203,10 @@ static inline int pageref_fork_pin_unpin(int fd, void *p)
 	close(sync[1]);
 	if (pageref_query_settled(fd, getpid(), (unsigned long)p, &r))
 		return 3;
-	if (pageref_hold(fd, MMSCOPE_IOC_PAGEREF_PIN, getpid(),
+	if (pageref_hold(fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(),
 			 (unsigned long)p, getpagesize(), 0, &h))
 		return 4;
-	if (pageref_hold(fd, MMSCOPE_IOC_PAGEREF_UNPIN, getpid(),
+	if (pageref_hold(fd, MMSCOPE_PAGEREF_IOC_UNPIN, getpid(),
 			 (unsigned long)p, getpagesize(), 0, &h))
 		return 5;
 	return 0;

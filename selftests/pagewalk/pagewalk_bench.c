@@ -4,7 +4,7 @@
  * batches, not a call per page), every PFN equal to /proc/self/pagemap's,
  * in full records and in the compact format; prints how long the walks
  * take next to reading pagemap for the range.
- * MMSCOPE_PW_BENCH_MB sets the size (default 64; the docs quote 1024).
+ * MMSCOPE_PAGEWALK_BENCH_MB sets the size (default 64; the docs quote 1024).
  */
 #include <stdio.h>
 #include <sys/mman.h>
@@ -31,16 +31,16 @@ FIXTURE(bench)
 	size_t len;
 	size_t npages;
 	char *map;
-	struct mmscope_pw_record *recs;
-	struct mmscope_pw_path *paths;
-	struct mmscope_pw_entry *ents;
-	struct mmscope_pw_vma vmas[16];
+	struct mmscope_pagewalk_record *recs;
+	struct mmscope_pagewalk_path *paths;
+	struct mmscope_pagewalk_entry *ents;
+	struct mmscope_pagewalk_vma vmas[16];
 	uint64_t *pagemap;
 };
 
 FIXTURE_SETUP(bench)
 {
-	const char *mb = getenv("MMSCOPE_PW_BENCH_MB");
+	const char *mb = getenv("MMSCOPE_PAGEWALK_BENCH_MB");
 
 	self->fd = pw_open();
 	ASSERT_LE(0, self->fd);
@@ -91,10 +91,10 @@ static int walk_range(FIXTURE_DATA(bench) *self, bool paths, int *calls,
 			return ret;
 		(*calls)++;
 		for (i = 0; pm && i < n; i++) {
-			const struct mmscope_pw_record *r = &self->recs[i];
+			const struct mmscope_pagewalk_record *r = &self->recs[i];
 			size_t idx = (r->va - start) / PW_PAGE;
 
-			if (r->state != MMSCOPE_PW_PRESENT ||
+			if (r->state != MMSCOPE_PAGEWALK_PRESENT ||
 			    r->size != PW_PAGE || PM_PFN(pm[idx]) != r->pfn)
 				return -1;
 		}
@@ -127,10 +127,10 @@ static int walk_compact(FIXTURE_DATA(bench) *self, int *calls,
 			return ret;
 		(*calls)++;
 		for (i = 0; pm && i < n; i++) {
-			const struct mmscope_pw_entry *e = &self->ents[i];
+			const struct mmscope_pagewalk_entry *e = &self->ents[i];
 			size_t idx = (e->va - start) / PW_PAGE;
 
-			if (e->state != MMSCOPE_PW_PRESENT || e->pages != 1 ||
+			if (e->state != MMSCOPE_PAGEWALK_PRESENT || e->pages != 1 ||
 			    PM_PFN(pm[idx]) != e->pfn ||
 			    !pw_vma_of(self->vmas, nvma, e->va))
 				return -1;

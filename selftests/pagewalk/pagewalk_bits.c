@@ -25,7 +25,7 @@ FIXTURE(bits)
 	int fd;
 	char *map;
 	size_t len;
-	struct mmscope_pw_record recs[256];
+	struct mmscope_pagewalk_record recs[256];
 	struct pw_page pages[NPAGES];
 	uint64_t pagemap[NPAGES];
 };
@@ -58,7 +58,7 @@ static int walk_self(FIXTURE_DATA(bits) *self, pid_t pid)
 }
 
 /* The entry allows writes, in Linux's view and in the hardware's. */
-static bool hw_writable(const struct mmscope_pw_record *r)
+static bool hw_writable(const struct mmscope_pagewalk_record *r)
 {
 	if (pw_is_arm64())
 		return !PW_HW(r, ARM64, RDONLY) || PW_HW(r, ARM64, DBM);
@@ -72,10 +72,10 @@ TEST_F(bits, mprotect_read_clears_write_and_restore_sets_it)
 	ASSERT_EQ(0, mprotect(self->map, self->len, PROT_READ));
 	ASSERT_EQ(0, walk_self(self, getpid()));
 	for (i = 0; i < NPAGES; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
-		ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-		ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_WRITE);
+		ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+		ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
 		ASSERT_FALSE(hw_writable(r)) TH_LOG("page %zu raw 0x%llx", i,
 						    (unsigned long long)r->raw);
 		if (pw_is_arm64()) {
@@ -89,10 +89,10 @@ TEST_F(bits, mprotect_read_clears_write_and_restore_sets_it)
 		self->map[i * PW_PAGE] = 0x5a;
 	ASSERT_EQ(0, walk_self(self, getpid()));
 	for (i = 0; i < NPAGES; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
-		ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_WRITE);
-		ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_DIRTY);
+		ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
+		ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_DIRTY);
 		ASSERT_TRUE(hw_writable(r)) TH_LOG("page %zu raw 0x%llx", i,
 						   (unsigned long long)r->raw);
 	}
@@ -122,12 +122,12 @@ TEST_F(bits, fork_write_protects_and_write_gets_new_pfn)
 
 	ASSERT_EQ(0, walk_self(self, getpid()));
 	for (i = 0; i < NPAGES; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
-		ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-		ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_WRITE);
+		ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+		ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
 		ASSERT_FALSE(hw_writable(r));
-		ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_EXCLUSIVE);
+		ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_EXCLUSIVE);
 		ASSERT_EQ(PM_PFN(before[i]), self->pages[i].pfn);
 	}
 
@@ -137,8 +137,8 @@ TEST_F(bits, fork_write_protects_and_write_gets_new_pfn)
 					  self->pagemap));
 	ASSERT_NE(PM_PFN(before[0]), self->pages[0].pfn);
 	ASSERT_EQ(PM_PFN(self->pagemap[0]), self->pages[0].pfn);
-	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PW_L_WRITE);
-	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PW_L_EXCLUSIVE);
+	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
+	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PAGEWALK_L_EXCLUSIVE);
 	ASSERT_EQ(PM_PFN(before[1]), self->pages[1].pfn);
 
 	/* the child keeps the old page */
@@ -174,18 +174,18 @@ TEST_F(bits, pageout_gives_swap_entries_equal_to_pagemap)
 	ASSERT_EQ(0, mmscope_pagemap_read(0, (unsigned long)self->map, NPAGES,
 					  self->pagemap));
 	for (i = 0; i < NPAGES; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 		uint64_t pm = self->pagemap[i];
 
-		ASSERT_EQ(!!(pm & PM_SWAP), r->state == MMSCOPE_PW_SWAP);
-		ASSERT_EQ(!!(pm & PM_PRESENT), r->state == MMSCOPE_PW_PRESENT);
-		if (r->state != MMSCOPE_PW_SWAP)
+		ASSERT_EQ(!!(pm & PM_SWAP), r->state == MMSCOPE_PAGEWALK_SWAP);
+		ASSERT_EQ(!!(pm & PM_PRESENT), r->state == MMSCOPE_PAGEWALK_PRESENT);
+		if (r->state != MMSCOPE_PAGEWALK_SWAP)
 			continue;
 		swapped++;
 		ASSERT_EQ(PM_SWAP_TYPE(pm), r->swap_type);
 		ASSERT_EQ(PM_SWAP_OFFSET(pm), r->swap_offset);
-		ASSERT_EQ(MMSCOPE_PW_NO_PFN, r->pfn);
-		ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_PRESENT);
+		ASSERT_EQ(MMSCOPE_PAGEWALK_NO_PFN, r->pfn);
+		ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_PRESENT);
 	}
 	ASSERT_LT(0, swapped) TH_LOG("MADV_PAGEOUT swapped nothing out");
 	/* and the data comes back */
@@ -200,7 +200,7 @@ TEST_F(bits, pageout_gives_swap_entries_equal_to_pagemap)
  */
 TEST_F(bits, fault_around_maps_neighbours_old_only_with_hw_af)
 {
-	struct mmscope_pw_context ctx;
+	struct mmscope_pagewalk_context ctx;
 	char path[] = "/tmp/pagewalkXXXXXX";
 	char buf[4096];
 	int ffd, neighbours = 0;
@@ -209,7 +209,7 @@ TEST_F(bits, fault_around_maps_neighbours_old_only_with_hw_af)
 	size_t i;
 
 	ASSERT_EQ(0, pw_context(self->fd, 0, &ctx));
-	old_expected = pw_is_arm64() && (ctx.hw_flags & MMSCOPE_PW_CTX_HW_AF);
+	old_expected = pw_is_arm64() && (ctx.hw_flags & MMSCOPE_PAGEWALK_CTX_HW_AF);
 	if (pw_is_arm64() && !old_expected)
 		SKIP(return, "this CPU does not update the access flag");
 	ffd = mkstemp(path);
@@ -225,16 +225,16 @@ TEST_F(bits, fault_around_maps_neighbours_old_only_with_hw_af)
 	ASSERT_EQ(0, pw_walk_pages(self->fd, getpid(), (unsigned long)m,
 				   NPAGES, self->recs, ARRAY_SIZE(self->recs),
 				   self->pages));
-	ASSERT_EQ(MMSCOPE_PW_PRESENT, self->pages[0].rec->state);
-	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PW_L_YOUNG);
+	ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, self->pages[0].rec->state);
+	ASSERT_TRUE(self->pages[0].rec->linux_flags & MMSCOPE_PAGEWALK_L_YOUNG);
 	for (i = 1; i < NPAGES; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
-		if (r->state != MMSCOPE_PW_PRESENT)
+		if (r->state != MMSCOPE_PAGEWALK_PRESENT)
 			continue;
 		neighbours++;
 		ASSERT_EQ(!old_expected,
-			  !!(r->linux_flags & MMSCOPE_PW_L_YOUNG))
+			  !!(r->linux_flags & MMSCOPE_PAGEWALK_L_YOUNG))
 			TH_LOG("page %zu raw 0x%llx", i,
 			       (unsigned long long)r->raw);
 		if (pw_is_arm64()) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MMSCOPE_PW_COMPACT: 40-byte entries and a VMA table. Every entry equals
+ * MMSCOPE_PAGEWALK_COMPACT: 40-byte entries and a VMA table. Every entry equals
  * the full record the plain walk gives for it, field by field, and every
  * present page's PFN (every swapped page's type and offset) equals
  * /proc/self/pagemap's; the table lists each VMA once, in order, and a
  * small table ends a call early without losing anything; with
- * MMSCOPE_PW_RUNS the runs are lossless against pagemap; a THP is one PMD
+ * MMSCOPE_PAGEWALK_RUNS the runs are lossless against pagemap; a THP is one PMD
  * entry of 512 pages; bad sizes and paths are EINVAL.
  */
 #include <sys/mman.h>
@@ -28,9 +28,9 @@ FIXTURE(compact)
 	int fd;
 	char *map;
 	size_t len;
-	struct mmscope_pw_entry *ents;
-	struct mmscope_pw_record *recs;
-	struct mmscope_pw_vma vmas[64];
+	struct mmscope_pagewalk_entry *ents;
+	struct mmscope_pagewalk_record *recs;
+	struct mmscope_pagewalk_vma vmas[64];
 	struct pw_page *pages;
 	uint64_t *pm;
 };
@@ -80,7 +80,7 @@ TEST_F(compact, entries_equal_full_records_and_pagemap)
 {
 	unsigned long start = (unsigned long)self->map;
 	uint32_t n = MAXREC, nvma = 64, i;
-	const struct mmscope_pw_vma *v;
+	const struct mmscope_pagewalk_vma *v;
 	bool arm64 = pw_is_arm64();
 	size_t k, idx, covered = 0;
 	int swapped = 0, zero = 0;
@@ -98,8 +98,8 @@ TEST_F(compact, entries_equal_full_records_and_pagemap)
 	ASSERT_LT(0, nvma);
 
 	for (i = 0; i < n; i++) {
-		const struct mmscope_pw_entry *e = &self->ents[i];
-		const struct mmscope_pw_record *r;
+		const struct mmscope_pagewalk_entry *e = &self->ents[i];
+		const struct mmscope_pagewalk_record *r;
 
 		ASSERT_EQ(start + covered * PW_PAGE, e->va);
 		ASSERT_LT(0, e->pages);
@@ -116,7 +116,7 @@ TEST_F(compact, entries_equal_full_records_and_pagemap)
 		ASSERT_EQ(r->attr, e->attr);
 		ASSERT_EQ(r->sh, e->sh);
 		ASSERT_EQ(arm64 ? r->desc_type : r->pkey, e->desc_pkey);
-		if (e->state == MMSCOPE_PW_SWAP) {
+		if (e->state == MMSCOPE_PAGEWALK_SWAP) {
 			ASSERT_EQ(r->swap_offset, e->pfn);
 			ASSERT_EQ(r->swap_type, e->swap_type);
 		} else {
@@ -141,25 +141,25 @@ TEST_F(compact, entries_equal_full_records_and_pagemap)
 			idx = covered + k;
 			pm = self->pm[idx];
 			ASSERT_EQ(!!(pm & PM_PRESENT),
-				  e->state == MMSCOPE_PW_PRESENT)
+				  e->state == MMSCOPE_PAGEWALK_PRESENT)
 				TH_LOG("page %zu: state %u", idx, e->state);
-			ASSERT_EQ(!!(pm & PM_SWAP), e->state == MMSCOPE_PW_SWAP);
-			if (e->state == MMSCOPE_PW_PRESENT)
+			ASSERT_EQ(!!(pm & PM_SWAP), e->state == MMSCOPE_PAGEWALK_SWAP);
+			if (e->state == MMSCOPE_PAGEWALK_PRESENT)
 				ASSERT_EQ(PM_PFN(pm), e->pfn + k)
 					TH_LOG("page %zu", idx);
-			if (e->state == MMSCOPE_PW_SWAP) {
+			if (e->state == MMSCOPE_PAGEWALK_SWAP) {
 				ASSERT_EQ(PM_SWAP_TYPE(pm), e->swap_type);
 				ASSERT_EQ(PM_SWAP_OFFSET(pm), e->pfn);
 				swapped++;
 			}
 		}
-		if (e->linux_flags & MMSCOPE_PW_L_ZERO)
+		if (e->linux_flags & MMSCOPE_PAGEWALK_L_ZERO)
 			zero++;
 		covered += e->pages;
 	}
 	ASSERT_EQ(NPAGES, covered);
 	ASSERT_EQ(1, zero);
-	ASSERT_EQ(MMSCOPE_PW_NONE, self->pages[600].rec->state);
+	ASSERT_EQ(MMSCOPE_PAGEWALK_NONE, self->pages[600].rec->state);
 	ASSERT_EQ(0, self->pages[801].rec->vma_end);
 	/* rows in order, each once: the 5 VMAs (two anon, read-only, anon) */
 	for (i = 1; i < nvma; i++)
@@ -174,7 +174,7 @@ TEST_F(compact, a_small_vma_table_ends_calls_early_and_loses_nothing)
 	unsigned long start = (unsigned long)self->map;
 	uint64_t addr = start, end = start + self->len, next = 0;
 	uint32_t n, nvma, i, calls = 0, total = 0, big = MAXREC, bigvma = 64;
-	struct mmscope_pw_vma one;
+	struct mmscope_pagewalk_vma one;
 	size_t pages = 0;
 
 	ASSERT_EQ(0, pw_walk_compact(self->fd, getpid(), 0, start, self->len,
@@ -182,7 +182,7 @@ TEST_F(compact, a_small_vma_table_ends_calls_early_and_loses_nothing)
 				     NULL));
 	while (addr < end) {
 		/* the full records' buffer is room enough */
-		struct mmscope_pw_entry *e = (void *)self->recs;
+		struct mmscope_pagewalk_entry *e = (void *)self->recs;
 
 		n = MAXREC;
 		nvma = 1;
@@ -218,7 +218,7 @@ TEST_F(compact, small_buffers_resume_where_they_stopped)
 	unsigned long start = (unsigned long)self->map;
 	uint64_t addr = start, end = start + self->len, next = 0;
 	uint32_t n, total = 0, big = MAXREC;
-	struct mmscope_pw_entry three[3];
+	struct mmscope_pagewalk_entry three[3];
 
 	ASSERT_EQ(0, pw_walk_compact(self->fd, getpid(), 0, start, self->len,
 				     self->ents, &big, NULL, NULL, NULL));
@@ -248,7 +248,7 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 				     self->ents, &plain, NULL, NULL, NULL));
 	ASSERT_EQ(0, pw_walk_pages(self->fd, getpid(), start, NPAGES,
 				   self->recs, MAXREC, self->pages));
-	ASSERT_EQ(0, pw_walk_compact(self->fd, getpid(), MMSCOPE_PW_RUNS,
+	ASSERT_EQ(0, pw_walk_compact(self->fd, getpid(), MMSCOPE_PAGEWALK_RUNS,
 				     start, self->len, self->ents, &n,
 				     self->vmas, &nvma, &next));
 	ASSERT_EQ(0, mmscope_pagemap_read(0, start, NPAGES, self->pm))
@@ -263,12 +263,12 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 	 * follows from the physical layout the kernel gave, not luck.
 	 */
 	for (idx = 0; idx < NPAGES; idx++) {
-		const struct mmscope_pw_record *r = self->pages[idx].rec, *q;
+		const struct mmscope_pagewalk_record *r = self->pages[idx].rec, *q;
 
-		if (r->state != MMSCOPE_PW_PRESENT)
+		if (r->state != MMSCOPE_PAGEWALK_PRESENT)
 			continue;
 		q = idx ? self->pages[idx - 1].rec : NULL;
-		if (!q || q->state != MMSCOPE_PW_PRESENT ||
+		if (!q || q->state != MMSCOPE_PAGEWALK_PRESENT ||
 		    !(self->pm[idx] & PM_PRESENT) ||
 		    !(self->pm[idx - 1] & PM_PRESENT) ||
 		    PM_PFN(self->pm[idx]) != PM_PFN(self->pm[idx - 1]) + 1 ||
@@ -277,18 +277,18 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 			cuts++;
 	}
 	for (i = 0; i < n; i++)
-		present += self->ents[i].state == MMSCOPE_PW_PRESENT;
+		present += self->ents[i].state == MMSCOPE_PAGEWALK_PRESENT;
 	ASSERT_EQ(cuts, present);
 	for (i = 0; i < n; i++) {
-		const struct mmscope_pw_entry *e = &self->ents[i];
+		const struct mmscope_pagewalk_entry *e = &self->ents[i];
 
 		ASSERT_EQ(start + covered * PW_PAGE, e->va);
 		for (k = 0; k < e->pages; k++) {
-			const struct mmscope_pw_record *r;
+			const struct mmscope_pagewalk_record *r;
 
 			idx = covered + k;
 			ASSERT_GT(NPAGES, idx);
-			if (e->state != MMSCOPE_PW_PRESENT)
+			if (e->state != MMSCOPE_PAGEWALK_PRESENT)
 				continue;
 			r = self->pages[idx].rec;
 			ASSERT_EQ(PM_PFN(self->pm[idx]), e->pfn + k)
@@ -297,7 +297,7 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 			ASSERT_EQ(r->raw, e->raw + k * PW_PAGE);
 			ASSERT_EQ(r->hw, e->hw);
 		}
-		if (e->state == MMSCOPE_PW_PRESENT && e->pages > 1) {
+		if (e->state == MMSCOPE_PAGEWALK_PRESENT && e->pages > 1) {
 			/* never across the read-only page or the zero page */
 			ASSERT_FALSE(e->va <= start + 100 * PW_PAGE &&
 				     e->va + e->pages * PW_PAGE >
@@ -314,49 +314,49 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 TEST_F(compact, bad_sizes_and_paths_are_einval)
 {
 	unsigned long start = (unsigned long)self->map;
-	struct mmscope_pw_path path;
-	struct mmscope_pw_walk w;
+	struct mmscope_pagewalk_path path;
+	struct mmscope_pagewalk_walk w;
 
 	memset(&w, 0, sizeof(w));
 	w.size = sizeof(w);
 	w.pid = getpid();
-	w.flags = MMSCOPE_PW_COMPACT;
+	w.flags = MMSCOPE_PAGEWALK_COMPACT;
 	w.count = 1;
 	w.start = start;
 	w.len = PW_PAGE;
 	w.records = (uintptr_t)self->ents;
-	w.entry_size = sizeof(struct mmscope_pw_entry);
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	w.entry_size = sizeof(struct mmscope_pagewalk_entry);
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(1, w.count);
 	ASSERT_EQ(sizeof(w), w.size);
 
 	w.count = 1;
-	w.entry_size = sizeof(struct mmscope_pw_entry) + 8;
-	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	w.entry_size = sizeof(struct mmscope_pagewalk_entry) + 8;
+	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(EINVAL, errno);
-	w.entry_size = sizeof(struct mmscope_pw_entry);
+	w.entry_size = sizeof(struct mmscope_pagewalk_entry);
 	w.paths = (uintptr_t)&path;
-	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(EINVAL, errno);
 	w.paths = 0;
 	w.vmas = (uintptr_t)self->vmas;
 	w.vma_count = 1;
 	w.vma_size = 8;
-	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(EINVAL, errno);
-	w.vma_size = sizeof(struct mmscope_pw_vma);
+	w.vma_size = sizeof(struct mmscope_pagewalk_vma);
 	w.vma_count = 0;
-	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(EINVAL, errno);
 	/* a version 0 caller has no entry_size: full records only */
-	w.size = MMSCOPE_PW_WALK_SIZE_VER0;
+	w.size = MMSCOPE_PAGEWALK_WALK_SIZE_VER0;
 	w.vmas = 0;
-	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
+	ASSERT_EQ(-1, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	ASSERT_EQ(EINVAL, errno);
 	w.flags = 0;
 	w.records = (uintptr_t)self->recs;
-	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_PW_IOC_WALK, &w));
-	ASSERT_EQ(MMSCOPE_PW_WALK_SIZE_VER0, w.size);
+	ASSERT_EQ(0, ioctl(self->fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
+	ASSERT_EQ(MMSCOPE_PAGEWALK_WALK_SIZE_VER0, w.size);
 }
 
 /* A THP: one PMD entry of 512 pages whose PFNs are pagemap's. */
@@ -379,7 +379,7 @@ TEST_F(compact, thp_is_one_pmd_entry)
 				     THP_SIZE, self->ents, &n, self->vmas,
 				     &nvma, &next));
 	ASSERT_EQ(0, mmscope_pagemap_read(0, (uintptr_t)p, 512, pm));
-	if (self->ents[0].level != MMSCOPE_PW_PMD) {
+	if (self->ents[0].level != MMSCOPE_PAGEWALK_PMD) {
 		munmap(map, 2 * THP_SIZE);
 		SKIP(return, "no THP was allocated");
 	}
@@ -387,8 +387,8 @@ TEST_F(compact, thp_is_one_pmd_entry)
 	ASSERT_EQ(1, nvma);
 	ASSERT_EQ((uintptr_t)p, self->ents[0].va);
 	ASSERT_EQ(THP_SIZE / PW_PAGE, self->ents[0].pages);
-	ASSERT_TRUE(self->ents[0].linux_flags & MMSCOPE_PW_L_HUGE);
-	ASSERT_EQ(MMSCOPE_PW_VMA_ANON, self->vmas[0].kind);
+	ASSERT_TRUE(self->ents[0].linux_flags & MMSCOPE_PAGEWALK_L_HUGE);
+	ASSERT_EQ(MMSCOPE_PAGEWALK_VMA_ANON, self->vmas[0].kind);
 	for (k = 0; k < 512; k++)
 		ASSERT_EQ(PM_PFN(pm[k]), self->ents[0].pfn + k);
 	munmap(map, 2 * THP_SIZE);

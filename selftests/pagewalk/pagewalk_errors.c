@@ -24,8 +24,8 @@ FIXTURE(errors)
 {
 	int fd;
 	char *map;
-	struct mmscope_pw_record recs[4096];
-	struct mmscope_pw_record all[NPAGES];
+	struct mmscope_pagewalk_record recs[4096];
+	struct mmscope_pagewalk_record all[NPAGES];
 };
 
 FIXTURE_SETUP(errors)
@@ -79,7 +79,7 @@ TEST_F(errors, bad_ranges_and_flags_are_einval)
 	ASSERT_EQ(EINVAL, walk(self, getpid(), 0x80, a, PW_PAGE));
 	/* kernel half with a pid, and a pid with the kernel flag */
 	ASSERT_EQ(EINVAL, walk(self, getpid(), 0, ~0ULL << 48, PW_PAGE));
-	ASSERT_EQ(EINVAL, walk(self, getpid(), MMSCOPE_PW_KERNEL, a, PW_PAGE));
+	ASSERT_EQ(EINVAL, walk(self, getpid(), MMSCOPE_PAGEWALK_KERNEL, a, PW_PAGE));
 	ASSERT_EQ(EINVAL, walk(self, -1, 0, a, PW_PAGE));
 }
 
@@ -177,7 +177,7 @@ static void churn_process(int seconds)
 }
 
 /* Records ascend without overlap and cover [start, next). */
-static bool records_consistent(const struct mmscope_pw_record *r, uint32_t n,
+static bool records_consistent(const struct mmscope_pagewalk_record *r, uint32_t n,
 			       uint64_t start, uint64_t next)
 {
 	uint64_t va = start;

@@ -16,8 +16,8 @@ FIXTURE(kernel)
 {
 	int fd;
 	char text[1024];
-	struct mmscope_pw_record recs[64];
-	struct mmscope_pw_path paths[64];
+	struct mmscope_pagewalk_record recs[64];
+	struct mmscope_pagewalk_path paths[64];
 };
 
 FIXTURE_SETUP(kernel)
@@ -58,23 +58,23 @@ FIXTURE_VARIANT_ADD(kernel, module_text) { .what = "module" };
 
 TEST_F(kernel, leaf_pfn_is_physical_address)
 {
-	struct mmscope_pw_context ctx;
-	const struct mmscope_pw_record *r;
-	const struct mmscope_pw_path *p;
+	struct mmscope_pagewalk_context ctx;
+	const struct mmscope_pagewalk_record *r;
+	const struct mmscope_pagewalk_path *p;
 	uint64_t va, pa, next;
 	uint32_t n = ARRAY_SIZE(self->recs), i;
 
 	ASSERT_EQ(0, pw_context(self->fd, 0, &ctx));
-	if (!(ctx.hw_flags & MMSCOPE_PW_CTX_KERNEL))
+	if (!(ctx.hw_flags & MMSCOPE_PAGEWALK_CTX_KERNEL))
 		SKIP(return, "kernel walks unsupported here");
 	ASSERT_EQ(0, kaddr(self->text, variant->what, &va, &pa))
 		TH_LOG("kaddr: %s", self->text);
-	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL, va, 1,
 				  self->recs, &n, self->paths, &next));
 	ASSERT_EQ(1, n);
 	r = &self->recs[0];
 	p = &self->paths[0];
-	ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
+	ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
 	ASSERT_LE(r->va, va);
 	ASSERT_GT(r->va + r->size, va);
 	ASSERT_EQ(pa / PW_PAGE, r->pfn + (va - r->va) / PW_PAGE)
@@ -89,7 +89,7 @@ TEST_F(kernel, leaf_pfn_is_physical_address)
 		ASSERT_FALSE(PW_HW(r, X86, US));
 	}
 	/* the path: root to leaf, each table where the entry above says */
-	ASSERT_EQ(ctx.levels - (MMSCOPE_PW_PTE - r->level), p->count);
+	ASSERT_EQ(ctx.levels - (MMSCOPE_PAGEWALK_PTE - r->level), p->count);
 	ASSERT_EQ(ctx.kernel_pgd_pa, p->step[0].entry_pa & ~(PW_PAGE - 1));
 	for (i = 0; i + 1 < p->count; i++)
 		ASSERT_EQ(p->step[i].next_pa,
@@ -106,20 +106,20 @@ TEST_F(kernel, leaf_pfn_is_physical_address)
  */
 TEST_F(kernel, compact_entry_equals_full_record)
 {
-	struct mmscope_pw_entry e[4];
-	struct mmscope_pw_vma vma;
-	struct mmscope_pw_context ctx;
-	const struct mmscope_pw_record *r = &self->recs[0];
+	struct mmscope_pagewalk_entry e[4];
+	struct mmscope_pagewalk_vma vma;
+	struct mmscope_pagewalk_context ctx;
+	const struct mmscope_pagewalk_record *r = &self->recs[0];
 	uint32_t n = ARRAY_SIZE(self->recs), ne = ARRAY_SIZE(e), nvma = 1;
 	uint64_t va, pa, next;
 
 	ASSERT_EQ(0, pw_context(self->fd, 0, &ctx));
-	if (!(ctx.hw_flags & MMSCOPE_PW_CTX_KERNEL))
+	if (!(ctx.hw_flags & MMSCOPE_PAGEWALK_CTX_KERNEL))
 		SKIP(return, "kernel walks unsupported here");
 	ASSERT_EQ(0, kaddr(self->text, variant->what, &va, &pa));
-	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+	ASSERT_EQ(0, pw_walk_once(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL, va, 1,
 				  self->recs, &n, NULL, &next));
-	ASSERT_EQ(0, pw_walk_compact(self->fd, 0, MMSCOPE_PW_KERNEL, va, 1,
+	ASSERT_EQ(0, pw_walk_compact(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL, va, 1,
 				     e, &ne, &vma, &nvma, &next));
 	ASSERT_EQ(1, n);
 	ASSERT_EQ(1, ne);
@@ -144,11 +144,11 @@ TEST_F(kernel, refused_without_kernel_flag_or_with_pid)
 	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), 0, va, PW_PAGE,
 				       self->recs, &n, NULL, NULL));
 	n = 1;
-	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), MMSCOPE_PW_KERNEL,
+	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), MMSCOPE_PAGEWALK_KERNEL,
 				       va, PW_PAGE, self->recs, &n, NULL,
 				       NULL));
 	n = 1;
-	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, 0, MMSCOPE_PW_KERNEL,
+	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL,
 				       (uintptr_t)self, PW_PAGE, self->recs,
 				       &n, NULL, NULL));
 }

@@ -33,7 +33,7 @@ FIXTURE(region)
 	size_t npages;
 	char thp_saved[64];
 	char huge_saved[32];
-	struct mmscope_pw_record recs[4096];
+	struct mmscope_pagewalk_record recs[4096];
 	struct pw_page pages[1024];
 	uint64_t pagemap[1024];
 	unsigned char vec[1024];
@@ -218,10 +218,10 @@ FIXTURE_TEARDOWN(region)
 	close(self->fd);
 }
 
-static bool rec_present(const struct mmscope_pw_record *r)
+static bool rec_present(const struct mmscope_pagewalk_record *r)
 {
-	return r->state == MMSCOPE_PW_PRESENT ||
-	       r->state == MMSCOPE_PW_PROTNONE;
+	return r->state == MMSCOPE_PAGEWALK_PRESENT ||
+	       r->state == MMSCOPE_PAGEWALK_PROTNONE;
 }
 
 TEST_F(region, matches_pagemap_and_mincore)
@@ -243,7 +243,7 @@ TEST_F(region, matches_pagemap_and_mincore)
 	ASSERT_EQ(variant->kind != GAP, mincore_ok);
 
 	for (i = 0; i < self->npages; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 		uint64_t pm = self->pagemap[i];
 		bool present = rec_present(r);
 
@@ -254,15 +254,15 @@ TEST_F(region, matches_pagemap_and_mincore)
 			ASSERT_EQ(PM_PFN(pm), self->pages[i].pfn)
 				TH_LOG("page %zu", i);
 		}
-		ASSERT_EQ(!!(pm & PM_SWAP), r->state == MMSCOPE_PW_SWAP);
-		if (r->state == MMSCOPE_PW_SWAP) {
+		ASSERT_EQ(!!(pm & PM_SWAP), r->state == MMSCOPE_PAGEWALK_SWAP);
+		if (r->state == MMSCOPE_PAGEWALK_SWAP) {
 			ASSERT_EQ(PM_SWAP_TYPE(pm), r->swap_type);
 			ASSERT_EQ(PM_SWAP_OFFSET(pm), r->swap_offset);
 		}
 		if (!mincore_ok)
 			continue;
 		/* file pages may be cached without being mapped */
-		if (r->vma_kind == MMSCOPE_PW_VMA_ANON) {
+		if (r->vma_kind == MMSCOPE_PAGEWALK_VMA_ANON) {
 			ASSERT_EQ(self->vec[i] & 1, present)
 				TH_LOG("page %zu", i);
 		} else if (present) {
@@ -271,36 +271,36 @@ TEST_F(region, matches_pagemap_and_mincore)
 	}
 
 	for (i = 0; i < self->npages; i++) {
-		const struct mmscope_pw_record *r = self->pages[i].rec;
+		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
 		switch (variant->kind) {
 		case ANON_WRITTEN:
-			ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-			ASSERT_EQ(MMSCOPE_PW_PTE, r->level);
-			ASSERT_EQ(MMSCOPE_PW_VMA_ANON, r->vma_kind);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_WRITE);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_DIRTY);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_ANON);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_EXCLUSIVE);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PTE, r->level);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_VMA_ANON, r->vma_kind);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_DIRTY);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_ANON);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_EXCLUSIVE);
 			break;
 		case ANON_READ:
-			ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_ZERO);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_SPECIAL);
-			ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_WRITE);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_ZERO);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_SPECIAL);
+			ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
 			ASSERT_EQ(self->pages[0].pfn, self->pages[i].pfn);
 			break;
 		case FILE_PRIVATE:
 		case FILE_SHARED:
-			ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-			ASSERT_FALSE(r->linux_flags & MMSCOPE_PW_L_ANON);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+			ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_ANON);
 			ASSERT_EQ(variant->kind == FILE_SHARED,
-				  !!(r->linux_flags & MMSCOPE_PW_L_WRITE));
-			ASSERT_NE(MMSCOPE_PW_VMA_ANON, r->vma_kind);
+				  !!(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE));
+			ASSERT_NE(MMSCOPE_PAGEWALK_VMA_ANON, r->vma_kind);
 			ASSERT_NE(0, r->vma_end);
 			break;
 		case THP:
-			if (r->level != MMSCOPE_PW_PMD) {
+			if (r->level != MMSCOPE_PAGEWALK_PMD) {
 				uint64_t kpf = 0;
 
 				mmscope_kpageflags_read(self->pages[i].pfn, 1,
@@ -312,19 +312,19 @@ TEST_F(region, matches_pagemap_and_mincore)
 			}
 			ASSERT_EQ(THP_SIZE, r->size);
 			ASSERT_EQ(start, r->va);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_HUGE);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_HUGE);
 			if (arm64) {
-				ASSERT_EQ(MMSCOPE_PW_DESC_BLOCK, r->desc_type);
+				ASSERT_EQ(MMSCOPE_PAGEWALK_DESC_BLOCK, r->desc_type);
 			} else {
 				ASSERT_TRUE(PW_HW(r, X86, PS));
 			}
 			break;
 		case PROT_NONE_EMPTY:
-			ASSERT_EQ(MMSCOPE_PW_NONE, r->state);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_NONE, r->state);
 			break;
 		case PROT_NONE_POPULATED:
-			ASSERT_EQ(MMSCOPE_PW_PROTNONE, r->state);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_PROTNONE);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PROTNONE, r->state);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_PROTNONE);
 			if (arm64) {
 				ASSERT_FALSE(PW_HW(r, ARM64, VALID));
 			} else {
@@ -332,27 +332,27 @@ TEST_F(region, matches_pagemap_and_mincore)
 			}
 			break;
 		case HUGETLB:
-			ASSERT_EQ(MMSCOPE_PW_PMD, r->level);
-			ASSERT_EQ(MMSCOPE_PW_VMA_HUGETLB, r->vma_kind);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PMD, r->level);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_VMA_HUGETLB, r->vma_kind);
 			ASSERT_EQ(THP_SIZE, r->size);
-			ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_HUGE);
-			ASSERT_TRUE(r->linux_flags & MMSCOPE_PW_L_WRITE);
+			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_HUGE);
+			ASSERT_TRUE(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE);
 			if (arm64) {
-				ASSERT_EQ(MMSCOPE_PW_DESC_BLOCK, r->desc_type);
+				ASSERT_EQ(MMSCOPE_PAGEWALK_DESC_BLOCK, r->desc_type);
 			} else {
 				ASSERT_TRUE(PW_HW(r, X86, PS));
 			}
 			break;
 		case GAP:
 			if (i >= 4 && i < 8) {
-				ASSERT_EQ(MMSCOPE_PW_NONE, r->state);
-				ASSERT_EQ(MMSCOPE_PW_VMA_NONE, r->vma_kind);
+				ASSERT_EQ(MMSCOPE_PAGEWALK_NONE, r->state);
+				ASSERT_EQ(MMSCOPE_PAGEWALK_VMA_NONE, r->vma_kind);
 				ASSERT_EQ(0, r->vma_end);
 				ASSERT_EQ(start + 4 * PW_PAGE, r->va);
 				ASSERT_EQ(4 * PW_PAGE, r->size);
 			} else {
-				ASSERT_EQ(MMSCOPE_PW_PRESENT, r->state);
+				ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
 			}
 			break;
 		}

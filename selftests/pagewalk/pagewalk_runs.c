@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MMSCOPE_PW_RUNS: runs of alike PTEs come back as one record each and
+ * MMSCOPE_PAGEWALK_RUNS: runs of alike PTEs come back as one record each and
  * lose nothing. Every page of a run has the PFN /proc/self/pagemap gives
  * it and the Linux flags the plain walk gives it; a read-only page in the
  * middle and a hole cut the run they sit in; paths are still accepted.
@@ -20,8 +20,8 @@ FIXTURE(runs)
 	int fd;
 	char *map;
 	size_t len;
-	struct mmscope_pw_record *recs, *plain;
-	struct mmscope_pw_path *paths;
+	struct mmscope_pagewalk_record *recs, *plain;
+	struct mmscope_pagewalk_path *paths;
 	struct pw_page *pages;
 	uint64_t *pm;
 };
@@ -71,7 +71,7 @@ TEST_F(runs, runs_are_lossless_against_pagemap_and_the_plain_walk)
 		TH_LOG("%s", mmscope_error);
 	ASSERT_EQ(0, pw_walk_pages(self->fd, getpid(), start, NPAGES,
 				   self->plain, nplain, self->pages));
-	ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), MMSCOPE_PW_RUNS, start,
+	ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), MMSCOPE_PAGEWALK_RUNS, start,
 				  self->len, self->recs, &n, self->paths,
 				  &next));
 	ASSERT_EQ(start + self->len, next);
@@ -82,8 +82,8 @@ TEST_F(runs, runs_are_lossless_against_pagemap_and_the_plain_walk)
 	 * The module's batches (512 records) may cut a run once more each.
 	 */
 	for (k = 0; k < NPAGES; k++) {
-		const struct mmscope_pw_record *a = self->pages[k].rec;
-		const struct mmscope_pw_record *b;
+		const struct mmscope_pagewalk_record *a = self->pages[k].rec;
+		const struct mmscope_pagewalk_record *b;
 
 		if (!k || k == 100 || k == 101 || k == 600 || k == 601) {
 			expected++;
@@ -98,14 +98,14 @@ TEST_F(runs, runs_are_lossless_against_pagemap_and_the_plain_walk)
 	ASSERT_LE(expected, n);
 	ASSERT_GE(expected + n / 512 + 1, n);
 	for (i = 0; i < n; i++) {
-		const struct mmscope_pw_record *r = &self->recs[i];
+		const struct mmscope_pagewalk_record *r = &self->recs[i];
 
 		ASSERT_EQ(start + covered * PW_PAGE, r->va);
 		ASSERT_LT(0, self->paths[i].count);
 		for (k = 0; k < r->size / PW_PAGE; k++) {
 			idx = covered + k;
 			ASSERT_GT(NPAGES, idx);
-			if (r->state != MMSCOPE_PW_PRESENT)
+			if (r->state != MMSCOPE_PAGEWALK_PRESENT)
 				continue;
 			ASSERT_EQ(PM_PFN(self->pm[idx]), r->pfn + k)
 				TH_LOG("page %zu", idx);
@@ -113,7 +113,7 @@ TEST_F(runs, runs_are_lossless_against_pagemap_and_the_plain_walk)
 				  r->linux_flags);
 			ASSERT_EQ(self->pages[idx].rec->raw, r->raw + k * PW_PAGE);
 		}
-		if (r->state == MMSCOPE_PW_PRESENT && r->size > PW_PAGE) {
+		if (r->state == MMSCOPE_PAGEWALK_PRESENT && r->size > PW_PAGE) {
 			/* a run never swallows the odd pages */
 			ASSERT_FALSE(r->va <= start + 100 * PW_PAGE &&
 				     r->va + r->size > start + 100 * PW_PAGE);
@@ -134,7 +134,7 @@ TEST_F(runs, runs_resume_across_calls)
 
 	while (addr < end) {
 		n = 2;
-		ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), MMSCOPE_PW_RUNS,
+		ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), MMSCOPE_PAGEWALK_RUNS,
 					  addr, end - addr, self->recs, &n,
 					  NULL, &next));
 		ASSERT_LT(0, n);

@@ -28,27 +28,27 @@ static inline int pw_open(void)
 	return open(PW_CTL, O_RDWR | O_CLOEXEC);
 }
 
-static inline int pw_context(int fd, pid_t pid, struct mmscope_pw_context *c)
+static inline int pw_context(int fd, pid_t pid, struct mmscope_pagewalk_context *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);
 	c->pid = pid;
-	return ioctl(fd, MMSCOPE_PW_IOC_CONTEXT, c) ? errno : 0;
+	return ioctl(fd, MMSCOPE_PAGEWALK_IOC_CONTEXT, c) ? errno : 0;
 }
 
-/* One MMSCOPE_PW_IOC_WALK call; returns 0 or the errno. */
+/* One MMSCOPE_PAGEWALK_IOC_WALK call; returns 0 or the errno. */
 static inline int pw_walk_once(int fd, pid_t pid, uint32_t flags,
 			       uint64_t start, uint64_t len,
-			       struct mmscope_pw_record *recs, uint32_t *count,
-			       struct mmscope_pw_path *paths, uint64_t *next)
+			       struct mmscope_pagewalk_record *recs, uint32_t *count,
+			       struct mmscope_pagewalk_path *paths, uint64_t *next)
 {
-	struct mmscope_pw_walk w = {
+	struct mmscope_pagewalk_walk w = {
 		.size = sizeof(w), .pid = pid, .flags = flags, .count = *count,
 		.start = start, .len = len, .records = (uintptr_t)recs,
 		.paths = (uintptr_t)paths,
 	};
 
-	if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w))
+	if (ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w))
 		return errno;
 	*count = w.count;
 	if (next)
@@ -57,24 +57,24 @@ static inline int pw_walk_once(int fd, pid_t pid, uint32_t flags,
 }
 
 /*
- * One MMSCOPE_PW_IOC_WALK call in the compact format: *count entries in
+ * One MMSCOPE_PAGEWALK_IOC_WALK call in the compact format: *count entries in
  * ents, *nvma rows in vmas (0 for no table); returns 0 or the errno.
  */
 static inline int pw_walk_compact(int fd, pid_t pid, uint32_t flags,
 				  uint64_t start, uint64_t len,
-				  struct mmscope_pw_entry *ents,
-				  uint32_t *count, struct mmscope_pw_vma *vmas,
+				  struct mmscope_pagewalk_entry *ents,
+				  uint32_t *count, struct mmscope_pagewalk_vma *vmas,
 				  uint32_t *nvma, uint64_t *next)
 {
-	struct mmscope_pw_walk w = {
+	struct mmscope_pagewalk_walk w = {
 		.size = sizeof(w), .pid = pid,
-		.flags = flags | MMSCOPE_PW_COMPACT, .count = *count,
+		.flags = flags | MMSCOPE_PAGEWALK_COMPACT, .count = *count,
 		.start = start, .len = len, .records = (uintptr_t)ents,
 		.entry_size = sizeof(*ents), .vmas = (uintptr_t)vmas,
 		.vma_size = sizeof(*vmas), .vma_count = nvma ? *nvma : 0,
 	};
 
-	if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w))
+	if (ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w))
 		return errno;
 	*count = w.count;
 	if (nvma)
@@ -85,8 +85,8 @@ static inline int pw_walk_compact(int fd, pid_t pid, uint32_t flags,
 }
 
 /* The row of a compact walk's VMA table holding va, or NULL (a gap). */
-static inline const struct mmscope_pw_vma *
-pw_vma_of(const struct mmscope_pw_vma *vmas, uint32_t n, uint64_t va)
+static inline const struct mmscope_pagewalk_vma *
+pw_vma_of(const struct mmscope_pagewalk_vma *vmas, uint32_t n, uint64_t va)
 {
 	uint32_t i;
 
@@ -98,8 +98,8 @@ pw_vma_of(const struct mmscope_pw_vma *vmas, uint32_t n, uint64_t va)
 
 /* What the walk says about one base page. */
 struct pw_page {
-	const struct mmscope_pw_record *rec;
-	uint64_t pfn;		/* of this page; MMSCOPE_PW_NO_PFN if none */
+	const struct mmscope_pagewalk_record *rec;
+	uint64_t pfn;		/* of this page; MMSCOPE_PAGEWALK_NO_PFN if none */
 };
 
 /*
@@ -108,7 +108,7 @@ struct pw_page {
  * errno, or -1 if the records do not cover the range in order.
  */
 static inline int pw_walk_pages(int fd, pid_t pid, unsigned long start,
-				size_t npages, struct mmscope_pw_record *recs,
+				size_t npages, struct mmscope_pagewalk_record *recs,
 				uint32_t max, struct pw_page *pages)
 {
 	unsigned long end = start + npages * PW_PAGE, va = start;
@@ -123,7 +123,7 @@ static inline int pw_walk_pages(int fd, pid_t pid, unsigned long start,
 	if (next != end)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const struct mmscope_pw_record *r = &recs[i];
+		const struct mmscope_pagewalk_record *r = &recs[i];
 
 		if (r->va > va || r->va + r->size <= va)
 			return -1;
@@ -131,7 +131,7 @@ static inline int pw_walk_pages(int fd, pid_t pid, unsigned long start,
 			struct pw_page *p = &pages[(va - start) / PW_PAGE];
 
 			p->rec = r;
-			p->pfn = r->pfn == MMSCOPE_PW_NO_PFN ? r->pfn :
+			p->pfn = r->pfn == MMSCOPE_PAGEWALK_NO_PFN ? r->pfn :
 				 r->pfn + (va - r->va) / PW_PAGE;
 		}
 	}
@@ -143,6 +143,6 @@ static inline bool pw_is_arm64(void)
 	return !strcmp(mmscope_machine_arch(), "arm64");
 }
 
-#define PW_HW(r, arch, bit) (!!((r)->hw & (1ULL << MMSCOPE_PW_##arch##_##bit)))
+#define PW_HW(r, arch, bit) (!!((r)->hw & (1ULL << MMSCOPE_PAGEWALK_##arch##_##bit)))
 
 #endif

@@ -3,7 +3,7 @@
  * BPF on the suite's own functions: mmscope trace core attaches to
  * mmscope_core's mmscope_target_get(), with fexit through the module's
  * BTF (/sys/kernel/btf/mmscope_core) and with kprobes, and must count
- * exactly the MMSCOPE_IOC_TARGET lookups this test makes. Where the
+ * exactly the MMSCOPE_CORE_IOC_TARGET lookups this test makes. Where the
  * kernel has no BPF trampolines (arm64 before 6.4: Debian 6.1) fentry
  * must fail with the documented error 524 instead, and kprobes must work.
  */
@@ -46,7 +46,7 @@ static int lookup(int fd, pid_t pid)
 {
 	struct mmscope_target t = { .size = sizeof(t), .pid = pid };
 
-	return ioctl(fd, MMSCOPE_IOC_TARGET, &t) ? errno : 0;
+	return ioctl(fd, MMSCOPE_CORE_IOC_TARGET, &t) ? errno : 0;
 }
 
 FIXTURE(core) {

@@ -77,8 +77,8 @@ struct region {
 static void region_ready(struct region *r);
 
 static uint64_t *pm_buf, *kpf_buf, *kpc_buf;
-static struct mmscope_pw_entry *pw_ents;
-static struct mmscope_pw_vma *pw_vmas;
+static struct mmscope_pagewalk_entry *pw_ents;
+static struct mmscope_pagewalk_vma *pw_vmas;
 static struct mmscope_pageref_page *pr_recs;
 static int pm_fd, kpf_fd, kpc_fd, pw_fd, pr_fd;
 static volatile uint64_t sink;	/* keeps the reads from being dropped */
@@ -268,14 +268,14 @@ static int bench_pm_kpf_kpc_runs(const struct region *r,
 
 static uint32_t pw_flags;
 
-/* One MMSCOPE_PW_IOC_WALK call in the compact format, as the CLI makes it. */
-static int pw_walk_call(struct mmscope_pw_walk *w, uint64_t addr,
+/* One MMSCOPE_PAGEWALK_IOC_WALK call in the compact format, as the CLI makes it. */
+static int pw_walk_call(struct mmscope_pagewalk_walk *w, uint64_t addr,
 			uint64_t end, uint32_t flags)
 {
 	memset(w, 0, sizeof(*w));
 	w->size = sizeof(*w);
 	w->pid = getpid();
-	w->flags = MMSCOPE_PW_COMPACT | flags;
+	w->flags = MMSCOPE_PAGEWALK_COMPACT | flags;
 	w->count = PW_BATCH;
 	w->start = addr;
 	w->len = end - addr;
@@ -284,17 +284,17 @@ static int pw_walk_call(struct mmscope_pw_walk *w, uint64_t addr,
 	w->vmas = (uintptr_t)pw_vmas;
 	w->vma_size = sizeof(*pw_vmas);
 	w->vma_count = PW_VMAS;
-	return ioctl(pw_fd, MMSCOPE_PW_IOC_WALK, w);
+	return ioctl(pw_fd, MMSCOPE_PAGEWALK_IOC_WALK, w);
 }
 
 /*
- * MMSCOPE_PW_IOC_WALK over the range, all records (compact entries and
+ * MMSCOPE_PAGEWALK_IOC_WALK over the range, all records (compact entries and
  * their VMA table, as the CLI reads them), no paths.
  */
 static int bench_pagewalk(const struct region *r, unsigned long long *calls)
 {
 	uint64_t addr = (uintptr_t)r->map, end = addr + r->len, sum = 0;
-	struct mmscope_pw_walk w;
+	struct mmscope_pagewalk_walk w;
 	uint32_t i;
 
 	*calls = 0;
@@ -320,33 +320,33 @@ static int bench_pagewalk_runs(const struct region *r,
 {
 	int ret;
 
-	pw_flags = MMSCOPE_PW_RUNS;
+	pw_flags = MMSCOPE_PAGEWALK_RUNS;
 	ret = bench_pagewalk(r, calls);
 	pw_flags = 0;
 	return ret;
 }
 
 /*
- * MMSCOPE_PW_RUNS is lossless: every page of every run has the PFN
+ * MMSCOPE_PAGEWALK_RUNS is lossless: every page of every run has the PFN
  * pagemap gives it. 0, or -1 with a message.
  */
 static int check_runs(const struct region *r)
 {
 	uint64_t addr = (uintptr_t)r->map, end = addr + r->len, pfn;
-	struct mmscope_pw_walk w;
+	struct mmscope_pagewalk_walk w;
 	size_t idx, k, runs = 0;
 	uint32_t i;
 
 	if (read_pagemap(r))
 		return -1;
 	while (addr < end) {
-		if (pw_walk_call(&w, addr, end, MMSCOPE_PW_RUNS) ||
+		if (pw_walk_call(&w, addr, end, MMSCOPE_PAGEWALK_RUNS) ||
 		    w.next <= addr)
 			return -1;
 		for (i = 0; i < w.count; i++) {
-			const struct mmscope_pw_entry *p = &pw_ents[i];
+			const struct mmscope_pagewalk_entry *p = &pw_ents[i];
 
-			if (p->level != MMSCOPE_PW_PTE)
+			if (p->level != MMSCOPE_PAGEWALK_PTE)
 				continue;
 			runs++;
 			idx = (p->va - (uintptr_t)r->map) / page_size;
@@ -369,7 +369,7 @@ static int check_runs(const struct region *r)
 	return 0;
 }
 
-/* MMSCOPE_IOC_PAGEREF_QUERY over the range. */
+/* MMSCOPE_PAGEREF_IOC_QUERY over the range. */
 static int bench_pageref(const struct region *r, unsigned long long *calls)
 {
 	uint64_t addr = (uintptr_t)r->map, end = addr + r->len, sum = 0;
@@ -386,7 +386,7 @@ static int bench_pageref(const struct region *r, unsigned long long *calls)
 		q.len = end - addr;
 		q.records = (uintptr_t)pr_recs;
 		q.count = MMSCOPE_PAGEREF_QUERY_MAX;
-		if (ioctl(pr_fd, MMSCOPE_IOC_PAGEREF_QUERY, &q))
+		if (ioctl(pr_fd, MMSCOPE_PAGEREF_IOC_QUERY, &q))
 			return -1;
 		(*calls)++;
 		for (i = 0; i < q.count; i++)
@@ -576,8 +576,8 @@ static size_t thp_pages(const struct region *r)
 	for (i = 0; i < PW_BATCH && i < r->npages; i++) {
 		if (pw_ents[i].va >= (uintptr_t)r->map + r->len)
 			break;
-		if (pw_ents[i].level == MMSCOPE_PW_PMD &&
-		    pw_ents[i].state == MMSCOPE_PW_PRESENT)
+		if (pw_ents[i].level == MMSCOPE_PAGEWALK_PMD &&
+		    pw_ents[i].state == MMSCOPE_PAGEWALK_PRESENT)
 			n += pw_ents[i].pages;
 	}
 	return n;
@@ -803,7 +803,7 @@ int main(int argc, char **argv)
 	if (selected("pagewalk_ioctl_runs", NULL)) {
 		region_ready(&r4k);
 		if (check_runs(&r4k))
-			fprintf(stderr, "mmscope-bench: MMSCOPE_PW_RUNS: %s: pagewalk_ioctl_runs left out\n",
+			fprintf(stderr, "mmscope-bench: MMSCOPE_PAGEWALK_RUNS: %s: pagewalk_ioctl_runs left out\n",
 				strerror(errno));
 		else if (measure("pagewalk_ioctl_runs", &r4k,
 				 bench_pagewalk_runs))

@@ -62,7 +62,7 @@ static int version_show(int argc, char **argv)
 	fd = ctl_open(NULL);
 	if (fd < 0)
 		return EXIT_FAILED;
-	err = ctl_ioctl(fd, MMSCOPE_IOC_VERSION, &kv, "version");
+	err = ctl_ioctl(fd, MMSCOPE_CORE_IOC_VERSION, &kv, "version");
 	close(fd);
 	if (err)
 		return EXIT_FAILED;

@@ -315,7 +315,7 @@ static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
 
 static int ioctl_query(int fd, struct mmscope_pageref_query *q)
 {
-	return ioctl(fd, MMSCOPE_IOC_PAGEREF_QUERY, q);
+	return ioctl(fd, MMSCOPE_PAGEREF_IOC_QUERY, q);
 }
 
 /* Query the range and print it; EXIT_* */
@@ -471,17 +471,17 @@ static int pageref_hold_verb(int argc, char **argv, unsigned long req,
 
 static int pageref_get(int argc, char **argv)
 {
-	return pageref_hold_verb(argc, argv, MMSCOPE_IOC_PAGEREF_GET, "get");
+	return pageref_hold_verb(argc, argv, MMSCOPE_PAGEREF_IOC_GET, "get");
 }
 
 static int pageref_pin(int argc, char **argv)
 {
-	return pageref_hold_verb(argc, argv, MMSCOPE_IOC_PAGEREF_PIN, "pin");
+	return pageref_hold_verb(argc, argv, MMSCOPE_PAGEREF_IOC_PIN, "pin");
 }
 
 static int pageref_pin_longterm(int argc, char **argv)
 {
-	return pageref_hold_verb(argc, argv, MMSCOPE_IOC_PAGEREF_PIN_LONGTERM,
+	return pageref_hold_verb(argc, argv, MMSCOPE_PAGEREF_IOC_PIN_LONGTERM,
 				 "pin-longterm");
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmscope pagewalk: the page-table entries that map a range of a process
- * (or of the kernel), through mmscope_pagewalk's MMSCOPE_PW_IOC_WALK.
+ * (or of the kernel), through mmscope_pagewalk's MMSCOPE_PAGEWALK_IOC_WALK.
  *
  *   mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]
  */
@@ -29,24 +29,24 @@ static const char *const level_names[] = {
 };
 
 static const char *const state_names[] = {
-	[MMSCOPE_PW_NONE] = "none", [MMSCOPE_PW_PRESENT] = "present",
-	[MMSCOPE_PW_SWAP] = "swap", [MMSCOPE_PW_MIGRATION] = "migration",
-	[MMSCOPE_PW_DEVICE] = "device", [MMSCOPE_PW_HWPOISON] = "hwpoison",
-	[MMSCOPE_PW_MARKER] = "marker", [MMSCOPE_PW_PROTNONE] = "protnone",
-	[MMSCOPE_PW_BAD] = "bad",
+	[MMSCOPE_PAGEWALK_NONE] = "none", [MMSCOPE_PAGEWALK_PRESENT] = "present",
+	[MMSCOPE_PAGEWALK_SWAP] = "swap", [MMSCOPE_PAGEWALK_MIGRATION] = "migration",
+	[MMSCOPE_PAGEWALK_DEVICE] = "device", [MMSCOPE_PAGEWALK_HWPOISON] = "hwpoison",
+	[MMSCOPE_PAGEWALK_MARKER] = "marker", [MMSCOPE_PAGEWALK_PROTNONE] = "protnone",
+	[MMSCOPE_PAGEWALK_BAD] = "bad",
 };
 
 static const char *const vma_kinds[] = {
-	[MMSCOPE_PW_VMA_NONE] = "none", [MMSCOPE_PW_VMA_ANON] = "anon",
-	[MMSCOPE_PW_VMA_FILE] = "file", [MMSCOPE_PW_VMA_SHMEM] = "shmem",
-	[MMSCOPE_PW_VMA_SPECIAL] = "special",
-	[MMSCOPE_PW_VMA_HUGETLB] = "hugetlb",
+	[MMSCOPE_PAGEWALK_VMA_NONE] = "none", [MMSCOPE_PAGEWALK_VMA_ANON] = "anon",
+	[MMSCOPE_PAGEWALK_VMA_FILE] = "file", [MMSCOPE_PAGEWALK_VMA_SHMEM] = "shmem",
+	[MMSCOPE_PAGEWALK_VMA_SPECIAL] = "special",
+	[MMSCOPE_PAGEWALK_VMA_HUGETLB] = "hugetlb",
 };
 
 static const char *const desc_names[] = {
-	[MMSCOPE_PW_DESC_INVALID] = "invalid", [MMSCOPE_PW_DESC_BLOCK] = "block",
-	[2] = "invalid", [MMSCOPE_PW_DESC_TABLE] = "table",
-	[MMSCOPE_PW_DESC_PAGE] = "page",
+	[MMSCOPE_PAGEWALK_DESC_INVALID] = "invalid", [MMSCOPE_PAGEWALK_DESC_BLOCK] = "block",
+	[2] = "invalid", [MMSCOPE_PAGEWALK_DESC_TABLE] = "table",
+	[MMSCOPE_PAGEWALK_DESC_PAGE] = "page",
 };
 
 /* The Linux view, in the JSON contract's order then the extras. */
@@ -54,20 +54,20 @@ static const struct {
 	uint32_t bit;
 	const char *name;
 } linux_bits[] = {
-	{ MMSCOPE_PW_L_PRESENT, "present" }, { MMSCOPE_PW_L_WRITE, "write" },
-	{ MMSCOPE_PW_L_DIRTY, "dirty" }, { MMSCOPE_PW_L_YOUNG, "young" },
-	{ MMSCOPE_PW_L_HUGE, "huge" }, { MMSCOPE_PW_L_SPECIAL, "special" },
-	{ MMSCOPE_PW_L_PROTNONE, "protnone" },
-	{ MMSCOPE_PW_L_SOFT_DIRTY, "soft_dirty" },
-	{ MMSCOPE_PW_L_UFFD_WP, "uffd_wp" },
-	{ MMSCOPE_PW_L_EXCLUSIVE, "exclusive" }, { MMSCOPE_PW_L_ZERO, "zero" },
-	{ MMSCOPE_PW_L_ANON, "anon" }, { MMSCOPE_PW_L_DEVMAP, "devmap" },
-	{ MMSCOPE_PW_L_INVALID, "invalid" },
-	{ MMSCOPE_PW_L_WRITE_MIG, "write_migration" },
+	{ MMSCOPE_PAGEWALK_L_PRESENT, "present" }, { MMSCOPE_PAGEWALK_L_WRITE, "write" },
+	{ MMSCOPE_PAGEWALK_L_DIRTY, "dirty" }, { MMSCOPE_PAGEWALK_L_YOUNG, "young" },
+	{ MMSCOPE_PAGEWALK_L_HUGE, "huge" }, { MMSCOPE_PAGEWALK_L_SPECIAL, "special" },
+	{ MMSCOPE_PAGEWALK_L_PROTNONE, "protnone" },
+	{ MMSCOPE_PAGEWALK_L_SOFT_DIRTY, "soft_dirty" },
+	{ MMSCOPE_PAGEWALK_L_UFFD_WP, "uffd_wp" },
+	{ MMSCOPE_PAGEWALK_L_EXCLUSIVE, "exclusive" }, { MMSCOPE_PAGEWALK_L_ZERO, "zero" },
+	{ MMSCOPE_PAGEWALK_L_ANON, "anon" }, { MMSCOPE_PAGEWALK_L_DEVMAP, "devmap" },
+	{ MMSCOPE_PAGEWALK_L_INVALID, "invalid" },
+	{ MMSCOPE_PAGEWALK_L_WRITE_MIG, "write_migration" },
 };
 
-static const char *const x86_bits[] = MMSCOPE_PW_X86_NAMES;
-static const char *const arm64_bits[] = MMSCOPE_PW_ARM64_NAMES;
+static const char *const x86_bits[] = MMSCOPE_PAGEWALK_X86_NAMES;
+static const char *const arm64_bits[] = MMSCOPE_PAGEWALK_ARM64_NAMES;
 
 struct pw_args {
 	int pid;
@@ -236,8 +236,8 @@ static const char *maps_file(const struct maps_line *m, size_t n,
 static const char *hw_name(unsigned int bit)
 {
 	if (is_arm64)
-		return bit < MMSCOPE_PW_ARM64_NR_BITS ? arm64_bits[bit] : NULL;
-	return bit < MMSCOPE_PW_X86_NR_BITS ? x86_bits[bit] : NULL;
+		return bit < MMSCOPE_PAGEWALK_ARM64_NR_BITS ? arm64_bits[bit] : NULL;
+	return bit < MMSCOPE_PAGEWALK_X86_NR_BITS ? x86_bits[bit] : NULL;
 }
 
 static void json_hw(struct json_object *o, uint64_t hw)
@@ -254,11 +254,11 @@ static const char *state_name(unsigned int state)
 	return state < 9 ? state_names[state] : "?";
 }
 
-static void json_swap(struct json_object *e, const struct mmscope_pw_record *r)
+static void json_swap(struct json_object *e, const struct mmscope_pagewalk_record *r)
 {
 	struct json_object *o;
 
-	if (r->state == MMSCOPE_PW_SWAP) {
+	if (r->state == MMSCOPE_PAGEWALK_SWAP) {
 		o = jw_set_object(e, "swap");
 		jw_set_uint(o, "type", r->swap_type);
 		jw_set_uint(o, "offset", r->swap_offset);
@@ -267,7 +267,7 @@ static void json_swap(struct json_object *e, const struct mmscope_pw_record *r)
 	}
 }
 
-static void json_linux(struct json_object *e, const struct mmscope_pw_record *r)
+static void json_linux(struct json_object *e, const struct mmscope_pagewalk_record *r)
 {
 	struct json_object *o = jw_set_object(e, "linux");
 	unsigned int i;
@@ -278,18 +278,18 @@ static void json_linux(struct json_object *e, const struct mmscope_pw_record *r)
 }
 
 static void json_hw_fields(struct json_object *e,
-			   const struct mmscope_pw_record *r)
+			   const struct mmscope_pagewalk_record *r)
 {
 	struct json_object *o = jw_set_object(e, "hw");
 
-	if (r->state != MMSCOPE_PW_NONE) {
+	if (r->state != MMSCOPE_PAGEWALK_NONE) {
 		json_hw(o, r->hw);
 		if (is_arm64) {
 			jw_set_str(o, "desc_type",
 				   desc_names[r->desc_type % 5]);
 			jw_set_uint(o, "attr_indx", r->attr);
 			jw_set_hex(o, "mair_attr", r->mair);
-			if (r->sh == MMSCOPE_PW_SH_TCR)
+			if (r->sh == MMSCOPE_PAGEWALK_SH_TCR)
 				jw_set_null(o, "sh");
 			else
 				jw_set_uint(o, "sh", r->sh);
@@ -300,7 +300,7 @@ static void json_hw_fields(struct json_object *e,
 	}
 }
 
-static void json_vma(struct json_object *e, const struct mmscope_pw_record *r,
+static void json_vma(struct json_object *e, const struct mmscope_pagewalk_record *r,
 		     const struct maps_line *maps, size_t nmaps)
 {
 	struct json_object *o;
@@ -317,8 +317,8 @@ static void json_vma(struct json_object *e, const struct mmscope_pw_record *r,
 			jw_set_str(o, "file", file);
 		else
 			jw_set_null(o, "file");
-		if (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
-		    r->vma_kind == MMSCOPE_PW_VMA_SHMEM)
+		if (r->vma_kind == MMSCOPE_PAGEWALK_VMA_FILE ||
+		    r->vma_kind == MMSCOPE_PAGEWALK_VMA_SHMEM)
 			jw_set_hex(o, "offset", r->vma_pgoff * 4096ULL);
 		else
 			jw_set_null(o, "offset");
@@ -328,8 +328,8 @@ static void json_vma(struct json_object *e, const struct mmscope_pw_record *r,
 }
 
 static void json_record(struct json_object *arr,
-			const struct mmscope_pw_record *r,
-			const struct mmscope_pw_path *p,
+			const struct mmscope_pagewalk_record *r,
+			const struct mmscope_pagewalk_path *p,
 			const struct maps_line *maps, size_t nmaps)
 {
 	struct json_object *e, *o, *pa, *bits;
@@ -338,10 +338,10 @@ static void json_record(struct json_object *arr,
 	e = jw_push_object(arr);
 	jw_set_hex(e, "va", r->va);
 	jw_set_uint(e, "size", r->size);
-	jw_set_str(e, "level", level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
+	jw_set_str(e, "level", level_names[r->level % MMSCOPE_PAGEWALK_NR_LEVELS]);
 	jw_set_str(e, "state", state_name(r->state));
 	jw_set_hex(e, "raw", r->raw);
-	if (r->pfn == MMSCOPE_PW_NO_PFN) {
+	if (r->pfn == MMSCOPE_PAGEWALK_NO_PFN) {
 		jw_set_null(e, "pfn");
 	} else {
 		jw_set_uint(e, "pfn", r->pfn);
@@ -353,8 +353,8 @@ static void json_record(struct json_object *arr,
 	if (!p)
 		return;
 	pa = jw_set_array(e, "path");
-	for (i = 0; i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
-		const struct mmscope_pw_step *s = &p->step[i];
+	for (i = 0; i < p->count && i < MMSCOPE_PAGEWALK_NR_LEVELS; i++) {
+		const struct mmscope_pagewalk_step *s = &p->step[i];
 
 		o = jw_push_object(pa);
 		jw_set_str(o, "level", level_names[s->level % 5]);
@@ -385,7 +385,7 @@ static void print_size(uint64_t size)
 }
 
 /* The Linux view and the hw bits of a record that is not a hole. */
-static void text_bits(FILE *f, const struct mmscope_pw_record *r)
+static void text_bits(FILE *f, const struct mmscope_pagewalk_record *r)
 {
 	unsigned int i;
 
@@ -399,7 +399,7 @@ static void text_bits(FILE *f, const struct mmscope_pw_record *r)
 	for (i = 0; i < 64; i++)
 		if ((r->hw & (1ULL << i)) && hw_name(i))
 			fprintf(f, " %s", hw_name(i));
-	if (is_arm64 && r->sh == MMSCOPE_PW_SH_TCR)
+	if (is_arm64 && r->sh == MMSCOPE_PAGEWALK_SH_TCR)
 		fprintf(f, " AttrIndx=%u(0x%02x)", r->attr, r->mair);
 	else if (is_arm64)
 		fprintf(f, " AttrIndx=%u(0x%02x) SH=%u", r->attr, r->mair,
@@ -408,7 +408,7 @@ static void text_bits(FILE *f, const struct mmscope_pw_record *r)
 		fprintf(f, " PAT=%u pkey=%u", r->attr, r->pkey);
 }
 
-static void text_vma(FILE *f, const struct mmscope_pw_record *r,
+static void text_vma(FILE *f, const struct mmscope_pagewalk_record *r,
 		     const struct maps_line *maps, size_t nmaps)
 {
 	const char *file;
@@ -416,13 +416,13 @@ static void text_vma(FILE *f, const struct mmscope_pw_record *r,
 	if (r->vma_end) {
 		fprintf(f, "  %s", vma_kinds[r->vma_kind % 6]);
 		file = maps_file(maps, nmaps, r->vma_start);
-		if (file && (r->vma_kind == MMSCOPE_PW_VMA_FILE ||
-			     r->vma_kind == MMSCOPE_PW_VMA_SHMEM))
+		if (file && (r->vma_kind == MMSCOPE_PAGEWALK_VMA_FILE ||
+			     r->vma_kind == MMSCOPE_PAGEWALK_VMA_SHMEM))
 			fprintf(f, " %s+0x%" PRIx64, file,
 				(uint64_t)r->vma_pgoff * 4096);
 		else if (file)
 			fprintf(f, " %s", file);
-	} else if (r->state == MMSCOPE_PW_NONE && !r->vma_start) {
+	} else if (r->state == MMSCOPE_PAGEWALK_NONE && !r->vma_start) {
 		fputs("  (no vma)", f);
 	}
 }
@@ -434,10 +434,10 @@ static void text_vma(FILE *f, const struct mmscope_pw_record *r,
 static struct {
 	char *bits, *vma;
 	bool bits_ok, vma_ok;
-	struct mmscope_pw_record key;
+	struct mmscope_pagewalk_record key;
 } text_cache;
 
-static char *text_render(const struct mmscope_pw_record *r,
+static char *text_render(const struct mmscope_pagewalk_record *r,
 			 const struct maps_line *maps, size_t nmaps, bool vma)
 {
 	size_t n = 0;
@@ -457,11 +457,11 @@ static char *text_render(const struct mmscope_pw_record *r,
 	return t;
 }
 
-static void text_record(const struct mmscope_pw_record *r,
-			const struct mmscope_pw_path *p,
+static void text_record(const struct mmscope_pagewalk_record *r,
+			const struct mmscope_pagewalk_path *p,
 			const struct maps_line *maps, size_t nmaps)
 {
-	struct mmscope_pw_record *k = &text_cache.key;
+	struct mmscope_pagewalk_record *k = &text_cache.key;
 	unsigned int i, b;
 
 	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
@@ -474,14 +474,14 @@ static void text_record(const struct mmscope_pw_record *r,
 		text_cache.bits_ok = false;
 	if (r->vma_start != k->vma_start || r->vma_end != k->vma_end ||
 	    r->vma_kind != k->vma_kind || r->vma_pgoff != k->vma_pgoff ||
-	    (r->state == MMSCOPE_PW_NONE) != (k->state == MMSCOPE_PW_NONE))
+	    (r->state == MMSCOPE_PAGEWALK_NONE) != (k->state == MMSCOPE_PAGEWALK_NONE))
 		text_cache.vma_ok = false;
 	*k = *r;
-	if (r->state != MMSCOPE_PW_NONE) {
+	if (r->state != MMSCOPE_PAGEWALK_NONE) {
 		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
-		if (r->pfn != MMSCOPE_PW_NO_PFN)
+		if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN)
 			printf(" pfn 0x%" PRIx64, (uint64_t)r->pfn);
-		if (r->state == MMSCOPE_PW_SWAP)
+		if (r->state == MMSCOPE_PAGEWALK_SWAP)
 			printf(" swap %u:0x%" PRIx64, r->swap_type,
 			       (uint64_t)r->swap_offset);
 		if (!text_cache.bits_ok) {
@@ -504,8 +504,8 @@ static void text_record(const struct mmscope_pw_record *r,
 	else
 		text_vma(stdout, r, maps, nmaps);
 	putchar('\n');
-	for (i = 0; p && i < p->count && i < MMSCOPE_PW_NR_LEVELS; i++) {
-		const struct mmscope_pw_step *s = &p->step[i];
+	for (i = 0; p && i < p->count && i < MMSCOPE_PAGEWALK_NR_LEVELS; i++) {
+		const struct mmscope_pagewalk_step *s = &p->step[i];
 
 		printf("    %s[%3u] 0x%016" PRIx64 " at pa 0x%" PRIx64,
 		       level_names[s->level % 5], s->index, (uint64_t)s->raw,
@@ -524,7 +524,7 @@ static void text_record(const struct mmscope_pw_record *r,
 }
 
 static void context_json(struct json_object *root,
-			 const struct mmscope_pw_context *c)
+			 const struct mmscope_pagewalk_context *c)
 {
 	struct json_object *f;
 	unsigned int l;
@@ -534,43 +534,43 @@ static void context_json(struct json_object *root,
 	jw_set_uint(root, "levels", c->levels);
 	jw_set_uint(root, "va_bits", c->va_bits);
 	f = jw_set_array(root, "folded");
-	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+	for (l = 0; l < MMSCOPE_PAGEWALK_NR_LEVELS; l++)
 		if (c->folded & (1U << l))
 			jw_push_str(f, level_names[l]);
 	if (c->pgd_pa)
 		jw_set_hex(root, "pgd_pa", c->pgd_pa);
-	if (c->hw_flags & MMSCOPE_PW_CTX_KERNEL)
+	if (c->hw_flags & MMSCOPE_PAGEWALK_CTX_KERNEL)
 		jw_set_hex(root, "kernel_pgd_pa", c->kernel_pgd_pa);
-	if (c->hw_flags & MMSCOPE_PW_CTX_ASID)
+	if (c->hw_flags & MMSCOPE_PAGEWALK_CTX_ASID)
 		jw_set_uint(root, "asid", c->asid);
-	jw_set_bool(root, "pti", c->hw_flags & MMSCOPE_PW_CTX_PTI);
+	jw_set_bool(root, "pti", c->hw_flags & MMSCOPE_PAGEWALK_CTX_PTI);
 	if (is_arm64) {
-		jw_set_bool(root, "hw_af", c->hw_flags & MMSCOPE_PW_CTX_HW_AF);
-		jw_set_bool(root, "hw_dbm", c->hw_flags & MMSCOPE_PW_CTX_HW_DBM);
+		jw_set_bool(root, "hw_af", c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_AF);
+		jw_set_bool(root, "hw_dbm", c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_DBM);
 		jw_set_hex(root, "mair", c->mair);
 	}
 }
 
-static void context_text(const struct mmscope_pw_context *c)
+static void context_text(const struct mmscope_pagewalk_context *c)
 {
 	unsigned int l;
 
 	printf("%s, %u-byte pages, %u levels (folded:", c->arch, c->page_size,
 	       c->levels);
-	for (l = 0; l < MMSCOPE_PW_NR_LEVELS; l++)
+	for (l = 0; l < MMSCOPE_PAGEWALK_NR_LEVELS; l++)
 		if (c->folded & (1U << l))
 			printf(" %s", level_names[l]);
 	printf("), %u VA bits, PTI %s", c->va_bits,
-	       c->hw_flags & MMSCOPE_PW_CTX_PTI ? "on" : "off");
+	       c->hw_flags & MMSCOPE_PAGEWALK_CTX_PTI ? "on" : "off");
 	if (is_arm64)
 		printf(", hardware AF %s, DBM %s",
-		       c->hw_flags & MMSCOPE_PW_CTX_HW_AF ? "on" : "off",
-		       c->hw_flags & MMSCOPE_PW_CTX_HW_DBM ? "on" : "off");
+		       c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_AF ? "on" : "off",
+		       c->hw_flags & MMSCOPE_PAGEWALK_CTX_HW_DBM ? "on" : "off");
 	printf("\n");
 	if (c->pgd_pa)
 		printf("pgd at pa 0x%" PRIx64 "%s", (uint64_t)c->pgd_pa,
-		       c->hw_flags & MMSCOPE_PW_CTX_ASID ? "" : "\n");
-	if (c->pgd_pa && (c->hw_flags & MMSCOPE_PW_CTX_ASID))
+		       c->hw_flags & MMSCOPE_PAGEWALK_CTX_ASID ? "" : "\n");
+	if (c->pgd_pa && (c->hw_flags & MMSCOPE_PAGEWALK_CTX_ASID))
 		printf(", ASID %" PRIu64 "\n", (uint64_t)c->asid);
 }
 
@@ -666,9 +666,9 @@ struct part {
 };
 
 typedef void (*part_fn)(struct json_object *e,
-			const struct mmscope_pw_record *r);
+			const struct mmscope_pagewalk_record *r);
 
-static void part_make(struct part *pt, const struct mmscope_pw_record *r,
+static void part_make(struct part *pt, const struct mmscope_pagewalk_record *r,
 		      part_fn fn)
 {
 	struct json_object *o = jw_object();
@@ -691,7 +691,7 @@ static const struct maps_line *cur_maps;
 static size_t cur_nmaps;
 
 static void json_vma_part(struct json_object *e,
-			  const struct mmscope_pw_record *r)
+			  const struct mmscope_pagewalk_record *r)
 {
 	json_vma(e, r, cur_maps, cur_nmaps);
 }
@@ -700,11 +700,11 @@ struct stream {
 	struct sbuf buf;
 	size_t entries;
 	struct part lin, hw, vma, swap;
-	struct mmscope_pw_record lin_key, hw_key, vma_key;
+	struct mmscope_pagewalk_record lin_key, hw_key, vma_key;
 };
 
 static void stream_part(struct sbuf *b, struct part *pt,
-			const struct mmscope_pw_record *r, part_fn fn)
+			const struct mmscope_pagewalk_record *r, part_fn fn)
 {
 	if (!pt->valid)
 		part_make(pt, r, fn);
@@ -712,9 +712,9 @@ static void stream_part(struct sbuf *b, struct part *pt,
 	sb_put(b, pt->text, pt->len);
 }
 
-static void stream_record(struct stream *st, const struct mmscope_pw_record *r)
+static void stream_record(struct stream *st, const struct mmscope_pagewalk_record *r)
 {
-	struct mmscope_pw_record *k;
+	struct mmscope_pagewalk_record *k;
 	struct sbuf *b = &st->buf;
 
 	if (st->entries++)
@@ -724,17 +724,17 @@ static void stream_record(struct stream *st, const struct mmscope_pw_record *r)
 	sb_str(b, ",\"size\":");
 	sb_dec(b, r->size);
 	sb_str(b, ",\"level\":\"");
-	sb_str(b, level_names[r->level % MMSCOPE_PW_NR_LEVELS]);
+	sb_str(b, level_names[r->level % MMSCOPE_PAGEWALK_NR_LEVELS]);
 	sb_str(b, "\",\"state\":\"");
 	sb_str(b, state_name(r->state));
 	sb_str(b, "\",\"raw\":");
 	sb_hex(b, r->raw);
 	sb_str(b, ",\"pfn\":");
-	if (r->pfn == MMSCOPE_PW_NO_PFN)
+	if (r->pfn == MMSCOPE_PAGEWALK_NO_PFN)
 		sb_str(b, "null");
 	else
 		sb_dec(b, r->pfn);
-	if (r->state == MMSCOPE_PW_SWAP) {
+	if (r->state == MMSCOPE_PAGEWALK_SWAP) {
 		st->swap.valid = false;
 		stream_part(b, &st->swap, r, json_swap);
 	} else {
@@ -746,7 +746,7 @@ static void stream_record(struct stream *st, const struct mmscope_pw_record *r)
 	k->linux_flags = r->linux_flags;
 	stream_part(b, &st->lin, r, json_linux);
 	k = &st->hw_key;
-	if ((k->state != MMSCOPE_PW_NONE) != (r->state != MMSCOPE_PW_NONE) ||
+	if ((k->state != MMSCOPE_PAGEWALK_NONE) != (r->state != MMSCOPE_PAGEWALK_NONE) ||
 	    k->hw != r->hw || k->desc_type != r->desc_type ||
 	    k->attr != r->attr || k->mair != r->mair || k->sh != r->sh ||
 	    k->pkey != r->pkey)
@@ -800,8 +800,8 @@ struct sink {
 	size_t nmaps;
 };
 
-static void sink_record(struct sink *k, const struct mmscope_pw_record *r,
-			const struct mmscope_pw_path *p)
+static void sink_record(struct sink *k, const struct mmscope_pagewalk_record *r,
+			const struct mmscope_pagewalk_path *p)
 {
 	if (k->st)
 		stream_record(k->st, r);
@@ -812,18 +812,18 @@ static void sink_record(struct sink *k, const struct mmscope_pw_record *r,
 }
 
 /* A compact entry and its VMA (or NULL) as the full record says it. */
-static void entry_record(const struct mmscope_pw_entry *e,
-			 const struct mmscope_pw_vma *v,
-			 const struct mmscope_pw_context *ctx,
-			 struct mmscope_pw_record *r)
+static void entry_record(const struct mmscope_pagewalk_entry *e,
+			 const struct mmscope_pagewalk_vma *v,
+			 const struct mmscope_pagewalk_context *ctx,
+			 struct mmscope_pagewalk_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->va = e->va;
 	r->size = (uint64_t)e->pages * ctx->page_size;
 	r->raw = e->raw;
 	r->pfn = e->pfn;
-	if (e->state == MMSCOPE_PW_SWAP) {
-		r->pfn = MMSCOPE_PW_NO_PFN;
+	if (e->state == MMSCOPE_PAGEWALK_SWAP) {
+		r->pfn = MMSCOPE_PAGEWALK_NO_PFN;
 		r->swap_offset = e->pfn;
 		r->swap_type = e->swap_type;
 	}
@@ -835,7 +835,7 @@ static void entry_record(const struct mmscope_pw_entry *e,
 	r->sh = e->sh;
 	if (is_arm64) {
 		r->desc_type = e->desc_pkey;
-		if (e->state != MMSCOPE_PW_NONE)
+		if (e->state != MMSCOPE_PAGEWALK_NONE)
 			r->mair = (ctx->mair >> (8 * (e->attr & 7))) & 0xff;
 	} else {
 		r->pkey = e->desc_pkey;
@@ -856,14 +856,14 @@ static void entry_record(const struct mmscope_pw_entry *e,
  * EXIT_FAILED after an error message.
  */
 static int walk_compact(int fd, const struct pw_args *a,
-			const struct mmscope_pw_context *ctx, struct sink *k)
+			const struct mmscope_pagewalk_context *ctx, struct sink *k)
 {
-	struct mmscope_pw_entry *ents = calloc(PW_BATCH, sizeof(*ents));
-	struct mmscope_pw_vma *vmas = calloc(PW_VMAS, sizeof(*vmas));
+	struct mmscope_pagewalk_entry *ents = calloc(PW_BATCH, sizeof(*ents));
+	struct mmscope_pagewalk_vma *vmas = calloc(PW_VMAS, sizeof(*vmas));
 	uint64_t addr = a->start, end = (a->start & ~4095ULL) + a->len;
-	struct mmscope_pw_record r, prev;
-	struct mmscope_pw_walk w;
-	const struct mmscope_pw_vma *v;
+	struct mmscope_pagewalk_record r, prev;
+	struct mmscope_pagewalk_walk w;
+	const struct mmscope_pagewalk_vma *v;
 	uint32_t i, vi;
 	bool first = true, have = false;
 	int ret = EXIT_FAILED;
@@ -876,8 +876,8 @@ static int walk_compact(int fd, const struct pw_args *a,
 		memset(&w, 0, sizeof(w));
 		w.size = sizeof(w);
 		w.pid = a->pid;
-		w.flags = MMSCOPE_PW_COMPACT |
-			  (a->kernel ? MMSCOPE_PW_KERNEL : 0);
+		w.flags = MMSCOPE_PAGEWALK_COMPACT |
+			  (a->kernel ? MMSCOPE_PAGEWALK_KERNEL : 0);
 		w.count = PW_BATCH;
 		w.start = addr;
 		w.len = a->len - (addr - (a->start & ~4095ULL));
@@ -886,13 +886,13 @@ static int walk_compact(int fd, const struct pw_args *a,
 		w.vmas = (uintptr_t)vmas;
 		w.vma_size = sizeof(*vmas);
 		w.vma_count = PW_VMAS;
-		if (ioctl(fd, MMSCOPE_PW_IOC_WALK, &w)) {
+		if (ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w)) {
 			if (first && errno == EINVAL) {
 				ret = EINVAL;
 				goto out;
 			}
 			/* again, for ctl_ioctl()'s message */
-			if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w,
+			if (ctl_ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w,
 				      "%s 0x%" PRIx64,
 				      a->kernel ? "kernel" : "walk", addr))
 				goto out;
@@ -908,8 +908,8 @@ static int walk_compact(int fd, const struct pw_args *a,
 			 * An entry covers 2^32 - 1 pages at most: join what
 			 * the module cut, the one record a full walk gives.
 			 */
-			if (have && prev.state == MMSCOPE_PW_NONE &&
-			    r.state == MMSCOPE_PW_NONE &&
+			if (have && prev.state == MMSCOPE_PAGEWALK_NONE &&
+			    r.state == MMSCOPE_PAGEWALK_NONE &&
 			    prev.va + prev.size == r.va &&
 			    prev.vma_start == r.vma_start &&
 			    prev.vma_end == r.vma_end) {
@@ -937,10 +937,10 @@ out:
 /* The walk in full records, with paths when asked for. */
 static int walk_full(int fd, const struct pw_args *a, struct sink *k)
 {
-	struct mmscope_pw_record *recs = calloc(PW_BATCH, sizeof(*recs));
-	struct mmscope_pw_path *paths = NULL;
+	struct mmscope_pagewalk_record *recs = calloc(PW_BATCH, sizeof(*recs));
+	struct mmscope_pagewalk_path *paths = NULL;
 	uint64_t addr = a->start, end = (a->start & ~4095ULL) + a->len;
-	struct mmscope_pw_walk w;
+	struct mmscope_pagewalk_walk w;
 	int ret = EXIT_FAILED;
 	uint32_t i;
 
@@ -952,15 +952,15 @@ static int walk_full(int fd, const struct pw_args *a, struct sink *k)
 	}
 	do {
 		memset(&w, 0, sizeof(w));
-		w.size = MMSCOPE_PW_WALK_SIZE_VER0;
+		w.size = MMSCOPE_PAGEWALK_WALK_SIZE_VER0;
 		w.pid = a->pid;
-		w.flags = a->kernel ? MMSCOPE_PW_KERNEL : 0;
+		w.flags = a->kernel ? MMSCOPE_PAGEWALK_KERNEL : 0;
 		w.count = PW_BATCH;
 		w.start = addr;
 		w.len = a->len - (addr - (a->start & ~4095ULL));
 		w.records = (uintptr_t)recs;
 		w.paths = (uintptr_t)paths;
-		if (ctl_ioctl(fd, MMSCOPE_PW_IOC_WALK, &w, "%s 0x%" PRIx64,
+		if (ctl_ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w, "%s 0x%" PRIx64,
 			      a->kernel ? "kernel" : "walk", addr))
 			goto out;
 		for (i = 0; i < w.count; i++)
@@ -978,7 +978,7 @@ out:
 
 static int pagewalk_run(const struct pw_args *a)
 {
-	struct mmscope_pw_context ctx = { .size = sizeof(ctx) };
+	struct mmscope_pagewalk_context ctx = { .size = sizeof(ctx) };
 	struct json_object *root = NULL;
 	struct stream st = { };
 	struct sink k = { };
@@ -990,7 +990,7 @@ static int pagewalk_run(const struct pw_args *a)
 	if (fd < 0)
 		return EXIT_FAILED;
 	ctx.pid = a->pid;
-	if (ctl_ioctl(fd, MMSCOPE_PW_IOC_CONTEXT, &ctx, a->kernel ? "context" :
+	if (ctl_ioctl(fd, MMSCOPE_PAGEWALK_IOC_CONTEXT, &ctx, a->kernel ? "context" :
 		      "pid %d", a->pid))
 		goto out;
 	ctx.arch[sizeof(ctx.arch) - 1] = '\0';

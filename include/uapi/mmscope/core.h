@@ -5,7 +5,7 @@
  * What is UAPI here: the ioctl magic, the command numbers and the structs
  * below, for every module of the suite. What is NOT UAPI: the list of
  * kernel symbols the core resolves (its allowlist) and the feature names
- * tied to them. MMSCOPE_IOC_FEATURES and /sys/kernel/debug/mmscope/features
+ * tied to them. MMSCOPE_CORE_IOC_FEATURES and /sys/kernel/debug/mmscope/features
  * report that list as data; it changes between releases and kernels, so
  * programs must not depend on which names appear or in which order.
  *
@@ -126,11 +126,11 @@ struct mmscope_target {
 
 #define MMSCOPE_TARGET_SIZE_VER0 24
 
-#define MMSCOPE_IOC_VERSION \
+#define MMSCOPE_CORE_IOC_VERSION \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x00, struct mmscope_version)
-#define MMSCOPE_IOC_FEATURES \
+#define MMSCOPE_CORE_IOC_FEATURES \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x01, struct mmscope_features)
-#define MMSCOPE_IOC_TARGET \
+#define MMSCOPE_CORE_IOC_TARGET \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x02, struct mmscope_target)
 
 #endif /* _UAPI_MMSCOPE_CORE_H */

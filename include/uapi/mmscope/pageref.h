@@ -159,7 +159,7 @@ struct mmscope_pageref_page {
 #define MMSCOPE_PAGEREF_QUERY_MAX 4096
 
 /**
- * struct mmscope_pageref_query - MMSCOPE_IOC_PAGEREF_QUERY
+ * struct mmscope_pageref_query - MMSCOPE_PAGEREF_IOC_QUERY
  * @size: caller's sizeof(); on return, bytes written
  * @flags: in, MMSCOPE_PAGEREF_BY_PFN or 0
  * @pid: in, target process (by address)
@@ -235,17 +235,17 @@ struct mmscope_pageref_hold {
 
 #define MMSCOPE_PAGEREF_HOLD_SIZE_VER0 48
 
-#define MMSCOPE_IOC_PAGEREF_QUERY \
+#define MMSCOPE_PAGEREF_IOC_QUERY \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x10, struct mmscope_pageref_query)
-#define MMSCOPE_IOC_PAGEREF_GET \
+#define MMSCOPE_PAGEREF_IOC_GET \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x11, struct mmscope_pageref_hold)
-#define MMSCOPE_IOC_PAGEREF_PIN \
+#define MMSCOPE_PAGEREF_IOC_PIN \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x12, struct mmscope_pageref_hold)
-#define MMSCOPE_IOC_PAGEREF_PIN_LONGTERM \
+#define MMSCOPE_PAGEREF_IOC_PIN_LONGTERM \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x13, struct mmscope_pageref_hold)
-#define MMSCOPE_IOC_PAGEREF_PUT \
+#define MMSCOPE_PAGEREF_IOC_PUT \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x14, struct mmscope_pageref_hold)
-#define MMSCOPE_IOC_PAGEREF_UNPIN \
+#define MMSCOPE_PAGEREF_IOC_UNPIN \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x15, struct mmscope_pageref_hold)
 
 #endif /* _UAPI_MMSCOPE_PAGEREF_H */
