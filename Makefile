@@ -16,7 +16,7 @@
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNEL ?= bookworm
-KERNELS ?= bookworm trixie
+KERNELS ?= bookworm trixie backports
 ARCHES ?= x86_64 arm64
 
 # Guest targets take ARCH=x86_64|arm64 (kbuild's arm64 and x86_64 alike).

@@ -131,7 +131,7 @@ static void pageref_pass_drop(struct pageref_pass *p)
 static void pageref_read_pte(pte_t *ptep, struct pageref_entry *e)
 {
 	pte_t pte = ptep_get_lockless(ptep);
-	swp_entry_t swp;
+	struct mmscope_softpte s;
 
 	e->raw = pte_val(pte);
 	if (pte_none(pte)) {
@@ -139,10 +139,10 @@ static void pageref_read_pte(pte_t *ptep, struct pageref_entry *e)
 		return;
 	}
 	if (!pte_present(pte)) {
-		swp = pte_to_swp_entry(pte);
-		e->state = non_swap_entry(swp) ? MMSCOPE_PAGEREF_NONPAGE :
-						 MMSCOPE_PAGEREF_SWAP;
-		e->swap = swp.val;
+		mmscope_softpte_decode(pte, &s);
+		e->state = s.kind == MMSCOPE_SOFTPTE_SWAP ?
+			   MMSCOPE_PAGEREF_SWAP : MMSCOPE_PAGEREF_NONPAGE;
+		e->swap = s.val;
 		return;
 	}
 	e->pfn = pte_pfn(pte);
@@ -236,7 +236,7 @@ static bool pageref_moved(const struct pageref_table *t, pte_t *ptep,
 
 static u32 pageref_lru(struct folio *folio, u32 *gen)
 {
-	unsigned long flags = READ_ONCE(folio->flags);
+	unsigned long flags = mmscope_folio_flags(folio);
 	bool file = !folio_test_swapbacked(folio);
 
 	*gen = 0;
@@ -264,7 +264,7 @@ static u32 pageref_lru(struct folio *folio, u32 *gen)
 /* The flags of the folio: the same for every page of it. */
 static u64 pageref_folio_pgflags(struct folio *folio)
 {
-	unsigned long k = READ_ONCE(folio->flags);
+	unsigned long k = mmscope_folio_flags(folio);
 	u64 f;
 
 	f = PGF_OF(k, PG_locked, LOCKED) |
@@ -337,7 +337,7 @@ static void pageref_mapping(struct folio *folio, bool typed,
 		rec->mapping = MMSCOPE_PAGEREF_MAP_ANON;
 		return;
 	}
-	if (__folio_test_movable(folio)) {
+	if (mmscope_folio_has_movable_ops(folio)) {
 		rec->mapping = MMSCOPE_PAGEREF_MAP_MOVABLE;
 		return;
 	}
@@ -458,7 +458,7 @@ static void pageref_fill_page(struct folio *folio, struct page *page,
 /* Every word an order-0 folio's folio-wide facts are read from. */
 static void pageref_key_read(struct folio *folio, struct pageref_key *k)
 {
-	k->flags = READ_ONCE(folio->flags);
+	k->flags = mmscope_folio_flags(folio);
 	k->mapping = (unsigned long)READ_ONCE(folio->mapping);
 #ifdef CONFIG_MEMCG
 	k->memcg_data = READ_ONCE(folio->memcg_data);

@@ -63,10 +63,10 @@ void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 	       MMSCOPE_PAGEWALK_X86_SW_PROTNONE);
 	if (leaf) {
 		PW_SET(out, raw & _PAGE_SPECIAL, MMSCOPE_PAGEWALK_X86_SW_SPECIAL);
-		PW_SET(out, raw & _PAGE_UFFD_WP, MMSCOPE_PAGEWALK_X86_SW_UFFD_WP);
+		PW_SET(out, raw & MMSCOPE_X86_UFFD, MMSCOPE_PAGEWALK_X86_SW_UFFD_WP);
 		PW_SET(out, raw & _PAGE_SOFT_DIRTY,
 		       MMSCOPE_PAGEWALK_X86_SW_SOFT_DIRTY);
-		PW_SET(out, raw & _PAGE_DEVMAP, MMSCOPE_PAGEWALK_X86_SW_DEVMAP);
+		PW_SET(out, raw & MMSCOPE_X86_DEVMAP, MMSCOPE_PAGEWALK_X86_SW_DEVMAP);
 		PW_SET(out, raw & MMSCOPE_X86_SAVED_DIRTY,
 		       MMSCOPE_PAGEWALK_X86_SW_SAVED_DIRTY);
 	}
@@ -98,6 +98,8 @@ void pw_arch_context(struct mm_struct *mm, struct mmscope_pagewalk_context *ctx)
 #define PW_ARM64_NS		BIT_ULL(5)
 #define PW_ARM64_APTABLE	GENMASK_ULL(62, 61)
 #define PW_ARM64_NSTABLE	BIT_ULL(63)
+/* Descriptor bit 1: table (levels 0-2) or page (level 3) when valid. */
+#define PW_ARM64_DESC_BIT1	BIT_ULL(1)
 
 /* MAIR_EL1 is set once at boot, the same on every CPU. */
 static u64 pw_mair;
@@ -110,7 +112,7 @@ void pw_arch_init(void)
 void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 {
 	bool valid = raw & PTE_VALID;
-	bool bit1 = raw & PTE_TABLE_BIT;
+	bool bit1 = raw & PW_ARM64_DESC_BIT1;
 	bool table = valid && bit1 && level != MMSCOPE_PAGEWALK_PTE;
 
 	memset(out, 0, sizeof(*out));
@@ -143,7 +145,7 @@ void pw_arch_decode(u64 raw, unsigned int level, bool leaf, struct pw_hw *out)
 	PW_SET(out, raw & PW_ARM64_NS, MMSCOPE_PAGEWALK_ARM64_NS);
 	PW_SET(out, raw & PTE_DIRTY, MMSCOPE_PAGEWALK_ARM64_SW_DIRTY);
 	PW_SET(out, raw & PTE_SPECIAL, MMSCOPE_PAGEWALK_ARM64_SW_SPECIAL);
-	PW_SET(out, raw & PTE_DEVMAP, MMSCOPE_PAGEWALK_ARM64_SW_DEVMAP);
+	PW_SET(out, raw & MMSCOPE_ARM64_DEVMAP, MMSCOPE_PAGEWALK_ARM64_SW_DEVMAP);
 	/*
 	 * The MMU ignores an invalid entry: its nG is PRESENT_INVALID on
 	 * 6.10+, and 6.1 uses bits 58 and 59 for the same purposes.

@@ -370,9 +370,9 @@ static u32 pw_present_flags(u64 raw, u64 hw, unsigned int level, u8 *state)
 		l |= MMSCOPE_PAGEWALK_L_SPECIAL;
 	if (pte_soft_dirty(e))
 		l |= MMSCOPE_PAGEWALK_L_SOFT_DIRTY;
-	if (pte_uffd_wp(e))
+	if (mmscope_pte_uffd_wp(e))
 		l |= MMSCOPE_PAGEWALK_L_UFFD_WP;
-	if (pte_devmap(e))
+	if (mmscope_pte_devmap(e))
 		l |= MMSCOPE_PAGEWALK_L_DEVMAP;
 	if (level != MMSCOPE_PAGEWALK_PTE)
 		l |= MMSCOPE_PAGEWALK_L_HUGE;
@@ -422,36 +422,33 @@ static bool pw_extend_run(struct pw_walker *w, unsigned long va, u64 raw,
 
 static void pw_decode_nonpresent(struct mmscope_pagewalk_record *r)
 {
+	static const u8 states[] = {
+		[MMSCOPE_SOFTPTE_SWAP] = MMSCOPE_PAGEWALK_SWAP,
+		[MMSCOPE_SOFTPTE_MIGRATION] = MMSCOPE_PAGEWALK_MIGRATION,
+		[MMSCOPE_SOFTPTE_DEVICE] = MMSCOPE_PAGEWALK_DEVICE,
+		[MMSCOPE_SOFTPTE_HWPOISON] = MMSCOPE_PAGEWALK_HWPOISON,
+		[MMSCOPE_SOFTPTE_MARKER] = MMSCOPE_PAGEWALK_MARKER,
+		[MMSCOPE_SOFTPTE_OTHER] = MMSCOPE_PAGEWALK_BAD,
+	};
 	pte_t e = __pte(r->raw);
-	swp_entry_t ent = pte_to_swp_entry(e);
+	struct mmscope_softpte s;
 
-	r->swap_type = swp_type(ent);
-	r->swap_offset = swp_offset(ent);
+	mmscope_softpte_decode(e, &s);
+	r->swap_type = s.type;
+	r->swap_offset = s.offset;
+	r->state = states[s.kind];
 	if (pte_swp_soft_dirty(e))
 		r->linux_flags |= MMSCOPE_PAGEWALK_L_SOFT_DIRTY;
-	if (pte_swp_uffd_wp(e))
+	if (mmscope_pte_swp_uffd_wp(e))
 		r->linux_flags |= MMSCOPE_PAGEWALK_L_UFFD_WP;
-	if (is_pte_marker_entry(ent)) {
-		r->state = MMSCOPE_PAGEWALK_MARKER;
-	} else if (is_migration_entry(ent)) {
-		r->state = MMSCOPE_PAGEWALK_MIGRATION;
-		r->pfn = swp_offset_pfn(ent);
-		if (is_writable_migration_entry(ent))
-			r->linux_flags |= MMSCOPE_PAGEWALK_L_WRITE_MIG;
-	} else if (is_device_private_entry(ent) ||
-		   is_device_exclusive_entry(ent)) {
-		r->state = MMSCOPE_PAGEWALK_DEVICE;
-		r->pfn = swp_offset_pfn(ent);
-	} else if (is_hwpoison_entry(ent)) {
-		r->state = MMSCOPE_PAGEWALK_HWPOISON;
-		r->pfn = swp_offset_pfn(ent);
-	} else if (non_swap_entry(ent)) {
-		r->state = MMSCOPE_PAGEWALK_BAD;
-	} else {
-		r->state = MMSCOPE_PAGEWALK_SWAP;
-		if (pte_swp_exclusive(e))
-			r->linux_flags |= MMSCOPE_PAGEWALK_L_EXCLUSIVE;
-	}
+	if (s.kind == MMSCOPE_SOFTPTE_MIGRATION ||
+	    s.kind == MMSCOPE_SOFTPTE_DEVICE ||
+	    s.kind == MMSCOPE_SOFTPTE_HWPOISON)
+		r->pfn = s.pfn;
+	if (s.migration_write)
+		r->linux_flags |= MMSCOPE_PAGEWALK_L_WRITE_MIG;
+	if (s.kind == MMSCOPE_SOFTPTE_SWAP && pte_swp_exclusive(e))
+		r->linux_flags |= MMSCOPE_PAGEWALK_L_EXCLUSIVE;
 }
 
 /*
@@ -605,7 +602,7 @@ static int pw_walk_pte(struct pw_walker *w, unsigned int depth, pmd_t *pmd,
 static bool pw_pmd_is_leaf(pmd_t pmd)
 {
 	return !pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
-	       pmd_devmap(pmd);
+	       mmscope_pmd_devmap(pmd);
 }
 
 static int pw_walk_pmd(struct pw_walker *w, unsigned int depth, pud_t *pud,
@@ -660,7 +657,7 @@ again:
 
 static bool pw_pud_is_leaf(pud_t pud)
 {
-	return !pud_present(pud) || pud_leaf(pud) || pud_devmap(pud);
+	return !pud_present(pud) || pud_leaf(pud) || mmscope_pud_devmap(pud);
 }
 
 static int pw_walk_pud(struct pw_walker *w, unsigned int depth, p4d_t *p4d,

@@ -127,6 +127,8 @@ class ScanTest(unittest.TestCase):
             "watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [sh:140]": "bug",
             "INFO: task kworker/0:1:25 blocked for more than 120 seconds.": "hung-task",
             "UBSAN: shift-out-of-bounds in mm/mmscope.c:10:5": "sanitizer",
+            "UBSAN: array-index-out-of-bounds in mm/page_alloc.c:4242:17": "sanitizer",
+            "BUG: KFENCE: out-of-bounds read in mmscope_pageref_query+0x4c/0x120": "bug",
             "failed to validate module [mmscope_core] BTF: -22": "btf",
         }
         for line, kind in cases.items():
@@ -135,6 +137,11 @@ class ScanTest(unittest.TestCase):
                 self.assertIsNotNone(f)
                 self.assertEqual(f.message, line)
                 self.assertEqual(f.kind, kind)
+
+    def test_user_program_fault_is_not_a_splat(self):
+        line = ("[   42.123456] traps: gp[127] general protection fault "
+                "ip:401136 sp:7ffc4e0c3f70 error:0 in gp[401000+1000]")
+        self.assertIsNone(self.scan(_at(CLEAN_BOOT, line)))
 
     def test_untimestamped_text_is_not_kernel_output(self):
         # An interactive user's command and its output, and init's lines.

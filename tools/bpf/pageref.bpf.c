@@ -19,6 +19,37 @@
 
 #include "pageref.h"
 
+/*
+ * A tail page's link to its head: compound_head (head | 1) up to 6.x;
+ * compound_info in 7.x, which holds head | 1 or, where the kernel says
+ * compound_info_has_mask() (HugeTLB vmemmap optimisation on, and a struct
+ * page whose size is a power of 2), a mask | 1 that turns the tail page's
+ * address into its head's.
+ */
+struct page___info {
+	unsigned long compound_info;
+} __attribute__((preserve_access_index));
+
+extern bool CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP __kconfig __weak;
+
+static __always_inline struct page *page_head(struct page *page)
+{
+	struct page___info *pi = (void *)page;
+	unsigned long info, size;
+
+	if (!bpf_core_field_exists(pi->compound_info)) {
+		info = BPF_CORE_READ(page, compound_head);
+		return info & 1 ? (struct page *)(info - 1) : page;
+	}
+	info = BPF_CORE_READ(pi, compound_info);
+	if (!(info & 1))
+		return page;
+	size = bpf_core_type_size(struct page);
+	if (CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP && !(size & (size - 1)))
+		return (struct page *)((unsigned long)page & info);
+	return (struct page *)(info - 1);
+}
+
 /* 6.12 keeps a large folio's PMD mappings in the folio (6.1: page[1]). */
 struct folio___entire {
 	atomic_t _entire_mapcount;
@@ -62,19 +93,18 @@ struct {
 
 static __always_inline void read_state(__s32 *ref, __s32 *map)
 {
-	struct page *page = (struct page *)watch_page, *head = page;
-	unsigned long ch = BPF_CORE_READ(page, compound_head);
-	unsigned long flags;
+	struct page *page = (struct page *)watch_page, *head;
+	unsigned long flags = 0;
 	int pg_head = bpf_core_enum_value(enum pageflags, PG_head);
 	__s32 m;
 
-	if (ch & 1)
-		head = (struct page *)(ch - 1);
+	head = page_head(page);
 	*ref = BPF_CORE_READ(head, _refcount.counter);
 	m = BPF_CORE_READ(page, _mapcount.counter) + 1;
 	if (m < 0)	/* a page type, not a map count */
 		m = 0;
-	flags = BPF_CORE_READ(head, flags);
+	/* an unsigned long, or 7.x's memdesc_flags_t around one */
+	bpf_core_read(&flags, sizeof(flags), &head->flags);
 	if (head != page || (flags & (1UL << (pg_head & 63)))) {
 		struct folio___entire *f = (void *)head;
 		struct page___compound *p1 = (void *)(head + 1);
@@ -93,6 +123,7 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 	enum pageref_site key;
 	__u64 id, now, old, zero = 0;
 	__s32 ref, map;
+	long n_bytes;
 	__u64 *n;
 
 	if (!watch_page)
@@ -129,6 +160,8 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
 	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	n_bytes = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+	e->nr_frames = n_bytes > 0 ? n_bytes / sizeof(e->stack[0]) : 0;
 	e->old_ref = old >> 32;
 	e->old_map = (__s32)old;
 	e->new_ref = ref;

@@ -50,6 +50,14 @@ struct pageref_trace_event {
 	__s32 old_ref, new_ref;	/* folio refcount, last seen -> now */
 	__s32 old_map, new_map;	/* page mapcount, last seen -> now */
 	char comm[16];
+	/*
+	 * The kernel stack, copied into the event: "stacks" is a hash table
+	 * that refuses a stack whose bucket holds another one (-EEXIST), so
+	 * an id may be missing there for no fault of the event.
+	 */
+	__u32 nr_frames;
+	__u32 pad;
+	__u64 stack[PAGEREF_STACK_DEPTH];
 };
 
 #endif

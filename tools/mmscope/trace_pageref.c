@@ -470,18 +470,14 @@ static void pr_symbolise(struct pr_run *p, uint64_t ip, char *buf, size_t size)
 }
 
 /* The symbolised frames of an event, into frames[]; returns how many. */
-static unsigned int pr_stack(struct pr_run *p, int id,
+static unsigned int pr_stack(struct pr_run *p,
+			     const struct pageref_trace_event *e,
 			     char frames[][160])
 {
-	__u64 ips[PAGEREF_STACK_DEPTH] = { 0 };
 	unsigned int i, n = 0;
-	__u32 key = id;
 
-	if (id < 0 || bpf_map__lookup_elem(p->skel->maps.stacks, &key,
-					   sizeof(key), ips, sizeof(ips), 0))
-		return 0;
-	for (i = 0; i < PAGEREF_STACK_DEPTH && ips[i]; i++) {
-		pr_symbolise(p, ips[i], frames[n], sizeof(frames[0]));
+	for (i = 0; i < e->nr_frames && i < PAGEREF_STACK_DEPTH && e->stack[i]; i++) {
+		pr_symbolise(p, e->stack[i], frames[n], sizeof(frames[0]));
 		/* fexit: the program and trampoline come before the site */
 		if (n || !strstr(frames[n], " [bpf]"))
 			n++;
@@ -549,7 +545,7 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 		jw_set_int(o, "old_mapcount", e->old_map);
 		jw_set_int(o, "mapcount", e->new_map);
 		st = jw_set_array(o, "stack");
-		n = pr_stack(p, e->stack_id, frames);
+		n = pr_stack(p, e, frames);
 		for (j = 0; j < n; j++)
 			jw_push_str(st, frames[j]);
 	}
@@ -594,7 +590,7 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 		printf("%10.3f %7u %-16.16s %-26s %-12s %s\n",
 		       (e->ns - t0) / 1e6, e->pid, e->comm,
 		       pr_site_name(e->site), ref, map);
-		n = pr_stack(p, e->stack_id, frames);
+		n = pr_stack(p, e, frames);
 		for (j = 0; j < n; j++)
 			printf("%10s   %s\n", "", frames[j]);
 	}

@@ -40,6 +40,15 @@ def _mem_size(text):
     return text
 
 
+def _kernels():
+    """The KERNEL names of tools/vm/kernels, in its order."""
+    table = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         "kernels")
+    with open(table) as f:
+        return [line.split()[0] for line in f
+                if line.strip() and not line.startswith("#")]
+
+
 def _host_arch():
     machine = platform.machine()
     return "arm64" if machine in ("aarch64", "arm64") else "x86_64"
@@ -55,8 +64,10 @@ def parse_args(argv):
         "kernel reported BUG/Oops/WARNING/panic/lockdep/RCU stall/lockup/"
         "hung task, the guest gave no exit status, or setup failed.",
     )
-    p.add_argument("--kernel", default="bookworm", choices=["bookworm", "trixie"],
-                   help="Debian release of the guest kernel (default bookworm)")
+    p.add_argument("--kernel", default="bookworm", choices=_kernels(),
+                   help="the guest kernel, as tools/vm/kernels names it: "
+                   "bookworm (6.1), trixie (6.12), backports (Debian's newest, "
+                   "7.x) (default bookworm)")
     p.add_argument("--arch", default=_host_arch(), choices=["x86_64", "arm64"],
                    help="guest architecture (default: the host's)")
     p.add_argument("--mem", default="1G", type=_mem_size,

@@ -23,7 +23,9 @@ PATTERNS = [
     ("bug", re.compile(r"kernel BUG at ")),
     ("oops", re.compile(r"\bOops\b")),
     ("oops", re.compile(r"\bUnable to handle kernel\b")),
-    ("oops", re.compile(r"\bgeneral protection fault\b")),
+    # The kernel's own fault starts the line; a user program's is reported
+    # as "traps: prog[pid] general protection fault ip:..." and is no splat.
+    ("oops", re.compile(r"^general protection fault\b")),
     ("oops", re.compile(r"^Internal error: ")),
     ("lockdep", re.compile(r"possible circular locking dependency")),
     ("lockdep", re.compile(r"possible recursive locking")),
