@@ -62,7 +62,10 @@ static const char *const pageref_sites[] = {
 	"folio_remove_rmap_ptes", "folio_remove_rmap_pmd",	/* 6.12 */
 	"do_wp_page",			/* COW: copy or reuse */
 	"do_swap_page",
-	"add_to_swap", "add_to_swap_cache", "__delete_from_swap_cache",
+	"add_to_swap", "add_to_swap_cache", "__delete_from_swap_cache", /* -6.12 */
+	"folio_alloc_swap",		/* a swap slot for the folio */
+	"__swap_cache_add_folio", "__swap_cache_del_folio",	/* 7.x */
+	"swap_cache_del_folio",
 };
 
 static struct kretprobe pageref_probes[ARRAY_SIZE(pageref_sites)];

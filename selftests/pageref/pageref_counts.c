@@ -210,29 +210,6 @@ TEST_F(counts, shared_anon_page)
 	close(sync[1]);
 }
 
-/* A PMD-mapped anonymous THP, or SKIP when none can be had. */
-static char *thp_region(long *len)
-{
-	size_t hsize = 2UL << 20;
-	char *raw, *p;
-
-	*len = 2 * hsize;
-	raw = mmap(NULL, *len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
-		return NULL;
-	p = (char *)(((uintptr_t)raw + hsize - 1) & ~(hsize - 1));
-	madvise(p, hsize, MADV_HUGEPAGE);
-	p[0] = 1;
-	if (!(kpageflags_of(pagemap_pfn(0, (unsigned long)p)) &
-	      KPF_BIT(KPF_THP))) {
-		munmap(raw, *len);
-		return NULL;
-	}
-	*len = (long)raw;	/* what to unmap */
-	return p;
-}
-
 TEST_F(counts, thp_pages)
 {
 	struct mmscope_pageref_page *r;

@@ -138,6 +138,149 @@ TEST(fork_pin_unpin_are_traced_with_stacks)
 	munmap(p, getpagesize());
 }
 
+/* The first state the tracer reports: "first":{"refcount":N,"mapcount":N}. */
+static int first_state(const char *json, long long *ref, long long *map)
+{
+	const char *f = strstr(json, "\"first\":{");
+
+	if (!f)
+		return -1;
+	*ref = obj_field(f, f + strlen(f), "refcount");
+	*map = obj_field(f, f + strlen(f), "mapcount");
+	return 0;
+}
+
+/*
+ * A tail page of a THP: the tracer must find the head (7.x encodes it in
+ * compound_info, which may be a mask), report the folio's reference count
+ * and the page's map count as the module does, and see the pin of a large
+ * folio (+1 reference, +1 pin count) and its unpin.
+ */
+TEST(thp_tail_page_reports_its_folio)
+{
+	char me[16], addr[32];
+	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
+	static struct pr_event ev[512];
+	const struct pr_event *e = NULL;
+	struct mmscope_pageref_page r;
+	struct mmscope_pageref_hold h;
+	struct tracer t = { 0 };
+	long long ref, map;
+	int fd, n, status = 0, ret;
+	unsigned long tail;
+	long raw;
+	char *p;
+
+	if (access("/sys/fs/bpf", F_OK))
+		SKIP(return, "no bpffs");
+	p = thp_region(&raw);
+	if (!p)
+		SKIP(return, "no anonymous THP here (THP disabled?)");
+	tail = (unsigned long)p + 77 * getpagesize();
+	fd = pageref_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), tail, &r));
+	ASSERT_EQ(9, r.order);
+	ASSERT_TRUE(r.pgflags & PGF(TAIL));
+	snprintf(me, sizeof(me), "%d", getpid());
+	snprintf(addr, sizeof(addr), "0x%lx", tail);
+	ret = tracer_start(&t, argv, "sites", &status);
+	if (ret == -ECHILD) {
+		tracer_read_all(t.err, err, sizeof(err));
+		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(), tail,
+				  getpagesize(), 0, &h));
+	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_UNPIN, getpid(), tail,
+				  getpagesize(), 0, &h));
+	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, first_state(out, &ref, &map)) TH_LOG("%s", out);
+	EXPECT_EQ(r.refcount, ref) TH_LOG("%s", out);
+	EXPECT_EQ(r.mapcount, map) TH_LOG("%s", out);
+	n = parse_events(out, ev, 512);
+	ASSERT_LT(0, n) TH_LOG("no events: %s", out);
+	EXPECT_EQ(1, count(ev, n, "try_grab_page", "try_grab_folio", 1, 0, &e))
+		TH_LOG("not one pin event: %s", out);
+	e = NULL;
+	EXPECT_LE(1, count(ev, n, "unpin_user_page", NULL, -1, 0, &e))
+		TH_LOG("no unpin event: %s", out);
+	close(fd);
+	munmap((void *)raw, 4UL << 20);
+}
+
+/* Whether /proc/swaps lists a swap area. */
+static int have_swap(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/*
+ * Paging a page out puts it in the swap cache: a reference more, seen
+ * where the kernel adds it (add_to_swap_cache up to 6.12; 7.x's swap
+ * table: __swap_cache_add_folio, or folio_alloc_swap around it).
+ */
+TEST(pageout_is_seen_where_the_swap_cache_takes_the_page)
+{
+	char me[16], addr[32];
+	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
+	static struct pr_event ev[512];
+	const struct pr_event *e = NULL;
+	struct mmscope_pageref_page r;
+	struct tracer t = { 0 };
+	int fd, n, i, status = 0, ret, added = 0;
+	char *p = anon_pages(1);
+
+	if (access("/sys/fs/bpf", F_OK))
+		SKIP(return, "no bpffs");
+	if (!have_swap())
+		SKIP(return, "no swap area (mmscope-vm --swap SIZE gives one)");
+	ASSERT_NE(NULL, p);
+	memset(p, 0x5a, getpagesize());	/* zero-filled pages skip swap I/O */
+	fd = pageref_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
+	snprintf(me, sizeof(me), "%d", getpid());
+	snprintf(addr, sizeof(addr), "0x%lx", (unsigned long)p);
+	ret = tracer_start(&t, argv, "sites", &status);
+	if (ret == -ECHILD) {
+		tracer_read_all(t.err, err, sizeof(err));
+		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+	ASSERT_EQ(0, madvise(p, getpagesize(), MADV_PAGEOUT));
+	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
+		TH_LOG("%s", err);
+	n = parse_events(out, ev, 512);
+	ASSERT_LT(0, n) TH_LOG("no events: %s", out);
+	for (i = 0; i < n; i++) {
+		e = &ev[i];
+		if (e->ref > e->old_ref &&
+		    (!strcmp(e->function, "add_to_swap_cache") ||
+		     !strcmp(e->function, "add_to_swap") ||
+		     !strcmp(e->function, "folio_alloc_swap") ||
+		     !strcmp(e->function, "__swap_cache_add_folio")))
+			added++;
+	}
+	EXPECT_LE(1, added) TH_LOG("no swap cache event: %s", out);
+	close(fd);
+	munmap(p, getpagesize());
+}
+
 TEST(pfn_without_page_is_refused)
 {
 	const char *argv[] = { "pageref", "--pfn", "0x7fffffffff", NULL };

@@ -21,21 +21,23 @@
 
 /*
  * A tail page's link to its head: compound_head (head | 1) up to 6.x;
- * compound_info in 7.x, which holds head | 1 or, where the kernel says
- * compound_info_has_mask() (HugeTLB vmemmap optimisation on, and a struct
- * page whose size is a power of 2), a mask | 1 that turns the tail page's
- * address into its head's.
+ * compound_info in 7.x, which holds head | 1 or, with the HugeTLB vmemmap
+ * optimisation and a struct page whose size is a power of 2, a mask | 1
+ * that turns the tail page's address into its head's (all ones from bit
+ * order + log2(sizeof(struct page)) up). The two cannot be confused: a
+ * mask is the negation of a power of two no larger than the largest folio
+ * (bounded here by 1 GiB), a struct page pointer is nowhere near the top
+ * of the address space. (The kernel decides from its config, which a BPF
+ * program reads only where /proc/config.gz or /boot/config-* exists.)
  */
 struct page___info {
 	unsigned long compound_info;
 } __attribute__((preserve_access_index));
 
-extern bool CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP __kconfig __weak;
-
 static __always_inline struct page *page_head(struct page *page)
 {
 	struct page___info *pi = (void *)page;
-	unsigned long info, size;
+	unsigned long info, span;
 
 	if (!bpf_core_field_exists(pi->compound_info)) {
 		info = BPF_CORE_READ(page, compound_head);
@@ -44,10 +46,26 @@ static __always_inline struct page *page_head(struct page *page)
 	info = BPF_CORE_READ(pi, compound_info);
 	if (!(info & 1))
 		return page;
-	size = bpf_core_type_size(struct page);
-	if (CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP && !(size & (size - 1)))
+	span = -(info - 1);
+	if (span && !(span & (span - 1)) && span <= (1UL << 30))
 		return (struct page *)((unsigned long)page & info);
 	return (struct page *)(info - 1);
+}
+
+/* page->flags: an unsigned long up to 6.x, 7.x's memdesc_flags_t around one. */
+struct page___memdesc {
+	struct {
+		unsigned long f;
+	} flags;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned long page_flags(struct page *page)
+{
+	struct page___memdesc *pm = (void *)page;
+
+	if (bpf_core_field_exists(pm->flags.f))
+		return BPF_CORE_READ(pm, flags.f);
+	return BPF_CORE_READ(page, flags);
 }
 
 /* 6.12 keeps a large folio's PMD mappings in the folio (6.1: page[1]). */
@@ -94,7 +112,7 @@ struct {
 static __always_inline void read_state(__s32 *ref, __s32 *map)
 {
 	struct page *page = (struct page *)watch_page, *head;
-	unsigned long flags = 0;
+	unsigned long flags;
 	int pg_head = bpf_core_enum_value(enum pageflags, PG_head);
 	__s32 m;
 
@@ -103,8 +121,7 @@ static __always_inline void read_state(__s32 *ref, __s32 *map)
 	m = BPF_CORE_READ(page, _mapcount.counter) + 1;
 	if (m < 0)	/* a page type, not a map count */
 		m = 0;
-	/* an unsigned long, or 7.x's memdesc_flags_t around one */
-	bpf_core_read(&flags, sizeof(flags), &head->flags);
+	flags = page_flags(head);
 	if (head != page || (flags & (1UL << (pg_head & 63)))) {
 		struct folio___entire *f = (void *)head;
 		struct page___compound *p1 = (void *)(head + 1);
@@ -193,6 +210,7 @@ PAGEREF_SITE(8) PAGEREF_SITE(9) PAGEREF_SITE(10) PAGEREF_SITE(11)
 PAGEREF_SITE(12) PAGEREF_SITE(13) PAGEREF_SITE(14) PAGEREF_SITE(15)
 PAGEREF_SITE(16) PAGEREF_SITE(17) PAGEREF_SITE(18) PAGEREF_SITE(19)
 PAGEREF_SITE(20) PAGEREF_SITE(21) PAGEREF_SITE(22) PAGEREF_SITE(23)
+PAGEREF_SITE(24) PAGEREF_SITE(25) PAGEREF_SITE(26) PAGEREF_SITE(27)
 
 /* page_add_new_anon_rmap(page, vma, address) on 6.1, folio_... on 6.12 */
 SEC("kprobe")

@@ -50,6 +50,10 @@ static const char *const pr_sites[] = {
 	[PAGEREF_SITE_ADD_TO_SWAP] = "add_to_swap",
 	[PAGEREF_SITE_ADD_TO_SWAP_CACHE] = "add_to_swap_cache",
 	[PAGEREF_SITE_DELETE_FROM_SWAP_CACHE] = "__delete_from_swap_cache",
+	[PAGEREF_SITE_FOLIO_ALLOC_SWAP] = "folio_alloc_swap",
+	[PAGEREF_SITE_SWAP_CACHE_ADD_FOLIO_LOCKED] = "__swap_cache_add_folio",
+	[PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO_LOCKED] = "__swap_cache_del_folio",
+	[PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO] = "swap_cache_del_folio",
 };
 #define PR_NSITES	(sizeof(pr_sites) / sizeof(pr_sites[0]))
 
