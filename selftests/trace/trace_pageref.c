@@ -83,10 +83,27 @@ static int count(const struct pr_event *ev, int n, const char *f1,
 
 static char out[1 << 20], err[8192];
 
+/*
+ * Start "mmscope trace pageref --pid SELF ADDR": 0 once it counts, or a
+ * negative errno with its stderr in err[] and its exit status in *status.
+ */
+static int watch_start(struct tracer *t, unsigned long addr, int *status)
+{
+	char me[16], a[32];
+	const char *argv[] = { "pageref", "--pid", me, a, NULL };
+	int ret;
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	snprintf(a, sizeof(a), "0x%lx", addr);
+	err[0] = 0;
+	ret = tracer_start(t, argv, "sites", status);
+	if (ret == -ECHILD)
+		tracer_read_all(t->err, err, sizeof(err));
+	return ret;
+}
+
 TEST(fork_pin_unpin_are_traced_with_stacks)
 {
-	char me[16], addr[32];
-	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
 	static struct pr_event ev[512];
 	const struct pr_event *e = NULL;
 	struct mmscope_pageref_page r;
@@ -101,14 +118,9 @@ TEST(fork_pin_unpin_are_traced_with_stacks)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
 	ASSERT_EQ(pagemap_pfn(0, (unsigned long)p), r.pfn);
-	snprintf(me, sizeof(me), "%d", getpid());
-	snprintf(addr, sizeof(addr), "0x%lx", (unsigned long)p);
-	ret = tracer_start(&t, argv, "sites", &status);
-	if (ret == -ECHILD) {
-		tracer_read_all(t.err, err, sizeof(err));
-		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
-	}
-	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+	ret = watch_start(&t, (unsigned long)p, &status);
+	ASSERT_EQ(0, ret) TH_LOG("tracer did not start (%d, status %d): %s",
+				 ret, status, err);
 
 	/* fork, the child exits, then the page (ours alone again) is pinned */
 	ASSERT_EQ(0, pageref_fork_pin_unpin(fd, p));
@@ -158,8 +170,6 @@ static int first_state(const char *json, long long *ref, long long *map)
  */
 TEST(thp_tail_page_reports_its_folio)
 {
-	char me[16], addr[32];
-	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
 	static struct pr_event ev[512];
 	const struct pr_event *e = NULL;
 	struct mmscope_pageref_page r;
@@ -182,14 +192,9 @@ TEST(thp_tail_page_reports_its_folio)
 	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), tail, &r));
 	ASSERT_EQ(9, r.order);
 	ASSERT_TRUE(r.pgflags & PGF(TAIL));
-	snprintf(me, sizeof(me), "%d", getpid());
-	snprintf(addr, sizeof(addr), "0x%lx", tail);
-	ret = tracer_start(&t, argv, "sites", &status);
-	if (ret == -ECHILD) {
-		tracer_read_all(t.err, err, sizeof(err));
-		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
-	}
-	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+	ret = watch_start(&t, tail, &status);
+	ASSERT_EQ(0, ret) TH_LOG("tracer did not start (%d, status %d): %s",
+				 ret, status, err);
 	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_PIN, getpid(), tail,
 				  getpagesize(), 0, &h));
 	ASSERT_EQ(0, pageref_hold(fd, MMSCOPE_PAGEREF_IOC_UNPIN, getpid(), tail,
@@ -236,8 +241,6 @@ static int have_swap(void)
  */
 TEST(pageout_is_seen_where_the_swap_cache_takes_the_page)
 {
-	char me[16], addr[32];
-	const char *argv[] = { "pageref", "--pid", me, addr, NULL };
 	static struct pr_event ev[512];
 	const struct pr_event *e = NULL;
 	struct mmscope_pageref_page r;
@@ -254,14 +257,9 @@ TEST(pageout_is_seen_where_the_swap_cache_takes_the_page)
 	fd = pageref_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), (unsigned long)p, &r));
-	snprintf(me, sizeof(me), "%d", getpid());
-	snprintf(addr, sizeof(addr), "0x%lx", (unsigned long)p);
-	ret = tracer_start(&t, argv, "sites", &status);
-	if (ret == -ECHILD) {
-		tracer_read_all(t.err, err, sizeof(err));
-		ASSERT_EQ(0, ret) TH_LOG("tracer exited %d: %s", status, err);
-	}
-	ASSERT_EQ(0, ret) TH_LOG("tracer not ready: %s", strerror(-ret));
+	ret = watch_start(&t, (unsigned long)p, &status);
+	ASSERT_EQ(0, ret) TH_LOG("tracer did not start (%d, status %d): %s",
+				 ret, status, err);
 	ASSERT_EQ(0, madvise(p, getpagesize(), MADV_PAGEOUT));
 	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
 		TH_LOG("%s", err);
