@@ -9,13 +9,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <mmscope/core.h>
@@ -225,25 +223,11 @@ TEST_F(framing, unknown_number_in_a_modules_range_is_enotty)
 	EXPECT_LT(0, tried);
 }
 
-/* Stay root, but without CAP_SYS_ADMIN in the effective set. */
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
-}
-
 TEST_F(framing, without_cap_sys_admin_is_eperm)
 {
 	unsigned int i;
 
-	ASSERT_EQ(0, drop_cap_sys_admin());
+	ASSERT_EQ(0, mmscope_drop_cap_sys_admin());
 	for (i = 0; i < self->n; i++)
 		EXPECT_EQ(EPERM, call(self, i, self->io[i].kernel_size, 0))
 			TH_LOG("%s nr 0x%x", self->io[i].module, self->io[i].nr);
