@@ -136,6 +136,6 @@ static void __exit mmscope_core_exit(void)
 module_init(mmscope_core_init);
 module_exit(mmscope_core_exit);
 
-MODULE_DESCRIPTION("mmscope core: debugfs root, target lookup, symbol resolver, tracepoint helper");
+MODULE_DESCRIPTION("mmscope core: debugfs root, ctl and target files, range contract, target lookup, symbol resolver, tracepoint helper");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(MMSCOPE_VERSION);
