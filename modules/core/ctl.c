@@ -1,159 +1,256 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The core's `ctl` file and the ioctl framing every module shares: the
- * caller's struct starts with its own size, so structs can grow at the
- * end without new command numbers (include/uapi/mmscope/core.h).
+ * Every module's `ctl` file: the capability check, the size framing of
+ * include/uapi/mmscope/core.h, copy in and out, and the dispatch through
+ * the module's table (<mmscope/ctl.h>); and the registry of those tables,
+ * which userspace reads to know every command of the loaded suite.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/mm_types.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/utsname.h>
 
-#include <mmscope/compat.h>
 #include <mmscope/core.h>
 
 #include "internal.h"
 
-int mmscope_ioctl_copy_in(void *karg, size_t ksize, size_t min_size,
-			  const void __user *uarg)
+static DEFINE_MUTEX(mmscope_ctl_lock);
+static LIST_HEAD(mmscope_ctls);
+
+/* What an open ctl file keeps: its table and the module's per-open data. */
+struct mmscope_ctl_file {
+	const struct mmscope_ctl *ctl;
+	void *priv;
+};
+
+void *mmscope_ctl_priv(struct file *file)
+{
+	struct mmscope_ctl_file *cf = file->private_data;
+
+	return cf->priv;
+}
+EXPORT_SYMBOL_GPL(mmscope_ctl_priv);
+
+static const struct mmscope_ioctl *mmscope_ctl_find(const struct mmscope_ctl *ctl,
+						    unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctl->n_ioctls; i++)
+		if (MMSCOPE_IOC_NOSIZE(ctl->ioctls[i].cmd) == cmd)
+			return &ctl->ioctls[i];
+	return NULL;
+}
+
+/*
+ * Read the caller's struct into @karg (@io->ksize bytes) and write the
+ * bytes read back unchanged: a struct the caller cannot write fails here,
+ * before the handler acts. Returns the caller's size or a negative errno.
+ */
+static long mmscope_ctl_copy_in(const struct mmscope_ioctl *io, void *karg,
+				void __user *uarg)
 {
 	u32 usize;
 	int ret;
 
-	if (get_user(usize, (const u32 __user *)uarg))
+	if (get_user(usize, (u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < min_size)
+	if (usize < io->min_size)
 		return -EINVAL;
 	if (usize > MMSCOPE_IOC_SIZE_MAX)
 		return -E2BIG;
-	ret = copy_struct_from_user(karg, ksize, uarg, usize);
+	ret = copy_struct_from_user(karg, io->ksize, uarg, usize);
 	if (ret)
 		return ret;
 	/* Keep the size that was checked, whatever memory says now. */
 	*(u32 *)karg = usize;
-	return 0;
+	if (copy_to_user(uarg, karg, min_t(u32, usize, io->ksize)))
+		return -EFAULT;
+	return usize;
 }
-EXPORT_SYMBOL_GPL(mmscope_ioctl_copy_in);
 
-int mmscope_ioctl_copy_out(void __user *uarg, void *karg, size_t ksize)
+long mmscope_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	u32 n = min_t(size_t, *(u32 *)karg, ksize);
+	struct mmscope_ctl_file *cf = file->private_data;
+	u64 karg[MMSCOPE_CTL_KSIZE_MAX / sizeof(u64)];
+	void __user *uarg = (void __user *)arg;
+	const struct mmscope_ioctl *io;
+	long ret;
+	u32 n;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	cmd = MMSCOPE_IOC_NOSIZE(cmd);
+	io = mmscope_ctl_find(cf->ctl, cmd);
+	if (!io)
+		return -ENOTTY;
+	ret = mmscope_ctl_copy_in(io, karg, uarg);
+	if (ret < 0)
+		return ret;
+	n = min_t(u32, ret, io->ksize);
+	ret = io->handler(file, cmd, karg);
+	if (ret)
+		return ret;
 	*(u32 *)karg = n;
 	if (copy_to_user(uarg, karg, n))
 		return -EFAULT;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(mmscope_ioctl_copy_out);
+EXPORT_SYMBOL_GPL(mmscope_ctl_ioctl);
 
-static long mmscope_ioc_version(void __user *uarg)
+int mmscope_ctl_open(struct inode *inode, struct file *file)
 {
-	struct mmscope_version v;
-	u32 usize;
+	const struct mmscope_ctl *ctl = inode->i_private;
+	struct mmscope_ctl_file *cf;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(v) != MMSCOPE_VERSION_SIZE_VER0);
-	ret = mmscope_ioctl_copy_in(&v, sizeof(v), MMSCOPE_VERSION_SIZE_VER0,
-				    uarg);
-	if (ret)
-		return ret;
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	cf->ctl = ctl;
+	if (ctl->open) {
+		ret = ctl->open(file, &cf->priv);
+		if (ret) {
+			kfree(cf);
+			return ret;
+		}
+	}
+	file->private_data = cf;
+	return nonseekable_open(inode, file);
+}
+EXPORT_SYMBOL_GPL(mmscope_ctl_open);
 
-	usize = v.size;
-	memset(&v, 0, sizeof(v));
-	v.size = usize;
-	v.uapi_version = MMSCOPE_UAPI_VERSION;
-	v.symbols_total = mmscope_resolver_total();
-	v.symbols_resolved = mmscope_resolver_resolved();
-	strscpy(v.suite, MMSCOPE_VERSION, sizeof(v.suite));
-	strscpy(v.release, init_utsname()->release, sizeof(v.release));
-	strscpy(v.arch, MMSCOPE_ARCH, sizeof(v.arch));
+int mmscope_ctl_release(struct inode *inode, struct file *file)
+{
+	struct mmscope_ctl_file *cf = file->private_data;
 
-	return mmscope_ioctl_copy_out(uarg, &v, sizeof(v));
+	if (cf->ctl->release)
+		cf->ctl->release(file, cf->priv);
+	kfree(cf);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmscope_ctl_release);
+
+/* A table the dispatcher can serve: sizes it can hold, numbers in range. */
+static bool mmscope_ctl_valid(const struct mmscope_ctl *ctl)
+{
+	const struct mmscope_ioctl *io;
+	unsigned int i, nr;
+
+	if (!ctl->module || !ctl->n_ioctls || ctl->nr_first > ctl->nr_last)
+		return false;
+	for (i = 0; i < ctl->n_ioctls; i++) {
+		io = &ctl->ioctls[i];
+		nr = _IOC_NR(io->cmd);
+		if (_IOC_TYPE(io->cmd) != MMSCOPE_IOC_MAGIC || !io->handler ||
+		    io->ksize > MMSCOPE_CTL_KSIZE_MAX ||
+		    io->ksize < sizeof(u32) || io->min_size < sizeof(u32) ||
+		    io->min_size > io->ksize || nr < ctl->nr_first ||
+		    nr > ctl->nr_last)
+			return false;
+	}
+	return true;
 }
 
-static long mmscope_ioc_features(void __user *uarg)
+int __mmscope_ctl_create(struct dentry *dir, struct mmscope_ctl *ctl,
+			 const struct file_operations *fops)
 {
-	struct mmscope_feature __user *out;
-	struct mmscope_features f;
-	struct mmscope_feature e;
+	struct dentry *d;
+
+	if (WARN_ON(!mmscope_ctl_valid(ctl)))
+		return -EINVAL;
+	d = debugfs_create_file("ctl", 0600, dir, ctl, fops);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	ctl->dentry = d;
+	mutex_lock(&mmscope_ctl_lock);
+	list_add_tail(&ctl->node, &mmscope_ctls);
+	mutex_unlock(&mmscope_ctl_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__mmscope_ctl_create);
+
+void mmscope_ctl_remove(struct mmscope_ctl *ctl)
+{
+	if (!ctl->dentry)
+		return;
+	mutex_lock(&mmscope_ctl_lock);
+	list_del(&ctl->node);
+	mutex_unlock(&mmscope_ctl_lock);
+	debugfs_remove(ctl->dentry);
+	ctl->dentry = NULL;
+}
+EXPORT_SYMBOL_GPL(mmscope_ctl_remove);
+
+static void mmscope_ioctl_info(const struct mmscope_ctl *ctl,
+			       const struct mmscope_ioctl *io,
+			       struct mmscope_ioctl_info *e)
+{
+	memset(e, 0, sizeof(*e));
+	strscpy(e->module, ctl->module, sizeof(e->module));
+	e->cmd = io->cmd;
+	e->nr = _IOC_NR(io->cmd);
+	e->min_size = io->min_size;
+	e->kernel_size = io->ksize;
+	e->nr_first = ctl->nr_first;
+	e->nr_last = ctl->nr_last;
+}
+
+/*
+ * Copy up to @count entries of the registry to @out; returns how many
+ * were copied and sets *@total to the number of registered ioctls.
+ */
+long mmscope_ctl_registry_copy(struct mmscope_ioctl_info __user *out,
+			       u32 count, u32 *total)
+{
+	const struct mmscope_ctl *ctl;
+	struct mmscope_ioctl_info e;
 	unsigned int i;
-	int ret;
+	u32 n = 0, all = 0;
+	long ret = 0;
 
-	BUILD_BUG_ON(sizeof(f) != MMSCOPE_FEATURES_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(e) != 128);
-	ret = mmscope_ioctl_copy_in(&f, sizeof(f), MMSCOPE_FEATURES_SIZE_VER0,
-				    uarg);
-	if (ret)
-		return ret;
-	if (f.flags)
-		return -EINVAL;
-
-	out = u64_to_user_ptr(f.entries);
-	f.total = mmscope_resolver_total();
-	f.count = min(f.count, f.total);
-	for (i = 0; i < f.count; i++) {
-		mmscope_resolver_entry(i, &e);
-		if (copy_to_user(&out[i], &e, sizeof(e)))
-			return -EFAULT;
+	mutex_lock(&mmscope_ctl_lock);
+	list_for_each_entry(ctl, &mmscope_ctls, node) {
+		for (i = 0; i < ctl->n_ioctls; i++, all++) {
+			if (n == count || ret)
+				continue;
+			mmscope_ioctl_info(ctl, &ctl->ioctls[i], &e);
+			if (copy_to_user(&out[n], &e, sizeof(e)))
+				ret = -EFAULT;
+			else
+				n++;
+		}
 	}
-
-	return mmscope_ioctl_copy_out(uarg, &f, sizeof(f));
+	mutex_unlock(&mmscope_ctl_lock);
+	*total = all;
+	return ret ? ret : n;
 }
 
-static long mmscope_ioc_target(void __user *uarg)
+/* The `ioctls` file: one line per registered ioctl. */
+void mmscope_ctl_registry_show(struct seq_file *m)
 {
-	struct mmscope_target t;
-	struct mm_struct *mm;
-	int ret;
+	const struct mmscope_ctl *ctl;
+	const struct mmscope_ioctl *io;
+	unsigned int i;
 
-	BUILD_BUG_ON(sizeof(t) != MMSCOPE_TARGET_SIZE_VER0);
-	ret = mmscope_ioctl_copy_in(&t, sizeof(t), MMSCOPE_TARGET_SIZE_VER0,
-				    uarg);
-	if (ret)
-		return ret;
-	if (t.flags)
-		return -EINVAL;
-
-	mm = mmscope_target_get(t.pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	t.map_count = READ_ONCE(mm->map_count);
-	t.total_vm = READ_ONCE(mm->total_vm);
-	mmscope_target_put(mm);
-
-	return mmscope_ioctl_copy_out(uarg, &t, sizeof(t));
-}
-
-static long mmscope_ctl_ioctl(struct file *file, unsigned int cmd,
-			      unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-
-	switch (MMSCOPE_IOC_NOSIZE(cmd)) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_VERSION):
-		return mmscope_ioc_version(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_FEATURES):
-		return mmscope_ioc_features(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_CORE_IOC_TARGET):
-		return mmscope_ioc_target(uarg);
-	default:
-		return -ENOTTY;
+	seq_puts(m, "# module cmd nr min_size kernel_size\n");
+	mutex_lock(&mmscope_ctl_lock);
+	list_for_each_entry(ctl, &mmscope_ctls, node) {
+		for (i = 0; i < ctl->n_ioctls; i++) {
+			io = &ctl->ioctls[i];
+			seq_printf(m, "%s 0x%08x 0x%02x %u %u\n", ctl->module,
+				   io->cmd, _IOC_NR(io->cmd), io->min_size,
+				   io->ksize);
+		}
 	}
+	mutex_unlock(&mmscope_ctl_lock);
 }
-
-const struct file_operations mmscope_ctl_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
-	.unlocked_ioctl = mmscope_ctl_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-};

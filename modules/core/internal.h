@@ -5,6 +5,7 @@
 
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 struct seq_file;
@@ -17,7 +18,15 @@ unsigned int mmscope_resolver_resolved(void);
 void mmscope_resolver_show(struct seq_file *m);
 void mmscope_resolver_entry(unsigned int i, struct mmscope_feature *out);
 
-/* ctl.c */
-extern const struct file_operations mmscope_ctl_fops;
+/* ctl.c: the registry of every module's ioctl table */
+struct mmscope_ioctl_info;
+long mmscope_ctl_registry_copy(struct mmscope_ioctl_info __user *out,
+			       u32 count, u32 *total);
+void mmscope_ctl_registry_show(struct seq_file *m);
+
+/* core_ctl.c: the core's own ctl file */
+struct dentry;
+int __init mmscope_core_ctl_init(struct dentry *root);
+void mmscope_core_ctl_exit(void);
 
 #endif /* _MMSCOPE_CORE_INTERNAL_H */

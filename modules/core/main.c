@@ -2,9 +2,10 @@
 /*
  * mmscope_core: the base every other mmscope module builds on. It owns
  * /sys/kernel/debug/mmscope/, with `version` (what was built, what runs),
- * `features` (what the symbol resolver found) and `ctl` (the core's
- * ioctls), and exports the debugfs, target lookup, symbol resolver,
- * tracepoint and ioctl framing helpers of <mmscope/core.h>.
+ * `features` (what the symbol resolver found), `ioctls` (every module's
+ * registered ioctls) and `ctl` (the core's ioctls), and exports the
+ * debugfs, target lookup and target file, range contract, symbol
+ * resolver, tracepoint and ctl helpers of <mmscope/core.h>.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,6 +66,13 @@ static int core_features_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(core_features);
 
+static int core_ioctls_show(struct seq_file *m, void *unused)
+{
+	mmscope_ctl_registry_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(core_ioctls);
+
 static const struct {
 	const char *name;
 	umode_t mode;
@@ -72,7 +80,7 @@ static const struct {
 } mmscope_core_files[] = {
 	{ "version", 0400, &core_version_fops },
 	{ "features", 0400, &core_features_fops },
-	{ "ctl", 0600, &mmscope_ctl_fops },
+	{ "ioctls", 0400, &core_ioctls_fops },
 };
 
 static int __init mmscope_core_init(void)
@@ -103,6 +111,12 @@ static int __init mmscope_core_init(void)
 		}
 	}
 
+	ret = mmscope_core_ctl_init(mmscope_root);
+	if (ret) {
+		pr_err("cannot create debugfs file ctl: %d\n", ret);
+		goto err_remove;
+	}
+
 	pr_info("mmscope %s, uapi %d: %u of %u symbols resolved\n",
 		MMSCOPE_VERSION, MMSCOPE_UAPI_VERSION,
 		mmscope_resolver_resolved(), mmscope_resolver_total());
@@ -115,12 +129,13 @@ err_remove:
 
 static void __exit mmscope_core_exit(void)
 {
+	mmscope_core_ctl_exit();
 	debugfs_remove(mmscope_root);
 }
 
 module_init(mmscope_core_init);
 module_exit(mmscope_core_exit);
 
-MODULE_DESCRIPTION("mmscope core: debugfs root, target lookup, symbol resolver, tracepoint helper");
+MODULE_DESCRIPTION("mmscope core: debugfs root, ctl and target files, range contract, target lookup, symbol resolver, tracepoint helper");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(MMSCOPE_VERSION);

@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -62,9 +63,36 @@ static char *mmscope_next_word(char **p)
 	return w;
 }
 
+/* A number in C notation with an optional K, M or G (binary) suffix. */
+static int mmscope_parse_size(char *w, u64 *val)
+{
+	size_t n = strlen(w);
+	unsigned int shift = 0;
+
+	switch (n ? w[n - 1] : 0) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	}
+	if (shift)
+		w[n - 1] = '\0';
+	if (kstrtou64(w, 0, val))
+		return -EINVAL;
+	if (check_shl_overflow(*val, shift, val))
+		return -EOVERFLOW;
+	return 0;
+}
+
 int mmscope_target_parse(const char *text, struct mmscope_target_spec *t)
 {
 	char buf[96], *p = buf, *w;
+	int ret;
 
 	memset(t, 0, sizeof(*t));
 	if (strscpy(buf, text, sizeof(buf)) < 0)
@@ -79,11 +107,17 @@ int mmscope_target_parse(const char *text, struct mmscope_target_spec *t)
 	else if (kstrtoint(w, 10, &t->pid) || t->pid <= 0)
 		return -EINVAL;
 	w = mmscope_next_word(&p);
-	if (!w || kstrtou64(w, 0, &t->start))
+	if (!w)
 		return -EINVAL;
+	ret = mmscope_parse_size(w, &t->start);
+	if (ret)
+		return ret;
 	w = mmscope_next_word(&p);
-	if (w && kstrtou64(w, 0, &t->len))
-		return -EINVAL;
+	if (w) {
+		ret = mmscope_parse_size(w, &t->len);
+		if (ret)
+			return ret;
+	}
 	t->has_len = !!w;
 	if (mmscope_next_word(&p))
 		return -EINVAL;

@@ -118,12 +118,10 @@ static int pageref_cmd_kind(unsigned int cmd, enum pageref_kind *kind)
 long pageref_hold(struct file *owner, unsigned int cmd,
 		  struct mmscope_pageref_hold *h)
 {
-	struct pageref_range r = { .pid = h->pid, .start = h->start,
-				   .len = h->len };
 	unsigned int gup_flags = 0;
 	struct pageref_held *held;
+	struct mmscope_range r;
 	enum pageref_kind kind;
-	struct mm_struct *mm;
 	unsigned long nr;
 	long ret;
 
@@ -133,10 +131,11 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 	if (h->flags & ~(MMSCOPE_PAGEREF_HOLD_WRITE |
 			 MMSCOPE_PAGEREF_HOLD_DETACH) || h->reserved)
 		return -EINVAL;
-	ret = pageref_check_range(&r);
+	/* numbers first: a hold too large fails before the lookup */
+	ret = mmscope_range_get(h->pid, h->start, h->len, 0, &r);
 	if (ret)
 		return ret;
-	nr = h->len >> PAGE_SHIFT;
+	nr = (r.end - r.start) >> PAGE_SHIFT;
 	if (nr > MMSCOPE_PAGEREF_HOLD_MAX)
 		return -E2BIG;
 	if (h->flags & MMSCOPE_PAGEREF_HOLD_WRITE)
@@ -151,24 +150,26 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 		goto err_free;
 	}
 
-	mm = mmscope_target_get(h->pid);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
+	ret = mmscope_range_get(h->pid, h->start, h->len,
+				MMSCOPE_RANGE_MM | MMSCOPE_RANGE_MAPPED, &r);
+	if (ret)
 		goto err_free;
-	}
-	ret = mmap_read_lock_killable(mm);
+	ret = mmap_read_lock_killable(r.mm);
 	if (!ret) {
-		ret = pageref_gup(mm, kind, gup_flags, h->start, nr,
+		ret = pageref_gup(r.mm, kind, gup_flags, r.start, nr,
 				  held->pages);
-		mmap_read_unlock(mm);
+		mmap_read_unlock(r.mm);
 	}
-	mmscope_target_put(mm);
+	mmscope_range_put(&r);
+	/* a page of the range that nothing maps: the range contract's ENOENT */
+	if (ret == -EFAULT)
+		ret = -ENOENT;
 	if (ret < 0)
 		goto err_free;
 
 	held->kind = kind;
 	held->pid = h->pid;
-	held->start = h->start;
+	held->start = r.start;
 	held->nr = nr;
 	held->owner = (h->flags & MMSCOPE_PAGEREF_HOLD_DETACH) ? NULL : owner;
 	mutex_lock(&pageref_held_lock);
@@ -178,7 +179,7 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 
 	h->pages = nr;
 	h->id = held->id;
-	pageref_trace_hold(pageref_kind_names[kind], h->pid, h->start, nr);
+	pageref_trace_hold(pageref_kind_names[kind], h->pid, r.start, nr);
 	return 0;
 
 err_free:
@@ -189,7 +190,8 @@ err_free:
 
 static bool pageref_held_matches(const struct pageref_held *held,
 				 struct file *owner, bool put,
-				 const struct mmscope_pageref_hold *h)
+				 const struct mmscope_pageref_hold *h,
+				 const struct mmscope_range *r)
 {
 	if (held->kind == PAGEREF_GET ? !put : put)
 		return false;
@@ -199,8 +201,8 @@ static bool pageref_held_matches(const struct pageref_held *held,
 		return held->id == h->id;
 	if (h->flags & MMSCOPE_PAGEREF_HOLD_ALL)
 		return held->owner == owner;
-	return held->pid == h->pid && held->start >= h->start &&
-	       held->start + held->nr * PAGE_SIZE <= h->start + h->len;
+	return held->pid == h->pid && held->start >= r->start &&
+	       held->start + held->nr * PAGE_SIZE <= r->end;
 }
 
 long pageref_release(struct file *owner, unsigned int cmd,
@@ -208,6 +210,7 @@ long pageref_release(struct file *owner, unsigned int cmd,
 {
 	bool put = MMSCOPE_IOC_NOSIZE(cmd) ==
 		   MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT);
+	struct mmscope_range r = { };
 	struct pageref_held *held, *tmp;
 	LIST_HEAD(drop);
 	u64 pages = 0;
@@ -215,9 +218,8 @@ long pageref_release(struct file *owner, unsigned int cmd,
 	if (h->flags & ~MMSCOPE_PAGEREF_HOLD_ALL || h->reserved)
 		return -EINVAL;
 	if (!h->id && !(h->flags & MMSCOPE_PAGEREF_HOLD_ALL)) {
-		struct pageref_range r = { .pid = h->pid, .start = h->start,
-					   .len = h->len };
-		long ret = pageref_check_range(&r);
+		/* numbers only: a hold outlives its process */
+		long ret = mmscope_range_get(h->pid, h->start, h->len, 0, &r);
 
 		if (ret)
 			return ret;
@@ -225,7 +227,7 @@ long pageref_release(struct file *owner, unsigned int cmd,
 
 	mutex_lock(&pageref_held_lock);
 	list_for_each_entry_safe(held, tmp, &pageref_held_list, node) {
-		if (pageref_held_matches(held, owner, put, h))
+		if (pageref_held_matches(held, owner, put, h, &r))
 			list_move_tail(&held->node, &drop);
 	}
 	mutex_unlock(&pageref_held_lock);
@@ -269,7 +271,7 @@ void pageref_release_all(void)
 		pr_info("unload: dropped %lu held page references\n", pages);
 }
 
-void pageref_held_show(struct seq_file *m)
+void pageref_held_list_show(struct seq_file *m)
 {
 	struct pageref_held *held;
 	unsigned long i;

@@ -8,6 +8,7 @@
 
 #include <uapi/mmscope/pageref.h>
 
+struct dentry;
 struct seq_file;
 
 /* snapshot.c: records of a (pid, start, len) or (pfn, count) range. */
@@ -18,6 +19,7 @@ struct pageref_range {
 	u64 len;
 };
 
+/* Unused: ranges are checked by pageref_range_get() (report.c). */
 int pageref_check_range(const struct pageref_range *r);
 /*
  * Fill up to @max records from @r->start on; returns how many, or a
@@ -34,17 +36,24 @@ long pageref_release(struct file *owner, unsigned int cmd,
 		     struct mmscope_pageref_hold *h);
 void pageref_release_file(struct file *owner);
 void pageref_release_all(void);
-void pageref_held_show(struct seq_file *m);
+void pageref_held_list_show(struct seq_file *m);
 
-/* report.c: the human-readable `target`/`pages` pair. */
-extern const struct file_operations pageref_target_fops;
-extern const struct file_operations pageref_pages_fops;
+/*
+ * report.c: the human-readable `target`/`pages` pair, and ranges.
+ * pageref_range_get(): (pid, start, len), or (pfn, count) with
+ * MMSCOPE_PAGEREF_BY_PFN in @flags, checked by the core's range contract
+ * (@rflags: MMSCOPE_RANGE_*, for a pid range); a pid range comes back
+ * page aligned, and nothing stays held.
+ */
+int pageref_report_init(struct dentry *dir);
+void pageref_report_exit(void);
+int pageref_range_get(u32 flags, pid_t pid, u64 start, u64 len,
+		      unsigned int rflags, struct pageref_range *r);
 /* "PID ADDR [LEN]" or "pfn PFN [COUNT]", checked. */
 int pageref_parse_range(const char *buf, struct pageref_range *r);
 
 /* watch.c: watched pages, their events, the trace events. */
-extern const struct file_operations pageref_watch_fops;
-extern const struct file_operations pageref_events_fops;
+int pageref_watch_init(struct dentry *dir);
 void pageref_watch_exit(void);
 void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
 			long pages);

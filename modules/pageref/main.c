@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -35,15 +34,13 @@
 static struct dentry *pageref_dir;
 
 static long pageref_copy_records(struct mmscope_pageref_query *q,
+				 struct pageref_range r,
 				 struct mmscope_pageref_page *buf)
 {
-	struct pageref_range r = { .flags = q->flags, .pid = q->pid,
-				   .start = q->start, .len = q->len };
 	char __user *out = u64_to_user_ptr(q->records);
 	size_t rsize = min_t(size_t, q->record_size, sizeof(*buf));
 	unsigned int done = 0, want = min_t(u32, q->count,
 					    MMSCOPE_PAGEREF_QUERY_MAX);
-	bool mapped = false;
 	u64 next = r.start;
 	long n, i;
 
@@ -55,8 +52,6 @@ static long pageref_copy_records(struct mmscope_pageref_query *q,
 				return n;
 			break;
 		}
-		for (i = 0; i < n; i++)
-			mapped |= buf[i].state != MMSCOPE_PAGEREF_NO_VMA;
 		if (q->record_size == sizeof(*buf)) {
 			/* the caller's layout: one copy for the pass */
 			if (copy_to_user(out + (size_t)done * sizeof(*buf),
@@ -74,156 +69,118 @@ static long pageref_copy_records(struct mmscope_pageref_query *q,
 		if (!n || !r.len)
 			break;
 	}
-	if (done && !mapped)
-		return -EFAULT;
 	q->next = next;
 	return done;
 }
 
-static long pageref_ioc_query(void __user *uarg)
+static long pageref_ioc_query(struct file *file, unsigned int cmd, void *arg)
 {
+	struct mmscope_pageref_query *q = arg;
 	struct mmscope_pageref_page *buf;
-	struct mmscope_pageref_query q;
 	struct pageref_range r;
 	long ret;
 
-	BUILD_BUG_ON(sizeof(q) != MMSCOPE_PAGEREF_QUERY_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(*q) != MMSCOPE_PAGEREF_QUERY_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(*buf) != MMSCOPE_PAGEREF_PAGE_SIZE_VER0);
-	ret = mmscope_ioctl_copy_in(&q, sizeof(q),
-				    MMSCOPE_PAGEREF_QUERY_SIZE_VER0, uarg);
+	if (q->flags & ~MMSCOPE_PAGEREF_BY_PFN)
+		return -EINVAL;
+	ret = pageref_range_get(q->flags, q->pid, q->start, q->len,
+				MMSCOPE_RANGE_MM | MMSCOPE_RANGE_MAPPED, &r);
 	if (ret)
 		return ret;
-	r = (struct pageref_range){ .flags = q.flags, .pid = q.pid,
-				    .start = q.start, .len = q.len };
-	ret = pageref_check_range(&r);
-	if (ret)
-		return ret;
-	if (q.reserved || q.record_size < MMSCOPE_PAGEREF_PAGE_SIZE_VER0 ||
-	    q.record_size > MMSCOPE_IOC_SIZE_MAX || !q.count)
+	if (q->reserved || q->record_size < MMSCOPE_PAGEREF_PAGE_SIZE_VER0 ||
+	    q->record_size > MMSCOPE_IOC_SIZE_MAX || !q->count)
 		return -EINVAL;
 
 	buf = kvmalloc_array(PAGEREF_BATCH, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = pageref_copy_records(&q, buf);
+	ret = pageref_copy_records(q, r, buf);
 	kvfree(buf);
 	if (ret < 0)
 		return ret;
-	q.count = ret;
-	q.record_size = sizeof(*buf);
-	return mmscope_ioctl_copy_out(uarg, &q, sizeof(q));
+	q->count = ret;
+	q->record_size = sizeof(*buf);
+	return 0;
 }
 
-static long pageref_ioc_hold(struct file *file, unsigned int cmd,
-			     void __user *uarg)
+static long pageref_ioc_hold(struct file *file, unsigned int cmd, void *arg)
 {
-	struct mmscope_pageref_hold h;
-	long ret;
+	struct mmscope_pageref_hold *h = arg;
 
-	BUILD_BUG_ON(sizeof(h) != MMSCOPE_PAGEREF_HOLD_SIZE_VER0);
-	ret = mmscope_ioctl_copy_in(&h, sizeof(h),
-				    MMSCOPE_PAGEREF_HOLD_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
+	BUILD_BUG_ON(sizeof(*h) != MMSCOPE_PAGEREF_HOLD_SIZE_VER0);
 	switch (cmd) {
 	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT):
 	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_UNPIN):
-		ret = pageref_release(file, cmd, &h);
-		break;
+		return pageref_release(file, cmd, h);
 	default:
-		h.id = 0;
-		ret = pageref_hold(file, cmd, &h);
-		break;
-	}
-	if (ret)
-		return ret;
-	return mmscope_ioctl_copy_out(uarg, &h, sizeof(h));
-}
-
-static long pageref_ctl_ioctl(struct file *file, unsigned int cmd,
-			      unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-
-	cmd = MMSCOPE_IOC_NOSIZE(cmd);
-	switch (cmd) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_QUERY):
-		return pageref_ioc_query(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_GET):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PIN_LONGTERM):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT):
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_UNPIN):
-		return pageref_ioc_hold(file, cmd, uarg);
-	default:
-		return -ENOTTY;
+		h->id = 0;
+		return pageref_hold(file, cmd, h);
 	}
 }
 
-static int pageref_ctl_release(struct inode *inode, struct file *file)
+static void pageref_ctl_release(struct file *file, void *priv)
 {
 	pageref_release_file(file);
-	return 0;
 }
 
-static const struct file_operations pageref_ctl_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+#define PAGEREF_IOCTL_HOLD(cmd) \
+	MMSCOPE_IOCTL(cmd, MMSCOPE_PAGEREF_HOLD_SIZE_VER0, \
+		      struct mmscope_pageref_hold, pageref_ioc_hold)
+
+static const struct mmscope_ioctl pageref_ioctls[] = {
+	MMSCOPE_IOCTL(MMSCOPE_PAGEREF_IOC_QUERY, MMSCOPE_PAGEREF_QUERY_SIZE_VER0,
+		      struct mmscope_pageref_query, pageref_ioc_query),
+	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_GET),
+	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_PIN),
+	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_PIN_LONGTERM),
+	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_PUT),
+	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_UNPIN),
+};
+
+static struct mmscope_ctl pageref_ctl = {
+	.module = "pageref",
+	.ioctls = pageref_ioctls,
+	.n_ioctls = ARRAY_SIZE(pageref_ioctls),
+	.nr_first = 0x10,
+	.nr_last = 0x2f,
 	.release = pageref_ctl_release,
-	.unlocked_ioctl = pageref_ctl_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static int pageref_held_seq_show(struct seq_file *m, void *unused)
+static int pageref_held_show(struct seq_file *m, void *unused)
 {
-	pageref_held_show(m);
+	pageref_held_list_show(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(pageref_held_seq);
-
-static const struct {
-	const char *name;
-	umode_t mode;
-	const struct file_operations *fops;
-} pageref_files[] = {
-	{ "ctl", 0600, &pageref_ctl_fops },
-	{ "held", 0400, &pageref_held_seq_fops },
-	{ "target", 0600, &pageref_target_fops },
-	{ "pages", 0400, &pageref_pages_fops },
-	{ "watch", 0600, &pageref_watch_fops },
-	{ "events", 0600, &pageref_events_fops },
-};
+DEFINE_SHOW_ATTRIBUTE(pageref_held);
 
 static int __init mmscope_pageref_init(void)
 {
-	struct dentry *d;
-	unsigned int i;
 	int ret;
 
 	pageref_dir = mmscope_debugfs_create_dir("pageref");
 	if (IS_ERR(pageref_dir))
 		return PTR_ERR(pageref_dir);
-	for (i = 0; i < ARRAY_SIZE(pageref_files); i++) {
-		d = debugfs_create_file(pageref_files[i].name,
-					pageref_files[i].mode, pageref_dir,
-					NULL, pageref_files[i].fops);
-		if (IS_ERR(d)) {
-			ret = PTR_ERR(d);
-			pr_err("cannot create debugfs file %s: %d\n",
-			       pageref_files[i].name, ret);
-			mmscope_debugfs_remove_dir(pageref_dir);
-			return ret;
-		}
+	debugfs_create_file("held", 0400, pageref_dir, NULL,
+			    &pageref_held_fops);
+	ret = pageref_report_init(pageref_dir);
+	if (!ret)
+		ret = pageref_watch_init(pageref_dir);
+	if (!ret)
+		ret = mmscope_ctl_create(pageref_dir, &pageref_ctl);
+	if (ret) {
+		pr_err("cannot create the debugfs files: %d\n", ret);
+		pageref_report_exit();
+		mmscope_debugfs_remove_dir(pageref_dir);
 	}
-	return 0;
+	return ret;
 }
 
 static void __exit mmscope_pageref_exit(void)
 {
 	/* No ctl file is open any more: each holds a module reference. */
+	mmscope_ctl_remove(&pageref_ctl);
+	pageref_report_exit();
 	mmscope_debugfs_remove_dir(pageref_dir);
 	pageref_watch_exit();
 	pageref_release_all();

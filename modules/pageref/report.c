@@ -6,13 +6,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include <mmscope/core.h>
 
@@ -21,9 +20,15 @@
 /* Lines `pages` prints at most. */
 #define PAGEREF_REPORT_MAX 1024
 
-static DEFINE_MUTEX(pageref_target_lock);
-static struct pageref_range pageref_target;
-static bool pageref_target_set;
+static int pageref_target_check(const struct mmscope_target_spec *t);
+
+/* "PID ADDR [LEN]" (one page by default) or "pfn PFN [COUNT]" (one pfn). */
+static struct mmscope_target_file pageref_target = {
+	.accepts = MMSCOPE_TARGET_ACCEPTS(PID) | MMSCOPE_TARGET_ACCEPTS(PFN),
+	.default_len = PAGE_SIZE,
+	.default_count = 1,
+	.check = pageref_target_check,
+};
 
 static const struct {
 	char letter;
@@ -73,81 +78,55 @@ const char *pageref_flag_name(unsigned int bit)
 	return bit < MMSCOPE_PGF_COUNT ? pageref_flags[bit].name : "?";
 }
 
+int pageref_range_get(u32 flags, pid_t pid, u64 start, u64 len,
+		      unsigned int rflags, struct pageref_range *r)
+{
+	struct mmscope_range mr;
+	int ret;
+
+	*r = (struct pageref_range){ .flags = flags, .pid = pid,
+				     .start = start, .len = len };
+	if (flags & MMSCOPE_PAGEREF_BY_PFN)
+		return mmscope_pfn_range_check(start, len);
+	ret = mmscope_range_get(pid, start, len, rflags, &mr);
+	if (ret)
+		return ret;
+	r->start = mr.start;
+	r->len = mr.end - mr.start;
+	mmscope_range_put(&mr);
+	return 0;
+}
+
+static int pageref_spec_range(const struct mmscope_target_spec *t,
+			      struct pageref_range *r)
+{
+	if (t->kind == MMSCOPE_TARGET_PFN)
+		return pageref_range_get(MMSCOPE_PAGEREF_BY_PFN, 0, t->start,
+					 t->len, 0, r);
+	return pageref_range_get(0, t->pid, t->start, t->len, 0, r);
+}
+
+static int pageref_target_check(const struct mmscope_target_spec *t)
+{
+	struct pageref_range r;
+
+	return pageref_spec_range(t, &r);
+}
+
 int pageref_parse_range(const char *buf, struct pageref_range *r)
 {
 	struct mmscope_target_spec t;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
 	ret = mmscope_target_parse(buf, &t);
 	if (ret)
 		return ret;
-	switch (t.kind) {
-	case MMSCOPE_TARGET_PFN:
-		r->flags = MMSCOPE_PAGEREF_BY_PFN;
-		r->len = t.has_len ? t.len : 1;
-		break;
-	case MMSCOPE_TARGET_PID:
-		r->pid = t.pid;
-		r->len = t.has_len ? t.len : PAGE_SIZE;
-		break;
-	default:
+	if (t.kind == MMSCOPE_TARGET_KERNEL)
 		return -EINVAL;
-	}
-	r->start = t.start;
-	return pageref_check_range(r);
+	if (!t.has_len)
+		t.len = t.kind == MMSCOPE_TARGET_PFN ? 1 : PAGE_SIZE;
+	return pageref_spec_range(&t, r);
 }
-
-static ssize_t pageref_target_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct pageref_range r;
-	char buf[96];
-	int ret;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	ret = pageref_parse_range(buf, &r);
-	if (ret)
-		return ret;
-	mutex_lock(&pageref_target_lock);
-	pageref_target = r;
-	pageref_target_set = true;
-	mutex_unlock(&pageref_target_lock);
-	return count;
-}
-
-static int pageref_target_show(struct seq_file *m, void *unused)
-{
-	mutex_lock(&pageref_target_lock);
-	if (!pageref_target_set)
-		seq_puts(m, "none\n");
-	else if (pageref_target.flags & MMSCOPE_PAGEREF_BY_PFN)
-		seq_printf(m, "pfn 0x%llx %llu\n", pageref_target.start,
-			   pageref_target.len);
-	else
-		seq_printf(m, "%d 0x%llx 0x%llx\n", pageref_target.pid,
-			   pageref_target.start, pageref_target.len);
-	mutex_unlock(&pageref_target_lock);
-	return 0;
-}
-
-static int pageref_target_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pageref_target_show, NULL);
-}
-
-const struct file_operations pageref_target_fops = {
-	.owner = THIS_MODULE,
-	.open = pageref_target_open,
-	.read = seq_read,
-	.write = pageref_target_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 static void pageref_report_line(struct seq_file *m,
 				const struct mmscope_pageref_page *p)
@@ -183,19 +162,19 @@ static void pageref_report_line(struct seq_file *m,
 static int pageref_pages_show(struct seq_file *m, void *unused)
 {
 	struct mmscope_pageref_page *buf;
+	struct mmscope_target_spec t;
 	struct pageref_range r;
 	unsigned int shown = 0, i;
 	u64 next;
 	long n;
 
-	mutex_lock(&pageref_target_lock);
-	r = pageref_target;
-	n = pageref_target_set;
-	mutex_unlock(&pageref_target_lock);
-	if (!n) {
+	if (!mmscope_target_file_get(&pageref_target, &t)) {
 		seq_puts(m, "no target: write \"PID ADDR [LEN]\" or \"pfn PFN [COUNT]\" to target\n");
 		return 0;
 	}
+	n = pageref_spec_range(&t, &r);
+	if (n)
+		return n;
 	buf = kmalloc_array(64, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -224,15 +203,15 @@ static int pageref_pages_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pageref_pages_open(struct inode *inode, struct file *file)
+DEFINE_SHOW_ATTRIBUTE(pageref_pages);
+
+int pageref_report_init(struct dentry *dir)
 {
-	return single_open(file, pageref_pages_show, NULL);
+	debugfs_create_file("pages", 0400, dir, NULL, &pageref_pages_fops);
+	return mmscope_target_file_create(dir, &pageref_target);
 }
 
-const struct file_operations pageref_pages_fops = {
-	.owner = THIS_MODULE,
-	.open = pageref_pages_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+void pageref_report_exit(void)
+{
+	mmscope_target_file_remove(&pageref_target);
+}

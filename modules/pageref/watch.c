@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -24,6 +25,7 @@
 #include <linux/uaccess.h>
 
 #include <mmscope/compat.h>
+#include <mmscope/compat-debugfs.h>
 #include <mmscope/core.h>
 
 #include "internal.h"
@@ -205,9 +207,6 @@ static int pageref_watch_range(struct pageref_range *r)
 	u64 next;
 	int ret;
 
-	ret = pageref_check_range(r);
-	if (ret)
-		return ret;
 	buf = kmalloc_array(PAGEREF_WATCH_MAX, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -290,19 +289,7 @@ static int pageref_watch_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pageref_watch_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pageref_watch_show, NULL);
-}
-
-const struct file_operations pageref_watch_fops = {
-	.owner = THIS_MODULE,
-	.open = pageref_watch_open,
-	.read = seq_read,
-	.write = pageref_watch_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(pageref_watch);
 
 static ssize_t pageref_events_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
@@ -341,19 +328,14 @@ static int pageref_events_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pageref_events_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pageref_events_show, NULL);
-}
+DEFINE_SHOW_STORE_ATTRIBUTE(pageref_events);
 
-const struct file_operations pageref_events_fops = {
-	.owner = THIS_MODULE,
-	.open = pageref_events_open,
-	.read = seq_read,
-	.write = pageref_events_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+int pageref_watch_init(struct dentry *dir)
+{
+	debugfs_create_file("watch", 0600, dir, NULL, &pageref_watch_fops);
+	debugfs_create_file("events", 0600, dir, NULL, &pageref_events_fops);
+	return 0;
+}
 
 void pageref_watch_exit(void)
 {

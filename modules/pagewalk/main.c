@@ -9,14 +9,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -41,14 +39,14 @@ static struct dentry *pw_dir;
 static void *pw_kpage;
 static void *pw_vpage;
 
-static DEFINE_MUTEX(pw_target_lock);
-static struct {
-	bool set;
-	bool kernel;
-	pid_t pid;
-	u64 start;
-	u64 len;
-} pw_target;
+/* "PID ADDR [LEN]" or "kernel ADDR [LEN]"; LEN defaults to one page. */
+static int pw_target_check(const struct mmscope_target_spec *t);
+
+static struct mmscope_target_file pw_target = {
+	.accepts = MMSCOPE_TARGET_ACCEPTS(PID) | MMSCOPE_TARGET_ACCEPTS(KERNEL),
+	.default_len = PAGE_SIZE,
+	.check = pw_target_check,
+};
 
 static bool pw_same_page(const void *a, const void *b)
 {
@@ -105,61 +103,41 @@ static void pw_context(struct mm_struct *mm, struct mmscope_pagewalk_context *c)
 	pw_arch_context(mm, c);
 }
 
-/*
- * Check a range and get its mm (NULL for the kernel): [*start, *end) page
- * aligned, on the right side of the address space.
- */
-static struct mm_struct *pw_range(bool kernel, pid_t pid, u64 *start, u64 len,
-				  u64 *end)
+/* A walk's range, by the core's range contract; the kernel's: no mm. */
+static int pw_range(bool kernel, pid_t pid, u64 start, u64 len,
+		    struct mmscope_range *r)
 {
-	struct mm_struct *mm;
-	u64 last;
-
-	if (!len || check_add_overflow(*start, len - 1, &last))
-		return ERR_PTR(-EINVAL);
-	*start &= PAGE_MASK;
-	if (last >= (u64)PAGE_MASK)
-		return ERR_PTR(-EINVAL);
-	*end = PAGE_ALIGN(last + 1);
-	if (kernel) {
-		if (pid || *start < MMSCOPE_KERNEL_VA_MIN)
-			return ERR_PTR(-EINVAL);
-		return NULL;
-	}
-	mm = mmscope_target_get(pid);
-	if (IS_ERR(mm))
-		return mm;
-	if (*end > mm->task_size) {
-		mmscope_target_put(mm);
-		return ERR_PTR(-EINVAL);
-	}
-	return mm;
+	return mmscope_range_get(pid, start, len,
+				 kernel ? MMSCOPE_RANGE_KERNEL : MMSCOPE_RANGE_MM,
+				 r);
 }
 
-static long pw_ioc_context(void __user *uarg)
+static int pw_target_check(const struct mmscope_target_spec *t)
 {
-	struct mmscope_pagewalk_context c;
-	struct mm_struct *mm = NULL;
-	u32 usize;
-	int ret;
+	struct mmscope_range r;
 
-	BUILD_BUG_ON(sizeof(c) != MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0);
-	ret = mmscope_ioctl_copy_in(&c, sizeof(c),
-				    MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	if (c.pid) {
-		mm = mmscope_target_get(c.pid);
+	return mmscope_range_get(t->pid, t->start, t->len,
+				 t->kind == MMSCOPE_TARGET_KERNEL ?
+				 MMSCOPE_RANGE_KERNEL : 0, &r);
+}
+
+static long pw_ioc_context(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_pagewalk_context *c = arg;
+	struct mm_struct *mm = NULL;
+	pid_t pid = c->pid;
+
+	BUILD_BUG_ON(sizeof(*c) != MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0);
+	if (pid) {
+		mm = mmscope_target_get(pid);
 		if (IS_ERR(mm))
 			return PTR_ERR(mm);
 	}
-	usize = c.size;
-	memset(&c, 0, sizeof(c));
-	c.size = usize;
-	pw_context(mm, &c);
+	memset(c, 0, sizeof(*c));
+	pw_context(mm, c);
 	if (mm)
 		mmscope_target_put(mm);
-	return mmscope_ioctl_copy_out(uarg, &c, sizeof(c));
+	return 0;
 }
 
 static int pw_copy_chunk(struct mmscope_pagewalk_walk *req, u32 done, u32 vdone,
@@ -207,16 +185,16 @@ static int pw_check_compact(const struct mmscope_pagewalk_walk *req)
  * pass holds mmap_read_lock and fills a kernel buffer, copied out after
  * the lock is dropped (the buffer may be in the walked mm itself).
  */
-static long pw_ioc_walk(void __user *uarg)
+static long pw_ioc_walk(struct file *file, unsigned int cmd, void *arg)
 {
+	struct mmscope_pagewalk_walk *req = arg;
 	struct pw_out out = { };
-	struct mmscope_pagewalk_walk req;
-	struct mm_struct *mm;
+	struct mmscope_range r;
 	u32 done = 0, vdone = 0, chunk = PW_CHUNK;
-	u64 addr, end;
+	u64 addr;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != MMSCOPE_PAGEWALK_WALK_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(*req) != MMSCOPE_PAGEWALK_WALK_SIZE_VER1);
 	BUILD_BUG_ON(offsetof(struct mmscope_pagewalk_walk, entry_size) !=
 		     MMSCOPE_PAGEWALK_WALK_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mmscope_pagewalk_record) != 96);
@@ -228,31 +206,27 @@ static long pw_ioc_walk(void __user *uarg)
 	BUILD_BUG_ON(MMSCOPE_PAGEWALK_X86_NR_BITS > 32 ||
 		     MMSCOPE_PAGEWALK_ARM64_NR_BITS > 32);
 	BUILD_BUG_ON(MMSCOPE_PAGEWALK_L_CHANGED > U16_MAX);
-	ret = mmscope_ioctl_copy_in(&req, sizeof(req),
-				    MMSCOPE_PAGEWALK_WALK_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	if (req.flags & ~(MMSCOPE_PAGEWALK_KERNEL | MMSCOPE_PAGEWALK_RUNS |
-			  MMSCOPE_PAGEWALK_COMPACT))
+	if (req->flags & ~(MMSCOPE_PAGEWALK_KERNEL | MMSCOPE_PAGEWALK_RUNS |
+			   MMSCOPE_PAGEWALK_COMPACT))
 		return -EINVAL;
-	ret = pw_check_compact(&req);
+	ret = pw_check_compact(req);
 	if (ret)
 		return ret;
-	out.runs = req.flags & MMSCOPE_PAGEWALK_RUNS;
-	addr = req.start;
-	mm = pw_range(req.flags & MMSCOPE_PAGEWALK_KERNEL, req.pid, &addr, req.len,
-		      &end);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
+	out.runs = req->flags & MMSCOPE_PAGEWALK_RUNS;
+	ret = pw_range(req->flags & MMSCOPE_PAGEWALK_KERNEL, req->pid,
+		       req->start, req->len, &r);
+	if (ret)
+		return ret;
+	addr = r.start;
 
 	ret = -ENOMEM;
-	if (req.flags & MMSCOPE_PAGEWALK_COMPACT) {
+	if (req->flags & MMSCOPE_PAGEWALK_COMPACT) {
 		chunk = PW_CHUNK_COMPACT;
 		out.ents = kvmalloc_array(chunk, sizeof(*out.ents),
 					  GFP_KERNEL);
 		if (!out.ents)
 			goto put;
-		if (req.vmas) {
+		if (req->vmas) {
 			out.vmas = kmalloc_array(PW_VMA_CHUNK,
 						 sizeof(*out.vmas),
 						 GFP_KERNEL);
@@ -265,24 +239,24 @@ static long pw_ioc_walk(void __user *uarg)
 		if (!out.recs)
 			goto put;
 	}
-	if (req.paths) {
+	if (req->paths) {
 		out.paths = kvmalloc_array(PW_CHUNK, sizeof(*out.paths),
 					   GFP_KERNEL);
 		if (!out.paths)
 			goto put;
 	}
 	ret = 0;
-	while (done < req.count && addr < end) {
+	while (done < req->count && addr < r.end) {
 		out.n = 0;
-		out.max = min_t(u32, chunk, req.count - done);
+		out.max = min_t(u32, chunk, req->count - done);
 		out.nvma = 0;
 		if (out.vmas)
 			out.vma_max = min_t(u32, PW_VMA_CHUNK,
-					    req.vma_count - vdone);
-		ret = pw_walk(mm, (unsigned long *)&addr, end, &out);
+					    req->vma_count - vdone);
+		ret = pw_walk(r.mm, (unsigned long *)&addr, r.end, &out);
 		if (ret && ret != -ENOSPC)
 			break;
-		ret = pw_copy_chunk(&req, done, vdone, &out);
+		ret = pw_copy_chunk(req, done, vdone, &out);
 		if (ret)
 			break;
 		done += out.n;
@@ -296,136 +270,56 @@ static long pw_ioc_walk(void __user *uarg)
 		}
 		cond_resched();
 	}
-	req.count = done;
-	req.next = addr;
-	if (req.flags & MMSCOPE_PAGEWALK_COMPACT)
-		req.vma_count = vdone;
-	if (!ret)
-		ret = mmscope_ioctl_copy_out(uarg, &req, sizeof(req));
+	req->count = done;
+	req->next = addr;
+	if (req->flags & MMSCOPE_PAGEWALK_COMPACT)
+		req->vma_count = vdone;
 put:
 	kfree(out.vmas);
 	kvfree(out.ents);
 	kvfree(out.paths);
 	kvfree(out.recs);
-	if (mm)
-		mmscope_target_put(mm);
+	mmscope_range_put(&r);
 	return ret;
 }
 
-static long pw_ctl_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-
-	switch (MMSCOPE_IOC_NOSIZE(cmd)) {
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEWALK_IOC_CONTEXT):
-		return pw_ioc_context(uarg);
-	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEWALK_IOC_WALK):
-		return pw_ioc_walk(uarg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static const struct file_operations pw_ctl_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
-	.unlocked_ioctl = pw_ctl_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+static const struct mmscope_ioctl pw_ioctls[] = {
+	MMSCOPE_IOCTL(MMSCOPE_PAGEWALK_IOC_CONTEXT,
+		      MMSCOPE_PAGEWALK_CONTEXT_SIZE_VER0,
+		      struct mmscope_pagewalk_context, pw_ioc_context),
+	MMSCOPE_IOCTL(MMSCOPE_PAGEWALK_IOC_WALK, MMSCOPE_PAGEWALK_WALK_SIZE_VER0,
+		      struct mmscope_pagewalk_walk, pw_ioc_walk),
 };
 
-/* "PID ADDR [LEN]" or "kernel ADDR [LEN]"; LEN defaults to one page. */
-static ssize_t pw_target_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	struct mmscope_target_spec t;
-	char buf[96];
-	int ret;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	ret = mmscope_target_parse(buf, &t);
-	if (ret)
-		return ret;
-	if (t.kind == MMSCOPE_TARGET_PFN || (t.has_len && !t.len))
-		return -EINVAL;
-	if (!t.has_len)
-		t.len = PAGE_SIZE;
-
-	mutex_lock(&pw_target_lock);
-	pw_target.set = true;
-	pw_target.kernel = t.kind == MMSCOPE_TARGET_KERNEL;
-	pw_target.pid = t.pid;
-	pw_target.start = t.start;
-	pw_target.len = t.len;
-	mutex_unlock(&pw_target_lock);
-	return count;
-}
-
-static int pw_target_show(struct seq_file *m, void *v)
-{
-	mutex_lock(&pw_target_lock);
-	if (!pw_target.set)
-		seq_puts(m, "none\n");
-	else if (pw_target.kernel)
-		seq_printf(m, "kernel 0x%llx 0x%llx\n", pw_target.start,
-			   pw_target.len);
-	else
-		seq_printf(m, "%d 0x%llx 0x%llx\n", pw_target.pid,
-			   pw_target.start, pw_target.len);
-	mutex_unlock(&pw_target_lock);
-	return 0;
-}
-
-static int pw_target_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pw_target_show, NULL);
-}
-
-static const struct file_operations pw_target_fops = {
-	.owner = THIS_MODULE,
-	.open = pw_target_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.write = pw_target_write,
-	.release = single_release,
+static struct mmscope_ctl pw_ctl = {
+	.module = "pagewalk",
+	.ioctls = pw_ioctls,
+	.n_ioctls = ARRAY_SIZE(pw_ioctls),
+	.nr_first = 0x30,
+	.nr_last = 0x4f,
 };
 
 static int pw_walk_show(struct seq_file *m, void *v)
 {
 	struct mmscope_pagewalk_context ctx = { };
+	struct mmscope_target_spec t;
 	struct pw_out out = { };
-	struct mm_struct *mm;
+	struct mmscope_range r;
 	bool kernel;
-	u64 start, len, addr, end;
 	unsigned int i;
-	pid_t pid;
+	u64 addr;
 	int ret;
 
-	mutex_lock(&pw_target_lock);
-	kernel = pw_target.kernel;
-	pid = pw_target.pid;
-	start = pw_target.start;
-	len = pw_target.len;
-	ret = pw_target.set;
-	mutex_unlock(&pw_target_lock);
-	if (!ret) {
+	if (!mmscope_target_file_get(&pw_target, &t)) {
 		seq_puts(m, "no target: write \"PID ADDR [LEN]\" or \"kernel ADDR [LEN]\" to target\n");
 		return 0;
 	}
-	addr = start;
-	mm = pw_range(kernel, pid, &addr, len, &end);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	pw_context(mm, &ctx);
+	kernel = t.kind == MMSCOPE_TARGET_KERNEL;
+	ret = pw_range(kernel, t.pid, t.start, t.len, &r);
+	if (ret)
+		return ret;
+	addr = r.start;
+	pw_context(r.mm, &ctx);
 	pw_report_context(m, &ctx);
 	ret = -ENOMEM;
 	out.max = PW_REPORT_MAX;
@@ -433,14 +327,13 @@ static int pw_walk_show(struct seq_file *m, void *v)
 	out.paths = kvmalloc_array(out.max, sizeof(*out.paths), GFP_KERNEL);
 	if (!out.recs || !out.paths)
 		goto free;
-	ret = pw_walk(mm, (unsigned long *)&addr, end, &out);
+	ret = pw_walk(r.mm, (unsigned long *)&addr, r.end, &out);
 	if (ret && ret != -ENOSPC)
 		goto free;
 	if (kernel)
-		seq_printf(m, "kernel 0x%llx-0x%llx\n", start & PAGE_MASK, end);
+		seq_printf(m, "kernel 0x%llx-0x%llx\n", r.start, r.end);
 	else
-		seq_printf(m, "pid %d 0x%llx-0x%llx\n", pid, start & PAGE_MASK,
-			   end);
+		seq_printf(m, "pid %d 0x%llx-0x%llx\n", t.pid, r.start, r.end);
 	for (i = 0; i < out.n; i++)
 		pw_report_record(m, &out.recs[i], &out.paths[i]);
 	if (ret == -ENOSPC)
@@ -450,24 +343,10 @@ static int pw_walk_show(struct seq_file *m, void *v)
 free:
 	kvfree(out.paths);
 	kvfree(out.recs);
-	if (mm)
-		mmscope_target_put(mm);
+	mmscope_range_put(&r);
 	return ret;
 }
-
-static int pw_walk_open(struct inode *inode, struct file *file)
-{
-	return single_open_size(file, pw_walk_show, NULL,
-				PW_REPORT_MAX * 512);
-}
-
-static const struct file_operations pw_walk_fops = {
-	.owner = THIS_MODULE,
-	.open = pw_walk_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(pw_walk);
 
 static int pw_kaddr_show(struct seq_file *m, void *v)
 {
@@ -486,30 +365,39 @@ DEFINE_SHOW_ATTRIBUTE(pw_kaddr);
 
 static int __init pw_init(void)
 {
+	int ret;
+
 	pw_arch_init();
 	pw_kpage = (void *)get_zeroed_page(GFP_KERNEL);
 	pw_vpage = vzalloc(PAGE_SIZE);
 	if (!pw_kpage || !pw_vpage)
 		goto nomem;
 	pw_dir = mmscope_debugfs_create_dir("pagewalk");
-	if (IS_ERR(pw_dir)) {
-		free_page((unsigned long)pw_kpage);
-		vfree(pw_vpage);
-		return PTR_ERR(pw_dir);
-	}
-	debugfs_create_file("target", 0600, pw_dir, NULL, &pw_target_fops);
+	ret = PTR_ERR_OR_ZERO(pw_dir);
+	if (ret)
+		goto free;
 	debugfs_create_file("walk", 0400, pw_dir, NULL, &pw_walk_fops);
 	debugfs_create_file("kaddr", 0400, pw_dir, NULL, &pw_kaddr_fops);
-	debugfs_create_file("ctl", 0600, pw_dir, NULL, &pw_ctl_fops);
-	return 0;
+	ret = mmscope_target_file_create(pw_dir, &pw_target);
+	if (!ret)
+		ret = mmscope_ctl_create(pw_dir, &pw_ctl);
+	if (!ret)
+		return 0;
+	mmscope_target_file_remove(&pw_target);
+	mmscope_debugfs_remove_dir(pw_dir);
+	goto free;
 nomem:
+	ret = -ENOMEM;
+free:
 	free_page((unsigned long)pw_kpage);
 	vfree(pw_vpage);
-	return -ENOMEM;
+	return ret;
 }
 
 static void __exit pw_exit(void)
 {
+	mmscope_ctl_remove(&pw_ctl);
+	mmscope_target_file_remove(&pw_target);
 	mmscope_debugfs_remove_dir(pw_dir);
 	free_page((unsigned long)pw_kpage);
 	vfree(pw_vpage);

@@ -10,12 +10,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <mmscope/core.h>
@@ -44,22 +42,6 @@ static int become_nobody(void)
 {
 	if (setgroups(0, NULL) || setgid(MMSCOPE_NOBODY) ||
 	    setuid(MMSCOPE_NOBODY))
-		return -errno;
-	return 0;
-}
-
-/* Stay root, but without CAP_SYS_ADMIN in the effective set. */
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	if (syscall(SYS_capset, &h, d))
 		return -errno;
 	return 0;
 }
@@ -131,7 +113,7 @@ TEST(ioctl_on_fd_kept_after_setuid_is_eperm)
 
 TEST(ioctl_as_root_without_cap_sys_admin_is_eperm)
 {
-	ioctl_each_ctl(_metadata, drop_cap_sys_admin);
+	ioctl_each_ctl(_metadata, mmscope_drop_cap_sys_admin);
 }
 
 TEST_HARNESS_MAIN

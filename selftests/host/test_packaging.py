@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The module list is written in three places a user's tools read: Kbuild
-(what kbuild builds), modules/load-order (what the guest loads, in order) and
-dkms.conf (what DKMS installs). They must agree, and DKMS's version must be
-the suite's."""
+"""modules/load-order is the one list of the suite's modules: the top-level
+Kbuild (what kbuild builds), dkms.conf (what DKMS installs) and the guest
+(what mmscope-build stages and the guest's init loads, in order) all read
+it. mmscope_NAME is built from modules/NAME/, whose Kbuild includes the
+shared modules/mmscope.kbuild. DKMS's version must be the suite's."""
 
 import os
 import re
+import subprocess
 import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -16,32 +18,57 @@ def read(path):
         return f.read()
 
 
-def kbuild_modules():
-    """Module names from every modules/*/Kbuild or Makefile `obj-m += x.o`."""
-    names = set()
-    for d in re.findall(r"obj-m\s*\+?=\s*(modules/\S+)/", read("Kbuild")):
-        for fn in ("Kbuild", "Makefile"):
-            p = os.path.join(d, fn)
-            if os.path.exists(os.path.join(TOP, p)):
-                names |= set(re.findall(r"obj-m\s*\+?=\s*(\w+)\.o", read(p)))
-                break
-    return names
+def load_order():
+    return [line.split("#")[0].split()[0]
+            for line in read("modules/load-order").splitlines()
+            if line.split("#")[0].strip()]
+
+
+def module_dir(name):
+    return "modules/" + name[len("mmscope_"):]
 
 
 class Packaging(unittest.TestCase):
-    def test_load_order_starts_with_core_and_matches_kbuild(self):
-        order = read("modules/load-order").split()
+    def test_load_order_starts_with_core_without_repeats(self):
+        order = load_order()
         self.assertEqual(order[0], "mmscope_core")
         self.assertEqual(len(order), len(set(order)))
-        self.assertEqual(set(order), kbuild_modules())
+
+    def test_every_module_dir_builds_its_module_with_the_shared_fragment(self):
+        for name in load_order():
+            self.assertTrue(name.startswith("mmscope_"), name)
+            kbuild = read(module_dir(name) + "/Kbuild")
+            self.assertIn("include $(src)/../mmscope.kbuild", kbuild)
+            self.assertEqual(re.findall(r"obj-m\s*\+?=\s*(\w+)\.o", kbuild),
+                             [name])
+
+    def test_every_module_dir_is_in_load_order(self):
+        dirs = {d for d in os.listdir(os.path.join(TOP, "modules"))
+                if os.path.exists(os.path.join(TOP, "modules", d, "Kbuild"))}
+        self.assertEqual(dirs, {module_dir(n)[len("modules/"):]
+                                for n in load_order()})
+
+    def test_top_level_kbuild_reads_load_order(self):
+        kbuild = read("Kbuild")
+        self.assertIn("modules/load-order", kbuild)
+        self.assertNotRegex(kbuild, r"obj-m\s*\+?=\s*modules/\w")
 
     def test_dkms_lists_every_module_where_kbuild_builds_it(self):
-        conf = read("dkms.conf")
-        names = dict(re.findall(r'BUILT_MODULE_NAME\[(\d+)\]="(\w+)"', conf))
-        locs = dict(re.findall(r'BUILT_MODULE_LOCATION\[(\d+)\]="([^"]+)"', conf))
-        self.assertEqual(set(names.values()), kbuild_modules())
-        for idx, name in names.items():
-            self.assertTrue(os.path.exists(os.path.join(TOP, locs[idx])), locs[idx])
+        out = subprocess.run(
+            ["bash", "-c", '. "$1" && for i in "${!BUILT_MODULE_NAME[@]}"; do '
+             'echo "${BUILT_MODULE_NAME[i]} ${BUILT_MODULE_LOCATION[i]} '
+             '${DEST_MODULE_LOCATION[i]}"; done', "dkms-conf",
+             os.path.join(TOP, "dkms.conf")],
+            check=True, capture_output=True, text=True, cwd="/").stdout
+        rows = [line.split() for line in out.splitlines()]
+        self.assertEqual([r[0] for r in rows], load_order())
+        for name, loc, dest in rows:
+            self.assertEqual(loc.rstrip("/"), module_dir(name))
+            self.assertEqual(dest, "/updates/dkms")
+
+    def test_guest_stages_load_order(self):
+        self.assertIn("modules/load-order", read("tools/vm/mmscope-build"))
+        self.assertIn("load-order", read("tools/vm/guest/init"))
 
     def test_dkms_version_is_the_suite_version(self):
         m = re.search(r'PACKAGE_VERSION="([^"]+)"', read("dkms.conf"))

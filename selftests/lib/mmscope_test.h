@@ -48,6 +48,12 @@ const char *mmscope_unmet(const char *path);
 		}							\
 	}
 
+/*
+ * Stay root, but without CAP_SYS_ADMIN in the effective set, for the rest
+ * of the calling process (the harness forks one per test). 0 or -errno.
+ */
+int mmscope_drop_cap_sys_admin(void);
+
 /* Read a whole (small) file into buf, NUL-terminated; returns its length. */
 ssize_t mmscope_read_file(const char *path, char *buf, size_t size);
 

@@ -2,7 +2,8 @@
 /*
  * Bad input gets a clear errno, never an oops: dead processes, unmapped
  * ranges, pfns beyond memory or in a hole, overflowing lengths, bad
- * flags, and callers without CAP_SYS_ADMIN.
+ * flags, and callers without CAP_SYS_ADMIN. Ranges follow the core's
+ * range contract (docs/kernel-interfaces.md, "Ranges").
  */
 #include <linux/capability.h>
 #include <dirent.h>
@@ -48,7 +49,8 @@ TEST_F(errors, dead_pid_is_esrch)
 				      0x10000, self->psize, 0, &h));
 }
 
-TEST_F(errors, unmapped_range_is_efault)
+/* The range contract: nothing mapped is ENOENT (EFAULT is a bad pointer). */
+TEST_F(errors, unmapped_range_is_enoent)
 {
 	struct mmscope_pageref_hold h;
 	char *p = mmap(NULL, self->psize, PROT_READ | PROT_WRITE,
@@ -56,12 +58,12 @@ TEST_F(errors, unmapped_range_is_efault)
 
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, munmap(p, self->psize));
-	EXPECT_EQ(EFAULT, pageref_query(self->fd, getpid(), (unsigned long)p,
+	EXPECT_EQ(ENOENT, pageref_query(self->fd, getpid(), (unsigned long)p,
 					1, self->r));
-	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
-	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN,
+	EXPECT_EQ(ENOENT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_PIN,
 				       getpid(), (unsigned long)p, self->psize,
 				       0, &h));
 }
@@ -118,20 +120,43 @@ TEST_F(errors, overflowing_length_is_eoverflow)
 	EXPECT_EQ(EOVERFLOW, errno);
 }
 
-TEST_F(errors, unaligned_or_empty_is_einval)
+TEST_F(errors, empty_or_bad_flags_is_einval)
 {
 	struct mmscope_pageref_hold h;
 	char *p = anon_pages(1);
 
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(EINVAL, pageref_query(self->fd, getpid(),
-					(unsigned long)p + 1, 1, self->r));
 	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, 0, 0, &h));
 	EXPECT_EQ(EINVAL, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
 				       getpid(), (unsigned long)p, self->psize,
 				       0x80, &h));
 	munmap(p, self->psize);
+}
+
+/* An unaligned start is rounded down: the record of the page it is in. */
+TEST_F(errors, unaligned_start_is_its_page)
+{
+	char *p = anon_pages(1);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p + 1, 1,
+				   self->r));
+	EXPECT_EQ((unsigned long)p, self->r[0].va);
+	EXPECT_EQ(MMSCOPE_PAGEREF_PRESENT, self->r[0].state);
+	EXPECT_EQ(pagemap_pfn(0, (unsigned long)p), self->r[0].pfn);
+	munmap(p, self->psize);
+}
+
+TEST_F(errors, kernel_address_is_efault)
+{
+	struct mmscope_pageref_hold h;
+
+	EXPECT_EQ(EFAULT, pageref_query(self->fd, getpid(), ~0ULL << 48, 1,
+					self->r));
+	EXPECT_EQ(EFAULT, pageref_hold(self->fd, MMSCOPE_PAGEREF_IOC_GET,
+				       getpid(), ~0ULL << 48, self->psize, 0,
+				       &h));
 }
 
 TEST_F(errors, nothing_held_is_enoent)

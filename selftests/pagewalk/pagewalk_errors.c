@@ -69,18 +69,50 @@ TEST_F(errors, dead_pid_is_esrch)
 	ASSERT_EQ(ESRCH, walk(self, child, 0, 0x400000, PW_PAGE));
 }
 
-TEST_F(errors, bad_ranges_and_flags_are_einval)
+/* The core's range contract (docs/kernel-interfaces.md, "Ranges"). */
+TEST_F(errors, empty_range_and_bad_flags_are_einval)
 {
 	unsigned long a = (unsigned long)self->map;
 
 	ASSERT_EQ(EINVAL, walk(self, getpid(), 0, a, 0));
-	ASSERT_EQ(EINVAL, walk(self, getpid(), 0, a, ~0ULL));
-	ASSERT_EQ(EINVAL, walk(self, getpid(), 0, a, -(uint64_t)a));
 	ASSERT_EQ(EINVAL, walk(self, getpid(), 0x80, a, PW_PAGE));
-	/* kernel half with a pid, and a pid with the kernel flag */
-	ASSERT_EQ(EINVAL, walk(self, getpid(), 0, ~0ULL << 48, PW_PAGE));
+	/* a pid with the kernel flag, and no process */
 	ASSERT_EQ(EINVAL, walk(self, getpid(), MMSCOPE_PAGEWALK_KERNEL, a, PW_PAGE));
 	ASSERT_EQ(EINVAL, walk(self, -1, 0, a, PW_PAGE));
+}
+
+TEST_F(errors, overflowing_ranges_are_eoverflow)
+{
+	unsigned long a = (unsigned long)self->map;
+
+	ASSERT_EQ(EOVERFLOW, walk(self, getpid(), 0, a, ~0ULL));
+	ASSERT_EQ(EOVERFLOW, walk(self, getpid(), 0, a, -(uint64_t)a));
+	/* from user space past its end */
+	ASSERT_EQ(EOVERFLOW, walk(self, getpid(), 0, a, 1ULL << 60));
+}
+
+TEST_F(errors, kernel_address_with_pid_is_efault)
+{
+	ASSERT_EQ(EFAULT, walk(self, getpid(), 0, ~0ULL << 48, PW_PAGE));
+}
+
+/* An unaligned start is rounded down, the end up: the same records. */
+TEST_F(errors, unaligned_range_covers_its_pages)
+{
+	unsigned long a = (unsigned long)self->map;
+	uint32_t n = ARRAY_SIZE(self->recs), m;
+	uint64_t next;
+
+	ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), 0, a, 2 * PW_PAGE,
+				  self->recs, &n, NULL, &next));
+	ASSERT_EQ(2, n);
+	memcpy(self->all, self->recs, 2 * sizeof(self->recs[0]));
+	m = ARRAY_SIZE(self->recs);
+	ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), 0, a + 1, PW_PAGE,
+				  self->recs, &m, NULL, &next));
+	ASSERT_EQ(2, m);
+	ASSERT_EQ(a + 2 * PW_PAGE, next);
+	ASSERT_EQ(0, memcmp(self->all, self->recs, 2 * sizeof(self->recs[0])));
 }
 
 TEST_F(errors, short_buffer_returns_what_fits_and_resumes)

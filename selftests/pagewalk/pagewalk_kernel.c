@@ -135,20 +135,24 @@ TEST_F(kernel, compact_entry_equals_full_record)
 	ASSERT_EQ(pa / PW_PAGE, e[0].pfn + (va - e[0].va) / PW_PAGE);
 }
 
-TEST_F(kernel, refused_without_kernel_flag_or_with_pid)
+/* The range contract: an address on the wrong side is EFAULT. */
+TEST_F(kernel, refused_on_the_wrong_side_or_with_pid)
 {
 	uint64_t va, pa;
 	uint32_t n = 1;
 
 	ASSERT_EQ(0, kaddr(self->text, "linear", &va, &pa));
-	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), 0, va, PW_PAGE,
+	/* a kernel address with a pid */
+	ASSERT_EQ(EFAULT, pw_walk_once(self->fd, getpid(), 0, va, PW_PAGE,
 				       self->recs, &n, NULL, NULL));
+	/* a kernel walk takes no pid */
 	n = 1;
 	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, getpid(), MMSCOPE_PAGEWALK_KERNEL,
 				       va, PW_PAGE, self->recs, &n, NULL,
 				       NULL));
+	/* a user address in a kernel walk */
 	n = 1;
-	ASSERT_EQ(EINVAL, pw_walk_once(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL,
+	ASSERT_EQ(EFAULT, pw_walk_once(self->fd, 0, MMSCOPE_PAGEWALK_KERNEL,
 				       (uintptr_t)self, PW_PAGE, self->recs,
 				       &n, NULL, NULL));
 }

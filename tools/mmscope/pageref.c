@@ -196,15 +196,18 @@ static void say_query_error(const struct range_args *a, int err)
 	else if (a->by_pfn)
 		p_err("pfn 0x%llx: %s", (unsigned long long)a->start,
 		      errno_str(err));
-	else if (err == EFAULT)
+	else if (err == ENOENT)
 		p_err("pid %d: 0x%llx+0x%llx: nothing mapped there", a->pid,
 		      (unsigned long long)a->start, (unsigned long long)a->len);
+	else if (err == EFAULT)
+		p_err("pid %d: 0x%llx: not a user address", a->pid,
+		      (unsigned long long)a->start);
 	else if (err == EOVERFLOW)
 		p_err("pid %d: 0x%llx+0x%llx: range overflows the address space",
 		      a->pid, (unsigned long long)a->start,
 		      (unsigned long long)a->len);
 	else if (err == EINVAL && !a->by_pfn)
-		p_err("pid %d: 0x%llx+0x%llx: address and length must be page aligned and non-zero",
+		p_err("pid %d: 0x%llx+0x%llx: length must be non-zero",
 		      a->pid, (unsigned long long)a->start,
 		      (unsigned long long)a->len);
 	else

@@ -11,13 +11,16 @@
  *
  * Framing rules, shared by every module's ioctls:
  *  - All ioctls are issued on a module's debugfs `ctl` file and require
- *    CAP_SYS_ADMIN (EPERM otherwise).
+ *    CAP_SYS_ADMIN (EPERM otherwise), checked before the command is
+ *    decoded; a command the module does not have is ENOTTY.
  *  - Every struct starts with __u32 size, the caller's sizeof(). Structs
  *    only grow at the end. The kernel rejects a size smaller than the
  *    struct's first published size (EINVAL), accepts a larger one if the
  *    bytes it does not know are zero (E2BIG otherwise), and on return
  *    writes min(caller size, kernel size) bytes and stores that count in
- *    size. Sizes above 4096 are rejected with E2BIG.
+ *    size. Sizes above 4096 are rejected with E2BIG. The struct is
+ *    written back (unchanged) before the command acts: a struct the
+ *    caller cannot write is EFAULT, and then nothing was done.
  *  - The size bits of a command are ignored when it is decoded (see
  *    MMSCOPE_IOC_NOSIZE): a program built with a larger struct issues the
  *    same command to an older module.
@@ -126,11 +129,56 @@ struct mmscope_target {
 
 #define MMSCOPE_TARGET_SIZE_VER0 24
 
+/**
+ * struct mmscope_ioctl_info - one ioctl of a loaded module, as registered
+ * @module: the module's short name ("core", "pageref", ...), NUL-terminated
+ * @cmd: the command as the module's UAPI header defines it (its size bits
+ *       are those of the module's struct)
+ * @nr: its number (_IOC_NR)
+ * @min_size: the smallest struct size a caller may pass (EINVAL below)
+ * @kernel_size: the module's struct size: a larger caller struct must have
+ *               zeroes past it (E2BIG otherwise)
+ * @nr_first: first number of the module's range
+ * @nr_last: last number of the module's range
+ * @reserved: zero
+ */
+struct mmscope_ioctl_info {
+	char module[32];
+	__u32 cmd;
+	__u32 nr;
+	__u32 min_size;
+	__u32 kernel_size;
+	__u32 nr_first;
+	__u32 nr_last;
+	__u32 reserved[2];
+};
+
+/**
+ * struct mmscope_ioctls - every ioctl of the loaded modules (the registry)
+ * @size: caller's sizeof(struct mmscope_ioctls); on return, bytes written
+ * @count: in, entries @entries has room for; out, entries written
+ * @total: out, ioctls registered (call again with a larger buffer if
+ *         @total > @count)
+ * @flags: zero
+ * @entries: user pointer to an array of struct mmscope_ioctl_info
+ */
+struct mmscope_ioctls {
+	__u32 size;
+	__u32 count;
+	__u32 total;
+	__u32 flags;
+	__u64 entries;
+};
+
+#define MMSCOPE_IOCTLS_SIZE_VER0 24
+
 #define MMSCOPE_CORE_IOC_VERSION \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x00, struct mmscope_version)
 #define MMSCOPE_CORE_IOC_FEATURES \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x01, struct mmscope_features)
 #define MMSCOPE_CORE_IOC_TARGET \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x02, struct mmscope_target)
+#define MMSCOPE_CORE_IOC_IOCTLS \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x03, struct mmscope_ioctls)
 
 #endif /* _UAPI_MMSCOPE_CORE_H */

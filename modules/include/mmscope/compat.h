@@ -11,6 +11,7 @@
 #define _MMSCOPE_COMPAT_H
 
 #include <mmscope/compat-arch.h>
+#include <mmscope/compat-debugfs.h>
 #include <mmscope/compat-folio.h>
 #include <mmscope/compat-pgtable.h>
 

@@ -42,9 +42,11 @@ static inline void mmscope_target_put(struct mm_struct *mm)
 /*
  * What a person writes to a module's debugfs `target` file, parsed once
  * for every module: "PID ADDR [LEN]", "kernel ADDR [LEN]" or
- * "pfn PFN [COUNT]", numbers in C notation (0x... for hex). @has_len
+ * "pfn PFN [COUNT]", numbers in C notation (0x... for hex) with an
+ * optional K, M or G suffix (KiB, MiB, GiB; not on the pid). @has_len
  * says whether a length was given; each module decides which kinds it
- * takes and the default length. Returns 0 or -EINVAL.
+ * takes and the default length (see <mmscope/target-file.h>). Returns 0,
+ * -EINVAL, or -EOVERFLOW for a suffix that overflows 64 bits.
  */
 enum mmscope_target_kind {
 	MMSCOPE_TARGET_PID,
@@ -61,6 +63,10 @@ struct mmscope_target_spec {
 };
 
 int mmscope_target_parse(const char *text, struct mmscope_target_spec *t);
+
+#include <mmscope/ctl.h>
+#include <mmscope/range.h>
+#include <mmscope/target-file.h>
 
 /*
  * Symbol resolver: the one place that looks up symbols the kernel does
@@ -101,18 +107,5 @@ static inline void mmscope_tracepoint_detach(struct mmscope_tp *tp)
 {
 	mmscope_tracepoints_detach(tp, 1);
 }
-
-/*
- * ioctl framing (see include/uapi/mmscope/core.h). mmscope_ioctl_copy_in()
- * reads the caller's struct at @uarg into @karg (@ksize bytes, the tail
- * zeroed when the caller's struct is shorter) after checking its size
- * field against @min_size, and leaves the caller's size in @karg's size
- * field. mmscope_ioctl_copy_out() writes @karg back, min(that size,
- * @ksize) bytes, with the size field set to that count. Both return 0 or
- * a negative errno for the ioctl to return.
- */
-int mmscope_ioctl_copy_in(void *karg, size_t ksize, size_t min_size,
-			  const void __user *uarg);
-int mmscope_ioctl_copy_out(void __user *uarg, void *karg, size_t ksize);
 
 #endif /* _MMSCOPE_CORE_H */

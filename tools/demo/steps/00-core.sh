@@ -11,5 +11,8 @@ show mmscope version
 say "Non-exported kernel symbols the suite uses, each resolved once at load \
 (a missing one disables only the feature that needs it):"
 show cat $D/features
+say "Every module's ctl file is served by the core from the module's table of \
+ioctls; the core lists them all, with the struct sizes it accepts:"
+show cat $D/ioctls
 say "The suite's own trace events, readable with perf, trace-cmd or bpftool:"
 show ls /sys/kernel/debug/tracing/events/mmscope
