@@ -55,7 +55,7 @@ struct {
 /* Changes seen per site. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAGEREF_TRACE_SITES);
+	__uint(max_entries, PAGEREF_NR_SITES);
 	__type(key, enum pageref_site);
 	__type(value, __u64);
 } sites SEC(".maps");
@@ -139,27 +139,22 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 }
 
 /*
- * One fexit and one kretprobe program per site; the CLI sets the targets
- * it finds in the running kernel and loads only one set.
+ * One fexit and one kretprobe program per site, fexit_<ID> and
+ * kretprobe_<ID>; the CLI sets the targets it finds in the running kernel
+ * and loads only one set.
  */
-#define PAGEREF_SITE(i)						\
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what)		\
 SEC("fexit")							\
-int BPF_PROG(fexit_site_##i)					\
+int BPF_PROG(fexit_##id)					\
 {								\
-	return site_ret(ctx, i);				\
+	return site_ret(ctx, PAGEREF_SITE_##id);		\
 }								\
 SEC("kretprobe")						\
-int BPF_KRETPROBE(kretprobe_site_##i)				\
+int BPF_KRETPROBE(kretprobe_##id)				\
 {								\
-	return site_ret(ctx, i);				\
+	return site_ret(ctx, PAGEREF_SITE_##id);		\
 }
-
-PAGEREF_SITE(0) PAGEREF_SITE(1) PAGEREF_SITE(2) PAGEREF_SITE(3)
-PAGEREF_SITE(4) PAGEREF_SITE(5) PAGEREF_SITE(6) PAGEREF_SITE(7)
-PAGEREF_SITE(8) PAGEREF_SITE(9) PAGEREF_SITE(10) PAGEREF_SITE(11)
-PAGEREF_SITE(12) PAGEREF_SITE(13) PAGEREF_SITE(14) PAGEREF_SITE(15)
-PAGEREF_SITE(16) PAGEREF_SITE(17) PAGEREF_SITE(18) PAGEREF_SITE(19)
-PAGEREF_SITE(20) PAGEREF_SITE(21) PAGEREF_SITE(22) PAGEREF_SITE(23)
+#include "mmscope/pageref_sites.h"
 
 /* page_add_new_anon_rmap(page, vma, address) on 6.1, folio_... on 6.12 */
 SEC("kprobe")

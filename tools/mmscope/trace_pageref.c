@@ -27,42 +27,25 @@
 #define ENOTSUPP	524
 #define KPF_NOPAGE	20	/* /proc/kpageflags: no page frame here */
 
-/* The functions mmscope_pageref's watch probes (modules/pageref/watch.c). */
-static const char *const pr_sites[] = {
-	[PAGEREF_SITE_COPY_PAGE_RANGE] = "copy_page_range",
-	[PAGEREF_SITE_TRY_GRAB_FOLIO] = "try_grab_folio",
-	[PAGEREF_SITE_TRY_GRAB_PAGE] = "try_grab_page",
-	[PAGEREF_SITE_TRY_GRAB_FOLIO_FAST] = "try_grab_folio_fast",
-	[PAGEREF_SITE_UNPIN_USER_PAGE] = "unpin_user_page",
-	[PAGEREF_SITE_UNPIN_USER_PAGES] = "unpin_user_pages",
-	[PAGEREF_SITE_FOLIO_PUT] = "__folio_put",
-	[PAGEREF_SITE_RELEASE_PAGES] = "release_pages",
-	[PAGEREF_SITE_PAGE_ADD_ANON_RMAP] = "page_add_anon_rmap",
-	[PAGEREF_SITE_PAGE_ADD_NEW_ANON_RMAP] = "page_add_new_anon_rmap",
-	[PAGEREF_SITE_FOLIO_ADD_NEW_ANON_RMAP] = "folio_add_new_anon_rmap",
-	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PTES] = "folio_add_anon_rmap_ptes",
-	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PMD] = "folio_add_anon_rmap_pmd",
-	[PAGEREF_SITE_PAGE_REMOVE_RMAP] = "page_remove_rmap",
-	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PTES] = "folio_remove_rmap_ptes",
-	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PMD] = "folio_remove_rmap_pmd",
-	[PAGEREF_SITE_DO_WP_PAGE] = "do_wp_page",
-	[PAGEREF_SITE_DO_SWAP_PAGE] = "do_swap_page",
-	[PAGEREF_SITE_ADD_TO_SWAP] = "add_to_swap",
-	[PAGEREF_SITE_ADD_TO_SWAP_CACHE] = "add_to_swap_cache",
-	[PAGEREF_SITE_DELETE_FROM_SWAP_CACHE] = "__delete_from_swap_cache",
+/* The functions mmscope_pageref's watch probes too, and their programs. */
+static const struct {
+	const char *func, *fexit, *kretprobe;
+} pr_sites[] = {
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what)			\
+	[PAGEREF_SITE_##id] = { func, "fexit_" #id, "kretprobe_" #id },
+#include "mmscope/pageref_sites.h"
 };
 #define PR_NSITES	(sizeof(pr_sites) / sizeof(pr_sites[0]))
 
-_Static_assert(PR_NSITES == PAGEREF_NR_SITES &&
-	       PR_NSITES <= PAGEREF_TRACE_SITES, "site table");
+_Static_assert(PR_NSITES == PAGEREF_NR_SITES, "site table");
 
-/* What the command line asked for (trace_pageref_args()). */
-static struct {
+/* What the command line asked for. */
+struct pr_opts {
 	bool have_pfn;
 	uint64_t pfn;
 	bool have_addr;
 	uint64_t addr;
-} pr_opts;
+};
 
 struct pr_ksym {
 	uint64_t addr;
@@ -70,6 +53,7 @@ struct pr_ksym {
 };
 
 struct pr_run {
+	struct pr_opts opts;		/* kept by pr_release() */
 	struct pageref_bpf *skel;
 	struct bpf_link *links[PR_NSITES];
 	char why[PR_NSITES][80];	/* a site not attached: why */
@@ -124,51 +108,6 @@ static int64_t pagemap_pfn(pid_t pid, uint64_t addr)
 	return e & ((1ULL << 55) - 1);
 }
 
-/*
- * Takes --pfn PFN and ADDR out of argv, leaving the options every tracer
- * has to trace.c. Returns the new argc, or -1 on bad usage.
- */
-int trace_pageref_args(int argc, char **argv)
-{
-	int i, n = 1;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--pfn") || !strncmp(a, "--pfn=", 6)) {
-			const char *v = a[5] ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
-
-			if (!v) {
-				usage_err("mmscope trace",
-					  "--pfn needs a PFN");
-				return -1;
-			}
-			if (parse_u64(v, &pr_opts.pfn, "pfn"))
-				return -1;
-			pr_opts.have_pfn = true;
-			continue;
-		}
-		if (a[0] != '-') {
-			if (pr_opts.have_addr) {
-				usage_err("mmscope trace",
-					  "unexpected argument '%s'", a);
-				return -1;
-			}
-			if (parse_u64(a, &pr_opts.addr, "address"))
-				return -1;
-			pr_opts.have_addr = true;
-			continue;
-		}
-		argv[n++] = argv[i];
-		/* the options with a value: keep the value with them */
-		if ((!strcmp(a, "--pid") || !strcmp(a, "--duration") ||
-		     !strcmp(a, "--attach")) && i + 1 < argc)
-			argv[n++] = argv[++i];
-	}
-	argv[n] = NULL;
-	return n;
-}
-
 static void pr_live_stop(struct pr_run *p)
 {
 	if (!p->live_on)
@@ -180,6 +119,7 @@ static void pr_live_stop(struct pr_run *p)
 
 static void pr_release(struct trace_run *r, struct pr_run *p)
 {
+	struct pr_opts opts;
 	unsigned int i;
 
 	pr_live_stop(p);
@@ -193,16 +133,17 @@ static void pr_release(struct trace_run *r, struct pr_run *p)
 	for (i = 0; i < p->nsyms; i++)
 		free(p->syms[i].name);
 	free(p->syms);
+	opts = p->opts;
 	memset(p, 0, sizeof(*p));
+	p->opts = opts;
 }
 
-static struct bpf_program *pr_prog(struct pr_run *p, const char *kind,
+static struct bpf_program *pr_prog(struct pr_run *p, bool kret,
 				   unsigned int i)
 {
-	char name[32];
-
-	snprintf(name, sizeof(name), "%s_site_%u", kind, i);
-	return bpf_object__find_program_by_name(p->skel->obj, name);
+	return bpf_object__find_program_by_name(p->skel->obj,
+						kret ? pr_sites[i].kretprobe :
+						pr_sites[i].fexit);
 }
 
 /*
@@ -299,7 +240,7 @@ static int pr_event(void *ctx, void *data, size_t size)
 		const struct pageref_trace_event *e = data;
 
 		fprintf(stderr, "mmscope: pageref: %s pid %u %s refcount %d->%d mapcount %d->%d\n",
-			e->site < PR_NSITES ? pr_sites[e->site] : "?", e->pid,
+			e->site < PR_NSITES ? pr_sites[e->site].func : "?", e->pid,
 			e->comm, e->old_ref, e->new_ref, e->old_map, e->new_map);
 	}
 	return 0;
@@ -322,25 +263,24 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 	uint64_t vmemmap;
 	int err;
 
-	p->pfn = pr_opts.pfn;
+	p->pfn = p->opts.pfn;
 	p->skel = pageref_bpf__open();
 	if (!p->skel)
 		return trace_failed(r, -errno, "cannot open the BPF object: %s",
 				    errno_str(errno));
-	for (i = 0; i < PAGEREF_TRACE_SITES; i++) {
-		bool on = i < PR_NSITES && trace_kernel_has(pr_sites[i]);
-		bool kret = on && (!fentry || pr_fexit_cannot(pr_sites[i]));
+	for (i = 0; i < PR_NSITES; i++) {
+		const char *func = pr_sites[i].func;
+		bool on = trace_kernel_has(func);
+		bool kret = on && (!fentry || pr_fexit_cannot(func));
 
-		fx = pr_prog(p, "fexit", i);
-		kr = pr_prog(p, "kretprobe", i);
-
-		if (i < PR_NSITES)
-			p->kret[i] = kret;
+		fx = pr_prog(p, false, i);
+		kr = pr_prog(p, true, i);
+		p->kret[i] = kret;
 		bpf_program__set_autoload(fx, on && !kret);
 		bpf_program__set_autoload(kr, kret);
 		if (on && !kret)
-			bpf_program__set_attach_target(fx, 0, pr_sites[i]);
-		if (i < PR_NSITES && !on)
+			bpf_program__set_attach_target(fx, 0, func);
+		if (!on)
 			snprintf(p->why[i], sizeof(p->why[i]),
 				 "not in this kernel's BTF (absent or inlined)");
 	}
@@ -354,10 +294,10 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 		if (p->why[i][0])
 			continue;
 		if (!p->kret[i])
-			p->links[i] = bpf_program__attach(pr_prog(p, "fexit", i));
+			p->links[i] = bpf_program__attach(pr_prog(p, false, i));
 		else
 			p->links[i] = bpf_program__attach_kprobe(
-				pr_prog(p, "kretprobe", i), true, pr_sites[i]);
+				pr_prog(p, true, i), true, pr_sites[i].func);
 		if (p->links[i]) {
 			n++;
 			continue;
@@ -366,7 +306,7 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 		if (err == -ENOTSUPP)
 			return trace_failed(r, err, "%s on %s: %s",
 					    p->kret[i] ? "kretprobe" : "fexit",
-					    pr_sites[i], trace_attach_error(err));
+					    pr_sites[i].func, trace_attach_error(err));
 		snprintf(p->why[i], sizeof(p->why[i]), "%s",
 			 trace_attach_error(err));
 	}
@@ -397,7 +337,7 @@ static int pr_pin(struct trace_run *r, struct pr_run *p)
 	for (i = 0; !err && i < PR_NSITES; i++) {
 		if (!p->links[i])
 			continue;
-		snprintf(name, sizeof(name), "%s", pr_sites[i]);
+		snprintf(name, sizeof(name), "%s", pr_sites[i].func);
 		err = trace_pin_link(r, p->links[i], name);
 	}
 	if (!err)	/* last: the tracer is recording */
@@ -491,7 +431,7 @@ static unsigned int pr_stack(struct pr_run *p, int id,
 
 static const char *pr_site_name(__u32 site)
 {
-	return site < PR_NSITES ? pr_sites[site] : "?";
+	return site < PR_NSITES ? pr_sites[site].func : "?";
 }
 
 static void pr_state_json(struct json_object *root, const char *key,
@@ -517,8 +457,8 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 	unsigned int i, j, n;
 
 	jw_set_uint(root, "pfn", p->pfn);
-	if (pr_opts.have_addr)
-		jw_set_hex(root, "va", pr_opts.addr);
+	if (p->opts.have_addr)
+		jw_set_hex(root, "va", p->opts.addr);
 	else
 		jw_set_null(root, "va");
 	pr_state_json(root, "first", have, p->skel->bss->first);
@@ -526,7 +466,7 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 	a = jw_set_array(root, "sites");
 	for (i = 0; i < PR_NSITES; i++) {
 		o = jw_push_object(a);
-		jw_set_str(o, "site", pr_sites[i]);
+		jw_set_str(o, "site", pr_sites[i].func);
 		jw_set_bool(o, "attached", p->links[i]);
 		if (p->links[i])
 			jw_set_str(o, "attach", p->kret[i] ? "kretprobe" : "fexit");
@@ -567,9 +507,9 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 
 	trace_print_header(r, attach);
 	printf("pfn 0x%llx", (unsigned long long)p->pfn);
-	if (pr_opts.have_addr)
+	if (p->opts.have_addr)
 		printf(" (pid %d at 0x%llx)", r->pid,
-		       (unsigned long long)pr_opts.addr);
+		       (unsigned long long)p->opts.addr);
 	if (p->skel->bss->have_last)
 		printf(": refcount %d -> %d, mapcount %d -> %d over the run",
 		       (__s32)(first >> 32), (__s32)(last >> 32), (__s32)first,
@@ -577,7 +517,7 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 	printf("\nsites:");
 	for (i = 0; i < PR_NSITES; i++)
 		if (p->links[i]) {
-			printf(" %s%s", pr_sites[i],
+			printf(" %s%s", pr_sites[i].func,
 			       p->kret[i] && r->attach == TRACE_FENTRY ?
 			       " (kretprobe: argument by value)" : "");
 			on++;
@@ -637,20 +577,21 @@ static void pr_ops_release(struct trace_run *r, void *ctx)
 }
 
 /* Resolve --pid PID ADDR to a pfn; check that the pfn has a page. */
-static int pr_target(struct trace_run *r)
+static int pr_check(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	int64_t pfn;
 	uint64_t flags;
 	int err;
 
-	if (pr_opts.have_pfn == pr_opts.have_addr || (pr_opts.have_addr && !r->pid))
+	if (p->opts.have_pfn == p->opts.have_addr || (p->opts.have_addr && !r->pid))
 		return usage_err("mmscope trace",
 				 "give --pfn PFN, or --pid PID and ADDR");
-	if (pr_opts.have_addr) {
-		pfn = pagemap_pfn(r->pid, pr_opts.addr);
+	if (p->opts.have_addr) {
+		pfn = pagemap_pfn(r->pid, p->opts.addr);
 		if (pfn == -ENOENT) {
 			p_err("pid %d: 0x%llx: no page present there", r->pid,
-			      (unsigned long long)pr_opts.addr);
+			      (unsigned long long)p->opts.addr);
 			return EXIT_FAILED;
 		}
 		if (pfn <= 0) {
@@ -658,12 +599,12 @@ static int pr_target(struct trace_run *r)
 			      pfn ? errno_str(-pfn) : "pfn hidden (not root?)");
 			return EXIT_FAILED;
 		}
-		pr_opts.pfn = pfn;
+		p->opts.pfn = pfn;
 	}
-	err = pread_u64("/proc/kpageflags", pr_opts.pfn * 8, &flags);
+	err = pread_u64("/proc/kpageflags", p->opts.pfn * 8, &flags);
 	if (err == -ERANGE || (!err && (flags & (1ULL << KPF_NOPAGE)))) {
 		p_err("pfn 0x%llx: no page there (beyond the end of memory or in a hole)",
-		      (unsigned long long)pr_opts.pfn);
+		      (unsigned long long)p->opts.pfn);
 		return EXIT_FAILED;
 	}
 	if (err) {
@@ -673,19 +614,43 @@ static int pr_target(struct trace_run *r)
 	return EXIT_OK;
 }
 
-int trace_pageref(struct trace_run *r)
+static const struct trace_option pr_options[] = {
+	{ "pfn", "PFN", "the page frame to watch (or: --pid PID ADDR,\n"
+			"the page at ADDR of process PID)" },
+	{ NULL }
+};
+
+/* --pfn PFN, or the ADDR of --pid PID ADDR. */
+static int pr_parse(struct trace_run *r, void *ctx, int opt, const char *arg)
 {
-	static const struct trace_ops ops = {
+	struct pr_opts *o = &((struct pr_run *)ctx)->opts;
+
+	(void)r;
+	if (opt != TRACE_ARG) {
+		o->have_pfn = true;
+		return parse_u64(arg, &o->pfn, "pfn");
+	}
+	if (o->have_addr)
+		return usage_err("mmscope trace", "unexpected argument '%s'",
+				 arg);
+	o->have_addr = true;
+	return parse_u64(arg, &o->addr, "address");
+}
+
+static const struct tracer pageref_tracer = {
+	.name = "pageref",
+	.summary = "one page's refcount/mapcount changes, by function, with stacks (--pfn PFN | --pid PID ADDR)",
+	.order = 4,
+	.usage = "--pfn PFN | --pid PID ADDR [options]",
+	.options = pr_options,
+	.parse = pr_parse,
+	.check = pr_check,
+	.ctx_size = sizeof(struct pr_run),
+	.ops = {
 		.start = pr_ops_start,
 		.pin = pr_ops_pin,
 		.report = pr_ops_report,
 		.release = pr_ops_release,
-	};
-	struct pr_run p = { 0 };
-	int err;
-
-	err = pr_target(r);
-	if (err)
-		return err;
-	return trace_run_tracer(r, &ops, &p);
-}
+	},
+};
+TRACE_REGISTER(pageref_tracer);
