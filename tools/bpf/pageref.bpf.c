@@ -12,11 +12,7 @@
  * vmemmap base with kprobe_calibrate: the page the kernel maps for a
  * known address of the CLI's own process, whose pfn pagemap gives.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_core_read.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-
+#include "common.bpf.h"
 #include "pageref.h"
 
 /* 6.12 keeps a large folio's PMD mappings in the folio (6.1: page[1]). */
@@ -110,11 +106,7 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 		return 0;
 	last = now;
 	key = site;
-	n = bpf_map_lookup_elem(&sites, &key);
-	if (!n) {
-		bpf_map_update_elem(&sites, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&sites, &key);
-	}
+	n = mmscope_lookup_or_init(&sites, &key, &zero);
 	if (n)
 		__sync_fetch_and_add(n, 1);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -165,5 +157,3 @@ int BPF_KPROBE(kprobe_calibrate, void *page, void *vma, unsigned long address)
 		calib_page = (__u64)page;
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "GPL";

@@ -146,9 +146,22 @@ static struct bpf_program *pr_prog(struct pr_run *p, bool kret,
 						pr_sites[i].fexit);
 }
 
+/* Is BTF type id a struct or union (after typedefs and modifiers)? */
+static bool pr_is_aggregate(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+	__s32 r = btf__resolve_type(btf, id);
+
+	if (r <= 0)
+		return false;
+	t = btf__type_by_id(btf, r);
+	return btf_is_struct(t) || btf_is_union(t);
+}
+
 /*
- * fexit cannot take a function with a struct or union passed by value
- * (6.12's release_pages(release_pages_arg, int)): such a site gets a
+ * fexit cannot take a function with a struct or union passed or
+ * returned by value (6.12's release_pages(release_pages_arg, int),
+ * folio_alloc_swap() returning swp_entry_t): such a site gets a
  * kretprobe next to the fexit programs.
  */
 static bool pr_fexit_cannot(const char *func)
@@ -163,14 +176,13 @@ static bool pr_fexit_cannot(const char *func)
 	if (id <= 0)
 		return false;
 	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (t->type && pr_is_aggregate(btf, t->type))
+		return true;
 	prm = btf_params(t);
 	n = btf_vlen(t);
-	for (i = 0; i < n; i++) {
-		id = btf__resolve_type(btf, prm[i].type);
-		if (id > 0 && (btf_is_struct(btf__type_by_id(btf, id)) ||
-			       btf_is_union(btf__type_by_id(btf, id))))
+	for (i = 0; i < n; i++)
+		if (pr_is_aggregate(btf, prm[i].type))
 			return true;
-	}
 	return false;
 }
 
@@ -519,7 +531,7 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 		if (p->links[i]) {
 			printf(" %s%s", pr_sites[i].func,
 			       p->kret[i] && r->attach == TRACE_FENTRY ?
-			       " (kretprobe: argument by value)" : "");
+			       " (kretprobe: struct by value)" : "");
 			on++;
 		}
 	printf(" (%u of %zu; the others are absent or inlined here)\n", on, PR_NSITES);
