@@ -87,6 +87,20 @@ static int faults_check(struct trace_run *r, void *ctx)
 	return EXIT_OK;
 }
 
+int faults_load_perf(struct trace_run *r, struct faults_run *f)
+{
+	int err = faults_bpf__load(f->skel);
+
+	if (err)
+		return trace_failed(r, err, "perf_event: load: %s",
+				    errno_str(-err));
+	f->ncpus = libbpf_num_possible_cpus();
+	if (f->ncpus <= 0)
+		return trace_failed(r, f->ncpus ?: -EINVAL, "possible CPUs: %s",
+				    errno_str(f->ncpus ? -f->ncpus : EINVAL));
+	return 0;
+}
+
 static int faults_start(struct trace_run *r, void *ctx)
 {
 	struct faults_run *f = ctx;

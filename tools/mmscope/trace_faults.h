@@ -66,6 +66,12 @@ extern const struct trace_ops faults_count_ops;
 extern const struct trace_ops faults_latency_ops;
 extern const struct trace_ops faults_handlers_ops;
 
+/*
+ * The default mode and --latency: load the programs chosen, count the
+ * possible CPUs; 0 or a negative errno with the reason in r->failed.
+ */
+int faults_load_perf(struct trace_run *r, struct faults_run *f);
+
 /* What the per-CPU-mode summary says about the events behind it. */
 struct faults_modes_summary {
 	const char *events[8];	/* the events (and tracepoints) used */

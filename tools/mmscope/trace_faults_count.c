@@ -167,14 +167,9 @@ static int count_start(struct trace_run *r, void *ctx)
 	for (k = 0; k < NR_CEVENTS; k++)
 		bpf_program__set_autoload(cevent_prog(s, k), true);
 	s->rodata->inherited = r->pid != 0;
-	err = faults_bpf__load(s);
+	err = faults_load_perf(r, f);
 	if (err)
-		return trace_failed(r, err, "perf_event: load: %s",
-				    errno_str(-err));
-	f->ncpus = libbpf_num_possible_cpus();
-	if (f->ncpus <= 0)
-		return trace_failed(r, f->ncpus ?: -EINVAL, "possible CPUs: %s",
-				    errno_str(f->ncpus ? -f->ncpus : EINVAL));
+		return err;
 	if (r->pid) {
 		tids = threads_of(r->pid, &nt);
 		if (!nt) {

@@ -35,7 +35,7 @@ static const char *const handler_names[FAULTS_NR_HANDLERS] = {
 #define MARK(f1, f2, name) { { f1, f2 }, s->progs.fentry_##name,	\
 			     s->progs.kprobe_##name, NULL, NULL }
 
-
+/* The marks, with the names each has on the suite's kernels. */
 static void faults_marks(struct faults_run *f)
 {
 	struct faults_bpf *s = f->skel;

@@ -74,14 +74,9 @@ static int latency_start(struct trace_run *r, void *ctx)
 	bpf_program__set_autoload(s->progs.tp_fault_kernel, tps);
 	s->rodata->target_tgid = r->pid;
 	s->rodata->latency = f->latency;
-	err = faults_bpf__load(s);
+	err = faults_load_perf(r, f);
 	if (err)
-		return trace_failed(r, err, "perf_event: load: %s",
-				    errno_str(-err));
-	f->ncpus = libbpf_num_possible_cpus();
-	if (f->ncpus <= 0)
-		return trace_failed(r, f->ncpus ?: -EINVAL, "possible CPUs: %s",
-				    errno_str(f->ncpus ? -f->ncpus : EINVAL));
+		return err;
 	f->links = calloc(f->ncpus * NR_EVENTS, sizeof(*f->links));
 	if (!f->links)
 		return trace_failed(r, -ENOMEM, "%s", errno_str(ENOMEM));

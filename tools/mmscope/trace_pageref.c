@@ -117,8 +117,9 @@ static void pr_live_stop(struct pr_run *p)
 	p->live_on = false;
 }
 
-static void pr_release(struct trace_run *r, struct pr_run *p)
+static void pr_release(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	struct pr_opts opts;
 	unsigned int i;
 
@@ -267,8 +268,9 @@ static void *pr_live(void *arg)
 	return NULL;
 }
 
-static int pr_start(struct trace_run *r, struct pr_run *p)
+static int pr_start(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	bool fentry = r->attach == TRACE_FENTRY;
 	struct bpf_program *fx, *kr;
 	unsigned int i, n = 0;
@@ -335,8 +337,9 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 	return 0;
 }
 
-static int pr_pin(struct trace_run *r, struct pr_run *p)
+static int pr_pin(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	char name[64];
 	unsigned int i;
 	int err;
@@ -555,8 +558,9 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 		       (unsigned long long)p->skel->bss->lost);
 }
 
-static void pr_report(struct trace_run *r, struct pr_run *p)
+static void pr_report(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	const char *attach = r->attach == TRACE_FENTRY ? "fexit" : "kretprobe";
 
 	pr_live_stop(p);
@@ -566,26 +570,6 @@ static void pr_report(struct trace_run *r, struct pr_run *p)
 		pr_report_json(r, p, attach);
 	else
 		pr_report_text(r, p, attach);
-}
-
-static int pr_ops_start(struct trace_run *r, void *ctx)
-{
-	return pr_start(r, ctx);
-}
-
-static int pr_ops_pin(struct trace_run *r, void *ctx)
-{
-	return pr_pin(r, ctx);
-}
-
-static void pr_ops_report(struct trace_run *r, void *ctx)
-{
-	pr_report(r, ctx);
-}
-
-static void pr_ops_release(struct trace_run *r, void *ctx)
-{
-	pr_release(r, ctx);
 }
 
 /* Resolve --pid PID ADDR to a pfn; check that the pfn has a page. */
@@ -659,10 +643,10 @@ static const struct tracer pageref_tracer = {
 	.check = pr_check,
 	.ctx_size = sizeof(struct pr_run),
 	.ops = {
-		.start = pr_ops_start,
-		.pin = pr_ops_pin,
-		.report = pr_ops_report,
-		.release = pr_ops_release,
+		.start = pr_start,
+		.pin = pr_pin,
+		.report = pr_report,
+		.release = pr_release,
 	},
 };
 TRACE_REGISTER(pageref_tracer);

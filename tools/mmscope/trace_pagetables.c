@@ -34,8 +34,9 @@ struct pt_run {
 	unsigned int nprobes;
 };
 
-static void pt_release(struct trace_run *r, struct pt_run *p)
+static void pt_release(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	unsigned int i;
 
 	for (i = p->nprobes; i-- > 0;)
@@ -52,8 +53,9 @@ static void pt_add(struct pt_run *p, const char *func,
 	};
 }
 
-static int pt_start(struct trace_run *r, struct pt_run *p)
+static int pt_start(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	struct pagetables_bpf *s;
 	struct pt_probe *pr;
 	unsigned int i;
@@ -102,8 +104,9 @@ static int pt_start(struct trace_run *r, struct pt_run *p)
 	return 0;
 }
 
-static int pt_pin(struct trace_run *r, struct pt_run *p)
+static int pt_pin(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	char name[64];
 	unsigned int i;
 	int err;
@@ -173,8 +176,9 @@ static void pt_line(const char *who, const struct pagetables_stats *s)
 	       (unsigned long long)s->collapse);
 }
 
-static void pt_report(struct trace_run *r, struct pt_run *p)
+static void pt_report(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	struct bpf_map *map = p->skel->maps.tables;
 	struct json_object *root = NULL, *arr = NULL, *obj;
 	struct pagetables_stats s, tot = { 0 };
@@ -226,26 +230,6 @@ static int pt_check(struct trace_run *r, void *ctx)
 	return EXIT_OK;
 }
 
-static int pt_ops_start(struct trace_run *r, void *ctx)
-{
-	return pt_start(r, ctx);
-}
-
-static int pt_ops_pin(struct trace_run *r, void *ctx)
-{
-	return pt_pin(r, ctx);
-}
-
-static void pt_ops_report(struct trace_run *r, void *ctx)
-{
-	pt_report(r, ctx);
-}
-
-static void pt_ops_release(struct trace_run *r, void *ctx)
-{
-	pt_release(r, ctx);
-}
-
 static const struct tracer pagetables_tracer = {
 	.name = "pagetables",
 	.summary = "page-table pages allocated, copied at fork, freed; PMD splits",
@@ -254,10 +238,10 @@ static const struct tracer pagetables_tracer = {
 	.ctx_size = sizeof(struct pt_run),
 	.banner = "tracing page-table allocation with kprobes",
 	.ops = {
-		.start = pt_ops_start,
-		.pin = pt_ops_pin,
-		.report = pt_ops_report,
-		.release = pt_ops_release,
+		.start = pt_start,
+		.pin = pt_pin,
+		.report = pt_report,
+		.release = pt_release,
 	},
 };
 TRACE_REGISTER(pagetables_tracer);
