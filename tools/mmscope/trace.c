@@ -42,7 +42,7 @@ static const struct trace_option common_options[NR_COMMON + 1] = {
 	{ NULL }
 };
 
-static const struct tracer *tracers[16];
+static const struct tracer **tracers;
 static unsigned int ntracers;
 
 static int by_order(const void *a, const void *b)
@@ -56,14 +56,16 @@ static int by_order(const void *a, const void *b)
 /* The registered tracers, in their order, into tracers[]. */
 static void find_tracers(void)
 {
-	const struct tracer *const *t;
+	size_t n = __stop_mmscope_tracers - __start_mmscope_tracers;
 
-	if (ntracers)
+	if (tracers || !n)
 		return;
-	for (t = __start_mmscope_tracers; t < __stop_mmscope_tracers; t++)
-		if (ntracers < sizeof(tracers) / sizeof(tracers[0]))
-			tracers[ntracers++] = *t;
-	qsort(tracers, ntracers, sizeof(tracers[0]), by_order);
+	tracers = malloc(n * sizeof(*tracers));
+	if (!tracers)
+		return;
+	memcpy(tracers, __start_mmscope_tracers, n * sizeof(*tracers));
+	qsort(tracers, n, sizeof(*tracers), by_order);
+	ntracers = n;
 }
 
 static const struct tracer *find_tracer(const char *name)
@@ -243,30 +245,41 @@ struct opt_owner {
 
 /*
  * getopt_long()'s table: the common options, then every tracer's, so
- * that another tracer's option is named as such. Returns how many.
+ * that another tracer's option is named as such; own[] says whose each
+ * is. NULL when out of memory.
  */
-static int build_options(struct option *opts, struct opt_owner *own, int max)
+static struct option *build_options(struct opt_owner **ownp)
 {
 	const struct trace_option *o;
-	unsigned int i;
-	int n = 0, k;
+	struct opt_owner *own;
+	struct option *opts;
+	unsigned int i, n = NR_COMMON;
+	int k;
 
-	for (k = 0; k < NR_COMMON && n < max; k++, n++) {
+	for (i = 0; i < ntracers; i++)
+		n += count_options(tracers[i]->options);
+	opts = calloc(n + 1, sizeof(*opts));
+	own = calloc(n, sizeof(*own));
+	if (!opts || !own) {
+		free(opts);
+		free(own);
+		return NULL;
+	}
+	for (n = 0, k = 0; k < NR_COMMON; k++, n++) {
 		opts[n] = (struct option){ common_options[k].name,
 			common_options[k].arg ? required_argument : no_argument,
 			NULL, n + 256 };
 		own[n] = (struct opt_owner){ NULL, k };
 	}
 	for (i = 0; i < ntracers; i++)
-		for (o = tracers[i]->options, k = 0; o && o[k].name && n < max;
-		     k++, n++) {
+		for (o = tracers[i]->options, k = 0; o && o[k].name; k++, n++) {
 			opts[n] = (struct option){ o[k].name,
 				o[k].arg ? required_argument : no_argument,
 				NULL, n + 256 };
 			own[n] = (struct opt_owner){ tracers[i], k };
 		}
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
-	return n;
+	*ownp = own;
+	return opts;
 }
 
 /* The option called name of tracer t, or -1. */
@@ -296,14 +309,12 @@ static const char *arg_name(const struct option *opts,
 	return "value";
 }
 
-static int parse_args(const struct tracer *t, struct trace_run *r, void *ctx,
-		      int argc, char **argv)
+static int parse_opts(const struct tracer *t, struct trace_run *r, void *ctx,
+		      int argc, char **argv, const struct option *opts,
+		      const struct opt_owner *own)
 {
-	struct option opts[64];
-	struct opt_owner own[64];
 	int opt, idx, k, err;
 
-	build_options(opts, own, 63);
 	optind = 0;	/* glibc: start over, argv[0] is the tracer */
 	opterr = 0;
 	/* "-": plain arguments come in order, as 1; ":": missing argument */
@@ -334,6 +345,23 @@ static int parse_args(const struct tracer *t, struct trace_run *r, void *ctx,
 			return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+static int parse_args(const struct tracer *t, struct trace_run *r, void *ctx,
+		      int argc, char **argv)
+{
+	struct opt_owner *own = NULL;
+	struct option *opts = build_options(&own);
+	int ret;
+
+	if (!opts) {
+		p_err("%s", errno_str(ENOMEM));
+		return EXIT_FAILED;
+	}
+	ret = parse_opts(t, r, ctx, argc, argv, opts, own);
+	free(opts);
+	free(own);
+	return ret;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
