@@ -53,25 +53,13 @@ struct pageref_event {
 
 /* Functions that take, drop or move references and mappings. */
 static const char *const pageref_sites[] = {
-	"copy_page_range",		/* fork: the child's mappings */
-	"try_grab_folio", "try_grab_page", "try_grab_folio_fast", /* GUP */
-	"unpin_user_page", "unpin_user_pages",
-	"__folio_put", "release_pages",
-	"page_add_anon_rmap", "page_add_new_anon_rmap",		/* 6.1 */
-	"folio_add_new_anon_rmap", "folio_add_anon_rmap_ptes",	/* 6.12 */
-	"folio_add_anon_rmap_pmd",
-	"page_remove_rmap",					/* 6.1 */
-	"folio_remove_rmap_ptes", "folio_remove_rmap_pmd",	/* 6.12 */
-	"do_wp_page",			/* COW: copy or reuse */
-	"do_swap_page",
-	"add_to_swap", "add_to_swap_cache", "__delete_from_swap_cache", /* -6.12 */
-	"folio_alloc_swap",		/* a swap slot for the folio */
-	"__swap_cache_add_folio", "__swap_cache_del_folio",	/* 7.x */
-	"swap_cache_del_folio",
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what) func,
+#include <mmscope/pageref_sites.h>
 };
 
 static struct kretprobe pageref_probes[ARRAY_SIZE(pageref_sites)];
 static bool pageref_probe_on[ARRAY_SIZE(pageref_sites)];
+static bool pageref_probe_absent[ARRAY_SIZE(pageref_sites)];
 static bool pageref_probes_registered;
 static DEFINE_MUTEX(pageref_watch_mutex);	/* probes and list changes */
 
@@ -149,8 +137,10 @@ static void pageref_probes_register(void)
 		rp->handler = pageref_site_ret;
 		ret = register_kretprobe(rp);
 		pageref_probe_on[i] = !ret;
+		/* not on this kernel (or inlined): listed, not an error */
+		pageref_probe_absent[i] = ret == -ENOENT || ret == -EINVAL;
 		n += !ret;
-		if (ret && ret != -ENOENT && ret != -EINVAL)
+		if (ret && !pageref_probe_absent[i])
 			pr_notice("watch: no probe on %s (%d)\n",
 				  pageref_sites[i], ret);
 	}
@@ -276,6 +266,12 @@ static int pageref_watch_show(struct seq_file *m, void *unused)
 	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++)
 		if (pageref_probe_on[i])
 			seq_printf(m, " %s", pageref_sites[i]);
+	if (pageref_probes_registered) {
+		seq_puts(m, "\n# absent:");
+		for (i = 0; i < ARRAY_SIZE(pageref_sites); i++)
+			if (pageref_probe_absent[i])
+				seq_printf(m, " %s", pageref_sites[i]);
+	}
 	seq_puts(m, "\n# pfn refcount mapcount\n");
 	spin_lock_irqsave(&pageref_watch_lock, flags);
 	n = pageref_nwatch;

@@ -22,6 +22,7 @@ id owner kind pid start pages pfns
 
 WATCH = """\
 # sites: copy_page_range try_grab_folio unpin_user_page
+# absent: try_grab_page add_to_swap
 # pfn refcount mapcount
 0x421f6 1 1
 """

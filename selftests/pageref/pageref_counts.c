@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the query reports for written anon, file, shared anon, zero and
- * THP pages, against the kernel's own views: the pfn from pagemap, the
+ * THP pages (selftests/lib/region.c), against the kernel's own views: the pfn from pagemap, the
  * map count from /proc/kpagecount, the flags from /proc/kpageflags. And
  * the reference count story of a fresh page and of fork and COW.
  */
@@ -12,6 +12,7 @@
 
 #include "kselftest_harness.h"
 #include "pageref_util.h"
+#include "region.h"
 
 MMSCOPE_REQUIRE(PAGEREF_CTL)
 
@@ -97,18 +98,91 @@ static void check_against_proc(struct __test_metadata *_metadata, pid_t pid,
 	check_against_proc_between(_metadata, pid, addr, r, 0);
 }
 
+/*
+ * One page of each kind, against /proc; then what the kind implies:
+ * FIXTURE_VARIANT over the kinds of selftests/lib/region.c.
+ */
+FIXTURE(kind)
+{
+	int fd;
+	struct mmscope_region r;
+	pid_t child;		/* shmem: maps the page too */
+	int sync[2];
+};
+
+FIXTURE_VARIANT(kind)
+{
+	enum mmscope_region_kind kind;
+	unsigned int flags;
+};
+
 /* A fresh page, twice: once with the LRU batches as they are, once drained. */
-TEST_F(counts, fresh_anon_page)
+FIXTURE_VARIANT_ADD(kind, fresh_anon_page) { .kind = MMSCOPE_REGION_ANON };
+FIXTURE_VARIANT_ADD(kind, zero_page) { .kind = MMSCOPE_REGION_ZERO };
+FIXTURE_VARIANT_ADD(kind, file_page) {
+	.kind = MMSCOPE_REGION_FILE, .flags = MMSCOPE_REGION_RDONLY,
+};
+FIXTURE_VARIANT_ADD(kind, shared_anon_page) { .kind = MMSCOPE_REGION_SHMEM };
+FIXTURE_VARIANT_ADD(kind, thp_pages) { .kind = MMSCOPE_REGION_THP };
+
+FIXTURE_SETUP(kind)
+{
+	volatile char *p;
+	int ret;
+	char c;
+
+	self->child = 0;
+	self->fd = pageref_open();
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", PAGEREF_CTL, strerror(errno));
+	ret = mmscope_region_make(&self->r, variant->kind, 1, variant->flags);
+	if (ret == -EOPNOTSUPP || (!ret && variant->kind == MMSCOPE_REGION_THP &&
+				   !mmscope_region_is_thp(&self->r))) {
+		/* no teardown after a skipped setup */
+		if (!ret)
+			mmscope_region_free(&self->r);
+		close(self->fd);
+		SKIP(return, "no %s here (%s)",
+		     mmscope_region_kind_name(variant->kind),
+		     ret ? mmscope_error : "THP disabled?");
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
+	if (variant->kind != MMSCOPE_REGION_SHMEM)
+		return;
+	p = self->r.start;
+	ASSERT_EQ(0, pipe(self->sync));
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
+		c = p[0];	/* map it in the child too */
+		if (write(self->sync[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(self->sync[0], &c, 1));
+}
+
+FIXTURE_TEARDOWN(kind)
+{
+	if (self->child > 0) {
+		kill(self->child, SIGKILL);
+		waitpid(self->child, NULL, 0);
+		close(self->sync[0]);
+		close(self->sync[1]);
+	}
+	mmscope_region_free(&self->r);
+	close(self->fd);
+}
+
+static void check_fresh_anon(struct __test_metadata *_metadata, int fd,
+			     unsigned long p)
 {
 	struct mmscope_pageref_page r;
-	char *p = anon_pages(1);
 	uint64_t kf_before;
 
-	ASSERT_NE(NULL, p);
-	kf_before = kpageflags_of(pagemap_pfn(0, (unsigned long)p));
-	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, 1, &r));
-	check_against_proc_between(_metadata, 0, (unsigned long)p, &r,
-				   kf_before);
+	kf_before = kpageflags_of(pagemap_pfn(0, p));
+	ASSERT_EQ(0, pageref_query(fd, getpid(), p, 1, &r));
+	check_against_proc_between(_metadata, 0, p, &r, kf_before);
 	EXPECT_EQ(1, r.mapcount);
 	EXPECT_EQ(1, r.total_mapcount);
 	EXPECT_EQ(0, r.order);
@@ -120,49 +194,38 @@ TEST_F(counts, fresh_anon_page)
 	EXPECT_LE(0, r.refcount - r.mapcount);
 	EXPECT_GE(1, r.refcount - r.mapcount);
 
-	ASSERT_EQ(0, pageref_query_settled(self->fd, getpid(), (unsigned long)p, &r));
-	check_against_proc(_metadata, 0, (unsigned long)p, &r);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), p, &r));
+	check_against_proc(_metadata, 0, p, &r);
 	EXPECT_EQ(1, r.refcount);
 	EXPECT_EQ(0, r.refcount - r.expected_refcount);
 	EXPECT_TRUE(r.pgflags & PGF(LRU));
 	EXPECT_TRUE(r.pgflags & PGF(SWAPBACKED));
-	munmap(p, self->psize);
 }
 
-TEST_F(counts, zero_page)
+static void check_zero(struct __test_metadata *_metadata, int fd,
+		       unsigned long p)
 {
 	struct mmscope_pageref_page r;
-	volatile char *p = mmap(NULL, self->psize, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, p[0]);	/* a read fault maps the shared zero page */
-	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, 1, &r));
-	check_against_proc(_metadata, 0, (unsigned long)p, &r);
+	/* a read fault maps the shared zero page */
+	ASSERT_EQ(0, *(volatile char *)p);
+	ASSERT_EQ(0, pageref_query(fd, getpid(), p, 1, &r));
+	check_against_proc(_metadata, 0, p, &r);
 	EXPECT_TRUE(r.info & MMSCOPE_PAGEREF_ZERO_PAGE);
 	EXPECT_EQ(0, r.mapcount);
-	munmap((void *)p, self->psize);
 }
 
-TEST_F(counts, file_page)
+static void check_file(struct __test_metadata *_metadata, int fd,
+		       const struct mmscope_region *reg)
 {
-	char path[] = "/tmp/pageref-file-XXXXXX", buf[4096];
+	unsigned long p = (unsigned long)reg->start;
 	struct mmscope_pageref_page r;
 	struct stat st;
-	volatile char *p;
-	int f;
 
-	f = mkstemp(path);
-	ASSERT_LE(0, f);
-	unlink(path);
-	memset(buf, 0x33, sizeof(buf));
-	ASSERT_EQ((ssize_t)sizeof(buf), write(f, buf, sizeof(buf)));
-	ASSERT_EQ(0, fstat(f, &st));
-	p = mmap(NULL, self->psize, PROT_READ, MAP_SHARED, f, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0x33, p[0]);
-	ASSERT_EQ(0, pageref_query_settled(self->fd, getpid(), (unsigned long)p, &r));
-	check_against_proc(_metadata, 0, (unsigned long)p, &r);
+	ASSERT_EQ(0, fstat(reg->fd, &st));
+	ASSERT_EQ(1, *(volatile char *)p);	/* what region.c wrote */
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), p, &r));
+	check_against_proc(_metadata, 0, p, &r);
 	EXPECT_EQ(MMSCOPE_PAGEREF_MAP_FILE, r.mapping);
 	EXPECT_EQ((uint64_t)st.st_ino, r.mapping_ino);
 	EXPECT_EQ(0, r.index);
@@ -170,61 +233,34 @@ TEST_F(counts, file_page)
 	/* one for the mapping, one for the page cache */
 	EXPECT_EQ(2, r.expected_refcount);
 	EXPECT_EQ(0, r.refcount - r.expected_refcount);
-	munmap((void *)p, self->psize);
-	close(f);
 }
 
-TEST_F(counts, shared_anon_page)
+static void check_shmem(struct __test_metadata *_metadata, int fd,
+			unsigned long p)
 {
 	struct mmscope_pageref_page r;
-	int sync[2];
-	char *p = mmap(NULL, self->psize, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t child;
-	char c;
 
-	ASSERT_NE(MAP_FAILED, p);
-	p[0] = 1;
-	ASSERT_EQ(0, pipe(sync));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		c = p[0];	/* map it in the child too */
-		if (write(sync[1], &c, 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	ASSERT_EQ(1, read(sync[0], &c, 1));
-	ASSERT_EQ(0, pageref_query_settled(self->fd, getpid(), (unsigned long)p, &r));
-	check_against_proc(_metadata, 0, (unsigned long)p, &r);
+	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), p, &r));
+	check_against_proc(_metadata, 0, p, &r);
 	/* shmem: a file page, swap-backed */
 	EXPECT_EQ(MMSCOPE_PAGEREF_MAP_FILE, r.mapping);
 	EXPECT_TRUE(r.pgflags & PGF(SWAPBACKED));
 	EXPECT_EQ(2, r.mapcount);
 	EXPECT_EQ(0, r.refcount - r.expected_refcount);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-	munmap(p, self->psize);
-	close(sync[0]);
-	close(sync[1]);
 }
 
-TEST_F(counts, thp_pages)
+/* A PMD-mapped anonymous THP: a quarter of its pages checked. */
+static void check_thp(struct __test_metadata *_metadata, int fd,
+		      const struct mmscope_region *reg)
 {
-	struct mmscope_pageref_page *r;
-	size_t n = (2UL << 20) / self->psize, i;
-	long raw;
-	char *p = thp_region(&raw);
+	unsigned long p = (unsigned long)reg->start;
+	size_t n = reg->npages, i;
+	struct mmscope_pageref_page *r = calloc(n, sizeof(*r));
 
-	if (!p)
-		SKIP(return, "no anonymous THP here (THP disabled?)");
-	r = calloc(n, sizeof(*r));
 	ASSERT_NE(NULL, r);
-	ASSERT_EQ(0, pageref_query(self->fd, getpid(), (unsigned long)p, n, r));
+	ASSERT_EQ(0, pageref_query(fd, getpid(), p, n, r));
 	for (i = 0; i < n; i += n / 4 - 1) {
-		check_against_proc(_metadata, 0, (unsigned long)p + i * self->psize,
-				   &r[i]);
+		check_against_proc(_metadata, 0, p + i * getpagesize(), &r[i]);
 		EXPECT_EQ(9, r[i].order);
 		EXPECT_EQ(r[0].pfn, r[i].head_pfn);
 		EXPECT_EQ(1, r[i].entire_mapcount);
@@ -238,7 +274,32 @@ TEST_F(counts, thp_pages)
 	EXPECT_TRUE(r[0].pgflags & PGF(HEAD));
 	EXPECT_TRUE(r[1].pgflags & PGF(TAIL));
 	free(r);
-	munmap((void *)raw, 4UL << 20);
+}
+
+TEST_F(kind, matches_proc)
+{
+	unsigned long p = (unsigned long)self->r.start;
+
+	switch (variant->kind) {
+	case MMSCOPE_REGION_ANON:
+		check_fresh_anon(_metadata, self->fd, p);
+		break;
+	case MMSCOPE_REGION_ZERO:
+		check_zero(_metadata, self->fd, p);
+		break;
+	case MMSCOPE_REGION_FILE:
+		check_file(_metadata, self->fd, &self->r);
+		break;
+	case MMSCOPE_REGION_SHMEM:
+		check_shmem(_metadata, self->fd, p);
+		break;
+	case MMSCOPE_REGION_THP:
+		check_thp(_metadata, self->fd, &self->r);
+		break;
+	default:
+		ASSERT_TRUE(0) TH_LOG("no check for %s",
+				      mmscope_region_kind_name(variant->kind));
+	}
 }
 
 struct forked {

@@ -212,32 +212,6 @@ static inline int pageref_fork_pin_unpin(int fd, void *p)
 	return 0;
 }
 
-/*
- * A written, PMD-mapped anonymous THP, or NULL when none can be had. *len
- * becomes what to munmap() (as a long: the mapping's start).
- */
-static inline char *thp_region(long *len)
-{
-	size_t hsize = 2UL << 20;
-	char *raw, *p;
-
-	*len = 2 * hsize;
-	raw = mmap(NULL, *len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
-		return NULL;
-	p = (char *)(((uintptr_t)raw + hsize - 1) & ~(hsize - 1));
-	madvise(p, hsize, MADV_HUGEPAGE);
-	p[0] = 1;
-	if (!(kpageflags_of(pagemap_pfn(0, (unsigned long)p)) &
-	      KPF_BIT(KPF_THP))) {
-		munmap(raw, *len);
-		return NULL;
-	}
-	*len = (long)raw;	/* what to unmap */
-	return p;
-}
-
 static inline char *anon_pages(size_t n)
 {
 	size_t len = n * (size_t)getpagesize();

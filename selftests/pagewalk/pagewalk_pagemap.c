@@ -1,38 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * For every page of a range of each kind (written anon, read-only anon on
- * the zero page, private and shared file mappings, a THP, PROT_NONE, an
- * unmapped gap, a hugetlb page), the walk's state and PFN equal /proc/self/pagemap's and
- * its residency equals mincore()'s; then what each kind implies.
+ * the zero page, private and shared file mappings, shmem, a THP,
+ * PROT_NONE, an unmapped gap, a hugetlb page; made by
+ * selftests/lib/region.c), the walk's state and PFN equal
+ * /proc/self/pagemap's and its residency equals mincore()'s; then what
+ * each kind implies.
  */
 #include <stdio.h>
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "pagewalk_util.h"
+#include "region.h"
 
 MMSCOPE_REQUIRE(PW_CTL)
 
 #define NPAGES		16
-#define THP_SIZE	(2UL << 20)
-#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+#define THP_SIZE	MMSCOPE_HUGE_SIZE
 
-enum region_kind {
+/* What the test expects of each page. */
+enum region_case {
 	ANON_WRITTEN, ANON_READ, FILE_PRIVATE, FILE_SHARED, THP,
 	PROT_NONE_EMPTY, PROT_NONE_POPULATED, GAP, HUGETLB,
 };
 
-#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
-
 FIXTURE(region)
 {
 	int fd;
-	char *map;
-	size_t maplen;
+	struct mmscope_region r;
 	char *start;
 	size_t npages;
-	char thp_saved[64];
-	char huge_saved[32];
 	struct mmscope_pagewalk_record recs[4096];
 	struct pw_page pages[1024];
 	uint64_t pagemap[1024];
@@ -41,180 +39,67 @@ FIXTURE(region)
 
 FIXTURE_VARIANT(region)
 {
-	enum region_kind kind;
+	enum region_case kase;
+	enum mmscope_region_kind kind;
+	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(region, anon_written) { .kind = ANON_WRITTEN };
-FIXTURE_VARIANT_ADD(region, anon_read_zero_page) { .kind = ANON_READ };
-FIXTURE_VARIANT_ADD(region, file_private) { .kind = FILE_PRIVATE };
-FIXTURE_VARIANT_ADD(region, file_shared) { .kind = FILE_SHARED };
-FIXTURE_VARIANT_ADD(region, thp_pmd) { .kind = THP };
-FIXTURE_VARIANT_ADD(region, prot_none_empty) { .kind = PROT_NONE_EMPTY };
-FIXTURE_VARIANT_ADD(region, prot_none_populated) { .kind = PROT_NONE_POPULATED };
-FIXTURE_VARIANT_ADD(region, unmapped_gap) { .kind = GAP };
-FIXTURE_VARIANT_ADD(region, hugetlb_pmd) { .kind = HUGETLB };
-
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static int file_fd(size_t len)
-{
-	char path[] = "/tmp/pagewalkXXXXXX";
-	char buf[4096];
-	size_t off;
-	int fd;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		fd = memfd_create("pagewalk", MFD_CLOEXEC);
-	else
-		unlink(path);
-	if (fd < 0)
-		return -1;
-	for (off = 0; off < len; off += sizeof(buf)) {
-		memset(buf, (int)(off / sizeof(buf)) + 1, sizeof(buf));
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			return -1;
-	}
-	return fd;
-}
-
-static void touch(char *p, size_t npages, bool write)
-{
-	volatile char *v = p;
-	size_t i;
-
-	for (i = 0; i < npages; i++) {
-		if (write)
-			v[i * PW_PAGE] = (char)i + 1;
-		else
-			(void)v[i * PW_PAGE];
-	}
-}
+FIXTURE_VARIANT_ADD(region, anon_written) {
+	.kase = ANON_WRITTEN, .kind = MMSCOPE_REGION_ANON,
+};
+FIXTURE_VARIANT_ADD(region, anon_read_zero_page) {
+	.kase = ANON_READ, .kind = MMSCOPE_REGION_ZERO,
+};
+FIXTURE_VARIANT_ADD(region, file_private) {
+	.kase = FILE_PRIVATE, .kind = MMSCOPE_REGION_FILE,
+	.flags = MMSCOPE_REGION_PRIVATE | MMSCOPE_REGION_READ,
+};
+FIXTURE_VARIANT_ADD(region, file_shared) {
+	.kase = FILE_SHARED, .kind = MMSCOPE_REGION_FILE,
+};
+FIXTURE_VARIANT_ADD(region, shmem) {
+	.kase = FILE_SHARED, .kind = MMSCOPE_REGION_SHMEM,
+};
+FIXTURE_VARIANT_ADD(region, thp_pmd) {
+	.kase = THP, .kind = MMSCOPE_REGION_THP,
+};
+FIXTURE_VARIANT_ADD(region, prot_none_empty) {
+	.kase = PROT_NONE_EMPTY, .kind = MMSCOPE_REGION_PROT_NONE,
+	.flags = MMSCOPE_REGION_EMPTY,
+};
+FIXTURE_VARIANT_ADD(region, prot_none_populated) {
+	.kase = PROT_NONE_POPULATED, .kind = MMSCOPE_REGION_PROT_NONE,
+};
+FIXTURE_VARIANT_ADD(region, unmapped_gap) {
+	.kase = GAP, .kind = MMSCOPE_REGION_ANON,
+};
+FIXTURE_VARIANT_ADD(region, hugetlb_pmd) {
+	.kase = HUGETLB, .kind = MMSCOPE_REGION_HUGETLB,
+};
 
 FIXTURE_SETUP(region)
 {
-	size_t len = NPAGES * PW_PAGE;
-	int ffd = -1;
+	int ret;
 
 	self->fd = pw_open();
 	ASSERT_LE(0, self->fd);
-	self->npages = NPAGES;
-	self->maplen = len;
-	self->thp_saved[0] = '\0';
-	self->huge_saved[0] = '\0';
-
-	switch (variant->kind) {
-	case ANON_WRITTEN:
-	case ANON_READ:
-	case GAP:
-	case PROT_NONE_POPULATED:
-		self->map = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, self->map);
-		madvise(self->map, len, MADV_NOHUGEPAGE);
-		self->start = self->map;
-		touch(self->start, NPAGES, variant->kind != ANON_READ);
-		if (variant->kind == PROT_NONE_POPULATED)
-			ASSERT_EQ(0, mprotect(self->map, len, PROT_NONE));
-		if (variant->kind == GAP)
-			ASSERT_EQ(0, munmap(self->start + 4 * PW_PAGE,
-					    4 * PW_PAGE));
-		break;
-	case FILE_PRIVATE:
-	case FILE_SHARED:
-		ffd = file_fd(len);
-		ASSERT_LE(0, ffd);
-		self->map = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				 variant->kind == FILE_SHARED ? MAP_SHARED :
-				 MAP_PRIVATE, ffd, 0);
-		close(ffd);
-		ASSERT_NE(MAP_FAILED, self->map);
-		self->start = self->map;
-		touch(self->start, NPAGES, variant->kind == FILE_SHARED);
-		break;
-	case THP:
-		if (mmscope_read_file(THP_ENABLED, self->thp_saved,
-				      sizeof(self->thp_saved)) > 0 &&
-		    strstr(self->thp_saved, "[never]")) {
-			int t = open(THP_ENABLED, O_WRONLY);
-
-			ASSERT_LE(0, t);
-			ASSERT_EQ(7, write(t, "madvise", 7));
-			close(t);
-		} else {
-			self->thp_saved[0] = '\0';
-		}
-		self->maplen = 2 * THP_SIZE;
-		self->map = mmap(NULL, self->maplen, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, self->map);
-		self->start = (char *)(((uintptr_t)self->map + THP_SIZE - 1) &
-				       ~(THP_SIZE - 1));
-		self->npages = THP_SIZE / PW_PAGE;
-		ASSERT_EQ(0, madvise(self->start, THP_SIZE, MADV_HUGEPAGE));
-		touch(self->start, self->npages, true);
-		break;
-	case HUGETLB:
-		self->map = NULL;
-		ASSERT_LT(0, mmscope_read_file(NR_HUGEPAGES, self->huge_saved,
-					       sizeof(self->huge_saved)));
-		self->huge_saved[strcspn(self->huge_saved, "\n")] = '\0';
-		if (write_str(NR_HUGEPAGES, "1"))
-			SKIP(return, "cannot reserve a huge page");
-		self->maplen = THP_SIZE;
-		self->map = mmap(NULL, THP_SIZE, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
-				 -1, 0);
-		if (self->map == MAP_FAILED) {
-			/* no teardown after a skipped setup */
-			write_str(NR_HUGEPAGES, self->huge_saved);
-			SKIP(return, "no huge page: %s", strerror(errno));
-		}
-		self->start = self->map;
-		self->npages = THP_SIZE / PW_PAGE;
-		touch(self->start, self->npages, true);
-		break;
-	case PROT_NONE_EMPTY:
-		self->map = mmap(NULL, len, PROT_NONE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, self->map);
-		self->start = self->map;
-		break;
+	ret = mmscope_region_make(&self->r, variant->kind, NPAGES,
+				  variant->flags);
+	if (ret == -EOPNOTSUPP) {
+		/* no teardown after a skipped setup */
+		close(self->fd);
+		SKIP(return, "%s", mmscope_error);
 	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
+	self->start = self->r.start;
+	self->npages = self->r.npages;
+	if (variant->kase == GAP)
+		ASSERT_EQ(0, munmap(self->start + 4 * PW_PAGE, 4 * PW_PAGE));
 }
 
 FIXTURE_TEARDOWN(region)
 {
-	char *mode;
-	int t;
-
-	if (self->map && self->map != MAP_FAILED)
-		munmap(self->map, self->maplen);
-	if (self->huge_saved[0] && write_str(NR_HUGEPAGES, self->huge_saved))
-		perror(NR_HUGEPAGES);
-	if (self->thp_saved[0]) {
-		/* "always [madvise] never" -> the word in brackets */
-		mode = strchr(self->thp_saved, '[');
-		t = open(THP_ENABLED, O_WRONLY);
-		if (mode && t >= 0) {
-			mode++;
-			mode[strcspn(mode, "]")] = '\0';
-			if (write(t, mode, strlen(mode)) < 0)
-				perror(THP_ENABLED);
-		}
-		if (t >= 0)
-			close(t);
-	}
+	mmscope_region_free(&self->r);
 	close(self->fd);
 }
 
@@ -240,7 +125,7 @@ TEST_F(region, matches_pagemap_and_mincore)
 					  self->pagemap))
 		TH_LOG("%s", mmscope_error);
 	mincore_ok = !mincore(self->start, self->npages * PW_PAGE, self->vec);
-	ASSERT_EQ(variant->kind != GAP, mincore_ok);
+	ASSERT_EQ(variant->kase != GAP, mincore_ok);
 
 	for (i = 0; i < self->npages; i++) {
 		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
@@ -273,7 +158,7 @@ TEST_F(region, matches_pagemap_and_mincore)
 	for (i = 0; i < self->npages; i++) {
 		const struct mmscope_pagewalk_record *r = self->pages[i].rec;
 
-		switch (variant->kind) {
+		switch (variant->kase) {
 		case ANON_WRITTEN:
 			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
 			ASSERT_EQ(MMSCOPE_PAGEWALK_PTE, r->level);
@@ -294,7 +179,7 @@ TEST_F(region, matches_pagemap_and_mincore)
 		case FILE_SHARED:
 			ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r->state);
 			ASSERT_FALSE(r->linux_flags & MMSCOPE_PAGEWALK_L_ANON);
-			ASSERT_EQ(variant->kind == FILE_SHARED,
+			ASSERT_EQ(variant->kase == FILE_SHARED,
 				  !!(r->linux_flags & MMSCOPE_PAGEWALK_L_WRITE));
 			ASSERT_NE(MMSCOPE_PAGEWALK_VMA_ANON, r->vma_kind);
 			ASSERT_NE(0, r->vma_end);

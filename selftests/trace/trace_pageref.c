@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "../pageref/pageref_util.h"
+#include "region.h"
 #include "tracer.h"
 
 MMSCOPE_REQUIRE(PAGEREF_CTL)
@@ -175,18 +176,20 @@ TEST(thp_tail_page_reports_its_folio)
 	struct mmscope_pageref_page r;
 	struct mmscope_pageref_hold h;
 	struct tracer t = { 0 };
+	struct mmscope_region reg;
 	long long ref, map;
 	int fd, n, status = 0, ret;
 	unsigned long tail;
-	long raw;
-	char *p;
 
 	if (access("/sys/fs/bpf", F_OK))
 		SKIP(return, "no bpffs");
-	p = thp_region(&raw);
-	if (!p)
+	ASSERT_EQ(0, mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0))
+		TH_LOG("%s", mmscope_error);
+	if (!mmscope_region_is_thp(&reg)) {
+		mmscope_region_free(&reg);
 		SKIP(return, "no anonymous THP here (THP disabled?)");
-	tail = (unsigned long)p + 77 * getpagesize();
+	}
+	tail = (unsigned long)reg.start + 77 * getpagesize();
 	fd = pageref_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pageref_query_settled(fd, getpid(), tail, &r));
@@ -212,7 +215,7 @@ TEST(thp_tail_page_reports_its_folio)
 	EXPECT_LE(1, count(ev, n, "unpin_user_page", NULL, -1, 0, &e))
 		TH_LOG("no unpin event: %s", out);
 	close(fd);
-	munmap((void *)raw, 4UL << 20);
+	mmscope_region_free(&reg);
 }
 
 /* Whether /proc/swaps lists a swap area. */

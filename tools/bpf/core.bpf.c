@@ -5,13 +5,8 @@
  * function of a module, which fentry/fexit can only do through the
  * module's own BTF (/sys/kernel/btf/mmscope_core); kprobes need no BTF.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-
+#include "common.bpf.h"
 #include "core.h"
-
-const volatile __u32 target_tgid;	/* caller filter; 0: every process */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -28,25 +23,10 @@ struct {
 	__type(value, __s32);
 } pending SEC(".maps");
 
-static __always_inline bool traced(__u64 id)
-{
-	return !target_tgid || (__u32)(id >> 32) == target_tgid;
-}
-
-static __always_inline struct core_lookups *entry(__s32 pid)
-{
-	struct core_lookups zero = {}, *l;
-
-	l = bpf_map_lookup_elem(&lookups, &pid);
-	if (l)
-		return l;
-	bpf_map_update_elem(&lookups, &pid, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&lookups, &pid);
-}
-
 static __always_inline void lookup_done(__s32 pid, const void *mm)
 {
-	struct core_lookups *l = entry(pid);
+	struct core_lookups zero = {};
+	struct core_lookups *l = mmscope_lookup_or_init(&lookups, &pid, &zero);
 
 	if (!l)
 		return;
@@ -61,7 +41,7 @@ static __always_inline void lookup_done(__s32 pid, const void *mm)
 SEC("fexit/mmscope_target_get")
 int BPF_PROG(fexit_target_get, pid_t pid, struct mm_struct *mm)
 {
-	if (traced(bpf_get_current_pid_tgid()))
+	if (mmscope_traced(bpf_get_current_pid_tgid()))
 		lookup_done(pid, mm);
 	return 0;
 }
@@ -72,7 +52,7 @@ int BPF_KPROBE(kprobe_target_get, pid_t pid)
 	__u64 id = bpf_get_current_pid_tgid();
 	__s32 p = pid;
 
-	if (traced(id))
+	if (mmscope_traced(id))
 		bpf_map_update_elem(&pending, &id, &p, BPF_ANY);
 	return 0;
 }
@@ -89,5 +69,3 @@ int BPF_KRETPROBE(kretprobe_target_get, void *mm)
 	bpf_map_delete_elem(&pending, &id);
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "GPL";

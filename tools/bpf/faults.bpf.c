@@ -24,11 +24,7 @@
  * fentry/fexit and as kprobe/kretprobe: the CLI loads one set (kprobes
  * where the arch has no BPF trampolines: 6.1 arm64).
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-
+#include "common.bpf.h"
 #include "faults.h"
 
 #define VM_SHARED	0x00000008
@@ -39,7 +35,6 @@ enum fault_flag___vma_lock {
 	FAULT_FLAG_VMA_LOCK = 1 << 12,
 };
 
-const volatile __u32 target_tgid;	/* 0: every process */
 const volatile bool latency;		/* default mode: --latency */
 
 /* Set by the CLI after attaching: 1 << mark for every mark attached. */
@@ -80,17 +75,12 @@ struct {
 	__type(value, struct faults_stats);
 } handlers SEC(".maps");
 
-static __always_inline bool traced(__u64 id)
-{
-	return !target_tgid || (__u32)(id >> 32) == target_tgid;
-}
-
 static __always_inline void fault_enter(struct vm_area_struct *vma,
 					unsigned int flags)
 {
 	struct faults_task *t;
 
-	if (!traced(bpf_get_current_pid_tgid()))
+	if (!mmscope_traced(bpf_get_current_pid_tgid()))
 		return;
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -108,7 +98,7 @@ static __always_inline struct faults_task *current_fault(void)
 {
 	struct faults_task *t;
 
-	if (!traced(bpf_get_current_pid_tgid()))
+	if (!mmscope_traced(bpf_get_current_pid_tgid()))
 		return NULL;
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL, 0);
 	return t && t->start ? t : NULL;
@@ -225,13 +215,9 @@ static __always_inline void fault_exit(__u32 ret)
 	if (!t)
 		return;
 	h = classify(t, ret, retry);
-	s = bpf_map_lookup_elem(&handlers, &h);
-	if (!s) {
-		bpf_map_update_elem(&handlers, &h, &zero_stats, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&handlers, &h);
-		if (!s)
-			goto out;
-	}
+	s = mmscope_lookup_or_init(&handlers, &h, &zero_stats);
+	if (!s)
+		goto out;
 	__sync_fetch_and_add(&s->count, 1);
 	if (ret & retry)
 		__sync_fetch_and_add(&s->retry, 1);
@@ -241,10 +227,8 @@ static __always_inline void fault_exit(__u32 ret)
 		__sync_fetch_and_add(&s->major, 1);
 	else
 		__sync_fetch_and_add(&s->minor, 1);
-	if (bpf_core_enum_value_exists(enum fault_flag___vma_lock,
-				       FAULT_FLAG_VMA_LOCK) &&
-	    (t->flags & bpf_core_enum_value(enum fault_flag___vma_lock,
-					    FAULT_FLAG_VMA_LOCK)))
+	if (t->flags & MMSCOPE_ENUM_OR_ZERO(enum fault_flag___vma_lock,
+					    FAULT_FLAG_VMA_LOCK))
 		__sync_fetch_and_add(&s->vma_lock, 1);
 	for (i = 0; i < FAULTS_RESULT_BITS; i++)
 		if (ret & (1U << i))
@@ -357,7 +341,7 @@ static __always_inline __u32 fault_mode(struct bpf_perf_event_data *ctx)
 static __always_inline struct faults_counts *mode_counts(__u64 id,
 							 __u32 mode)
 {
-	if (!traced(id))
+	if (!mmscope_traced(id))
 		return NULL;
 	return bpf_map_lookup_elem(&counts, &mode);
 }
@@ -419,7 +403,7 @@ static __always_inline void accounted(struct bpf_perf_event_data *ctx,
 
 	if (target_tgid || latency)
 		id = bpf_get_current_pid_tgid();
-	if (!traced(id))
+	if (!mmscope_traced(id))
 		return;
 	mode = fault_mode(ctx);
 	c = bpf_map_lookup_elem(&counts, &mode);
@@ -504,9 +488,7 @@ FAULTS_COUNT_PROG(major_kernel, KERNEL, true)
 SEC("raw_tp/page_fault_user")
 int tp_user_fault(void *ctx)
 {
-	if (traced(bpf_get_current_pid_tgid()))
+	if (mmscope_traced(bpf_get_current_pid_tgid()))
 		__sync_fetch_and_add(&user_faults, 1);
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "GPL";

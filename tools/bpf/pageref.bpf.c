@@ -12,11 +12,7 @@
  * vmemmap base with kprobe_calibrate: the page the kernel maps for a
  * known address of the CLI's own process, whose pfn pagemap gives.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_core_read.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-
+#include "common.bpf.h"
 #include "pageref.h"
 
 /*
@@ -104,7 +100,7 @@ struct {
 /* Changes seen per site. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PAGEREF_TRACE_SITES);
+	__uint(max_entries, PAGEREF_NR_SITES);
 	__type(key, enum pageref_site);
 	__type(value, __u64);
 } sites SEC(".maps");
@@ -158,11 +154,7 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 		return 0;
 	last = now;
 	key = site;
-	n = bpf_map_lookup_elem(&sites, &key);
-	if (!n) {
-		bpf_map_update_elem(&sites, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&sites, &key);
-	}
+	n = mmscope_lookup_or_init(&sites, &key, &zero);
 	if (n)
 		__sync_fetch_and_add(n, 1);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -189,28 +181,22 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 }
 
 /*
- * One fexit and one kretprobe program per site; the CLI sets the targets
- * it finds in the running kernel and loads only one set.
+ * One fexit and one kretprobe program per site, fexit_<ID> and
+ * kretprobe_<ID>; the CLI sets the targets it finds in the running kernel
+ * and loads only one set.
  */
-#define PAGEREF_SITE(i)						\
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what)		\
 SEC("fexit")							\
-int BPF_PROG(fexit_site_##i)					\
+int BPF_PROG(fexit_##id)					\
 {								\
-	return site_ret(ctx, i);				\
+	return site_ret(ctx, PAGEREF_SITE_##id);		\
 }								\
 SEC("kretprobe")						\
-int BPF_KRETPROBE(kretprobe_site_##i)				\
+int BPF_KRETPROBE(kretprobe_##id)				\
 {								\
-	return site_ret(ctx, i);				\
+	return site_ret(ctx, PAGEREF_SITE_##id);		\
 }
-
-PAGEREF_SITE(0) PAGEREF_SITE(1) PAGEREF_SITE(2) PAGEREF_SITE(3)
-PAGEREF_SITE(4) PAGEREF_SITE(5) PAGEREF_SITE(6) PAGEREF_SITE(7)
-PAGEREF_SITE(8) PAGEREF_SITE(9) PAGEREF_SITE(10) PAGEREF_SITE(11)
-PAGEREF_SITE(12) PAGEREF_SITE(13) PAGEREF_SITE(14) PAGEREF_SITE(15)
-PAGEREF_SITE(16) PAGEREF_SITE(17) PAGEREF_SITE(18) PAGEREF_SITE(19)
-PAGEREF_SITE(20) PAGEREF_SITE(21) PAGEREF_SITE(22) PAGEREF_SITE(23)
-PAGEREF_SITE(24) PAGEREF_SITE(25) PAGEREF_SITE(26) PAGEREF_SITE(27)
+#include "mmscope/pageref_sites.h"
 
 /* page_add_new_anon_rmap(page, vma, address) on 6.1, folio_... on 6.12 */
 SEC("kprobe")
@@ -221,5 +207,3 @@ int BPF_KPROBE(kprobe_calibrate, void *page, void *vma, unsigned long address)
 		calib_page = (__u64)page;
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "GPL";

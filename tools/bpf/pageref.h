@@ -7,39 +7,15 @@
 #ifndef MMSCOPE_BPF_PAGEREF_H
 #define MMSCOPE_BPF_PAGEREF_H
 
-#define PAGEREF_TRACE_SITES	28	/* programs per attach method */
 #define PAGEREF_STACK_DEPTH	24	/* kernel frames kept per event */
 
 /*
- * The sites, in the CLI's table order; the key of "sites" (a hash map,
- * so that bpftool prints the names).
+ * The sites (include/uapi/mmscope/pageref_sites.h), in its order: the
+ * key of "sites" (a hash map, so that bpftool prints the names).
  */
 enum pageref_site {
-	PAGEREF_SITE_COPY_PAGE_RANGE,
-	PAGEREF_SITE_TRY_GRAB_FOLIO,
-	PAGEREF_SITE_TRY_GRAB_PAGE,
-	PAGEREF_SITE_TRY_GRAB_FOLIO_FAST,
-	PAGEREF_SITE_UNPIN_USER_PAGE,
-	PAGEREF_SITE_UNPIN_USER_PAGES,
-	PAGEREF_SITE_FOLIO_PUT,
-	PAGEREF_SITE_RELEASE_PAGES,
-	PAGEREF_SITE_PAGE_ADD_ANON_RMAP,
-	PAGEREF_SITE_PAGE_ADD_NEW_ANON_RMAP,
-	PAGEREF_SITE_FOLIO_ADD_NEW_ANON_RMAP,
-	PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PTES,
-	PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PMD,
-	PAGEREF_SITE_PAGE_REMOVE_RMAP,
-	PAGEREF_SITE_FOLIO_REMOVE_RMAP_PTES,
-	PAGEREF_SITE_FOLIO_REMOVE_RMAP_PMD,
-	PAGEREF_SITE_DO_WP_PAGE,
-	PAGEREF_SITE_DO_SWAP_PAGE,
-	PAGEREF_SITE_ADD_TO_SWAP,
-	PAGEREF_SITE_ADD_TO_SWAP_CACHE,
-	PAGEREF_SITE_DELETE_FROM_SWAP_CACHE,
-	PAGEREF_SITE_FOLIO_ALLOC_SWAP,
-	PAGEREF_SITE_SWAP_CACHE_ADD_FOLIO_LOCKED,
-	PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO_LOCKED,
-	PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO,
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what) PAGEREF_SITE_##id,
+#include "mmscope/pageref_sites.h"
 	PAGEREF_NR_SITES,
 };
 
@@ -47,7 +23,7 @@ enum pageref_site {
 struct pageref_trace_event {
 	__u64 ns;		/* bpf_ktime_get_ns() */
 	__u64 pfn;		/* the watched pfn */
-	__u32 site;		/* index in the CLI's site table */
+	__u32 site;		/* enum pageref_site */
 	__u32 pid;		/* thread */
 	__u32 tgid;
 	__s32 stack_id;		/* in "stacks"; negative: none */

@@ -7,14 +7,8 @@
  * per process. Kprobes: these functions are the same on every kernel of
  * the suite, and collapse_huge_page() is static.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_core_read.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-
+#include "common.bpf.h"
 #include "pagetables.h"
-
-const volatile __u32 target_tgid;	/* 0: every process */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -33,15 +27,11 @@ struct {
 
 static __always_inline struct pagetables_stats *stats(__u32 tgid)
 {
-	struct pagetables_stats zero = {}, *s;
+	struct pagetables_stats zero = {};
 
-	if (target_tgid && tgid != target_tgid)
+	if (!mmscope_traced_tgid(tgid))
 		return NULL;
-	s = bpf_map_lookup_elem(&tables, &tgid);
-	if (s)
-		return s;
-	bpf_map_update_elem(&tables, &tgid, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&tables, &tgid);
+	return mmscope_lookup_or_init(&tables, &tgid, &zero);
 }
 
 static __always_inline int count_alloc(int level)
@@ -151,5 +141,3 @@ int BPF_KPROBE(kprobe_collapse_huge_page, struct mm_struct *mm)
 		__sync_fetch_and_add(&s->collapse, 1);
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "GPL";

@@ -144,15 +144,16 @@ static void core_report(struct trace_run *r, void *ctx)
 	jw_emit(root);
 }
 
-int trace_core(struct trace_run *r)
-{
-	static const struct trace_ops ops = {
+static const struct tracer core_tracer = {
+	.name = "core",
+	.summary = "the core's pid -> mm lookups (fentry on a module function)",
+	.order = 2,
+	.ctx_size = sizeof(struct core_run),
+	.ops = {
 		.start = core_start,
 		.pin = core_pin,
 		.report = core_report,
 		.release = core_release,
-	};
-	struct core_run c = { 0 };
-
-	return trace_run_tracer(r, &ops, &c);
-}
+	},
+};
+TRACE_REGISTER(core_tracer);

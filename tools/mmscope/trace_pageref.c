@@ -27,46 +27,25 @@
 #define ENOTSUPP	524
 #define KPF_NOPAGE	20	/* /proc/kpageflags: no page frame here */
 
-/* The functions mmscope_pageref's watch probes (modules/pageref/watch.c). */
-static const char *const pr_sites[] = {
-	[PAGEREF_SITE_COPY_PAGE_RANGE] = "copy_page_range",
-	[PAGEREF_SITE_TRY_GRAB_FOLIO] = "try_grab_folio",
-	[PAGEREF_SITE_TRY_GRAB_PAGE] = "try_grab_page",
-	[PAGEREF_SITE_TRY_GRAB_FOLIO_FAST] = "try_grab_folio_fast",
-	[PAGEREF_SITE_UNPIN_USER_PAGE] = "unpin_user_page",
-	[PAGEREF_SITE_UNPIN_USER_PAGES] = "unpin_user_pages",
-	[PAGEREF_SITE_FOLIO_PUT] = "__folio_put",
-	[PAGEREF_SITE_RELEASE_PAGES] = "release_pages",
-	[PAGEREF_SITE_PAGE_ADD_ANON_RMAP] = "page_add_anon_rmap",
-	[PAGEREF_SITE_PAGE_ADD_NEW_ANON_RMAP] = "page_add_new_anon_rmap",
-	[PAGEREF_SITE_FOLIO_ADD_NEW_ANON_RMAP] = "folio_add_new_anon_rmap",
-	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PTES] = "folio_add_anon_rmap_ptes",
-	[PAGEREF_SITE_FOLIO_ADD_ANON_RMAP_PMD] = "folio_add_anon_rmap_pmd",
-	[PAGEREF_SITE_PAGE_REMOVE_RMAP] = "page_remove_rmap",
-	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PTES] = "folio_remove_rmap_ptes",
-	[PAGEREF_SITE_FOLIO_REMOVE_RMAP_PMD] = "folio_remove_rmap_pmd",
-	[PAGEREF_SITE_DO_WP_PAGE] = "do_wp_page",
-	[PAGEREF_SITE_DO_SWAP_PAGE] = "do_swap_page",
-	[PAGEREF_SITE_ADD_TO_SWAP] = "add_to_swap",
-	[PAGEREF_SITE_ADD_TO_SWAP_CACHE] = "add_to_swap_cache",
-	[PAGEREF_SITE_DELETE_FROM_SWAP_CACHE] = "__delete_from_swap_cache",
-	[PAGEREF_SITE_FOLIO_ALLOC_SWAP] = "folio_alloc_swap",
-	[PAGEREF_SITE_SWAP_CACHE_ADD_FOLIO_LOCKED] = "__swap_cache_add_folio",
-	[PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO_LOCKED] = "__swap_cache_del_folio",
-	[PAGEREF_SITE_SWAP_CACHE_DEL_FOLIO] = "swap_cache_del_folio",
+/* The functions mmscope_pageref's watch probes too, and their programs. */
+static const struct {
+	const char *func, *fexit, *kretprobe;
+} pr_sites[] = {
+#define MMSCOPE_PAGEREF_SITE(id, func, kernels, what)			\
+	[PAGEREF_SITE_##id] = { func, "fexit_" #id, "kretprobe_" #id },
+#include "mmscope/pageref_sites.h"
 };
 #define PR_NSITES	(sizeof(pr_sites) / sizeof(pr_sites[0]))
 
-_Static_assert(PR_NSITES == PAGEREF_NR_SITES &&
-	       PR_NSITES <= PAGEREF_TRACE_SITES, "site table");
+_Static_assert(PR_NSITES == PAGEREF_NR_SITES, "site table");
 
-/* What the command line asked for (trace_pageref_args()). */
-static struct {
+/* What the command line asked for. */
+struct pr_opts {
 	bool have_pfn;
 	uint64_t pfn;
 	bool have_addr;
 	uint64_t addr;
-} pr_opts;
+};
 
 struct pr_ksym {
 	uint64_t addr;
@@ -74,6 +53,7 @@ struct pr_ksym {
 };
 
 struct pr_run {
+	struct pr_opts opts;		/* kept by pr_release() */
 	struct pageref_bpf *skel;
 	struct bpf_link *links[PR_NSITES];
 	char why[PR_NSITES][80];	/* a site not attached: why */
@@ -128,51 +108,6 @@ static int64_t pagemap_pfn(pid_t pid, uint64_t addr)
 	return e & ((1ULL << 55) - 1);
 }
 
-/*
- * Takes --pfn PFN and ADDR out of argv, leaving the options every tracer
- * has to trace.c. Returns the new argc, or -1 on bad usage.
- */
-int trace_pageref_args(int argc, char **argv)
-{
-	int i, n = 1;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--pfn") || !strncmp(a, "--pfn=", 6)) {
-			const char *v = a[5] ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
-
-			if (!v) {
-				usage_err("mmscope trace",
-					  "--pfn needs a PFN");
-				return -1;
-			}
-			if (parse_u64(v, &pr_opts.pfn, "pfn"))
-				return -1;
-			pr_opts.have_pfn = true;
-			continue;
-		}
-		if (a[0] != '-') {
-			if (pr_opts.have_addr) {
-				usage_err("mmscope trace",
-					  "unexpected argument '%s'", a);
-				return -1;
-			}
-			if (parse_u64(a, &pr_opts.addr, "address"))
-				return -1;
-			pr_opts.have_addr = true;
-			continue;
-		}
-		argv[n++] = argv[i];
-		/* the options with a value: keep the value with them */
-		if ((!strcmp(a, "--pid") || !strcmp(a, "--duration") ||
-		     !strcmp(a, "--attach")) && i + 1 < argc)
-			argv[n++] = argv[++i];
-	}
-	argv[n] = NULL;
-	return n;
-}
-
 static void pr_live_stop(struct pr_run *p)
 {
 	if (!p->live_on)
@@ -182,8 +117,10 @@ static void pr_live_stop(struct pr_run *p)
 	p->live_on = false;
 }
 
-static void pr_release(struct trace_run *r, struct pr_run *p)
+static void pr_release(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
+	struct pr_opts opts;
 	unsigned int i;
 
 	pr_live_stop(p);
@@ -197,21 +134,35 @@ static void pr_release(struct trace_run *r, struct pr_run *p)
 	for (i = 0; i < p->nsyms; i++)
 		free(p->syms[i].name);
 	free(p->syms);
+	opts = p->opts;
 	memset(p, 0, sizeof(*p));
+	p->opts = opts;
 }
 
-static struct bpf_program *pr_prog(struct pr_run *p, const char *kind,
+static struct bpf_program *pr_prog(struct pr_run *p, bool kret,
 				   unsigned int i)
 {
-	char name[32];
+	return bpf_object__find_program_by_name(p->skel->obj,
+						kret ? pr_sites[i].kretprobe :
+						pr_sites[i].fexit);
+}
 
-	snprintf(name, sizeof(name), "%s_site_%u", kind, i);
-	return bpf_object__find_program_by_name(p->skel->obj, name);
+/* Is BTF type id a struct or union (after typedefs and modifiers)? */
+static bool pr_is_aggregate(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+	__s32 r = btf__resolve_type(btf, id);
+
+	if (r <= 0)
+		return false;
+	t = btf__type_by_id(btf, r);
+	return btf_is_struct(t) || btf_is_union(t);
 }
 
 /*
- * fexit cannot take a function with a struct or union passed by value
- * (6.12's release_pages(release_pages_arg, int)): such a site gets a
+ * fexit cannot take a function with a struct or union passed or
+ * returned by value (6.12's release_pages(release_pages_arg, int),
+ * folio_alloc_swap() returning swp_entry_t): such a site gets a
  * kretprobe next to the fexit programs.
  */
 static bool pr_fexit_cannot(const char *func)
@@ -226,14 +177,13 @@ static bool pr_fexit_cannot(const char *func)
 	if (id <= 0)
 		return false;
 	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (t->type && pr_is_aggregate(btf, t->type))
+		return true;
 	prm = btf_params(t);
 	n = btf_vlen(t);
-	for (i = 0; i < n; i++) {
-		id = btf__resolve_type(btf, prm[i].type);
-		if (id > 0 && (btf_is_struct(btf__type_by_id(btf, id)) ||
-			       btf_is_union(btf__type_by_id(btf, id))))
+	for (i = 0; i < n; i++)
+		if (pr_is_aggregate(btf, prm[i].type))
 			return true;
-	}
 	return false;
 }
 
@@ -303,7 +253,7 @@ static int pr_event(void *ctx, void *data, size_t size)
 		const struct pageref_trace_event *e = data;
 
 		fprintf(stderr, "mmscope: pageref: %s pid %u %s refcount %d->%d mapcount %d->%d\n",
-			e->site < PR_NSITES ? pr_sites[e->site] : "?", e->pid,
+			e->site < PR_NSITES ? pr_sites[e->site].func : "?", e->pid,
 			e->comm, e->old_ref, e->new_ref, e->old_map, e->new_map);
 	}
 	return 0;
@@ -318,33 +268,33 @@ static void *pr_live(void *arg)
 	return NULL;
 }
 
-static int pr_start(struct trace_run *r, struct pr_run *p)
+static int pr_start(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	bool fentry = r->attach == TRACE_FENTRY;
 	struct bpf_program *fx, *kr;
 	unsigned int i, n = 0;
 	uint64_t vmemmap;
 	int err;
 
-	p->pfn = pr_opts.pfn;
+	p->pfn = p->opts.pfn;
 	p->skel = pageref_bpf__open();
 	if (!p->skel)
 		return trace_failed(r, -errno, "cannot open the BPF object: %s",
 				    errno_str(errno));
-	for (i = 0; i < PAGEREF_TRACE_SITES; i++) {
-		bool on = i < PR_NSITES && trace_kernel_has(pr_sites[i]);
-		bool kret = on && (!fentry || pr_fexit_cannot(pr_sites[i]));
+	for (i = 0; i < PR_NSITES; i++) {
+		const char *func = pr_sites[i].func;
+		bool on = trace_kernel_has(func);
+		bool kret = on && (!fentry || pr_fexit_cannot(func));
 
-		fx = pr_prog(p, "fexit", i);
-		kr = pr_prog(p, "kretprobe", i);
-
-		if (i < PR_NSITES)
-			p->kret[i] = kret;
+		fx = pr_prog(p, false, i);
+		kr = pr_prog(p, true, i);
+		p->kret[i] = kret;
 		bpf_program__set_autoload(fx, on && !kret);
 		bpf_program__set_autoload(kr, kret);
 		if (on && !kret)
-			bpf_program__set_attach_target(fx, 0, pr_sites[i]);
-		if (i < PR_NSITES && !on)
+			bpf_program__set_attach_target(fx, 0, func);
+		if (!on)
 			snprintf(p->why[i], sizeof(p->why[i]),
 				 "not in this kernel's BTF (absent or inlined)");
 	}
@@ -358,10 +308,10 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 		if (p->why[i][0])
 			continue;
 		if (!p->kret[i])
-			p->links[i] = bpf_program__attach(pr_prog(p, "fexit", i));
+			p->links[i] = bpf_program__attach(pr_prog(p, false, i));
 		else
 			p->links[i] = bpf_program__attach_kprobe(
-				pr_prog(p, "kretprobe", i), true, pr_sites[i]);
+				pr_prog(p, true, i), true, pr_sites[i].func);
 		if (p->links[i]) {
 			n++;
 			continue;
@@ -370,7 +320,7 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 		if (err == -ENOTSUPP)
 			return trace_failed(r, err, "%s on %s: %s",
 					    p->kret[i] ? "kretprobe" : "fexit",
-					    pr_sites[i], trace_attach_error(err));
+					    pr_sites[i].func, trace_attach_error(err));
 		snprintf(p->why[i], sizeof(p->why[i]), "%s",
 			 trace_attach_error(err));
 	}
@@ -387,8 +337,9 @@ static int pr_start(struct trace_run *r, struct pr_run *p)
 	return 0;
 }
 
-static int pr_pin(struct trace_run *r, struct pr_run *p)
+static int pr_pin(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	char name[64];
 	unsigned int i;
 	int err;
@@ -401,7 +352,7 @@ static int pr_pin(struct trace_run *r, struct pr_run *p)
 	for (i = 0; !err && i < PR_NSITES; i++) {
 		if (!p->links[i])
 			continue;
-		snprintf(name, sizeof(name), "%s", pr_sites[i]);
+		snprintf(name, sizeof(name), "%s", pr_sites[i].func);
 		err = trace_pin_link(r, p->links[i], name);
 	}
 	if (!err)	/* last: the tracer is recording */
@@ -491,7 +442,7 @@ static unsigned int pr_stack(struct pr_run *p,
 
 static const char *pr_site_name(__u32 site)
 {
-	return site < PR_NSITES ? pr_sites[site] : "?";
+	return site < PR_NSITES ? pr_sites[site].func : "?";
 }
 
 static void pr_state_json(struct json_object *root, const char *key,
@@ -517,8 +468,8 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 	unsigned int i, j, n;
 
 	jw_set_uint(root, "pfn", p->pfn);
-	if (pr_opts.have_addr)
-		jw_set_hex(root, "va", pr_opts.addr);
+	if (p->opts.have_addr)
+		jw_set_hex(root, "va", p->opts.addr);
 	else
 		jw_set_null(root, "va");
 	pr_state_json(root, "first", have, p->skel->bss->first);
@@ -526,7 +477,7 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 	a = jw_set_array(root, "sites");
 	for (i = 0; i < PR_NSITES; i++) {
 		o = jw_push_object(a);
-		jw_set_str(o, "site", pr_sites[i]);
+		jw_set_str(o, "site", pr_sites[i].func);
 		jw_set_bool(o, "attached", p->links[i]);
 		if (p->links[i])
 			jw_set_str(o, "attach", p->kret[i] ? "kretprobe" : "fexit");
@@ -567,9 +518,9 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 
 	trace_print_header(r, attach);
 	printf("pfn 0x%llx", (unsigned long long)p->pfn);
-	if (pr_opts.have_addr)
+	if (p->opts.have_addr)
 		printf(" (pid %d at 0x%llx)", r->pid,
-		       (unsigned long long)pr_opts.addr);
+		       (unsigned long long)p->opts.addr);
 	if (p->skel->bss->have_last)
 		printf(": refcount %d -> %d, mapcount %d -> %d over the run",
 		       (__s32)(first >> 32), (__s32)(last >> 32), (__s32)first,
@@ -577,9 +528,9 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 	printf("\nsites:");
 	for (i = 0; i < PR_NSITES; i++)
 		if (p->links[i]) {
-			printf(" %s%s", pr_sites[i],
+			printf(" %s%s", pr_sites[i].func,
 			       p->kret[i] && r->attach == TRACE_FENTRY ?
-			       " (kretprobe: argument by value)" : "");
+			       " (kretprobe: struct by value)" : "");
 			on++;
 		}
 	printf(" (%u of %zu; the others are absent or inlined here)\n", on, PR_NSITES);
@@ -603,8 +554,9 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 		       (unsigned long long)p->skel->bss->lost);
 }
 
-static void pr_report(struct trace_run *r, struct pr_run *p)
+static void pr_report(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	const char *attach = r->attach == TRACE_FENTRY ? "fexit" : "kretprobe";
 
 	pr_live_stop(p);
@@ -616,41 +568,22 @@ static void pr_report(struct trace_run *r, struct pr_run *p)
 		pr_report_text(r, p, attach);
 }
 
-static int pr_ops_start(struct trace_run *r, void *ctx)
-{
-	return pr_start(r, ctx);
-}
-
-static int pr_ops_pin(struct trace_run *r, void *ctx)
-{
-	return pr_pin(r, ctx);
-}
-
-static void pr_ops_report(struct trace_run *r, void *ctx)
-{
-	pr_report(r, ctx);
-}
-
-static void pr_ops_release(struct trace_run *r, void *ctx)
-{
-	pr_release(r, ctx);
-}
-
 /* Resolve --pid PID ADDR to a pfn; check that the pfn has a page. */
-static int pr_target(struct trace_run *r)
+static int pr_check(struct trace_run *r, void *ctx)
 {
+	struct pr_run *p = ctx;
 	int64_t pfn;
 	uint64_t flags;
 	int err;
 
-	if (pr_opts.have_pfn == pr_opts.have_addr || (pr_opts.have_addr && !r->pid))
+	if (p->opts.have_pfn == p->opts.have_addr || (p->opts.have_addr && !r->pid))
 		return usage_err("mmscope trace",
 				 "give --pfn PFN, or --pid PID and ADDR");
-	if (pr_opts.have_addr) {
-		pfn = pagemap_pfn(r->pid, pr_opts.addr);
+	if (p->opts.have_addr) {
+		pfn = pagemap_pfn(r->pid, p->opts.addr);
 		if (pfn == -ENOENT) {
 			p_err("pid %d: 0x%llx: no page present there", r->pid,
-			      (unsigned long long)pr_opts.addr);
+			      (unsigned long long)p->opts.addr);
 			return EXIT_FAILED;
 		}
 		if (pfn <= 0) {
@@ -658,12 +591,12 @@ static int pr_target(struct trace_run *r)
 			      pfn ? errno_str(-pfn) : "pfn hidden (not root?)");
 			return EXIT_FAILED;
 		}
-		pr_opts.pfn = pfn;
+		p->opts.pfn = pfn;
 	}
-	err = pread_u64("/proc/kpageflags", pr_opts.pfn * 8, &flags);
+	err = pread_u64("/proc/kpageflags", p->opts.pfn * 8, &flags);
 	if (err == -ERANGE || (!err && (flags & (1ULL << KPF_NOPAGE)))) {
 		p_err("pfn 0x%llx: no page there (beyond the end of memory or in a hole)",
-		      (unsigned long long)pr_opts.pfn);
+		      (unsigned long long)p->opts.pfn);
 		return EXIT_FAILED;
 	}
 	if (err) {
@@ -673,19 +606,43 @@ static int pr_target(struct trace_run *r)
 	return EXIT_OK;
 }
 
-int trace_pageref(struct trace_run *r)
-{
-	static const struct trace_ops ops = {
-		.start = pr_ops_start,
-		.pin = pr_ops_pin,
-		.report = pr_ops_report,
-		.release = pr_ops_release,
-	};
-	struct pr_run p = { 0 };
-	int err;
+static const struct trace_option pr_options[] = {
+	{ "pfn", "PFN", "the page frame to watch (or: --pid PID ADDR,\n"
+			"the page at ADDR of process PID)" },
+	{ NULL }
+};
 
-	err = pr_target(r);
-	if (err)
-		return err;
-	return trace_run_tracer(r, &ops, &p);
+/* --pfn PFN, or the ADDR of --pid PID ADDR. */
+static int pr_parse(struct trace_run *r, void *ctx, int opt, const char *arg)
+{
+	struct pr_opts *o = &((struct pr_run *)ctx)->opts;
+
+	(void)r;
+	if (opt != TRACE_ARG) {
+		o->have_pfn = true;
+		return parse_u64(arg, &o->pfn, "pfn");
+	}
+	if (o->have_addr)
+		return usage_err("mmscope trace", "unexpected argument '%s'",
+				 arg);
+	o->have_addr = true;
+	return parse_u64(arg, &o->addr, "address");
 }
+
+static const struct tracer pageref_tracer = {
+	.name = "pageref",
+	.summary = "one page's refcount/mapcount changes, by function, with stacks (--pfn PFN | --pid PID ADDR)",
+	.order = 4,
+	.usage = "--pfn PFN | --pid PID ADDR [options]",
+	.options = pr_options,
+	.parse = pr_parse,
+	.check = pr_check,
+	.ctx_size = sizeof(struct pr_run),
+	.ops = {
+		.start = pr_start,
+		.pin = pr_pin,
+		.report = pr_report,
+		.release = pr_release,
+	},
+};
+TRACE_REGISTER(pageref_tracer);

@@ -34,8 +34,9 @@ struct pt_run {
 	unsigned int nprobes;
 };
 
-static void pt_release(struct trace_run *r, struct pt_run *p)
+static void pt_release(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	unsigned int i;
 
 	for (i = p->nprobes; i-- > 0;)
@@ -52,19 +53,20 @@ static void pt_add(struct pt_run *p, const char *func,
 	};
 }
 
-static int pt_start(struct trace_run *r, struct pt_run *p)
+static int pt_start(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	struct pagetables_bpf *s;
 	struct pt_probe *pr;
 	unsigned int i;
 	int err;
 
+	r->attach = TRACE_KPROBE;
 	p->skel = s = pagetables_bpf__open();
 	if (!s) {
 		err = -errno;
-		p_err("pagetables: cannot open the BPF object: %s",
-		      errno_str(-err));
-		return err;
+		return trace_failed(r, err, "cannot open the BPF object: %s",
+				    errno_str(-err));
 	}
 	s->rodata->target_tgid = r->pid;
 	pt_add(p, "__pte_alloc", s->progs.kprobe_pte_alloc, false, false);
@@ -81,10 +83,8 @@ static int pt_start(struct trace_run *r, struct pt_run *p)
 	pt_add(p, "collapse_huge_page", s->progs.kprobe_collapse_huge_page,
 	       false, true);
 	err = pagetables_bpf__load(s);
-	if (err) {
-		p_err("pagetables: load: %s", errno_str(-err));
-		return err;
-	}
+	if (err)
+		return trace_failed(r, err, "load: %s", errno_str(-err));
 	for (i = 0; i < p->nprobes; i++) {
 		pr = &p->probes[i];
 		pr->link = bpf_program__attach_kprobe(pr->prog, pr->ret,
@@ -98,15 +98,15 @@ static int pt_start(struct trace_run *r, struct pt_run *p)
 				       trace_attach_error(err));
 			continue;
 		}
-		p_err("pagetables: kprobe on %s: %s", pr->func,
-		      trace_attach_error(err));
-		return err;
+		return trace_failed(r, err, "kprobe on %s: %s", pr->func,
+				    trace_attach_error(err));
 	}
 	return 0;
 }
 
-static int pt_pin(struct trace_run *r, struct pt_run *p)
+static int pt_pin(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	char name[64];
 	unsigned int i;
 	int err;
@@ -176,8 +176,9 @@ static void pt_line(const char *who, const struct pagetables_stats *s)
 	       (unsigned long long)s->collapse);
 }
 
-static void pt_report(struct trace_run *r, struct pt_run *p)
+static void pt_report(struct trace_run *r, void *ctx)
 {
+	struct pt_run *p = ctx;
 	struct bpf_map *map = p->skel->maps.tables;
 	struct json_object *root = NULL, *arr = NULL, *obj;
 	struct pagetables_stats s, tot = { 0 };
@@ -219,26 +220,28 @@ static void pt_report(struct trace_run *r, struct pt_run *p)
 	jw_emit(root);
 }
 
-int trace_pagetables(struct trace_run *r)
+static int pt_check(struct trace_run *r, void *ctx)
 {
-	struct pt_run p = { 0 };
-	int ret = EXIT_FAILED;
-
+	(void)ctx;
 	if (r->method == TRACE_FENTRY) {
 		p_err("pagetables: attaches with kprobes only (collapse_huge_page is static)");
 		return EXIT_USAGE;
 	}
-	if (pt_start(r, &p))
-		goto out;
-	if (trace_pin_begin(r) || pt_pin(r, &p))
-		goto out;
-	if (!json_output)
-		fprintf(stderr, "mmscope: tracing page-table allocation with kprobes, Ctrl-C to stop\n");
-	trace_wait(r);
-	pt_report(r, &p);
-	ret = EXIT_OK;
-out:
-	trace_unpin(r);
-	pt_release(r, &p);
-	return ret;
+	return EXIT_OK;
 }
+
+static const struct tracer pagetables_tracer = {
+	.name = "pagetables",
+	.summary = "page-table pages allocated, copied at fork, freed; PMD splits",
+	.order = 3,
+	.check = pt_check,
+	.ctx_size = sizeof(struct pt_run),
+	.banner = "tracing page-table allocation with kprobes",
+	.ops = {
+		.start = pt_start,
+		.pin = pt_pin,
+		.report = pt_report,
+		.release = pt_release,
+	},
+};
+TRACE_REGISTER(pagetables_tracer);

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every BPF program of the suite shares (tools/bpf/<name>.bpf.c):
+ * the headers, the process filter, CO-RE helpers for what differs between
+ * the kernels, the per-key counters, the license.
+ *
+ * CO-RE: programs are compiled once per arch against one kernel's
+ * vmlinux.h and run on every kernel of the arch. A field or enum value
+ * that exists on some kernels only is read through a ___flavour type or
+ * checked with bpf_core_*_exists() first, never assumed.
+ *
+ * Pinning (done by the CLI, tools/mmscope/trace_run.c): every map a
+ * tracer reports from is pinned as /sys/fs/bpf/mmscope/<tracer>/<map>
+ * (internal maps by their section: "bss"), every link as link_<function>
+ * (link_<function>_exit for a return probe). The map pinned last tells
+ * a watcher that the tracer is counting: declare it in the tracer's
+ * header comment.
+ */
+#ifndef MMSCOPE_COMMON_BPF_H
+#define MMSCOPE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the CLI before loading (--pid): 0 traces every process. */
+const volatile __u32 target_tgid;
+
+static __always_inline bool mmscope_traced_tgid(__u32 tgid)
+{
+	return !target_tgid || tgid == target_tgid;
+}
+
+/* Is the current task, bpf_get_current_pid_tgid()'s id, traced? */
+static __always_inline bool mmscope_traced(__u64 id)
+{
+	return mmscope_traced_tgid(id >> 32);
+}
+
+/*
+ * An enum value of the running kernel, or 0 where its enum lacks it
+ * (a flag that older kernels do not have: nothing matches it there).
+ */
+#define MMSCOPE_ENUM_OR_ZERO(type, name)				\
+	(bpf_core_enum_value_exists(type, name) ?			\
+	 bpf_core_enum_value(type, name) : 0)
+
+/*
+ * The value of key in a hash map, created from init the first time
+ * (another CPU may create it first: then that one is returned). NULL
+ * only when the map is full.
+ */
+static __always_inline void *mmscope_lookup_or_init(void *map, const void *key,
+						    const void *init)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
+#endif
