@@ -35,6 +35,7 @@ long pageref_release(struct file *owner, unsigned int cmd,
 void pageref_release_file(struct file *owner);
 void pageref_release_all(void);
 void pageref_held_show(struct seq_file *m);
+long pageref_ioc_held(void __user *uarg);
 
 /* report.c: the human-readable `target`/`pages` pair. */
 extern const struct file_operations pageref_target_fops;
@@ -46,6 +47,8 @@ int pageref_parse_range(const char *buf, struct pageref_range *r);
 extern const struct file_operations pageref_watch_fops;
 extern const struct file_operations pageref_events_fops;
 void pageref_watch_exit(void);
+long pageref_ioc_watch(void __user *uarg);
+long pageref_ioc_events(void __user *uarg);
 void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
 			long pages);
 const char *pageref_flag_name(unsigned int bit);

@@ -158,6 +158,12 @@ static long pageref_ctl_ioctl(struct file *file, unsigned int cmd,
 	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_PUT):
 	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_UNPIN):
 		return pageref_ioc_hold(file, cmd, uarg);
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_HELD):
+		return pageref_ioc_held(uarg);
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_WATCH):
+		return pageref_ioc_watch(uarg);
+	case MMSCOPE_IOC_NOSIZE(MMSCOPE_PAGEREF_IOC_EVENTS):
+		return pageref_ioc_events(uarg);
 	default:
 		return -ENOTTY;
 	}
