@@ -91,6 +91,13 @@ int mmscope_suite_unload(void);
 int mmscope_suite_load(void);
 
 /*
+ * Run `mmscope ARGS...` (args NULL-terminated, from PATH) with its stdout
+ * into out (NUL-terminated, cut at size); returns its exit status, or
+ * -errno if it could not be run.
+ */
+int mmscope_run_cli(const char *const *args, char *out, size_t size);
+
+/*
  * The suite's ctls, ioctls and the kernel's per-page views
  * (mmscope_pagemap_read(), mmscope_kpageflags_read(), the PM_* and KPF_*
  * fields, ...) come from libmmscope; its functions leave their message in
