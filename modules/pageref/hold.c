@@ -337,9 +337,10 @@ long pageref_ioc_held(void __user *uarg)
 				    MMSCOPE_PAGEREF_HELD_LIST_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (l.flags || l.reserved || (l.count &&
-	    (l.entry_size < MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0 ||
-	     l.entry_size > MMSCOPE_IOC_SIZE_MAX)))
+	if (l.flags || l.reserved)
+		return -EINVAL;
+	if (l.count && (l.entry_size < MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0 ||
+			l.entry_size > MMSCOPE_IOC_SIZE_MAX))
 		return -EINVAL;
 	l.count = min_t(u32, l.count, MMSCOPE_PAGEREF_HOLD_MAX);
 	buf = kvcalloc(max_t(u32, l.count, 1), sizeof(*buf), GFP_KERNEL);

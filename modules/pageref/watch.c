@@ -449,9 +449,10 @@ long pageref_ioc_events(void __user *uarg)
 				    MMSCOPE_PAGEREF_EVENTS_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if ((q.flags & ~MMSCOPE_PAGEREF_EVENTS_CLEAR) || (q.count &&
-	    (q.event_size < MMSCOPE_PAGEREF_EVENT_SIZE_VER0 ||
-	     q.event_size > MMSCOPE_IOC_SIZE_MAX)))
+	if (q.flags & ~MMSCOPE_PAGEREF_EVENTS_CLEAR)
+		return -EINVAL;
+	if (q.count && (q.event_size < MMSCOPE_PAGEREF_EVENT_SIZE_VER0 ||
+			q.event_size > MMSCOPE_IOC_SIZE_MAX))
 		return -EINVAL;
 	ev = kvmalloc_array(PAGEREF_EVENTS, sizeof(*ev), GFP_KERNEL);
 	if (!ev)

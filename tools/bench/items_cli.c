@@ -32,6 +32,8 @@ static int cli_check(const struct region *r)
 }
 
 const struct bench_item bench_cli_items[] = {
-	{ .name = "pagewalk_cli_json", .regions = BENCH_4K, .run = bench_cli_json, .check = cli_check, .pages = cli_pages },
+	{ .name = "pagewalk_cli_json",
+	  .regions = BENCH_4K,
+	  .run = bench_cli_json, .check = cli_check, .pages = cli_pages },
 	{ }
 };

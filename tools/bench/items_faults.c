@@ -37,7 +37,8 @@ static int fault_run(const struct region *r, unsigned long long *calls)
 
 /*
  * The fault items, interleaved so that a change in the machine's load
- * weighs on all alike: after an untimed round of all three, each rep runs the workload untraced, then under
+ * weighs on all alike: after an untimed round of all three, each rep
+ * runs the workload untraced, then under
  * `mmscope trace faults --pin` (the default command, faults_traced),
  * then under `--handlers` (faults_traced_handlers, no target), each
  * tracer attached before its run and unpinned after. Each run follows a

@@ -41,6 +41,8 @@ static int bench_pageref(const struct region *r, unsigned long long *calls)
 }
 
 const struct bench_item bench_pageref_items[] = {
-	{ .name = "pageref_ioctl", .regions = BENCH_4K | BENCH_THP, .run = bench_pageref },
+	{ .name = "pageref_ioctl",
+	  .regions = BENCH_4K | BENCH_THP,
+	  .run = bench_pageref },
 	{ }
 };

@@ -139,7 +139,11 @@ size_t bench_thp_pages(const struct region *r)
 }
 
 const struct bench_item bench_pagewalk_items[] = {
-	{ .name = "pagewalk_ioctl", .regions = BENCH_4K | BENCH_THP, .run = bench_pagewalk },
-	{ .name = "pagewalk_ioctl_runs", .regions = BENCH_4K, .run = bench_pagewalk_runs, .check = check_runs },
+	{ .name = "pagewalk_ioctl",
+	  .regions = BENCH_4K | BENCH_THP,
+	  .run = bench_pagewalk },
+	{ .name = "pagewalk_ioctl_runs",
+	  .regions = BENCH_4K,
+	  .run = bench_pagewalk_runs, .check = check_runs },
 	{ }
 };

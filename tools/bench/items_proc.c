@@ -106,8 +106,14 @@ static int bench_pm_kpf_kpc_runs(const struct region *r,
 }
 
 const struct bench_item bench_proc_items[] = {
-	{ .name = "pagemap", .regions = BENCH_4K | BENCH_THP, .run = bench_pagemap },
-	{ .name = "pagemap_kpageflags_kpagecount", .regions = BENCH_4K | BENCH_THP, .run = bench_pm_kpf_kpc },
-	{ .name = "pagemap_kpageflags_kpagecount_runs", .regions = BENCH_4K, .run = bench_pm_kpf_kpc_runs },
+	{ .name = "pagemap",
+	  .regions = BENCH_4K | BENCH_THP,
+	  .run = bench_pagemap },
+	{ .name = "pagemap_kpageflags_kpagecount",
+	  .regions = BENCH_4K | BENCH_THP,
+	  .run = bench_pm_kpf_kpc },
+	{ .name = "pagemap_kpageflags_kpagecount_runs",
+	  .regions = BENCH_4K,
+	  .run = bench_pm_kpf_kpc_runs },
 	{ }
 };

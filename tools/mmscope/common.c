@@ -151,3 +151,25 @@ int target_done(struct mmscope_target_args *t, unsigned int kinds,
 		return usage_err(level, "%s", mmscope_last_error());
 	return EXIT_OK;
 }
+
+int parse_target(int argc, char **argv, struct mmscope_target_args *t,
+		 unsigned int kinds, uint64_t default_len, const char *level,
+		 int (*option)(int argc, char **argv, int *i, void *ctx),
+		 void *ctx)
+{
+	int i = 0, ret;
+
+	memset(t, 0, sizeof(*t));
+	while (i < argc) {
+		ret = target_arg(t, argc, argv, &i, level);
+		if (ret < 0)
+			return -ret;
+		if (ret)
+			continue;
+		ret = option(argc, argv, &i, ctx);
+		if (ret)
+			return ret;
+		i++;
+	}
+	return target_done(t, kinds, default_len, level);
+}

@@ -76,6 +76,16 @@ int target_arg(struct mmscope_target_args *t, int argc, char **argv, int *i,
 	       const char *level);
 int target_done(struct mmscope_target_args *t, unsigned int kinds,
 		uint64_t default_len, const char *level);
+/*
+ * A command line of a target and the command's own options: option()
+ * takes argv[*i] (and its value: *i then points at the last argument it
+ * took) and returns EXIT_OK, or EXIT_USAGE after reporting; an argument
+ * it does not know is "unknown option". EXIT_*.
+ */
+int parse_target(int argc, char **argv, struct mmscope_target_args *t,
+		 unsigned int kinds, uint64_t default_len, const char *level,
+		 int (*option)(int argc, char **argv, int *i, void *ctx),
+		 void *ctx);
 /* The help line of a target, the same in every command's help. */
 #define HELP_TARGET MMSCOPE_HELP_TARGET
 #define HELP_NUMBERS MMSCOPE_HELP_NUMBERS

@@ -63,37 +63,36 @@ int pageref_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int parse_range(int argc, char **argv, struct range_args *a,
-		       bool hold_verb)
+/* --write and --hold SECONDS, for the hold verbs */
+static int hold_option(int argc, char **argv, int *i, void *ctx)
 {
-	struct mmscope_target_args t = { 0 };
+	struct range_args *a = ctx;
 	uint64_t v;
-	int i = 0, ret;
+	int ret;
+
+	if (a && !strcmp(argv[*i], "--write")) {
+		a->write = true;
+		return EXIT_OK;
+	}
+	if (a && !strcmp(argv[*i], "--hold") && *i + 1 < argc) {
+		ret = parse_u64(argv[++*i], &v, "hold");
+		a->hold = (long)v;
+		return ret;
+	}
+	return usage_err(LEVEL, "unknown option '%s'", argv[*i]);
+}
+
+int parse_range(int argc, char **argv, struct range_args *a, bool hold_verb)
+{
+	struct mmscope_target_args t;
+	int ret;
 
 	memset(a, 0, sizeof(*a));
 	a->hold = -1;
-	while (i < argc) {
-		ret = target_arg(&t, argc, argv, &i, LEVEL);
-		if (ret < 0)
-			return -ret;
-		if (ret)
-			continue;
-		if (!strcmp(argv[i], "--write") && hold_verb) {
-			a->write = true;
-		} else if (!strcmp(argv[i], "--hold") && hold_verb &&
-			   i + 1 < argc) {
-			ret = parse_u64(argv[++i], &v, "hold");
-			if (ret)
-				return ret;
-			a->hold = (long)v;
-		} else {
-			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
-		}
-		i++;
-	}
-	ret = target_done(&t, MMSCOPE_TARGETS_PID |
-			  (hold_verb ? 0 : MMSCOPE_TARGETS_PFN),
-			  (uint64_t)getpagesize(), LEVEL);
+	ret = parse_target(argc, argv, &t, MMSCOPE_TARGETS_PID |
+			   (hold_verb ? 0 : MMSCOPE_TARGETS_PFN),
+			   (uint64_t)getpagesize(), LEVEL, hold_option,
+			   hold_verb ? a : NULL);
 	if (ret)
 		return ret;
 	a->by_pfn = t.kind == MMSCOPE_TARGET_PFN;

@@ -60,26 +60,26 @@ static int pagewalk_help(void)
 	return EXIT_OK;
 }
 
+static int path_option(int argc, char **argv, int *i, void *ctx)
+{
+	struct pw_args *a = ctx;
+
+	(void)argc;
+	if (strcmp(argv[*i], "--path"))
+		return usage_err(PW_LEVEL, "unknown option '%s'", argv[*i]);
+	a->path = true;
+	return EXIT_OK;
+}
+
 static int parse_args(int argc, char **argv, struct pw_args *a)
 {
-	struct mmscope_target_args t = { 0 };
-	int i = 0, ret;
+	struct mmscope_target_args t;
+	int ret;
 
 	memset(a, 0, sizeof(*a));
-	while (i < argc) {
-		ret = target_arg(&t, argc, argv, &i, PW_LEVEL);
-		if (ret < 0)
-			return -ret;
-		if (ret)
-			continue;
-		if (strcmp(argv[i], "--path"))
-			return usage_err(PW_LEVEL, "unknown option '%s'",
-					 argv[i]);
-		a->path = true;
-		i++;
-	}
-	ret = target_done(&t, MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL,
-			  4096, PW_LEVEL);
+	ret = parse_target(argc, argv, &t,
+			   MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL, 4096,
+			   PW_LEVEL, path_option, a);
 	if (ret)
 		return ret;
 	a->kernel = t.kind == MMSCOPE_TARGET_KERNEL;

@@ -75,29 +75,35 @@ static void text_vma(FILE *f, const struct mmscope_pagewalk_record *r)
  * The text of the last record's bits and VMA, made again only when they
  * change: most records of a range share them.
  */
-static struct {
-	char *bits, *vma;
-	bool bits_ok, vma_ok;
-	struct mmscope_pagewalk_record key;
-} text_cache;
+struct cached_text {
+	char *text;
+	bool ok;
+	void (*render)(FILE *f, const struct mmscope_pagewalk_record *r);
+};
 
-static char *text_render(const struct mmscope_pagewalk_record *r, bool vma)
+static struct cached_text bits_text = { .render = text_bits };
+static struct cached_text vma_text = { .render = text_vma };
+static struct mmscope_pagewalk_record text_key;
+
+static void put_cached(struct cached_text *c,
+		       const struct mmscope_pagewalk_record *r)
 {
 	size_t n = 0;
-	char *t = NULL;
-	FILE *f = open_memstream(&t, &n);
+	FILE *f;
 
-	if (!f)
-		return NULL;
-	if (vma)
-		text_vma(f, r);
-	else
-		text_bits(f, r);
-	if (fclose(f)) {
-		free(t);
-		return NULL;
+	if (!c->ok) {
+		free(c->text);
+		c->text = NULL;
+		f = open_memstream(&c->text, &n);
+		if (f) {
+			c->render(f, r);
+			c->ok = !fclose(f);
+		}
 	}
-	return t;
+	if (c->ok)
+		fputs(c->text, stdout);
+	else
+		c->render(stdout, r);
 }
 
 static void text_path(const struct mmscope_pagewalk_path *p)
@@ -122,7 +128,7 @@ static void text_path(const struct mmscope_pagewalk_path *p)
 void pw_text_record(const struct mmscope_pagewalk_record *r,
 		    const struct mmscope_pagewalk_path *p)
 {
-	struct mmscope_pagewalk_record *k = &text_cache.key;
+	struct mmscope_pagewalk_record *k = &text_key;
 
 	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
 	print_size(r->size);
@@ -131,11 +137,11 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 	if (r->linux_flags != k->linux_flags || r->hw != k->hw ||
 	    r->desc_type != k->desc_type || r->attr != k->attr ||
 	    r->mair != k->mair || r->sh != k->sh || r->pkey != k->pkey)
-		text_cache.bits_ok = false;
+		bits_text.ok = false;
 	if (r->vma_start != k->vma_start || r->vma_end != k->vma_end ||
 	    r->vma_kind != k->vma_kind || r->vma_pgoff != k->vma_pgoff ||
 	    (r->state == MMSCOPE_PAGEWALK_NONE) != (k->state == MMSCOPE_PAGEWALK_NONE))
-		text_cache.vma_ok = false;
+		vma_text.ok = false;
 	*k = *r;
 	if (r->state != MMSCOPE_PAGEWALK_NONE) {
 		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
@@ -144,25 +150,9 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 		if (r->state == MMSCOPE_PAGEWALK_SWAP)
 			printf(" swap %u:0x%" PRIx64, r->swap_type,
 			       (uint64_t)r->swap_offset);
-		if (!text_cache.bits_ok) {
-			free(text_cache.bits);
-			text_cache.bits = text_render(r, false);
-			text_cache.bits_ok = text_cache.bits != NULL;
-		}
-		if (text_cache.bits_ok)
-			fputs(text_cache.bits, stdout);
-		else
-			text_bits(stdout, r);
+		put_cached(&bits_text, r);
 	}
-	if (!text_cache.vma_ok) {
-		free(text_cache.vma);
-		text_cache.vma = text_render(r, true);
-		text_cache.vma_ok = text_cache.vma != NULL;
-	}
-	if (text_cache.vma_ok)
-		fputs(text_cache.vma, stdout);
-	else
-		text_vma(stdout, r);
+	put_cached(&vma_text, r);
 	putchar('\n');
 	text_path(p);
 }

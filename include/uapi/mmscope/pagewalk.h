@@ -85,6 +85,7 @@ enum mmscope_pagewalk_state {
 	"protnone", "soft_dirty", "uffd_wp", "exclusive", "zero",	\
 	"devmap", "invalid", "write_migration", "anon", "changed"	\
 }
+
 #define MMSCOPE_PAGEWALK_L_NR_BITS 16
 
 /*

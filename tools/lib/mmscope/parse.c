@@ -47,7 +47,8 @@ int mmscope_parse_size(const char *arg, uint64_t *val)
 	return 0;
 }
 
-static int set_kind(struct mmscope_target_args *t, enum mmscope_target_kind kind)
+static int set_kind(struct mmscope_target_args *t,
+		    enum mmscope_target_kind kind)
 {
 	if (t->kind != MMSCOPE_TARGET_NONE && t->kind != kind)
 		return mmscope_fail(EINVAL, "give one of --pid PID, --pfn PFN or --kernel, not two");
