@@ -128,8 +128,8 @@ static void test_target(void)
 		     pid_kernel, &t, &others) == -EINVAL, "three positionals");
 	CHECK(target((const char *[]){ "--pid", "1", "1", "4Q", NULL },
 		     pid_kernel, &t, &others) == -EINVAL, "bad LEN");
-	CHECK(strstr(mmscope_last_error(), "LEN"), "message names LEN: %s",
-	      mmscope_last_error());
+	CHECK(!strcmp(mmscope_last_error(), "LEN: invalid number '4Q'"),
+	      "message names LEN: %s", mmscope_last_error());
 }
 
 static void test_maps(void)
