@@ -15,19 +15,20 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <mmscope/compat.h>
 #include <mmscope/core.h>
 
 #include "internal.h"
 
-enum pageref_kind { PAGEREF_GET, PAGEREF_PIN, PAGEREF_PIN_LONGTERM };
-
-static const char *const pageref_kind_names[] = {
-	[PAGEREF_GET] = "get",
-	[PAGEREF_PIN] = "pin",
-	[PAGEREF_PIN_LONGTERM] = "pin-longterm",
+enum pageref_kind {
+	PAGEREF_GET = MMSCOPE_PAGEREF_KIND_GET,
+	PAGEREF_PIN = MMSCOPE_PAGEREF_KIND_PIN,
+	PAGEREF_PIN_LONGTERM = MMSCOPE_PAGEREF_KIND_PIN_LONGTERM,
 };
+
+static const char *const pageref_kind_names[] = MMSCOPE_PAGEREF_KIND_NAMES;
 
 struct pageref_held {
 	struct list_head node;
@@ -289,4 +290,72 @@ void pageref_held_list_show(struct seq_file *m)
 		seq_puts(m, held->nr > 8 ? ",...\n" : "\n");
 	}
 	mutex_unlock(&pageref_held_lock);
+}
+
+static void pageref_held_entry(struct mmscope_pageref_held *e,
+			       const struct pageref_held *held)
+{
+	unsigned long i;
+
+	memset(e, 0, sizeof(*e));
+	e->id = held->id;
+	e->start = held->start;
+	e->pages = held->nr;
+	e->pid = held->pid;
+	e->kind = held->kind;
+	e->flags = held->owner ? 0 : MMSCOPE_PAGEREF_HELD_DETACHED;
+	for (i = 0; i < held->nr && i < MMSCOPE_PAGEREF_HELD_PFNS; i++)
+		e->pfns[i] = page_to_pfn(held->pages[i]);
+}
+
+/* Up to @max holds into @out, oldest first; returns how many there are. */
+static u32 pageref_held_fill(struct mmscope_pageref_held *out, u32 max)
+{
+	struct pageref_held *held;
+	u32 total = 0;
+
+	mutex_lock(&pageref_held_lock);
+	list_for_each_entry(held, &pageref_held_list, node) {
+		if (total < max)
+			pageref_held_entry(&out[total], held);
+		total++;
+	}
+	mutex_unlock(&pageref_held_lock);
+	return total;
+}
+
+long pageref_ioc_held(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_pageref_held_list *l = arg;
+	struct mmscope_pageref_held *buf;
+	char __user *out;
+	size_t esize;
+	u32 n, i;
+
+	BUILD_BUG_ON(sizeof(*l) != MMSCOPE_PAGEREF_HELD_LIST_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(*buf) != MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0);
+	if (l->flags || l->reserved)
+		return -EINVAL;
+	if (l->count && (l->entry_size < MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0 ||
+			l->entry_size > MMSCOPE_IOC_SIZE_MAX))
+		return -EINVAL;
+	l->count = min_t(u32, l->count, MMSCOPE_PAGEREF_HOLD_MAX);
+	buf = kvcalloc(max_t(u32, l->count, 1), sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	l->total = pageref_held_fill(buf, l->count);
+	n = min(l->count, l->total);
+	out = u64_to_user_ptr(l->entries);
+	esize = min_t(size_t, l->entry_size, sizeof(*buf));
+	for (i = 0; i < n; i++) {
+		if (copy_to_user(out + (size_t)i * l->entry_size, &buf[i],
+				 esize)) {
+			kvfree(buf);
+			return -EFAULT;
+		}
+	}
+	kvfree(buf);
+	l->count = n;
+	l->entry_size = sizeof(*buf);
+	return 0;
 }

@@ -37,6 +37,7 @@ long pageref_release(struct file *owner, unsigned int cmd,
 void pageref_release_file(struct file *owner);
 void pageref_release_all(void);
 void pageref_held_list_show(struct seq_file *m);
+long pageref_ioc_held(struct file *file, unsigned int cmd, void *arg);
 
 /*
  * report.c: the human-readable `target`/`pages` pair, and ranges.
@@ -55,6 +56,8 @@ int pageref_parse_range(const char *buf, struct pageref_range *r);
 /* watch.c: watched pages, their events, the trace events. */
 int pageref_watch_init(struct dentry *dir);
 void pageref_watch_exit(void);
+long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg);
+long pageref_ioc_events(struct file *file, unsigned int cmd, void *arg);
 void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
 			long pages);
 const char *pageref_flag_name(unsigned int bit);

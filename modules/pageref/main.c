@@ -136,6 +136,12 @@ static const struct mmscope_ioctl pageref_ioctls[] = {
 	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_PIN_LONGTERM),
 	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_PUT),
 	PAGEREF_IOCTL_HOLD(MMSCOPE_PAGEREF_IOC_UNPIN),
+	MMSCOPE_IOCTL(MMSCOPE_PAGEREF_IOC_HELD, MMSCOPE_PAGEREF_HELD_LIST_SIZE_VER0,
+		      struct mmscope_pageref_held_list, pageref_ioc_held),
+	MMSCOPE_IOCTL(MMSCOPE_PAGEREF_IOC_WATCH, MMSCOPE_PAGEREF_WATCH_SIZE_VER0,
+		      struct mmscope_pageref_watch, pageref_ioc_watch),
+	MMSCOPE_IOCTL(MMSCOPE_PAGEREF_IOC_EVENTS, MMSCOPE_PAGEREF_EVENTS_SIZE_VER0,
+		      struct mmscope_pageref_events, pageref_ioc_events),
 };
 
 static struct mmscope_ctl pageref_ctl = {

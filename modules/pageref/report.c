@@ -30,52 +30,19 @@ static struct mmscope_target_file pageref_target = {
 	.check = pageref_target_check,
 };
 
-static const struct {
-	char letter;
-	const char *name;
-} pageref_flags[MMSCOPE_PGF_COUNT] = {
-	[MMSCOPE_PGF_LOCKED] = { 'L', "locked" },
-	[MMSCOPE_PGF_REFERENCED] = { 'R', "referenced" },
-	[MMSCOPE_PGF_UPTODATE] = { 'U', "uptodate" },
-	[MMSCOPE_PGF_DIRTY] = { 'D', "dirty" },
-	[MMSCOPE_PGF_LRU] = { 'l', "lru" },
-	[MMSCOPE_PGF_ACTIVE] = { 'A', "active" },
-	[MMSCOPE_PGF_WORKINGSET] = { 'w', "workingset" },
-	[MMSCOPE_PGF_WAITERS] = { 'W', "waiters" },
-	[MMSCOPE_PGF_ERROR] = { 'E', "error" },
-	[MMSCOPE_PGF_SLAB] = { 'S', "slab" },
-	[MMSCOPE_PGF_OWNER_PRIV_1] = { 'O', "owner_priv_1" },
-	[MMSCOPE_PGF_ARCH_1] = { '1', "arch_1" },
-	[MMSCOPE_PGF_RESERVED] = { 'r', "reserved" },
-	[MMSCOPE_PGF_PRIVATE] = { 'P', "private" },
-	[MMSCOPE_PGF_PRIVATE_2] = { 'p', "private_2" },
-	[MMSCOPE_PGF_WRITEBACK] = { 'B', "writeback" },
-	[MMSCOPE_PGF_HEAD] = { 'H', "head" },
-	[MMSCOPE_PGF_TAIL] = { 'T', "tail" },
-	[MMSCOPE_PGF_MAPPEDTODISK] = { 'd', "mappedtodisk" },
-	[MMSCOPE_PGF_RECLAIM] = { 'I', "reclaim" },
-	[MMSCOPE_PGF_SWAPBACKED] = { 'b', "swapbacked" },
-	[MMSCOPE_PGF_UNEVICTABLE] = { 'u', "unevictable" },
-	[MMSCOPE_PGF_MLOCKED] = { 'M', "mlocked" },
-	[MMSCOPE_PGF_HWPOISON] = { 'X', "hwpoison" },
-	[MMSCOPE_PGF_YOUNG] = { 'y', "young" },
-	[MMSCOPE_PGF_IDLE] = { 'i', "idle" },
-	[MMSCOPE_PGF_SWAPCACHE] = { 's', "swapcache" },
-	[MMSCOPE_PGF_ANON_EXCLUSIVE] = { 'x', "anon_exclusive" },
-};
+static const char *const pageref_flag_names[] = MMSCOPE_PGF_NAMES;
+static const char *const pageref_mapping_names[] = MMSCOPE_PAGEREF_MAPPING_NAMES;
+static const char *const pageref_state_names[] = MMSCOPE_PAGEREF_STATE_NAMES;
 
-static const char *const pageref_mapping_names[] = {
-	"none", "anon", "ksm", "file", "swapcache", "movable",
-};
+/* page-types style letters of the flags, in MMSCOPE_PGF_* order */
+static const char pageref_flag_letters[] = "LRUDlAwWESO1rPpBHTdIbuMXyisx";
 
-static const char *const pageref_state_names[] = {
-	"present", "no-vma", "none", "swap", "non-page", "no-struct-page",
-	"free",
-};
+static_assert(ARRAY_SIZE(pageref_flag_names) == MMSCOPE_PGF_COUNT);
+static_assert(sizeof(pageref_flag_letters) == MMSCOPE_PGF_COUNT + 1);
 
 const char *pageref_flag_name(unsigned int bit)
 {
-	return bit < MMSCOPE_PGF_COUNT ? pageref_flags[bit].name : "?";
+	return bit < MMSCOPE_PGF_COUNT ? pageref_flag_names[bit] : "?";
 }
 
 int pageref_range_get(u32 flags, pid_t pid, u64 start, u64 len,
@@ -147,7 +114,7 @@ static void pageref_report_line(struct seq_file *m,
 	}
 	for (i = 0; i < MMSCOPE_PGF_COUNT; i++)
 		if (p->pgflags & BIT_ULL(i))
-			flags[n++] = pageref_flags[i].letter;
+			flags[n++] = pageref_flag_letters[i];
 	flags[n] = '\0';
 	seq_printf(m, "%9llx %9llx %2u %6lld %5lld %4d %4d %4d %4d %c%c %-9s %s%s\n",
 		   p->pfn, p->head_pfn, p->order, p->refcount,
@@ -197,8 +164,8 @@ static int pageref_pages_show(struct seq_file *m, void *unused)
 	kfree(buf);
 	seq_puts(m, "flags:");
 	for (i = 0; i < MMSCOPE_PGF_COUNT; i++)
-		seq_printf(m, " %c:%s", pageref_flags[i].letter,
-			   pageref_flags[i].name);
+		seq_printf(m, " %c:%s", pageref_flag_letters[i],
+			   pageref_flag_names[i]);
 	seq_puts(m, "\npz: p maybe_dma_pinned, z zero page; extra: refcount - expected\n");
 	return 0;
 }

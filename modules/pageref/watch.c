@@ -20,7 +20,9 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
@@ -254,15 +256,32 @@ static ssize_t pageref_watch_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/* Copy the watch list into @w; returns its length, *sites the probes on. */
+static unsigned int pageref_watch_list(struct pageref_watched *w,
+				       unsigned int *sites)
+{
+	unsigned long flags;
+	unsigned int i, n;
+
+	mutex_lock(&pageref_watch_mutex);
+	for (i = 0, *sites = 0; i < ARRAY_SIZE(pageref_sites); i++)
+		*sites += pageref_probe_on[i];
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	n = pageref_nwatch;
+	memcpy(w, pageref_watch, n * sizeof(w[0]));
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	mutex_unlock(&pageref_watch_mutex);
+	return n;
+}
+
 static int pageref_watch_show(struct seq_file *m, void *unused)
 {
 	struct pageref_watched w[PAGEREF_WATCH_MAX];
-	unsigned long flags;
-	unsigned int i, n;
+	unsigned int i, n, sites;
 	int ref, map;
 
-	mutex_lock(&pageref_watch_mutex);
 	seq_puts(m, "# sites:");
+	mutex_lock(&pageref_watch_mutex);
 	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++)
 		if (pageref_probe_on[i])
 			seq_printf(m, " %s", pageref_sites[i]);
@@ -272,12 +291,9 @@ static int pageref_watch_show(struct seq_file *m, void *unused)
 			if (pageref_probe_absent[i])
 				seq_printf(m, " %s", pageref_sites[i]);
 	}
-	seq_puts(m, "\n# pfn refcount mapcount\n");
-	spin_lock_irqsave(&pageref_watch_lock, flags);
-	n = pageref_nwatch;
-	memcpy(w, pageref_watch, n * sizeof(w[0]));
-	spin_unlock_irqrestore(&pageref_watch_lock, flags);
 	mutex_unlock(&pageref_watch_mutex);
+	seq_puts(m, "\n# pfn refcount mapcount\n");
+	n = pageref_watch_list(w, &sites);
 	for (i = 0; i < n; i++) {
 		pageref_read(w[i].pfn, &ref, &map);
 		seq_printf(m, "0x%lx %d %d\n", w[i].pfn, ref, map);
@@ -285,32 +301,90 @@ static int pageref_watch_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_pageref_watched __user *out;
+	struct mmscope_pageref_watched e;
+	struct mmscope_pageref_watch *q = arg;
+	struct pageref_watched *w;
+	struct pageref_range r;
+	unsigned int i, n;
+	long ret;
+
+	BUILD_BUG_ON(sizeof(*q) != MMSCOPE_PAGEREF_WATCH_SIZE_VER0);
+	BUILD_BUG_ON(PAGEREF_WATCH_MAX != MMSCOPE_PAGEREF_WATCH_MAX);
+	if (q->flags & ~(MMSCOPE_PAGEREF_BY_PFN | MMSCOPE_PAGEREF_WATCH_CLEAR |
+			MMSCOPE_PAGEREF_WATCH_ADD))
+		return -EINVAL;
+	if (q->flags & MMSCOPE_PAGEREF_WATCH_CLEAR)
+		pageref_watch_clear();
+	if (q->flags & MMSCOPE_PAGEREF_WATCH_ADD) {
+		r = (struct pageref_range){
+			.flags = q->flags & MMSCOPE_PAGEREF_BY_PFN,
+			.pid = q->pid, .start = q->start, .len = q->len };
+		ret = pageref_watch_range(&r);
+		if (ret)
+			return ret;
+	}
+	w = kmalloc_array(PAGEREF_WATCH_MAX, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	n = pageref_watch_list(w, &q->sites);
+	out = u64_to_user_ptr(q->pages);
+	for (i = 0; i < n && i < q->count; i++) {
+		e.pfn = w[i].pfn;
+		pageref_read(w[i].pfn, &e.refcount, &e.mapcount);
+		if (copy_to_user(&out[i], &e, sizeof(e))) {
+			kfree(w);
+			return -EFAULT;
+		}
+	}
+	kfree(w);
+	q->count = i;
+	q->total = n;
+	return 0;
+}
+
 DEFINE_SHOW_STORE_ATTRIBUTE(pageref_watch);
+
+/*
+ * Copy the ring into @ev (PAGEREF_EVENTS entries), emptying it if @clear;
+ * returns the count of events recorded, *first the oldest still held.
+ */
+static unsigned long pageref_ring_copy(struct pageref_event *ev, bool clear,
+				       unsigned long *first)
+{
+	unsigned long flags, last;
+
+	spin_lock_irqsave(&pageref_watch_lock, flags);
+	last = pageref_ring_next;
+	if (ev)
+		memcpy(ev, pageref_ring, sizeof(pageref_ring));
+	if (clear)
+		pageref_ring_next = 0;
+	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	*first = last > PAGEREF_EVENTS ? last - PAGEREF_EVENTS : 0;
+	return last;
+}
 
 static ssize_t pageref_events_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
-	unsigned long flags;
+	unsigned long first;
 
-	spin_lock_irqsave(&pageref_watch_lock, flags);
-	pageref_ring_next = 0;
-	spin_unlock_irqrestore(&pageref_watch_lock, flags);
+	pageref_ring_copy(NULL, true, &first);
 	return count;
 }
 
 static int pageref_events_show(struct seq_file *m, void *unused)
 {
 	struct pageref_event *ev;
-	unsigned long flags, first, last, i;
+	unsigned long first, last, i;
 
 	ev = kvmalloc_array(PAGEREF_EVENTS, sizeof(*ev), GFP_KERNEL);
 	if (!ev)
 		return -ENOMEM;
-	spin_lock_irqsave(&pageref_watch_lock, flags);
-	last = pageref_ring_next;
-	memcpy(ev, pageref_ring, sizeof(pageref_ring));
-	spin_unlock_irqrestore(&pageref_watch_lock, flags);
-	first = last > PAGEREF_EVENTS ? last - PAGEREF_EVENTS : 0;
+	last = pageref_ring_copy(ev, false, &first);
 	seq_printf(m, "# ns pid comm site pfn refcount mapcount (%lu lost)\n",
 		   first);
 	for (i = first; i < last; i++) {
@@ -321,6 +395,60 @@ static int pageref_events_show(struct seq_file *m, void *unused)
 			   e->new_ref, e->old_map, e->new_map);
 	}
 	kvfree(ev);
+	return 0;
+}
+
+static void pageref_event_uapi(struct mmscope_pageref_event *u,
+			       const struct pageref_event *e)
+{
+	memset(u, 0, sizeof(*u));
+	u->ns = e->ns;
+	u->pfn = e->pfn;
+	u->pid = e->pid;
+	u->refcount_before = e->old_ref;
+	u->refcount_after = e->new_ref;
+	u->mapcount_before = e->old_map;
+	u->mapcount_after = e->new_map;
+	strscpy(u->comm, e->comm, sizeof(u->comm));
+	strscpy(u->site, e->site, sizeof(u->site));
+}
+
+long pageref_ioc_events(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_pageref_events *q = arg;
+	struct mmscope_pageref_event u;
+	unsigned long first, last, i;
+	struct pageref_event *ev;
+	char __user *out;
+	size_t usize;
+	u32 n = 0;
+
+	BUILD_BUG_ON(sizeof(*q) != MMSCOPE_PAGEREF_EVENTS_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(u) != MMSCOPE_PAGEREF_EVENT_SIZE_VER0);
+	BUILD_BUG_ON(PAGEREF_EVENTS != MMSCOPE_PAGEREF_EVENTS_MAX);
+	if (q->flags & ~MMSCOPE_PAGEREF_EVENTS_CLEAR)
+		return -EINVAL;
+	if (q->count && (q->event_size < MMSCOPE_PAGEREF_EVENT_SIZE_VER0 ||
+			q->event_size > MMSCOPE_IOC_SIZE_MAX))
+		return -EINVAL;
+	ev = kvmalloc_array(PAGEREF_EVENTS, sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	last = pageref_ring_copy(ev, q->flags & MMSCOPE_PAGEREF_EVENTS_CLEAR,
+				 &first);
+	out = u64_to_user_ptr(q->events);
+	usize = min_t(size_t, q->event_size, sizeof(u));
+	for (i = first; i < last && n < q->count; i++, n++) {
+		pageref_event_uapi(&u, &ev[i % PAGEREF_EVENTS]);
+		if (copy_to_user(out + (size_t)n * q->event_size, &u, usize)) {
+			kvfree(ev);
+			return -EFAULT;
+		}
+	}
+	kvfree(ev);
+	q->count = n;
+	q->lost = first;
+	q->event_size = sizeof(u);
 	return 0;
 }
 

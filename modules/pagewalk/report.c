@@ -7,32 +7,12 @@
 
 #include "internal.h"
 
-static const char *const pw_level_names[] = {
-	[MMSCOPE_PAGEWALK_PGD] = "pgd", [MMSCOPE_PAGEWALK_P4D] = "p4d",
-	[MMSCOPE_PAGEWALK_PUD] = "pud", [MMSCOPE_PAGEWALK_PMD] = "pmd",
-	[MMSCOPE_PAGEWALK_PTE] = "pte",
-};
+static const char *const pw_level_names[] = MMSCOPE_PAGEWALK_LEVEL_NAMES;
+static const char *const pw_state_names[] = MMSCOPE_PAGEWALK_STATE_NAMES;
+static const char *const pw_linux_names[] = MMSCOPE_PAGEWALK_L_NAMES;
+static const char *const pw_vma_kinds[] = MMSCOPE_PAGEWALK_VMA_KIND_NAMES;
 
-static const char *const pw_state_names[] = {
-	[MMSCOPE_PAGEWALK_NONE] = "none", [MMSCOPE_PAGEWALK_PRESENT] = "present",
-	[MMSCOPE_PAGEWALK_SWAP] = "swap", [MMSCOPE_PAGEWALK_MIGRATION] = "migration",
-	[MMSCOPE_PAGEWALK_DEVICE] = "device", [MMSCOPE_PAGEWALK_HWPOISON] = "hwpoison",
-	[MMSCOPE_PAGEWALK_MARKER] = "marker", [MMSCOPE_PAGEWALK_PROTNONE] = "protnone",
-	[MMSCOPE_PAGEWALK_BAD] = "bad",
-};
-
-static const char *const pw_linux_names[] = {
-	"present", "write", "dirty", "young", "huge", "special", "protnone",
-	"soft_dirty", "uffd_wp", "exclusive", "zero", "devmap", "invalid",
-	"write_migration", "anon", "changed",
-};
-
-static const char *const pw_vma_kinds[] = {
-	[MMSCOPE_PAGEWALK_VMA_NONE] = "none", [MMSCOPE_PAGEWALK_VMA_ANON] = "anon",
-	[MMSCOPE_PAGEWALK_VMA_FILE] = "file", [MMSCOPE_PAGEWALK_VMA_SHMEM] = "shmem",
-	[MMSCOPE_PAGEWALK_VMA_SPECIAL] = "special",
-	[MMSCOPE_PAGEWALK_VMA_HUGETLB] = "hugetlb",
-};
+static_assert(ARRAY_SIZE(pw_linux_names) == MMSCOPE_PAGEWALK_L_NR_BITS);
 
 const char *pw_level_name(unsigned int level)
 {

@@ -19,7 +19,6 @@
 #include "mmscope_test.h"
 
 #define FEATURES_FILE	MMSCOPE_DEBUGFS "/features"
-#define CTL_FILE	MMSCOPE_DEBUGFS "/ctl"
 #define MAX_SYMBOLS	64
 
 MMSCOPE_REQUIRE(FEATURES_FILE)
@@ -77,8 +76,8 @@ FIXTURE_SETUP(features)
 		}
 		self->count++;
 	}
-	self->fd = open(CTL_FILE, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", CTL_FILE, strerror(errno));
+	self->fd = mmscope_ctl_open(NULL);
+	ASSERT_LE(0, self->fd) TH_LOG("%s", mmscope_last_error());
 }
 
 FIXTURE_TEARDOWN(features)

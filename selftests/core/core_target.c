@@ -31,8 +31,8 @@ FIXTURE(target)
 
 FIXTURE_SETUP(target)
 {
-	self->fd = open(CTL_FILE, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", CTL_FILE, strerror(errno));
+	self->fd = mmscope_ctl_open(NULL);
+	ASSERT_LE(0, self->fd) TH_LOG("%s", mmscope_last_error());
 }
 
 FIXTURE_TEARDOWN(target)
@@ -49,20 +49,17 @@ static int lookup(int fd, pid_t pid, struct mmscope_target *t)
 	return ioctl(fd, MMSCOPE_CORE_IOC_TARGET, t) ? errno : 0;
 }
 
-/* VMAs in a maps file; x86's [vsyscall] is a gate area, not a VMA. */
-static unsigned int count_vmas(const char *maps)
+/* VMAs of pid, from its maps; x86's [vsyscall] is a gate area, not a VMA. */
+static long count_vmas(pid_t pid)
 {
-	const char *line, *nl;
-	unsigned int n = 0;
+	struct mmscope_map *maps;
+	long i, n, vmas = 0;
 
-	for (line = maps; *line; line = nl + 1) {
-		nl = strchrnul(line, '\n');
-		if (!memmem(line, nl - line, "[vsyscall]", 10))
-			n++;
-		if (!*nl)
-			break;
-	}
-	return n;
+	n = mmscope_maps_read(pid, &maps);
+	for (i = 0; i < n; i++)
+		vmas += strcmp(maps[i].path, "[vsyscall]") != 0;
+	free(maps);
+	return n < 0 ? n : vmas;
 }
 
 /* Compare pid's lookup with its /proc files; pid must hold still. */
@@ -74,11 +71,10 @@ static void check_against_proc(struct __test_metadata *_metadata,
 	unsigned long vm_kb;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	n = mmscope_read_file(path, self->text, sizeof(self->text));
-	ASSERT_LT(0, n) TH_LOG("%s: %s", path, strerror(-n));
+	n = count_vmas(pid);
+	ASSERT_LT(0, n) TH_LOG("%s", mmscope_last_error());
 	ASSERT_EQ(0, lookup(self->fd, pid, &t));
-	EXPECT_EQ(count_vmas(self->text), t.map_count);
+	EXPECT_EQ(n, t.map_count);
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	ASSERT_LT(0, mmscope_read_file(path, self->text, sizeof(self->text)));

@@ -94,8 +94,8 @@ FIXTURE_SETUP(instance)
 		 "%s/instances/mmscope-selftest-%d", root, getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0700))
 		TH_LOG("%s: %s", self->dir, strerror(errno));
-	self->ctl = open(MMSCOPE_DEBUGFS "/ctl", O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->ctl) TH_LOG("ctl: %s", strerror(errno));
+	self->ctl = mmscope_ctl_open(NULL);
+	ASSERT_LE(0, self->ctl) TH_LOG("%s", mmscope_last_error());
 }
 
 FIXTURE_TEARDOWN(instance)

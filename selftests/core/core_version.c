@@ -20,7 +20,6 @@
 #include "mmscope_test.h"
 
 #define VERSION_FILE	MMSCOPE_DEBUGFS "/version"
-#define CTL_FILE	MMSCOPE_DEBUGFS "/ctl"
 
 MMSCOPE_REQUIRE(VERSION_FILE)
 
@@ -110,8 +109,8 @@ FIXTURE(ioc)
 
 FIXTURE_SETUP(ioc)
 {
-	self->fd = open(CTL_FILE, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", CTL_FILE, strerror(errno));
+	self->fd = mmscope_ctl_open(NULL);
+	ASSERT_LE(0, self->fd) TH_LOG("%s", mmscope_last_error());
 	ASSERT_LE(0, mmscope_read_file(VERSION_FILE, self->text,
 				       sizeof(self->text)));
 	memset(&self->arg, 0, sizeof(self->arg));

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MMSCOPE_DEBUGFS		"/sys/kernel/debug/mmscope"
 #define MMSCOPE_BUILD_INFO	"/etc/mmscope/build-info"
 #define MMSCOPE_MODULE_DIR	"/lib/modules/mmscope"
 #define MMSCOPE_NOBODY		65534
@@ -98,51 +97,18 @@ int mmscope_suite_unload(void);
 int mmscope_suite_load(void);
 
 /*
- * /proc/PID/pagemap (pid <= 0: self), /proc/kpageflags, /proc/kpagecount:
- * npages (n) 64-bit entries from the page at start (the PFN pfn) on, read
- * with one pread() into out. Return 0 or -errno (message in mmscope_error).
+ * Run `mmscope ARGS...` (args NULL-terminated, from PATH) with its stdout
+ * into out (NUL-terminated, cut at size); returns its exit status, or
+ * -errno if it could not be run.
  */
-int mmscope_pagemap_read(pid_t pid, unsigned long start, size_t npages,
-			 uint64_t *out);
-int mmscope_kpageflags_read(uint64_t pfn, size_t n, uint64_t *out);
-int mmscope_kpagecount_read(uint64_t pfn, size_t n, uint64_t *out);
+int mmscope_run_cli(const char *const *args, char *out, size_t size);
 
-/* Fields of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst). */
-#define PM_PRESENT		(1ULL << 63)
-#define PM_SWAP			(1ULL << 62)
-#define PM_FILE			(1ULL << 61)
-#define PM_UFFD_WP		(1ULL << 57)
-#define PM_MMAP_EXCLUSIVE	(1ULL << 56)
-#define PM_SOFT_DIRTY		(1ULL << 55)
-#define PM_PFN(e)		((e) & ((1ULL << 55) - 1))
-#define PM_SWAP_TYPE(e)		((e) & 0x1f)
-#define PM_SWAP_OFFSET(e)	(((e) >> 5) & ((1ULL << 50) - 1))
-
-/* Bits of /proc/kpageflags (include/uapi/linux/kernel-page-flags.h). */
-#define KPF_BIT(n)		(1ULL << (n))
-#define KPF_LOCKED		0
-#define KPF_DIRTY		4
-#define KPF_LRU			5
-#define KPF_ACTIVE		6
-#define KPF_SLAB		7
-#define KPF_WRITEBACK		8
-#define KPF_RECLAIM		9
-#define KPF_BUDDY		10
-#define KPF_MMAP		11
-#define KPF_ANON		12
-#define KPF_SWAPCACHE		13
-#define KPF_SWAPBACKED		14
-#define KPF_COMPOUND_HEAD	15
-#define KPF_COMPOUND_TAIL	16
-#define KPF_HUGE		17
-#define KPF_UNEVICTABLE		18
-#define KPF_HWPOISON		19
-#define KPF_NOPAGE		20
-#define KPF_KSM			21
-#define KPF_THP			22
-#define KPF_OFFLINE		23
-#define KPF_ZERO_PAGE		24
-#define KPF_IDLE		25
-#define KPF_PGTABLE		26
+/*
+ * The suite's ctls, ioctls and the kernel's per-page views
+ * (mmscope_pagemap_read(), mmscope_kpageflags_read(), the PM_* and KPF_*
+ * fields, ...) come from libmmscope; its functions leave their message in
+ * mmscope_last_error().
+ */
+#include <libmmscope.h>
 
 #endif /* MMSCOPE_TEST_H */

@@ -350,4 +350,43 @@ TEST_F(errors, pfn_in_offline_memory_is_enxio)
 	EXPECT_EQ(ENXIO, ret);
 }
 
+/* The lists' ioctls check their flags and record sizes like the query. */
+TEST_F(errors, held_watch_events_reject_bad_flags_and_sizes)
+{
+	struct mmscope_pageref_held_list l = { .flags = 1 };
+	struct mmscope_pageref_watch w = { .flags = 1U << 7 };
+	struct mmscope_pageref_events e = { .flags = 1U << 5 };
+	struct mmscope_pageref_held held;
+	struct mmscope_pageref_event ev;
+
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_HELD, &l));
+	l = (struct mmscope_pageref_held_list){ .count = 1, .entry_size = 8,
+						.entries = (uintptr_t)&held };
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_HELD, &l));
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w));
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_EVENTS, &e));
+	e = (struct mmscope_pageref_events){ .count = 1, .event_size = 16,
+					     .events = (uintptr_t)&ev };
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_EVENTS, &e));
+	/* a struct smaller than its first version */
+	EXPECT_EQ(-EINVAL, mmscope_ioctl(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w,
+					 MMSCOPE_PAGEREF_WATCH_SIZE_VER0 - 8));
+}
+
+TEST_F(errors, watch_add_of_a_dead_pid_is_esrch)
+{
+	struct mmscope_pageref_watch w = {
+		.flags = MMSCOPE_PAGEREF_WATCH_ADD, .start = 0x10000,
+		.len = self->psize,
+	};
+	pid_t child = fork();
+
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	w.pid = child;
+	EXPECT_EQ(-ESRCH, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w));
+}
+
 TEST_HARNESS_MAIN

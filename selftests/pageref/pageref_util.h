@@ -31,7 +31,13 @@
 
 static inline int pageref_open(void)
 {
-	return open(PAGEREF_CTL, O_RDWR | O_CLOEXEC);
+	int fd = mmscope_ctl_open("pageref");
+
+	if (fd < 0) {
+		errno = -fd;	/* for the test's strerror(errno) */
+		return -1;
+	}
+	return fd;
 }
 
 /* Records for npages pages from addr of pid; 0 or an errno. */

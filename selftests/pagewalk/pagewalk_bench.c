@@ -152,7 +152,7 @@ TEST_F_TIMEOUT(bench, populated_range_in_few_calls_matches_pagemap, 600)
 	t0 = now_ms();
 	ASSERT_EQ(0, mmscope_pagemap_read(0, (uintptr_t)self->map,
 					  self->npages, self->pagemap))
-		TH_LOG("%s", mmscope_error);
+		TH_LOG("%s", mmscope_last_error());
 	t_pm = now_ms() - t0;
 
 	t0 = now_ms();

@@ -93,7 +93,7 @@ TEST_F(compact, entries_equal_full_records_and_pagemap)
 				     self->ents, &n, self->vmas, &nvma,
 				     &next));
 	ASSERT_EQ(0, mmscope_pagemap_read(0, start, NPAGES, self->pm))
-		TH_LOG("%s", mmscope_error);
+		TH_LOG("%s", mmscope_last_error());
 	ASSERT_EQ(start + self->len, next);
 	ASSERT_LT(0, nvma);
 
@@ -252,7 +252,7 @@ TEST_F(compact, runs_are_lossless_against_pagemap)
 				     start, self->len, self->ents, &n,
 				     self->vmas, &nvma, &next));
 	ASSERT_EQ(0, mmscope_pagemap_read(0, start, NPAGES, self->pm))
-		TH_LOG("%s", mmscope_error);
+		TH_LOG("%s", mmscope_last_error());
 	ASSERT_EQ(start + self->len, next);
 	ASSERT_GE(plain, n);
 	/*

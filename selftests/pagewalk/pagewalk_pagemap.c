@@ -123,7 +123,7 @@ TEST_F(region, matches_pagemap_and_mincore)
 				 "records do not cover the range");
 	ASSERT_EQ(0, mmscope_pagemap_read(0, start, self->npages,
 					  self->pagemap))
-		TH_LOG("%s", mmscope_error);
+		TH_LOG("%s", mmscope_last_error());
 	mincore_ok = !mincore(self->start, self->npages * PW_PAGE, self->vec);
 	ASSERT_EQ(variant->kase != GAP, mincore_ok);
 

@@ -68,7 +68,7 @@ TEST_F(runs, runs_are_lossless_against_pagemap_and_the_plain_walk)
 	uint64_t next = 0;
 
 	ASSERT_EQ(0, mmscope_pagemap_read(0, start, NPAGES, self->pm))
-		TH_LOG("%s", mmscope_error);
+		TH_LOG("%s", mmscope_last_error());
 	ASSERT_EQ(0, pw_walk_pages(self->fd, getpid(), start, NPAGES,
 				   self->plain, nplain, self->pages));
 	ASSERT_EQ(0, pw_walk_once(self->fd, getpid(), MMSCOPE_PAGEWALK_RUNS, start,

@@ -25,7 +25,13 @@
 
 static inline int pw_open(void)
 {
-	return open(PW_CTL, O_RDWR | O_CLOEXEC);
+	int fd = mmscope_ctl_open("pagewalk");
+
+	if (fd < 0) {
+		errno = -fd;	/* for the test's strerror(errno) */
+		return -1;
+	}
+	return fd;
 }
 
 static inline int pw_context(int fd, pid_t pid, struct mmscope_pagewalk_context *c)

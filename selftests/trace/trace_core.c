@@ -58,8 +58,8 @@ FIXTURE(core) {
 
 FIXTURE_SETUP(core)
 {
-	self->fd = open(CTL_FILE, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", CTL_FILE, strerror(errno));
+	self->fd = mmscope_ctl_open(NULL);
+	ASSERT_LE(0, self->fd) TH_LOG("%s", mmscope_last_error());
 	snprintf(self->pid, sizeof(self->pid), "%d", getpid());
 }
 

@@ -89,17 +89,13 @@ static void write_pages(char *p, long pages)
 static int count_swapped(char *p, long pages)
 {
 	uint64_t e[SWAP_PAGES];
-	int fd, n = 0;
+	int n = 0;
 	long i;
 
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0 || pread(fd, e, pages * sizeof(e[0]),
-			    (uintptr_t)p / page * sizeof(e[0])) !=
-	    (ssize_t)(pages * sizeof(e[0])))
+	if (mmscope_pagemap_read(0, (uintptr_t)p, pages, e))
 		_exit(7);
-	close(fd);
 	for (i = 0; i < pages; i++)
-		n += !!(e[i] & (1ULL << 62));
+		n += !!(e[i] & PM_SWAP);
 	return n;
 }
 

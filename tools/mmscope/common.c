@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common.h"
-
-#define DEBUGFS_MAGIC 0x64626720	/* statfs f_type of debugfs */
 
 bool is_help(const char *arg)
 {
@@ -101,76 +98,14 @@ void print_help(const char *text)
 		fputs(text, stdout);
 }
 
-const char *errno_str(int err)
-{
-	static char buf[128];
-
-	snprintf(buf, sizeof(buf), "%s", strerror(err));
-	buf[0] = tolower((unsigned char)buf[0]);
-	return buf;
-}
-
-/* $MMSCOPE_DEBUGFS lets the host tests feed the parsers recorded files. */
-static const char *debugfs_root(void)
-{
-	const char *root = getenv("MMSCOPE_DEBUGFS");
-
-	return root && *root ? root : MMSCOPE_DEBUGFS;
-}
-
-static void module_path(char *buf, size_t size, const char *module,
-			const char *file)
-{
-	if (module)
-		snprintf(buf, size, "%s/%s/%s", debugfs_root(), module, file);
-	else
-		snprintf(buf, size, "%s/%s", debugfs_root(), file);
-}
-
-/* Say why a file of the kernel side could not be opened. */
-static void report_open_error(const char *module, const char *path, int err)
-{
-	struct statfs sfs;
-	char dir[PATH_MAX];
-
-	if (err == EACCES || err == EPERM) {
-		p_err("%s: permission denied (mmscope needs root)", path);
-		return;
-	}
-	if (err != ENOENT) {
-		p_err("%s: %s", path, errno_str(err));
-		return;
-	}
-	if (!strcmp(debugfs_root(), MMSCOPE_DEBUGFS) &&
-	    (statfs("/sys/kernel/debug", &sfs) ||
-	     sfs.f_type != DEBUGFS_MAGIC)) {
-		p_err("debugfs is not mounted on /sys/kernel/debug (mount -t debugfs none /sys/kernel/debug)");
-		return;
-	}
-	if (access(debugfs_root(), F_OK)) {
-		p_err("kernel module mmscope_core is not loaded (no %s)",
-		      debugfs_root());
-		return;
-	}
-	module_path(dir, sizeof(dir), module, "");
-	if (module && access(dir, F_OK)) {
-		p_err("kernel module mmscope_%s is not loaded (no %s)",
-		      module, dir);
-		return;
-	}
-	p_err("%s: no such file (the loaded module is older than this tool?)",
-	      path);
-}
-
 int ctl_open(const char *module)
 {
-	char path[PATH_MAX];
-	int fd;
+	int fd = mmscope_ctl_open(module);
 
-	module_path(path, sizeof(path), module, "ctl");
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		report_open_error(module, path, errno);
+	if (fd < 0) {
+		p_err("%s", mmscope_last_error());
+		return -1;
+	}
 	return fd;
 }
 
@@ -180,78 +115,61 @@ int ctl_ioctl(int fd, unsigned long req, void *arg, const char *what, ...)
 	va_list ap;
 	int err;
 
-	if (ioctl(fd, req, arg) == 0)
+	err = mmscope_ioctl(fd, req, arg, *(uint32_t *)arg);
+	if (!err)
 		return 0;
-	err = errno;
 	va_start(ap, what);
 	vsnprintf(msg, sizeof(msg), what, ap);
 	va_end(ap);
-	if (err == ENOTTY)
-		p_err("%s: not supported by the loaded kernel module (older than this tool?)",
-		      msg);
-	else if (err == EPERM)
-		p_err("%s: operation not permitted (needs CAP_SYS_ADMIN)", msg);
-	else
-		p_err("%s: %s", msg, errno_str(err));
-	return -err;
-}
-
-char *debugfs_read(const char *module, const char *file)
-{
-	char path[PATH_MAX];
-	size_t len = 0, size = 4096;
-	char *buf, *bigger;
-	ssize_t n;
-	int fd;
-
-	module_path(path, sizeof(path), module, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		report_open_error(module, path, errno);
-		return NULL;
-	}
-	buf = malloc(size);
-	if (!buf)
-		goto nomem;
-	/* debugfs files report no size: read until EOF. */
-	while ((n = read(fd, buf + len, size - len - 1)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			p_err("%s: %s", path, errno_str(errno));
-			goto fail;
-		}
-		len += n;
-		if (size - len > 1)
-			continue;
-		size *= 2;
-		bigger = realloc(buf, size);
-		if (!bigger)
-			goto nomem;
-		buf = bigger;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-nomem:
-	p_err("%s: out of memory", path);
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
+	p_err("%s: %s", msg, mmscope_last_error());
+	return err;
 }
 
 int parse_u64(const char *arg, uint64_t *val, const char *what)
 {
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (!*arg || *end || errno || arg[strspn(arg, " \t")] == '-') {
-		p_err("%s: invalid number '%s'", what, arg);
+	if (mmscope_parse_size(arg, val)) {
+		p_err("%s: %s", what, mmscope_last_error());
 		return EXIT_USAGE;
 	}
-	*val = v;
 	return EXIT_OK;
+}
+
+int target_arg(struct mmscope_target_args *t, int argc, char **argv, int *i,
+	       const char *level)
+{
+	int ret = mmscope_target_arg(t, argc, argv, i);
+
+	if (ret < 0)
+		return -usage_err(level, "%s", mmscope_last_error());
+	return ret;
+}
+
+int target_done(struct mmscope_target_args *t, unsigned int kinds,
+		uint64_t default_len, const char *level)
+{
+	if (mmscope_target_done(t, kinds, default_len))
+		return usage_err(level, "%s", mmscope_last_error());
+	return EXIT_OK;
+}
+
+int parse_target(int argc, char **argv, struct mmscope_target_args *t,
+		 unsigned int kinds, uint64_t default_len, const char *level,
+		 int (*option)(int argc, char **argv, int *i, void *ctx),
+		 void *ctx)
+{
+	int i = 0, ret;
+
+	memset(t, 0, sizeof(*t));
+	while (i < argc) {
+		ret = target_arg(t, argc, argv, &i, level);
+		if (ret < 0)
+			return -ret;
+		if (ret)
+			continue;
+		ret = option(argc, argv, &i, ctx);
+		if (ret)
+			return ret;
+		i++;
+	}
+	return target_done(t, kinds, default_len, level);
 }

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "json.h"
+#include <libmmscope.h>
 
-#define MMSCOPE_DEBUGFS "/sys/kernel/debug/mmscope"
+#include "json.h"
 
 /* Exit status of the tool, and return value of every do_*() function. */
 enum {
@@ -47,7 +47,7 @@ int usage_err(const char *level, const char *fmt, ...)
 void print_help(const char *text);
 
 /* errno in words, for "mmscope: pid 123: no such process". */
-const char *errno_str(int err);
+#define errno_str(err) mmscope_strerror(err)
 
 /*
  * Open the ctl file of a module (NULL for the core's own ctl). On failure
@@ -55,17 +55,40 @@ const char *errno_str(int err);
  * return -1.
  */
 int ctl_open(const char *module);
-/* ioctl() that reports "<what>: <errno in words>" on failure; -errno. */
+/*
+ * ioctl() on a struct whose size field the caller has set; reports
+ * "<what>: <errno in words>" on failure and returns -errno.
+ */
 int ctl_ioctl(int fd, unsigned long req, void *arg, const char *what, ...)
 	__attribute__((format(printf, 4, 5)));
-/*
- * Read a debugfs text file of a module (NULL for the core) into a NUL
- * terminated malloc'ed buffer; NULL after reporting the error.
- */
-char *debugfs_read(const char *module, const char *file);
 
-/* Parse an unsigned number (decimal or 0x hex); usage error if bad. */
+/* Parse an unsigned number (decimal or 0x hex, K/M/G); usage error if bad. */
 int parse_u64(const char *arg, uint64_t *val, const char *what);
+
+/*
+ * The target of a command: --pid PID | --pfn PFN | --kernel, then
+ * ADDR [LEN], as libmmscope parses it. target_arg() takes argv[*i] if it
+ * is part of the target (1), leaves another option (0), or reports a bad
+ * one (EXIT_USAGE, as a negative number); target_done() checks the kind
+ * against kinds (MMSCOPE_TARGETS_*) and sets the default LEN.
+ */
+int target_arg(struct mmscope_target_args *t, int argc, char **argv, int *i,
+	       const char *level);
+int target_done(struct mmscope_target_args *t, unsigned int kinds,
+		uint64_t default_len, const char *level);
+/*
+ * A command line of a target and the command's own options: option()
+ * takes argv[*i] (and its value: *i then points at the last argument it
+ * took) and returns EXIT_OK, or EXIT_USAGE after reporting; an argument
+ * it does not know is "unknown option". EXIT_*.
+ */
+int parse_target(int argc, char **argv, struct mmscope_target_args *t,
+		 unsigned int kinds, uint64_t default_len, const char *level,
+		 int (*option)(int argc, char **argv, int *i, void *ctx),
+		 void *ctx);
+/* The help line of a target, the same in every command's help. */
+#define HELP_TARGET MMSCOPE_HELP_TARGET
+#define HELP_NUMBERS MMSCOPE_HELP_NUMBERS
 
 int do_version(int argc, char **argv);
 int do_features(int argc, char **argv);

@@ -117,51 +117,50 @@ static int features_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-struct feature {
-	char *name;	/* kernel symbol */
-	char *status;	/* "resolved", "missing", or what the line said */
-	char *feature;	/* what a missing symbol disables, or NULL */
-};
-
-/*
- * One line of the core's features file:
- *   <symbol> resolved
- *   <symbol> missing: <feature> disabled
- * Returns false for a blank line.
- */
-static bool parse_feature(char *line, struct feature *f)
+/* The resolver's entries, through MMSCOPE_CORE_IOC_FEATURES; n or -1. */
+static int features_read(struct mmscope_feature **out)
 {
-	char *rest, *end;
+	struct mmscope_features f = { .size = sizeof(f) };
+	struct mmscope_feature *v = NULL;
+	int fd, ret = -1;
 
-	f->name = strtok_r(line, " \t", &rest);
-	if (!f->name)
-		return false;
-	rest += strspn(rest, " \t");
-	f->status = strsep(&rest, ":");
-	f->status[strcspn(f->status, " \t")] = '\0';
-	f->feature = NULL;
-	if (rest) {
-		rest += strspn(rest, " \t");
-		end = strstr(rest, " disabled");
-		if (end)
-			*end = '\0';
-		if (*rest)
-			f->feature = rest;
+	fd = ctl_open(NULL);
+	if (fd < 0)
+		return -1;
+	/* count 0 gives the total; a second call fills the array */
+	if (ctl_ioctl(fd, MMSCOPE_CORE_IOC_FEATURES, &f, "features"))
+		goto out;
+	v = calloc(f.total ? f.total : 1, sizeof(*v));
+	if (!v) {
+		p_err("out of memory");
+		goto out;
 	}
-	return true;
+	f.size = sizeof(f);
+	f.count = f.total;
+	f.entries = (uintptr_t)v;
+	if (ctl_ioctl(fd, MMSCOPE_CORE_IOC_FEATURES, &f, "features")) {
+		free(v);
+		goto out;
+	}
+	*out = v;
+	ret = f.count;
+out:
+	close(fd);
+	return ret;
 }
 
 static int features_show(int argc, char **argv)
 {
 	struct json_object *root = NULL, *list = NULL, *obj;
-	char *text, *line, *next;
-	struct feature f;
+	struct mmscope_feature *v;
+	const char *status;
+	int i, n;
 
 	if (argc > 0)
 		return usage_err("mmscope features", "unexpected argument '%s'",
 				 argv[0]);
-	text = debugfs_read(NULL, "features");
-	if (!text)
+	n = features_read(&v);
+	if (n < 0)
 		return EXIT_FAILED;
 	if (json_output) {
 		root = jw_object();
@@ -169,23 +168,26 @@ static int features_show(int argc, char **argv)
 	} else {
 		printf("%-32s %-9s %s\n", "SYMBOL", "STATUS", "DISABLED FEATURE");
 	}
-	for (next = text; (line = strsep(&next, "\n"));) {
-		if (!parse_feature(line, &f))
-			continue;
+	for (i = 0; i < n; i++) {
+		bool ok = v[i].flags & MMSCOPE_FEATURE_RESOLVED;
+
+		v[i].name[sizeof(v[i].name) - 1] = '\0';
+		v[i].feature[sizeof(v[i].feature) - 1] = '\0';
+		status = ok ? "resolved" : "missing";
 		if (!json_output) {
-			printf("%-32s %-9s %s\n", f.name, f.status,
-			       f.feature ? f.feature : "-");
+			printf("%-32s %-9s %s\n", v[i].name, status,
+			       ok ? "-" : v[i].feature);
 			continue;
 		}
 		obj = jw_push_object(list);
-		jw_set_str(obj, "name", f.name);
-		jw_set_str(obj, "status", f.status);
-		if (f.feature)
-			jw_set_str(obj, "feature", f.feature);
+		jw_set_str(obj, "name", v[i].name);
+		jw_set_str(obj, "status", status);
+		if (!ok && v[i].feature[0])
+			jw_set_str(obj, "feature", v[i].feature);
 	}
 	if (root)
 		jw_emit(root);
-	free(text);
+	free(v);
 	return EXIT_OK;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "json.h"
+#include "common.h"
 
 bool json_output;
 bool pretty_output;
@@ -103,4 +105,121 @@ void jw_emit(struct json_object *root)
 	puts(json_object_to_json_string_ext(root, flags));
 	fflush(stdout);
 	json_object_put(root);
+}
+
+static bool js_room(struct jw_stream *s, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (s->len + n <= s->cap)
+		return true;
+	if (s->oom)
+		return false;
+	cap = s->cap ? s->cap : 1 << 20;
+	while (cap < s->len + n)
+		cap *= 2;
+	p = realloc(s->p, cap);
+	if (!p) {
+		s->oom = true;
+		return false;
+	}
+	s->p = p;
+	s->cap = cap;
+	return true;
+}
+
+void js_raw(struct jw_stream *s, const char *text, size_t n)
+{
+	if (!js_room(s, n))
+		return;
+	memcpy(s->p + s->len, text, n);
+	s->len += n;
+}
+
+void js_str(struct jw_stream *s, const char *text)
+{
+	js_raw(s, text, strlen(text));
+}
+
+void js_uint(struct jw_stream *s, uint64_t val)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + val % 10;
+		val /= 10;
+	} while (val);
+	js_raw(s, tmp + i, sizeof(tmp) - i);
+}
+
+void js_hex(struct jw_stream *s, uint64_t val)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	tmp[--i] = '"';
+	do {
+		tmp[--i] = digits[val & 15];
+		val >>= 4;
+	} while (val);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	tmp[--i] = '"';
+	js_raw(s, tmp + i, sizeof(tmp) - i);
+}
+
+static int plain_flags(void)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN;
+}
+
+void jw_part_make(struct jw_part *pt, struct json_object *obj)
+{
+	const char *t = json_object_to_json_string_ext(obj, plain_flags());
+	size_t n = strlen(t);
+
+	free(pt->text);
+	/* {"key":value} -> "key":value */
+	pt->text = n >= 2 ? strndup(t + 1, n - 2) : NULL;
+	pt->len = pt->text ? n - 2 : 0;
+	pt->valid = pt->text != NULL;
+	json_object_put(obj);
+}
+
+void js_part(struct jw_stream *s, const struct jw_part *pt)
+{
+	js_raw(s, ",", 1);
+	js_raw(s, pt->text, pt->len);
+}
+
+void jw_part_free(struct jw_part *pt)
+{
+	free(pt->text);
+	pt->text = NULL;
+	pt->valid = false;
+}
+
+int jw_emit_stream(struct json_object *root, struct jw_stream *s)
+{
+	const char *t = json_object_to_json_string_ext(root, plain_flags());
+	size_t n = strlen(t);
+	int ret = 0;
+
+	/* t ends in "key":[]} */
+	if (s->oom || n < 3 || strcmp(t + n - 3, "[]}")) {
+		p_err("out of memory");
+		ret = -1;
+	} else if (fwrite(t, 1, n - 2, stdout) != n - 2 ||
+		   (s->len && fwrite(s->p, 1, s->len, stdout) != s->len) ||
+		   fputs("]}\n", stdout) == EOF || fflush(stdout)) {
+		ret = -1;
+	}
+	json_object_put(root);
+	free(s->p);
+	s->p = NULL;
+	s->len = s->cap = 0;
+	return ret;
 }

@@ -3,8 +3,9 @@
  * The one JSON writer of the mmscope CLI, on top of json-c.
  *
  * A subcommand builds its whole answer as a tree and hands it to
- * jw_emit() at the end, so a failure half way prints only the error
- * object (see p_err()), never a truncated document.
+ * jw_emit() at the end (or streams its longest array, see below), so a
+ * failure half way prints only the error object (see p_err()), never a
+ * truncated document.
  *
  * Conventions (docs/cli.md): counts and small numbers are JSON numbers;
  * 64-bit values that may exceed 2^53 (addresses, raw entries, flag words)
@@ -41,5 +42,43 @@ void jw_push_hex(struct json_object *arr, uint64_t val);
 
 /* Print the tree on stdout (compact, or indented with -p) and free it. */
 void jw_emit(struct json_object *root);
+
+/*
+ * Streaming, for documents too large to build as a tree fast enough (a
+ * walk of a large range): the elements of the document's last array are
+ * formatted straight into a buffer, printed after the rest of the tree
+ * by jw_emit_stream(), with the same bytes json-c gives for the whole
+ * tree (-j; -p builds the tree). Members that repeat from one element to
+ * the next are made once by json-c and kept as text in a struct jw_part.
+ */
+struct jw_stream {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+struct jw_part {
+	char *text;	/* "key":value,... */
+	size_t len;
+	bool valid;	/* false: make it again */
+};
+
+void js_raw(struct jw_stream *s, const char *text, size_t n);
+/* Text that needs no escaping: keys, names of the UAPI tables. */
+void js_str(struct jw_stream *s, const char *text);
+void js_uint(struct jw_stream *s, uint64_t val);
+/* "0x..." as jw_set_hex() spells it */
+void js_hex(struct jw_stream *s, uint64_t val);
+/* Keep the members of obj (then freed) as the part's text. */
+void jw_part_make(struct jw_part *pt, struct json_object *obj);
+/* ",<the part's text>" */
+void js_part(struct jw_stream *s, const struct jw_part *pt);
+void jw_part_free(struct jw_part *pt);
+/*
+ * Print root, whose last member is an empty array, with the stream's
+ * text as that array's elements, then free both. 0, or -1 (out of memory
+ * or stdout failed: reported).
+ */
+int jw_emit_stream(struct json_object *root, struct jw_stream *s);
 
 #endif

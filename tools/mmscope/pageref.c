@@ -5,99 +5,33 @@
  * references held on demand (get, pin, pin-longterm).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <mmscope/pageref.h>
 
 #include "common.h"
+#include "pageref_cmd.h"
 
-#define LEVEL "mmscope pageref"
 /* records per query: as many as one query returns, as mmscope-bench asks */
 #define BATCH MMSCOPE_PAGEREF_QUERY_MAX
 #define JSON_MAX_PAGES 65536
 
-static const char *const flag_names[MMSCOPE_PGF_COUNT] = {
-	[MMSCOPE_PGF_LOCKED] = "locked",
-	[MMSCOPE_PGF_REFERENCED] = "referenced",
-	[MMSCOPE_PGF_UPTODATE] = "uptodate",
-	[MMSCOPE_PGF_DIRTY] = "dirty",
-	[MMSCOPE_PGF_LRU] = "lru",
-	[MMSCOPE_PGF_ACTIVE] = "active",
-	[MMSCOPE_PGF_WORKINGSET] = "workingset",
-	[MMSCOPE_PGF_WAITERS] = "waiters",
-	[MMSCOPE_PGF_ERROR] = "error",
-	[MMSCOPE_PGF_SLAB] = "slab",
-	[MMSCOPE_PGF_OWNER_PRIV_1] = "owner_priv_1",
-	[MMSCOPE_PGF_ARCH_1] = "arch_1",
-	[MMSCOPE_PGF_RESERVED] = "reserved",
-	[MMSCOPE_PGF_PRIVATE] = "private",
-	[MMSCOPE_PGF_PRIVATE_2] = "private_2",
-	[MMSCOPE_PGF_WRITEBACK] = "writeback",
-	[MMSCOPE_PGF_HEAD] = "head",
-	[MMSCOPE_PGF_TAIL] = "tail",
-	[MMSCOPE_PGF_MAPPEDTODISK] = "mappedtodisk",
-	[MMSCOPE_PGF_RECLAIM] = "reclaim",
-	[MMSCOPE_PGF_SWAPBACKED] = "swapbacked",
-	[MMSCOPE_PGF_UNEVICTABLE] = "unevictable",
-	[MMSCOPE_PGF_MLOCKED] = "mlocked",
-	[MMSCOPE_PGF_HWPOISON] = "hwpoison",
-	[MMSCOPE_PGF_YOUNG] = "young",
-	[MMSCOPE_PGF_IDLE] = "idle",
-	[MMSCOPE_PGF_SWAPCACHE] = "swapcache",
-	[MMSCOPE_PGF_ANON_EXCLUSIVE] = "anon_exclusive",
-};
-
-static const char *const mapping_names[] = {
-	[MMSCOPE_PAGEREF_MAP_NONE] = "none",
-	[MMSCOPE_PAGEREF_MAP_ANON] = "anon",
-	[MMSCOPE_PAGEREF_MAP_KSM] = "ksm",
-	[MMSCOPE_PAGEREF_MAP_FILE] = "file",
-	[MMSCOPE_PAGEREF_MAP_SWAPCACHE] = "swapcache",
-	[MMSCOPE_PAGEREF_MAP_MOVABLE] = "movable",
-};
-
-static const char *const state_names[] = {
-	[MMSCOPE_PAGEREF_PRESENT] = "present",
-	[MMSCOPE_PAGEREF_NO_VMA] = "unmapped",
-	[MMSCOPE_PAGEREF_NONE] = "not-faulted",
-	[MMSCOPE_PAGEREF_SWAP] = "swap",
-	[MMSCOPE_PAGEREF_NONPAGE] = "non-present",
-	[MMSCOPE_PAGEREF_NO_STRUCT_PAGE] = "pfnmap",
-	[MMSCOPE_PAGEREF_FREE] = "free",
-};
-
-static const char *const lru_names[] = {
-	[MMSCOPE_PAGEREF_LRU_NONE] = "none",
-	[MMSCOPE_PAGEREF_LRU_INACTIVE_ANON] = "inactive_anon",
-	[MMSCOPE_PAGEREF_LRU_ACTIVE_ANON] = "active_anon",
-	[MMSCOPE_PAGEREF_LRU_INACTIVE_FILE] = "inactive_file",
-	[MMSCOPE_PAGEREF_LRU_ACTIVE_FILE] = "active_file",
-	[MMSCOPE_PAGEREF_LRU_UNEVICTABLE] = "unevictable",
-	[MMSCOPE_PAGEREF_LRU_GEN_ANON] = "gen_anon",
-	[MMSCOPE_PAGEREF_LRU_GEN_FILE] = "gen_file",
-};
-
-#define NAME(table, i) ((i) < sizeof(table) / sizeof(table[0]) && \
-			table[i] ? table[i] : "unknown")
-
-static int pageref_help(int argc, char **argv)
+int pageref_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	print_help(
-		"Usage: mmscope pageref [show] --pid PID ADDR [LEN]\n"
-		"       mmscope pageref [show] --pfn PFN [COUNT]\n"
+		"Usage: mmscope pageref [show] TARGET\n"
 		"       mmscope pageref { get | pin | pin-longterm } --pid PID ADDR [LEN]\n"
 		"                       [--write] [--hold SECONDS]\n"
 		"       mmscope pageref held\n"
-		"       mmscope pageref watch { show | add ... | events [--clear] | clear }\n"
+		"       mmscope pageref watch { show | add TARGET | events [--clear] | clear }\n"
+		"TARGET := " HELP_TARGET " (not --kernel;\n"
+		"          with --pfn: PFN [COUNT])\n"
 		"\n"
 		"show: per page, the folio's reference count (without the probe's own\n"
 		"reference), the page's map count, the folio's entire (PMD) and total\n"
@@ -106,6 +40,7 @@ static int pageref_help(int argc, char **argv)
 		"beyond what khugepaged's is_refcount_suitable() expects (one per\n"
 		"mapping, one per page in the page or swap cache, one for PG_private).\n"
 		"ADDR and LEN are bytes (LEN default one page); COUNT pages (default 1).\n"
+		HELP_NUMBERS
 		"\n"
 		"get, pin, pin-longterm: take a reference (FOLL_GET), a pin (FOLL_PIN)\n"
 		"or a long-term pin (FOLL_PIN|FOLL_LONGTERM) on every page of the range,\n"
@@ -113,7 +48,7 @@ static int pageref_help(int argc, char **argv)
 		"(default: until interrupted). --write faults for write first (breaks\n"
 		"COW). held: the references held now.\n"
 		"\n"
-		"watch add --pid PID ADDR [LEN] | --pfn PFN [COUNT]: watch those pages\n"
+		"watch add TARGET: watch those pages\n"
 		"(64 at most); watch events: every change of a watched page's refcount\n"
 		"or mapcount, with the kernel function that returned first after it\n"
 		"and the task (also trace events mmscope:pageref_change).\n"
@@ -125,67 +60,46 @@ static int pageref_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-struct range_args {
-	int pid;
-	bool by_pfn;
-	bool have_pid;
-	bool write;
-	long hold;		/* seconds, -1: until interrupted */
-	uint64_t start;
-	uint64_t len;
-};
-
-static int parse_range(int argc, char **argv, struct range_args *a,
-		       bool hold_verb)
+/* --write and --hold SECONDS, for the hold verbs */
+static int hold_option(int argc, char **argv, int *i, void *ctx)
 {
+	struct range_args *a = ctx;
 	uint64_t v;
-	int i, pos = 0, ret;
+	int ret;
+
+	if (a && !strcmp(argv[*i], "--write")) {
+		a->write = true;
+		return EXIT_OK;
+	}
+	if (a && !strcmp(argv[*i], "--hold") && *i + 1 < argc) {
+		ret = parse_u64(argv[++*i], &v, "hold");
+		a->hold = (long)v;
+		return ret;
+	}
+	return usage_err(LEVEL, "unknown option '%s'", argv[*i]);
+}
+
+int parse_range(int argc, char **argv, struct range_args *a, bool hold_verb)
+{
+	struct mmscope_target_args t;
+	int ret;
 
 	memset(a, 0, sizeof(*a));
 	a->hold = -1;
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--pid") && i + 1 < argc) {
-			ret = parse_u64(argv[++i], &v, "pid");
-			if (ret)
-				return ret;
-			if (!v || v > 0x7fffffff)
-				return usage_err(LEVEL, "pid: invalid pid '%s'", argv[i]);
-			a->pid = (int)v;
-			a->have_pid = true;
-		} else if (!strcmp(argv[i], "--pfn") && !hold_verb) {
-			a->by_pfn = true;
-		} else if (!strcmp(argv[i], "--write") && hold_verb) {
-			a->write = true;
-		} else if (!strcmp(argv[i], "--hold") && hold_verb && i + 1 < argc) {
-			ret = parse_u64(argv[++i], &v, "hold");
-			if (ret)
-				return ret;
-			a->hold = (long)v;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
-		} else if (pos < 2) {
-			ret = parse_u64(argv[i], pos ? &a->len : &a->start,
-					pos ? (a->by_pfn ? "COUNT" : "LEN") :
-					      (a->by_pfn ? "PFN" : "ADDR"));
-			if (ret)
-				return ret;
-			pos++;
-		} else {
-			return usage_err(LEVEL, "unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (!pos)
-		return usage_err(LEVEL, "missing %s", a->by_pfn ? "PFN" : "ADDR");
-	if (!a->by_pfn && !a->have_pid)
-		return usage_err(LEVEL, "ADDR needs --pid PID");
-	if (a->by_pfn && a->have_pid)
-		return usage_err(LEVEL, "--pfn and --pid exclude each other");
-	if (pos < 2)
-		a->len = a->by_pfn ? 1 : (uint64_t)getpagesize();
+	ret = parse_target(argc, argv, &t, MMSCOPE_TARGETS_PID |
+			   (hold_verb ? 0 : MMSCOPE_TARGETS_PFN),
+			   (uint64_t)getpagesize(), LEVEL, hold_option,
+			   hold_verb ? a : NULL);
+	if (ret)
+		return ret;
+	a->by_pfn = t.kind == MMSCOPE_TARGET_PFN;
+	a->pid = t.pid;
+	a->start = t.start;
+	a->len = t.len;
 	return EXIT_OK;
 }
 
-static void say_query_error(const struct range_args *a, int err)
+void say_query_error(const struct range_args *a, int err)
 {
 	if (a->by_pfn && err == ERANGE)
 		p_err("pfn 0x%llx: beyond the end of the memory map",
@@ -241,14 +155,14 @@ static void page_json(struct json_object *list,
 		    p->info & MMSCOPE_PAGEREF_ANON_EXCLUSIVE);
 	jw_set_int(o, "expected_refcount", p->expected_refcount);
 	jw_set_int(o, "extra_refs", p->refcount - p->expected_refcount);
-	jw_set_str(o, "mapping", NAME(mapping_names, p->mapping));
+	jw_set_str(o, "mapping", mmscope_pageref_mapping_name(p->mapping));
 	if (p->mapping == MMSCOPE_PAGEREF_MAP_FILE) {
 		jw_set_uint(o, "inode", p->mapping_ino);
 		jw_set_uint(o, "index", p->index);
 	} else if (p->mapping == MMSCOPE_PAGEREF_MAP_SWAPCACHE) {
 		jw_set_hex(o, "swap_entry", p->index);
 	}
-	jw_set_str(o, "lru", NAME(lru_names, p->lru));
+	jw_set_str(o, "lru", mmscope_pageref_lru_name(p->lru));
 	if (p->lru_gen)
 		jw_set_uint(o, "lru_gen", p->lru_gen - 1);
 	jw_set_uint(o, "memcg_ino", p->memcg_ino);
@@ -259,7 +173,7 @@ static void page_json(struct json_object *list,
 	flags = jw_set_array(o, "flags");
 	for (i = 0; i < MMSCOPE_PGF_COUNT; i++)
 		if (p->pgflags & (1ULL << i))
-			jw_push_str(flags, flag_names[i]);
+			jw_push_str(flags, mmscope_pageref_pgflag_name(i));
 }
 
 static void absent_json(struct json_object *list,
@@ -268,7 +182,7 @@ static void absent_json(struct json_object *list,
 	struct json_object *o = jw_push_object(list);
 
 	jw_set_hex(o, "va", p->va);
-	jw_set_str(o, "state", NAME(state_names, p->state));
+	jw_set_str(o, "state", mmscope_pageref_state_name(p->state));
 	if (p->state == MMSCOPE_PAGEREF_SWAP)
 		jw_set_hex(o, "swap_entry", p->index);
 	if (p->state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE)
@@ -283,7 +197,7 @@ static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
 	if (!by_pfn)
 		printf("%14llx ", (unsigned long long)p->va);
 	if (p->state != MMSCOPE_PAGEREF_PRESENT) {
-		printf("%s", NAME(state_names, p->state));
+		printf("%s", mmscope_pageref_state_name(p->state));
 		if (p->state == MMSCOPE_PAGEREF_SWAP)
 			printf(" (swap entry 0x%llx)", (unsigned long long)p->index);
 		if (p->state == MMSCOPE_PAGEREF_FREE)
@@ -302,38 +216,42 @@ static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
 	printf("%5lld %-4s %-9s ",
 	       (long long)(p->refcount - p->expected_refcount),
 	       p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED ? "yes" : "no",
-	       NAME(mapping_names, p->mapping));
+	       mmscope_pageref_mapping_name(p->mapping));
 	if (p->info & MMSCOPE_PAGEREF_ZERO_PAGE) {
 		printf("zero_page");
 		sep = ",";
 	}
 	for (i = 0; i < MMSCOPE_PGF_COUNT; i++) {
 		if (p->pgflags & (1ULL << i)) {
-			printf("%s%s", sep, flag_names[i]);
+			printf("%s%s", sep, mmscope_pageref_pgflag_name(i));
 			sep = ",";
 		}
 	}
 	printf("%s\n", p->info & MMSCOPE_PAGEREF_CHANGED ? " (changed)" : "");
 }
 
-static int ioctl_query(int fd, struct mmscope_pageref_query *q)
+static void print_header(bool by_pfn)
 {
-	return ioctl(fd, MMSCOPE_PAGEREF_IOC_QUERY, q);
+	if (!by_pfn)
+		printf("%14s ", "VA");
+	printf("%9s %9s %2s %6s %4s %4s %4s %4s %5s %-4s %-9s %s\n",
+	       "PFN", "HEAD", "OR", "REF", "MAP", "ENT", "TOT", "PIN", "EXTRA",
+	       "DMA", "MAPPING", "FLAGS");
 }
 
 /* Query the range and print it; EXIT_* */
 static int pageref_query(int fd, const struct range_args *a)
 {
-	struct mmscope_pageref_page *buf;
-	struct mmscope_pageref_query q;
 	struct json_object *root = NULL, *pages = NULL, *absent = NULL;
-	uint64_t start = a->start, left = a->len;
+	const struct mmscope_pageref_page *p;
+	struct mmscope_query q;
 	unsigned int i;
-	int ret = EXIT_OK;
+	int ret;
 
-	buf = calloc(BATCH, sizeof(*buf));
-	if (!buf) {
-		p_err("out of memory");
+	if (mmscope_query_init(&q, fd, a->pid,
+			       a->by_pfn ? MMSCOPE_PAGEREF_BY_PFN : 0,
+			       a->start, a->len, BATCH)) {
+		p_err("%s", mmscope_last_error());
 		return EXIT_FAILED;
 	}
 	if (json_output) {
@@ -341,50 +259,29 @@ static int pageref_query(int fd, const struct range_args *a)
 		pages = jw_set_array(root, "pages");
 		absent = jw_set_array(root, "absent");
 	}
-	while (left) {
-		memset(&q, 0, sizeof(q));
-		q.size = sizeof(q);
-		q.flags = a->by_pfn ? MMSCOPE_PAGEREF_BY_PFN : 0;
-		q.pid = a->pid;
-		q.record_size = sizeof(*buf);
-		q.start = start;
-		q.len = left;
-		q.records = (uintptr_t)buf;
-		q.count = BATCH;
-		if (ioctl_query(fd, &q)) {
-			say_query_error(a, errno);
-			ret = EXIT_FAILED;
-			break;
-		}
-		if (!json_output && start == a->start) {
-			if (!a->by_pfn)
-				printf("%14s ", "VA");
-			printf("%9s %9s %2s %6s %4s %4s %4s %4s %5s %-4s %-9s %s\n",
-			       "PFN", "HEAD", "OR", "REF", "MAP", "ENT", "TOT",
-			       "PIN", "EXTRA", "DMA", "MAPPING", "FLAGS");
-		}
+	while ((ret = mmscope_query_next(&q)) > 0) {
+		if (!json_output && q.calls == 1)
+			print_header(a->by_pfn);
 		for (i = 0; i < q.count; i++) {
+			p = &q.recs[i];
 			if (!json_output)
-				page_text(&buf[i], a->by_pfn);
-			else if (buf[i].state == MMSCOPE_PAGEREF_PRESENT ||
-				 buf[i].state == MMSCOPE_PAGEREF_FREE)
-				page_json(pages, &buf[i]);
+				page_text(p, a->by_pfn);
+			else if (p->state == MMSCOPE_PAGEREF_PRESENT ||
+				 p->state == MMSCOPE_PAGEREF_FREE)
+				page_json(pages, p);
 			else
-				absent_json(absent, &buf[i]);
+				absent_json(absent, p);
 		}
-		if (!q.count || q.next <= start || q.next - start >= left)
-			break;
-		left -= q.next - start;
-		start = q.next;
 	}
-	free(buf);
-	if (root) {
-		if (ret == EXIT_OK)
-			jw_emit(root);
-		else
-			json_object_put(root);
+	mmscope_query_free(&q);
+	if (ret < 0) {
+		say_query_error(a, -ret);
+		json_object_put(root);
+		return EXIT_FAILED;
 	}
-	return ret;
+	if (root)
+		jw_emit(root);
+	return EXIT_OK;
 }
 
 static int pageref_show(int argc, char **argv)
@@ -451,8 +348,9 @@ static int pageref_hold_verb(int argc, char **argv, unsigned long req,
 	h.start = a.start;
 	h.len = a.len;
 	h.flags = a.write ? MMSCOPE_PAGEREF_HOLD_WRITE : 0;
-	if (ioctl(fd, req, &h)) {
-		say_query_error(&a, errno);
+	ret = mmscope_ioctl(fd, req, &h, sizeof(h));
+	if (ret) {
+		say_query_error(&a, -ret);
 		close(fd);
 		return EXIT_FAILED;
 	}
@@ -486,207 +384,6 @@ static int pageref_pin_longterm(int argc, char **argv)
 {
 	return pageref_hold_verb(argc, argv, MMSCOPE_PAGEREF_IOC_PIN_LONGTERM,
 				 "pin-longterm");
-}
-
-/* The held file: a header line, then "id owner kind pid start pages pfns". */
-static int pageref_held(int argc, char **argv)
-{
-	struct json_object *root = NULL, *list = NULL, *o, *pfns;
-	char *text, *line, *next, *tok, *save;
-	char owner[16], kind[16], pfnlist[256];
-	unsigned long long id, start, npages;
-	int pid;
-
-	if (argc > 0)
-		return usage_err(LEVEL, "unexpected argument '%s'", argv[0]);
-	text = debugfs_read("pageref", "held");
-	if (!text)
-		return EXIT_FAILED;
-	if (!json_output) {
-		fputs(text, stdout);
-		free(text);
-		return EXIT_OK;
-	}
-	root = jw_object();
-	list = jw_set_array(root, "held");
-	next = strchr(text, '\n');	/* skip the header */
-	while (next && (line = strsep(&next, "\n"))) {
-		pfnlist[0] = '\0';
-		if (sscanf(line, "%llu %15s %15s %d %llx %llu %255s", &id, owner,
-			   kind, &pid, &start, &npages, pfnlist) < 6)
-			continue;
-		o = jw_push_object(list);
-		jw_set_uint(o, "id", id);
-		jw_set_str(o, "owner", owner);
-		jw_set_str(o, "kind", kind);
-		jw_set_int(o, "pid", pid);
-		jw_set_hex(o, "start", start);
-		jw_set_uint(o, "pages", npages);
-		pfns = jw_set_array(o, "pfns");
-		for (tok = strtok_r(pfnlist, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save))
-			if (strcmp(tok, "..."))
-				jw_push_uint(pfns, strtoull(tok, NULL, 0));
-	}
-	jw_emit(root);
-	free(text);
-	return EXIT_OK;
-}
-
-/* Write one command to a pageref debugfs file; EXIT_* after reporting. */
-static int pageref_write(const char *file, const char *text, const char *what)
-{
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/pageref/%s",
-		 getenv("MMSCOPE_DEBUGFS") ? getenv("MMSCOPE_DEBUGFS") :
-					      MMSCOPE_DEBUGFS, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(debugfs_read("pageref", file));	/* says why */
-		return EXIT_FAILED;
-	}
-	n = write(fd, text, strlen(text));
-	if (n < 0) {
-		int err = errno;
-
-		close(fd);
-		if (err == ERANGE)
-			p_err("%s: pfn beyond the end of the memory map", what);
-		else if (err == ENXIO)
-			p_err("%s: pfn not in online memory", what);
-		else if (err == ENOENT)
-			p_err("%s: no page present there", what);
-		else if (err == ESRCH)
-			p_err("%s: no such process", what);
-		else
-			p_err("%s: %s", what, errno_str(err));
-		return EXIT_FAILED;
-	}
-	close(fd);
-	return EXIT_OK;
-}
-
-static int watch_add(int argc, char **argv)
-{
-	struct range_args a;
-	char cmd[128], what[96];
-	int ret;
-
-	ret = parse_range(argc, argv, &a, false);
-	if (ret)
-		return ret;
-	if (a.by_pfn) {
-		snprintf(cmd, sizeof(cmd), "pfn 0x%llx %llu",
-			 (unsigned long long)a.start, (unsigned long long)a.len);
-		snprintf(what, sizeof(what), "pfn 0x%llx",
-			 (unsigned long long)a.start);
-	} else {
-		snprintf(cmd, sizeof(cmd), "%d 0x%llx 0x%llx", a.pid,
-			 (unsigned long long)a.start, (unsigned long long)a.len);
-		snprintf(what, sizeof(what), "pid %d: 0x%llx", a.pid,
-			 (unsigned long long)a.start);
-	}
-	return pageref_write("watch", cmd, what);
-}
-
-static int watch_clear(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return pageref_write("watch", "clear", "watch");
-}
-
-static int watch_show(int argc, char **argv)
-{
-	struct json_object *root, *list, *o;
-	char *text, *line, *next;
-	unsigned long long pfn;
-	int ref, map;
-
-	if (argc > 0)
-		return usage_err(LEVEL, "unexpected argument '%s'", argv[0]);
-	text = debugfs_read("pageref", "watch");
-	if (!text)
-		return EXIT_FAILED;
-	if (!json_output) {
-		fputs(text, stdout);
-		free(text);
-		return EXIT_OK;
-	}
-	root = jw_object();
-	list = jw_set_array(root, "watch");
-	for (next = text; (line = strsep(&next, "\n"));) {
-		if (line[0] == '#' ||
-		    sscanf(line, "%llx %d %d", &pfn, &ref, &map) != 3)
-			continue;
-		o = jw_push_object(list);
-		jw_set_uint(o, "pfn", pfn);
-		jw_set_int(o, "refcount", ref);
-		jw_set_int(o, "mapcount", map);
-	}
-	jw_emit(root);
-	free(text);
-	return EXIT_OK;
-}
-
-static int watch_events(int argc, char **argv)
-{
-	struct json_object *root, *list, *o;
-	char *text, *line, *next;
-	char comm[32], site[64];
-	unsigned long long ns, pfn;
-	int pid, r0, r1, m0, m1;
-
-	if (argc > 0 && !strcmp(argv[0], "--clear"))
-		return pageref_write("events", "clear", "events");
-	if (argc > 0)
-		return usage_err(LEVEL, "unexpected argument '%s'", argv[0]);
-	text = debugfs_read("pageref", "events");
-	if (!text)
-		return EXIT_FAILED;
-	if (!json_output) {
-		fputs(text, stdout);
-		free(text);
-		return EXIT_OK;
-	}
-	root = jw_object();
-	list = jw_set_array(root, "events");
-	for (next = text; (line = strsep(&next, "\n"));) {
-		if (line[0] == '#' ||
-		    sscanf(line, "%llu %d %31s %63s %llx %d->%d %d->%d", &ns,
-			   &pid, comm, site, &pfn, &r0, &r1, &m0, &m1) != 9)
-			continue;
-		o = jw_push_object(list);
-		jw_set_uint(o, "ns", ns);
-		jw_set_int(o, "pid", pid);
-		jw_set_str(o, "comm", comm);
-		jw_set_str(o, "site", site);
-		jw_set_uint(o, "pfn", pfn);
-		jw_set_int(o, "refcount_before", r0);
-		jw_set_int(o, "refcount_after", r1);
-		jw_set_int(o, "mapcount_before", m0);
-		jw_set_int(o, "mapcount_after", m1);
-	}
-	jw_emit(root);
-	free(text);
-	return EXIT_OK;
-}
-
-static int pageref_watch(int argc, char **argv)
-{
-	static const struct cmd cmds[] = {
-		{ "show",	watch_show },
-		{ "add",	watch_add },
-		{ "events",	watch_events },
-		{ "clear",	watch_clear },
-		{ "help",	pageref_help },
-		{ NULL }
-	};
-
-	return cmd_select(cmds, argc, argv, LEVEL " watch");
 }
 
 int do_pageref(int argc, char **argv)

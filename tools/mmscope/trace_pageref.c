@@ -25,7 +25,6 @@
 #include "pageref.skel.h"
 
 #define ENOTSUPP	524
-#define KPF_NOPAGE	20	/* /proc/kpageflags: no page frame here */
 
 /* The functions mmscope_pageref's watch probes too, and their programs. */
 static const struct {
@@ -75,37 +74,18 @@ static long page_size(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-static int pread_u64(const char *path, uint64_t off, uint64_t *val)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, val, sizeof(*val), off);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return n == sizeof(*val) ? 0 : -ERANGE;
-}
-
 /* The pfn mapped at addr in pid (0: this process), or a negative errno. */
 static int64_t pagemap_pfn(pid_t pid, uint64_t addr)
 {
-	char path[64];
 	uint64_t e;
 	int err;
 
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/pagemap");
-	err = pread_u64(path, addr / page_size() * 8, &e);
+	err = mmscope_pagemap_read(pid, addr, 1, &e);
 	if (err)
 		return err;
-	if (!(e & (1ULL << 63)))
+	if (!(e & PM_PRESENT))
 		return -ENOENT;
-	return e & ((1ULL << 55) - 1);
+	return PM_PFN(e);
 }
 
 static void pr_live_stop(struct pr_run *p)
@@ -593,8 +573,8 @@ static int pr_check(struct trace_run *r, void *ctx)
 		}
 		p->opts.pfn = pfn;
 	}
-	err = pread_u64("/proc/kpageflags", p->opts.pfn * 8, &flags);
-	if (err == -ERANGE || (!err && (flags & (1ULL << KPF_NOPAGE)))) {
+	err = mmscope_kpageflags_read(p->opts.pfn, 1, &flags);
+	if (err == -EIO || (!err && (flags & KPF_BIT(KPF_NOPAGE)))) {
 		p_err("pfn 0x%llx: no page there (beyond the end of memory or in a hole)",
 		      (unsigned long long)p->opts.pfn);
 		return EXIT_FAILED;

@@ -26,6 +26,21 @@ enum mmscope_pageref_state {
 	MMSCOPE_PAGEREF_FREE = 6,
 };
 
+/*
+ * Name tables: what the module's text files and the CLI call each value.
+ * Each is an array initializer indexed by the enum above it, e.g.
+ *	static const char *const names[] = MMSCOPE_PAGEREF_STATE_NAMES;
+ */
+#define MMSCOPE_PAGEREF_STATE_NAMES {					\
+	[MMSCOPE_PAGEREF_PRESENT] = "present",				\
+	[MMSCOPE_PAGEREF_NO_VMA] = "unmapped",				\
+	[MMSCOPE_PAGEREF_NONE] = "not-faulted",				\
+	[MMSCOPE_PAGEREF_SWAP] = "swap",				\
+	[MMSCOPE_PAGEREF_NONPAGE] = "non-present",			\
+	[MMSCOPE_PAGEREF_NO_STRUCT_PAGE] = "pfnmap",			\
+	[MMSCOPE_PAGEREF_FREE] = "free",				\
+}
+
 /* struct mmscope_pageref_page.mapping: what folio->mapping says. */
 enum mmscope_pageref_mapping {
 	MMSCOPE_PAGEREF_MAP_NONE = 0,
@@ -35,6 +50,15 @@ enum mmscope_pageref_mapping {
 	MMSCOPE_PAGEREF_MAP_SWAPCACHE = 4,
 	MMSCOPE_PAGEREF_MAP_MOVABLE = 5,
 };
+
+#define MMSCOPE_PAGEREF_MAPPING_NAMES {					\
+	[MMSCOPE_PAGEREF_MAP_NONE] = "none",				\
+	[MMSCOPE_PAGEREF_MAP_ANON] = "anon",				\
+	[MMSCOPE_PAGEREF_MAP_KSM] = "ksm",				\
+	[MMSCOPE_PAGEREF_MAP_FILE] = "file",				\
+	[MMSCOPE_PAGEREF_MAP_SWAPCACHE] = "swapcache",			\
+	[MMSCOPE_PAGEREF_MAP_MOVABLE] = "movable",			\
+}
 
 /* struct mmscope_pageref_page.lru: the LRU list the folio is on. */
 enum mmscope_pageref_lru {
@@ -48,6 +72,17 @@ enum mmscope_pageref_lru {
 	MMSCOPE_PAGEREF_LRU_GEN_ANON = 6,
 	MMSCOPE_PAGEREF_LRU_GEN_FILE = 7,
 };
+
+#define MMSCOPE_PAGEREF_LRU_NAMES {					\
+	[MMSCOPE_PAGEREF_LRU_NONE] = "none",				\
+	[MMSCOPE_PAGEREF_LRU_INACTIVE_ANON] = "inactive_anon",		\
+	[MMSCOPE_PAGEREF_LRU_ACTIVE_ANON] = "active_anon",		\
+	[MMSCOPE_PAGEREF_LRU_INACTIVE_FILE] = "inactive_file",		\
+	[MMSCOPE_PAGEREF_LRU_ACTIVE_FILE] = "active_file",		\
+	[MMSCOPE_PAGEREF_LRU_UNEVICTABLE] = "unevictable",		\
+	[MMSCOPE_PAGEREF_LRU_GEN_ANON] = "gen_anon",			\
+	[MMSCOPE_PAGEREF_LRU_GEN_FILE] = "gen_file",			\
+}
 
 /*
  * struct mmscope_pageref_page.pgflags: the kernel's PG_* flags by name,
@@ -87,6 +122,37 @@ enum mmscope_pageref_pgflag {
 	MMSCOPE_PGF_ANON_EXCLUSIVE,
 	MMSCOPE_PGF_COUNT
 };
+
+#define MMSCOPE_PGF_NAMES {						\
+	[MMSCOPE_PGF_LOCKED] = "locked",				\
+	[MMSCOPE_PGF_REFERENCED] = "referenced",			\
+	[MMSCOPE_PGF_UPTODATE] = "uptodate",				\
+	[MMSCOPE_PGF_DIRTY] = "dirty",					\
+	[MMSCOPE_PGF_LRU] = "lru",					\
+	[MMSCOPE_PGF_ACTIVE] = "active",				\
+	[MMSCOPE_PGF_WORKINGSET] = "workingset",			\
+	[MMSCOPE_PGF_WAITERS] = "waiters",				\
+	[MMSCOPE_PGF_ERROR] = "error",					\
+	[MMSCOPE_PGF_SLAB] = "slab",					\
+	[MMSCOPE_PGF_OWNER_PRIV_1] = "owner_priv_1",			\
+	[MMSCOPE_PGF_ARCH_1] = "arch_1",				\
+	[MMSCOPE_PGF_RESERVED] = "reserved",				\
+	[MMSCOPE_PGF_PRIVATE] = "private",				\
+	[MMSCOPE_PGF_PRIVATE_2] = "private_2",				\
+	[MMSCOPE_PGF_WRITEBACK] = "writeback",				\
+	[MMSCOPE_PGF_HEAD] = "head",					\
+	[MMSCOPE_PGF_TAIL] = "tail",					\
+	[MMSCOPE_PGF_MAPPEDTODISK] = "mappedtodisk",			\
+	[MMSCOPE_PGF_RECLAIM] = "reclaim",				\
+	[MMSCOPE_PGF_SWAPBACKED] = "swapbacked",			\
+	[MMSCOPE_PGF_UNEVICTABLE] = "unevictable",			\
+	[MMSCOPE_PGF_MLOCKED] = "mlocked",				\
+	[MMSCOPE_PGF_HWPOISON] = "hwpoison",				\
+	[MMSCOPE_PGF_YOUNG] = "young",					\
+	[MMSCOPE_PGF_IDLE] = "idle",					\
+	[MMSCOPE_PGF_SWAPCACHE] = "swapcache",				\
+	[MMSCOPE_PGF_ANON_EXCLUSIVE] = "anon_exclusive",		\
+}
 
 /* struct mmscope_pageref_page.info */
 #define MMSCOPE_PAGEREF_MAYBE_DMA_PINNED	(1U << 0)
@@ -235,6 +301,168 @@ struct mmscope_pageref_hold {
 
 #define MMSCOPE_PAGEREF_HOLD_SIZE_VER0 48
 
+/* What a hold is (struct mmscope_pageref_held.kind). */
+enum mmscope_pageref_hold_kind {
+	MMSCOPE_PAGEREF_KIND_GET = 0,		/* FOLL_GET */
+	MMSCOPE_PAGEREF_KIND_PIN = 1,		/* FOLL_PIN */
+	MMSCOPE_PAGEREF_KIND_PIN_LONGTERM = 2,	/* FOLL_PIN | FOLL_LONGTERM */
+};
+
+#define MMSCOPE_PAGEREF_KIND_NAMES {					\
+	[MMSCOPE_PAGEREF_KIND_GET] = "get",				\
+	[MMSCOPE_PAGEREF_KIND_PIN] = "pin",				\
+	[MMSCOPE_PAGEREF_KIND_PIN_LONGTERM] = "pin-longterm",		\
+}
+
+/* struct mmscope_pageref_held.flags: owned by the module, not a file */
+#define MMSCOPE_PAGEREF_HELD_DETACHED	(1U << 0)
+/* First pfns of a hold that MMSCOPE_PAGEREF_IOC_HELD reports. */
+#define MMSCOPE_PAGEREF_HELD_PFNS	8
+
+/**
+ * struct mmscope_pageref_held - one hold, as the `held` file lists it
+ * @id: the hold's id
+ * @start: first user address held
+ * @pages: pages held
+ * @pfns: pfns of the first min(@pages, MMSCOPE_PAGEREF_HELD_PFNS) pages
+ * @pid: the process the pages were taken from
+ * @kind: enum mmscope_pageref_hold_kind
+ * @flags: MMSCOPE_PAGEREF_HELD_*
+ * @reserved: zero
+ */
+struct mmscope_pageref_held {
+	__u64 id;
+	__u64 start;
+	__u64 pages;
+	__u64 pfns[MMSCOPE_PAGEREF_HELD_PFNS];
+	__s32 pid;
+	__u32 kind;
+	__u32 flags;
+	__u32 reserved;
+};
+
+#define MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0 104
+
+/**
+ * struct mmscope_pageref_held_list - MMSCOPE_PAGEREF_IOC_HELD
+ * @size: caller's sizeof(); on return, bytes written
+ * @flags: zero
+ * @count: in, room in @entries; out, entries written (oldest hold first)
+ * @total: out, holds there are (call again with more room if > @count)
+ * @entry_size: in, caller's sizeof(struct mmscope_pageref_held)
+ * @reserved: zero
+ * @entries: in, user pointer to @count entries of @entry_size bytes
+ */
+struct mmscope_pageref_held_list {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 total;
+	__u32 entry_size;
+	__u32 reserved;
+	__u64 entries;
+};
+
+#define MMSCOPE_PAGEREF_HELD_LIST_SIZE_VER0 32
+
+/* Most pages watched at once. */
+#define MMSCOPE_PAGEREF_WATCH_MAX	64
+
+/* struct mmscope_pageref_watch.flags (with MMSCOPE_PAGEREF_BY_PFN) */
+#define MMSCOPE_PAGEREF_WATCH_CLEAR	(1U << 1)	/* stop watching every page */
+#define MMSCOPE_PAGEREF_WATCH_ADD	(1U << 2)	/* then watch start/len */
+
+/* struct mmscope_pageref_watched - a watched page and its counts now */
+struct mmscope_pageref_watched {
+	__u64 pfn;
+	__s32 refcount;
+	__s32 mapcount;
+};
+
+/**
+ * struct mmscope_pageref_watch - MMSCOPE_PAGEREF_IOC_WATCH
+ * @size: caller's sizeof(); on return, bytes written
+ * @flags: in, MMSCOPE_PAGEREF_WATCH_CLEAR and/or MMSCOPE_PAGEREF_WATCH_ADD
+ *         (with MMSCOPE_PAGEREF_BY_PFN for a pfn range), or 0 to list only
+ * @pid: in, with WATCH_ADD by address: the process
+ * @count: in, room in @pages; out, watched pages written
+ * @start, @len: in, with WATCH_ADD: the range, as for a query
+ * @pages: in, user pointer to @count struct mmscope_pageref_watched, or 0
+ * @total: out, pages watched after the call
+ * @sites: out, kernel functions probed (0 while nothing is watched)
+ *
+ * The `watch` file's commands as one call: clear, add the present pages
+ * of a range (ENOENT: none, ENOSPC: the list is full), then list. Errors
+ * of the range as MMSCOPE_PAGEREF_IOC_QUERY's.
+ */
+struct mmscope_pageref_watch {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 count;
+	__u64 start;
+	__u64 len;
+	__u64 pages;
+	__u32 total;
+	__u32 sites;
+};
+
+#define MMSCOPE_PAGEREF_WATCH_SIZE_VER0 48
+
+/* Events the module keeps (the oldest are lost first). */
+#define MMSCOPE_PAGEREF_EVENTS_MAX	512
+
+/**
+ * struct mmscope_pageref_event - a change of a watched page's counts
+ * @ns: when (ktime_get_ns())
+ * @pfn: the page
+ * @pid: the task the probed function ran for
+ * @refcount_before, @refcount_after: the folio's reference count
+ * @mapcount_before, @mapcount_after: the page's map count
+ * @reserved: zero
+ * @comm: that task's name, NUL-terminated
+ * @site: the probed kernel function that returned first after the change
+ */
+struct mmscope_pageref_event {
+	__u64 ns;
+	__u64 pfn;
+	__s32 pid;
+	__s32 refcount_before;
+	__s32 refcount_after;
+	__s32 mapcount_before;
+	__s32 mapcount_after;
+	__u32 reserved;
+	char comm[16];
+	char site[48];
+};
+
+#define MMSCOPE_PAGEREF_EVENT_SIZE_VER0 104
+
+/* struct mmscope_pageref_events.flags */
+#define MMSCOPE_PAGEREF_EVENTS_CLEAR	(1U << 0)	/* then empty the ring */
+
+/**
+ * struct mmscope_pageref_events - MMSCOPE_PAGEREF_IOC_EVENTS
+ * @size: caller's sizeof(); on return, bytes written
+ * @flags: in, MMSCOPE_PAGEREF_EVENTS_CLEAR or 0
+ * @count: in, room in @events (0 with EVENTS_CLEAR: clear only); out,
+ *         events written, oldest first
+ * @event_size: in, caller's sizeof(struct mmscope_pageref_event)
+ * @lost: out, events recorded since the last clear that the ring no
+ *        longer holds
+ * @events: in, user pointer to @count events of @event_size bytes
+ */
+struct mmscope_pageref_events {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 event_size;
+	__u64 lost;
+	__u64 events;
+};
+
+#define MMSCOPE_PAGEREF_EVENTS_SIZE_VER0 32
+
 #define MMSCOPE_PAGEREF_IOC_QUERY \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x10, struct mmscope_pageref_query)
 #define MMSCOPE_PAGEREF_IOC_GET \
@@ -247,5 +475,11 @@ struct mmscope_pageref_hold {
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x14, struct mmscope_pageref_hold)
 #define MMSCOPE_PAGEREF_IOC_UNPIN \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x15, struct mmscope_pageref_hold)
+#define MMSCOPE_PAGEREF_IOC_HELD \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x16, struct mmscope_pageref_held_list)
+#define MMSCOPE_PAGEREF_IOC_WATCH \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x17, struct mmscope_pageref_watch)
+#define MMSCOPE_PAGEREF_IOC_EVENTS \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x18, struct mmscope_pageref_events)
 
 #endif /* _UAPI_MMSCOPE_PAGEREF_H */

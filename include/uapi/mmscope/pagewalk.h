@@ -25,6 +25,17 @@ enum mmscope_pagewalk_level {
 	MMSCOPE_PAGEWALK_NR_LEVELS = 5,
 };
 
+/*
+ * Name tables: what the module's text files and the CLI call each value,
+ * array initializers indexed by the enum or bit above them, e.g.
+ *	static const char *const names[] = MMSCOPE_PAGEWALK_LEVEL_NAMES;
+ */
+#define MMSCOPE_PAGEWALK_LEVEL_NAMES {					\
+	[MMSCOPE_PAGEWALK_PGD] = "pgd", [MMSCOPE_PAGEWALK_P4D] = "p4d",	\
+	[MMSCOPE_PAGEWALK_PUD] = "pud", [MMSCOPE_PAGEWALK_PMD] = "pmd",	\
+	[MMSCOPE_PAGEWALK_PTE] = "pte",					\
+}
+
 /* What a leaf entry holds (mmscope_pagewalk_record.state). */
 enum mmscope_pagewalk_state {
 	MMSCOPE_PAGEWALK_NONE = 0,		/* empty: nothing mapped, no table */
@@ -37,6 +48,18 @@ enum mmscope_pagewalk_state {
 	MMSCOPE_PAGEWALK_PROTNONE = 7,	/* present to Linux, not to the MMU */
 	MMSCOPE_PAGEWALK_BAD = 8,		/* an entry Linux would call bad */
 };
+
+#define MMSCOPE_PAGEWALK_STATE_NAMES {					\
+	[MMSCOPE_PAGEWALK_NONE] = "none",				\
+	[MMSCOPE_PAGEWALK_PRESENT] = "present",				\
+	[MMSCOPE_PAGEWALK_SWAP] = "swap",				\
+	[MMSCOPE_PAGEWALK_MIGRATION] = "migration",			\
+	[MMSCOPE_PAGEWALK_DEVICE] = "device",				\
+	[MMSCOPE_PAGEWALK_HWPOISON] = "hwpoison",			\
+	[MMSCOPE_PAGEWALK_MARKER] = "marker",				\
+	[MMSCOPE_PAGEWALK_PROTNONE] = "protnone",			\
+	[MMSCOPE_PAGEWALK_BAD] = "bad",					\
+}
 
 /* Linux's view of an entry (mmscope_pagewalk_record.linux_flags), pte_*() helpers. */
 #define MMSCOPE_PAGEWALK_L_PRESENT	(1U << 0)	/* pte_present() */
@@ -55,6 +78,15 @@ enum mmscope_pagewalk_state {
 #define MMSCOPE_PAGEWALK_L_WRITE_MIG	(1U << 13)	/* writable migration entry */
 #define MMSCOPE_PAGEWALK_L_ANON	(1U << 14)	/* maps an anonymous page */
 #define MMSCOPE_PAGEWALK_L_CHANGED	(1U << 15)	/* changed while read: retry */
+
+/* Names of the MMSCOPE_PAGEWALK_L_* bits, in bit order. */
+#define MMSCOPE_PAGEWALK_L_NAMES {					\
+	"present", "write", "dirty", "young", "huge", "special",	\
+	"protnone", "soft_dirty", "uffd_wp", "exclusive", "zero",	\
+	"devmap", "invalid", "write_migration", "anon", "changed"	\
+}
+
+#define MMSCOPE_PAGEWALK_L_NR_BITS 16
 
 /*
  * Hardware view (mmscope_pagewalk_record.hw): bit (1ULL << MMSCOPE_PAGEWALK_<ARCH>_*)
@@ -115,6 +147,13 @@ enum mmscope_pagewalk_desc {
 	MMSCOPE_PAGEWALK_DESC_PAGE = 4,	/* 11 at the last level */
 };
 
+#define MMSCOPE_PAGEWALK_DESC_NAMES {					\
+	[MMSCOPE_PAGEWALK_DESC_INVALID] = "invalid",			\
+	[MMSCOPE_PAGEWALK_DESC_BLOCK] = "block", [2] = "invalid",	\
+	[MMSCOPE_PAGEWALK_DESC_TABLE] = "table",			\
+	[MMSCOPE_PAGEWALK_DESC_PAGE] = "page",				\
+}
+
 /* What the VMA holding a record maps (mmscope_pagewalk_record.vma_kind). */
 enum mmscope_pagewalk_vma_kind {
 	MMSCOPE_PAGEWALK_VMA_NONE = 0,	/* no VMA (gap, or a kernel walk) */
@@ -124,6 +163,15 @@ enum mmscope_pagewalk_vma_kind {
 	MMSCOPE_PAGEWALK_VMA_SPECIAL = 4,	/* VM_PFNMAP/IO/MIXEDMAP, vdso: no file */
 	MMSCOPE_PAGEWALK_VMA_HUGETLB = 5,
 };
+
+#define MMSCOPE_PAGEWALK_VMA_KIND_NAMES {				\
+	[MMSCOPE_PAGEWALK_VMA_NONE] = "none",				\
+	[MMSCOPE_PAGEWALK_VMA_ANON] = "anon",				\
+	[MMSCOPE_PAGEWALK_VMA_FILE] = "file",				\
+	[MMSCOPE_PAGEWALK_VMA_SHMEM] = "shmem",				\
+	[MMSCOPE_PAGEWALK_VMA_SPECIAL] = "special",			\
+	[MMSCOPE_PAGEWALK_VMA_HUGETLB] = "hugetlb",			\
+}
 
 #define MMSCOPE_PAGEWALK_NO_PFN	(~0ULL)
 #define MMSCOPE_PAGEWALK_SH_TCR	0xff
