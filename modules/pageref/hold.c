@@ -337,7 +337,7 @@ long pageref_ioc_held(struct file *file, unsigned int cmd, void *arg)
 	if (l->flags || l->reserved)
 		return -EINVAL;
 	if (l->count && (l->entry_size < MMSCOPE_PAGEREF_HELD_ENTRY_SIZE_VER0 ||
-			l->entry_size > MMSCOPE_IOC_SIZE_MAX))
+			 l->entry_size > MMSCOPE_IOC_SIZE_MAX))
 		return -EINVAL;
 	l->count = min_t(u32, l->count, MMSCOPE_PAGEREF_HOLD_MAX);
 	buf = kvcalloc(max_t(u32, l->count, 1), sizeof(*buf), GFP_KERNEL);

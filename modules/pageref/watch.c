@@ -314,7 +314,7 @@ long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg)
 	BUILD_BUG_ON(sizeof(*q) != MMSCOPE_PAGEREF_WATCH_SIZE_VER0);
 	BUILD_BUG_ON(PAGEREF_WATCH_MAX != MMSCOPE_PAGEREF_WATCH_MAX);
 	if (q->flags & ~(MMSCOPE_PAGEREF_BY_PFN | MMSCOPE_PAGEREF_WATCH_CLEAR |
-			MMSCOPE_PAGEREF_WATCH_ADD))
+			 MMSCOPE_PAGEREF_WATCH_ADD))
 		return -EINVAL;
 	if (q->flags & MMSCOPE_PAGEREF_WATCH_CLEAR)
 		pageref_watch_clear();
@@ -429,7 +429,7 @@ long pageref_ioc_events(struct file *file, unsigned int cmd, void *arg)
 	if (q->flags & ~MMSCOPE_PAGEREF_EVENTS_CLEAR)
 		return -EINVAL;
 	if (q->count && (q->event_size < MMSCOPE_PAGEREF_EVENT_SIZE_VER0 ||
-			q->event_size > MMSCOPE_IOC_SIZE_MAX))
+			 q->event_size > MMSCOPE_IOC_SIZE_MAX))
 		return -EINVAL;
 	ev = kvmalloc_array(PAGEREF_EVENTS, sizeof(*ev), GFP_KERNEL);
 	if (!ev)
