@@ -127,8 +127,8 @@ static int walk_ptes(struct mmscope_walk *w, unsigned int depth, pte_t *start,
 			ret = walk_nonpresent(w, pte, pte_val(val),
 					      MMSCOPE_WALK_PTE, addr,
 					      addr + PAGE_SIZE);
-		else if (ops->pte_leaf)
-			ret = ops->pte_leaf(w, pte, val, addr);
+		else if (ops->leaf_pte)
+			ret = ops->leaf_pte(w, pte, val, addr);
 		if (ret)
 			break;
 	}
@@ -172,7 +172,7 @@ static int walk_pmd_leaf(struct mmscope_walk *w, pmd_t *pmd, pmd_t val,
 	if (!pmd_present(val))
 		return walk_nonpresent(w, pmd, pmd_val(val), MMSCOPE_WALK_PMD,
 				       addr, end);
-	return w->ops->pmd_leaf ? w->ops->pmd_leaf(w, pmd, val, addr, end) : 0;
+	return w->ops->leaf_pmd ? w->ops->leaf_pmd(w, pmd, val, addr, end) : 0;
 }
 
 static int walk_pmd(struct mmscope_walk *w, unsigned int depth, pud_t *pud,
@@ -232,7 +232,7 @@ static int walk_pud_leaf(struct mmscope_walk *w, pud_t *pud, pud_t val,
 	if (!pud_present(val))
 		return walk_nonpresent(w, pud, pud_val(val), MMSCOPE_WALK_PUD,
 				       addr, end);
-	return w->ops->pud_leaf ? w->ops->pud_leaf(w, pud, val, addr, end) : 0;
+	return w->ops->leaf_pud ? w->ops->leaf_pud(w, pud, val, addr, end) : 0;
 }
 
 static int walk_pud(struct mmscope_walk *w, unsigned int depth, p4d_t *p4d,

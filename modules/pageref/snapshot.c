@@ -735,8 +735,8 @@ static void pageref_on_pause(struct mmscope_walk *walk)
 static const struct mmscope_walk_ops pageref_walk_ops = {
 	.vma = pageref_on_vma,
 	.hole = pageref_on_hole,
-	.pud_leaf = pageref_on_pud_leaf,
-	.pmd_leaf = pageref_on_pmd_leaf,
+	.leaf_pud = pageref_on_pud_leaf,
+	.leaf_pmd = pageref_on_pmd_leaf,
 	.pte_run = pageref_on_ptes,
 	.nonpresent = pageref_on_nonpresent,
 	.bad = pageref_on_bad,

@@ -297,9 +297,9 @@ static int pw_on_entry(struct mmscope_walk *walk, void *entry, u64 raw,
 static const struct mmscope_walk_ops pw_record_ops = {
 	.vma = pw_on_vma,
 	.hole = pw_on_hole,
-	.pud_leaf = pw_on_pud_leaf,
-	.pmd_leaf = pw_on_pmd_leaf,
-	.pte_leaf = pw_on_pte_leaf,
+	.leaf_pud = pw_on_pud_leaf,
+	.leaf_pmd = pw_on_pmd_leaf,
+	.leaf_pte = pw_on_pte_leaf,
 	.nonpresent = pw_on_entry,
 	.bad = pw_on_entry,
 };
@@ -308,8 +308,8 @@ static const struct mmscope_walk_ops pw_record_ops = {
 static const struct mmscope_walk_ops pw_compact_ops = {
 	.vma = pw_on_vma,
 	.hole = pw_on_hole,
-	.pud_leaf = pw_on_pud_leaf,
-	.pmd_leaf = pw_on_pmd_leaf,
+	.leaf_pud = pw_on_pud_leaf,
+	.leaf_pmd = pw_on_pmd_leaf,
 	.pte_run = pw_pte_run_compact,
 	.nonpresent = pw_on_entry,
 	.bad = pw_on_entry,

@@ -102,13 +102,13 @@ struct mmscope_walk;
  * @hole:	[addr, end) has nothing at @level (one empty entry), or
  *		no VMA (->vma NULL, @level PGD, depth 0); @raw is the empty
  *		entry as read (0 for no VMA).
- * @pud_leaf:	a present PUD leaf (1 GiB block with 4K pages).
- * @pmd_leaf:	a present PMD leaf (THP, hugetlb or DAX block).
- * @pte_leaf:	a present PTE.
+ * @leaf_pud:	a present PUD leaf (1 GiB block with 4K pages).
+ * @leaf_pmd:	a present PMD leaf (THP, hugetlb or DAX block).
+ * @leaf_pte:	a present PTE.
  * @pte_run:	[addr, end) of one PTE table from @ptep on, mapped and (in
  *		the locked mode) locked: the client reads the entries itself
  *		(ptep_get(), or ptep_get_lockless() in the lockless mode). When
- *		set, it replaces @pte_leaf and the PTE-level @hole and
+ *		set, it replaces @leaf_pte and the PTE-level @hole and
  *		@nonpresent. The client notes a PTE in the path with
  *		mmscope_walk_note_pte(); the path has room for it.
  * @nonpresent:	a non-empty entry that is not present (swap, migration,
@@ -122,11 +122,11 @@ struct mmscope_walk_ops {
 	int (*vma)(struct mmscope_walk *w);
 	int (*hole)(struct mmscope_walk *w, unsigned long addr,
 		    unsigned long end, unsigned int level, u64 raw);
-	int (*pud_leaf)(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
+	int (*leaf_pud)(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
 			unsigned long addr, unsigned long end);
-	int (*pmd_leaf)(struct mmscope_walk *w, pmd_t *pmdp, pmd_t pmd,
+	int (*leaf_pmd)(struct mmscope_walk *w, pmd_t *pmdp, pmd_t pmd,
 			unsigned long addr, unsigned long end);
-	int (*pte_leaf)(struct mmscope_walk *w, pte_t *ptep, pte_t pte,
+	int (*leaf_pte)(struct mmscope_walk *w, pte_t *ptep, pte_t pte,
 			unsigned long addr);
 	int (*pte_run)(struct mmscope_walk *w, pte_t *ptep,
 		       unsigned long addr, unsigned long end);
