@@ -143,7 +143,7 @@ static int walk_pte_table(struct mmscope_walk *w, unsigned int depth,
 			  pmd_t *pmd, pmd_t pmdval, unsigned long addr,
 			  unsigned long end, bool *retry)
 {
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's lock */
 	pte_t *start;
 	int ret;
 
@@ -180,7 +180,7 @@ static int walk_pmd(struct mmscope_walk *w, unsigned int depth, pud_t *pud,
 {
 	bool locked = walk_locked(w);
 	unsigned long next;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PMD's lock, for a leaf */
 	unsigned int d;
 	bool retry;
 	pmd_t *pmd;
@@ -240,7 +240,7 @@ static int walk_pud(struct mmscope_walk *w, unsigned int depth, p4d_t *p4d,
 {
 	bool locked = walk_locked(w);
 	unsigned long next;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PUD's lock, for a leaf */
 	unsigned int d;
 	pud_t *pud;
 	pud_t val;
@@ -405,7 +405,7 @@ EXPORT_SYMBOL_GPL(mmscope_walk);
  * aligned), so the iterator asks once per subsection.
  */
 #ifdef PFN_SUBSECTION_SHIFT
-#define WALK_PFN_STEP	(1UL << PFN_SUBSECTION_SHIFT)
+#define WALK_PFN_STEP	BIT(PFN_SUBSECTION_SHIFT)
 #else
 #define WALK_PFN_STEP	1UL
 #endif

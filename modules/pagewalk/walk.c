@@ -315,18 +315,22 @@ static const struct mmscope_walk_ops pw_compact_ops = {
 	.bad = pw_on_entry,
 };
 
+/* The core's levels are the UAPI's: records take them as they come. */
+#define PW_SAME_LEVEL(name) \
+	BUILD_BUG_ON((int)MMSCOPE_WALK_##name != (int)MMSCOPE_PAGEWALK_##name)
+
 int pw_walk(struct mm_struct *mm, unsigned long *addr, unsigned long end,
 	    struct pw_out *out)
 {
 	struct pw_walker *w;
 	int ret;
 
-	BUILD_BUG_ON((int)MMSCOPE_WALK_PGD != MMSCOPE_PAGEWALK_PGD ||
-		     (int)MMSCOPE_WALK_P4D != MMSCOPE_PAGEWALK_P4D ||
-		     (int)MMSCOPE_WALK_PUD != MMSCOPE_PAGEWALK_PUD ||
-		     (int)MMSCOPE_WALK_PMD != MMSCOPE_PAGEWALK_PMD ||
-		     (int)MMSCOPE_WALK_PTE != MMSCOPE_PAGEWALK_PTE ||
-		     (int)MMSCOPE_WALK_NR_LEVELS != MMSCOPE_PAGEWALK_NR_LEVELS);
+	PW_SAME_LEVEL(PGD);
+	PW_SAME_LEVEL(P4D);
+	PW_SAME_LEVEL(PUD);
+	PW_SAME_LEVEL(PMD);
+	PW_SAME_LEVEL(PTE);
+	PW_SAME_LEVEL(NR_LEVELS);
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;

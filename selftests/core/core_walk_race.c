@@ -43,7 +43,7 @@ MMSCOPE_REQUIRE(PW_CTL)
 #define AREA		(4 * HUGE)	/* 2 anon + 2 shmem THP-sized blocks */
 #define MAX_RECS	(AREA / 4096 + 64)	/* a record a page, and the gaps */
 #define RACE_MS		1500		/* per test: TCG arm64 is slow */
-#define TARGET_ROUNDS	24		/* then the target exits by itself */
+#define TARGET_ROUNDS	6		/* then the target exits by itself */
 
 FIXTURE(race)
 {

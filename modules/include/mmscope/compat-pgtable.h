@@ -53,7 +53,7 @@ static inline pte_t *mmscope_pgtable_pte_lock(struct mm_struct *mm,
 					      pmd_t *pmd, unsigned long addr,
 					      spinlock_t **ptlp)
 {
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's split lock */
 	pmd_t pmdval;
 
 	rcu_read_lock();
