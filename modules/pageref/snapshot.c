@@ -667,27 +667,32 @@ static int pageref_on_nonpresent(struct mmscope_walk *walk, void *entry,
 	return 0;
 }
 
-/* A leaf of @level maps [addr, end) from the page e->pfn on. */
-static void pageref_snap_leaf(struct pageref_query *q, unsigned int level,
-			      void *entry, struct pageref_entry *e,
-			      unsigned long addr, unsigned long end)
+/*
+ * A present leaf of @level (read as @raw) maps [addr, end) from the page
+ * @pfn on; a PUD leaf sets MMSCOPE_PAGEREF_PMD_MAPPED too (a block mapping).
+ */
+static void pageref_snap_leaf(struct mmscope_walk *walk, unsigned int level,
+			      void *entry, u64 raw, unsigned long pfn,
+			      u32 info, unsigned long addr, unsigned long end)
 {
-	for (; addr < end; addr += PAGE_SIZE, e->pfn++)
-		pageref_snap_entry(q, addr, e, level, entry);
+	struct pageref_query *q = pageref_query_of(walk);
+	struct pageref_entry e = {
+		.state = MMSCOPE_PAGEREF_PRESENT,
+		.info = MMSCOPE_PAGEREF_PMD_MAPPED | info,
+		.raw = raw,
+		.pfn = pfn,
+	};
+
+	for (; addr < end; addr += PAGE_SIZE, e.pfn++)
+		pageref_snap_entry(q, addr, &e, level, entry);
 }
 
 static int pageref_on_pud_leaf(struct mmscope_walk *walk, pud_t *pudp,
 			       pud_t pud, unsigned long addr,
 			       unsigned long end)
 {
-	struct pageref_entry e = {
-		.state = MMSCOPE_PAGEREF_PRESENT,
-		.info = MMSCOPE_PAGEREF_PMD_MAPPED,
-		.raw = pud_val(pud),
-		.pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT),
-	};
-
-	pageref_snap_leaf(pageref_query_of(walk), MMSCOPE_WALK_PUD, pudp, &e,
+	pageref_snap_leaf(walk, MMSCOPE_WALK_PUD, pudp, pud_val(pud),
+			  pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT), 0,
 			  addr, end);
 	return 0;
 }
@@ -696,17 +701,10 @@ static int pageref_on_pmd_leaf(struct mmscope_walk *walk, pmd_t *pmdp,
 			       pmd_t pmd, unsigned long addr,
 			       unsigned long end)
 {
-	struct pageref_entry e = {
-		.state = MMSCOPE_PAGEREF_PRESENT,
-		.info = MMSCOPE_PAGEREF_PMD_MAPPED,
-		.raw = pmd_val(pmd),
-		.pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
-	};
-
-	if (pmd_write(pmd))
-		e.info |= MMSCOPE_PAGEREF_WRITABLE;
-	pageref_snap_leaf(pageref_query_of(walk), MMSCOPE_WALK_PMD, pmdp, &e,
-			  addr, end);
+	pageref_snap_leaf(walk, MMSCOPE_WALK_PMD, pmdp, pmd_val(pmd),
+			  pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
+			  pmd_write(pmd) ? MMSCOPE_PAGEREF_WRITABLE : 0, addr,
+			  end);
 	return 0;
 }
 
