@@ -12,16 +12,28 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 
+/*
+ * DAX (devmap) leaves have their own bit where the arch keeps one (x86_64
+ * and arm64 on 6.1 and 6.12); kernels without the bit have no such test.
+ */
+#ifdef CONFIG_ARCH_HAS_PTE_DEVMAP
+#define mmscope_pmd_devmap(pmd)	pmd_devmap(pmd)
+#define mmscope_pud_devmap(pud)	pud_devmap(pud)
+#else
+#define mmscope_pmd_devmap(pmd)	false
+#define mmscope_pud_devmap(pud)	false
+#endif
+
 /* A PMD entry that does not point to a PTE table Linux would follow. */
 static inline bool mmscope_pmd_is_leaf(pmd_t pmd)
 {
 	return !pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
-	       pmd_devmap(pmd);
+	       mmscope_pmd_devmap(pmd);
 }
 
 static inline bool mmscope_pud_is_leaf(pud_t pud)
 {
-	return !pud_present(pud) || pud_leaf(pud) || pud_devmap(pud);
+	return !pud_present(pud) || pud_leaf(pud) || mmscope_pud_devmap(pud);
 }
 
 #ifdef pte_offset_map_lock
