@@ -573,50 +573,72 @@ static bool pageref_moved(struct mmscope_walk *walk, unsigned int level,
 }
 
 /*
- * The record of @va, which the entry at @entry (of @level, read as @e)
- * maps; e->pfn is the page's. Under the walk's mmap lock and RCU.
+ * The records of [addr, end), one walk's worth under its mmap lock and
+ * RCU: from the PTEs at @ptep on, or (@ptep NULL) from the leaf at @entry
+ * of @level, which @first describes (its pfn that of the page at @addr).
+ * One instance for every kind, so that what it calls once a page stays
+ * inline.
  */
-static __always_inline void pageref_snap_entry(struct pageref_query *q,
-					       unsigned long va,
-					       const struct pageref_entry *e,
-					       unsigned int level, void *entry)
+static noinline void pageref_snap_range(struct pageref_query *q,
+					unsigned int level, void *entry,
+					pte_t *ptep,
+					const struct pageref_entry *first,
+					unsigned long addr, unsigned long end)
 {
-	struct mmscope_pageref_page *rec = q->rec++;
-	struct page *page = NULL;
+	struct mmscope_pageref_page *rec = q->rec;
+	bool nopage = q->nopage, normal = q->normal;
+	struct pageref_pass *p = &q->pass;
+	struct pageref_entry e;
+	unsigned int n = 0;
+	struct page *page;
 
-	/*
-	 * A PTE that is not special, in a mapping that is neither a PFN map
-	 * nor mixed, maps a page with a struct page (as GUP-fast takes it);
-	 * else ask pfn_valid().
-	 */
-	if (e->state == MMSCOPE_PAGEREF_PRESENT && !q->nopage &&
-	    ((q->normal && level == MMSCOPE_WALK_PTE) || pfn_valid(e->pfn)))
-		page = pfn_to_page(e->pfn);
-	if (page && pageref_snap_small(&q->pass, page, e->pfn, rec)) {
-		rec->va = va;
-		rec->info |= e->info;
-		goto check;
-	}
-	pageref_rec_init(rec, va, e->state, e->info);
-	if (e->state == MMSCOPE_PAGEREF_SWAP)
-		rec->index = e->swap;
-	if (e->state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE)
-		rec->pfn = e->pfn;
-	if (e->state != MMSCOPE_PAGEREF_PRESENT)
-		return;
-	rec->pfn = e->pfn;
-	if (!page) {
-		rec->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
-		return;
-	}
-	if (!pageref_snap_page(&q->pass, page, rec)) {
-		rec->info |= MMSCOPE_PAGEREF_CHANGED;
-		return;
-	}
+	for (; addr < end; addr += PAGE_SIZE, n++, rec++) {
+		e = *first;
+		if (ptep)
+			pageref_read_pte(ptep + n, &e);
+		else
+			e.pfn = first->pfn + n;
+		page = NULL;
+		/*
+		 * A PTE that is not special, in a mapping that is neither a
+		 * PFN map nor mixed, maps a page with a struct page (as
+		 * GUP-fast takes it); else ask pfn_valid().
+		 */
+		if (e.state == MMSCOPE_PAGEREF_PRESENT && !nopage &&
+		    ((normal && ptep) || pfn_valid(e.pfn)))
+			page = pfn_to_page(e.pfn);
+		if (page && pageref_snap_small(p, page, e.pfn, rec)) {
+			rec->va = addr;
+			rec->info |= e.info;
+			goto check;
+		}
+		memset(rec, 0, sizeof(*rec));
+		rec->va = addr;
+		rec->pincount = -1;
+		rec->state = e.state;
+		rec->info = e.info;
+		if (e.state == MMSCOPE_PAGEREF_SWAP)
+			rec->index = e.swap;
+		if (e.state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE)
+			rec->pfn = e.pfn;
+		if (e.state != MMSCOPE_PAGEREF_PRESENT)
+			continue;
+		rec->pfn = e.pfn;
+		if (!page) {
+			rec->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
+			continue;
+		}
+		if (!pageref_snap_page(p, page, rec)) {
+			rec->info |= MMSCOPE_PAGEREF_CHANGED;
+			continue;
+		}
 check:
-	/* The entry must still say what it did while we held the folio. */
-	if (pageref_moved(&q->walk, level, entry, e->raw))
-		rec->info |= MMSCOPE_PAGEREF_CHANGED;
+		/* The entry must still say what it did while we held the folio. */
+		if (pageref_moved(&q->walk, level, ptep ? ptep + n : entry,
+				  e.raw))
+			rec->info |= MMSCOPE_PAGEREF_CHANGED;
+	}
+	q->rec = rec;
 }
 
 /* [addr, end) with no page: one record of @state per page. */
@@ -675,7 +697,6 @@ static void pageref_snap_leaf(struct mmscope_walk *walk, unsigned int level,
 			      void *entry, u64 raw, unsigned long pfn,
 			      u32 info, unsigned long addr, unsigned long end)
 {
-	struct pageref_query *q = pageref_query_of(walk);
 	struct pageref_entry e = {
 		.state = MMSCOPE_PAGEREF_PRESENT,
 		.info = MMSCOPE_PAGEREF_PMD_MAPPED | info,
@@ -683,8 +704,8 @@ static void pageref_snap_leaf(struct mmscope_walk *walk, unsigned int level,
 		.pfn = pfn,
 	};
 
-	for (; addr < end; addr += PAGE_SIZE, e.pfn++)
-		pageref_snap_entry(q, addr, &e, level, entry);
+	pageref_snap_range(pageref_query_of(walk), level, entry, NULL, &e,
+			   addr, end);
 }
 
 static int pageref_on_pud_leaf(struct mmscope_walk *walk, pud_t *pudp,
@@ -712,15 +733,12 @@ static int pageref_on_pmd_leaf(struct mmscope_walk *walk, pmd_t *pmdp,
 static int pageref_on_ptes(struct mmscope_walk *walk, pte_t *ptep,
 			   unsigned long addr, unsigned long end)
 {
-	struct pageref_query *q = pageref_query_of(walk);
-	struct pageref_entry e;
+	static const struct pageref_entry first = {
+		.state = MMSCOPE_PAGEREF_PRESENT,
+	};
 
-	for (; addr < end; addr += PAGE_SIZE, ptep++) {
-		memset(&e, 0, sizeof(e));
-		e.state = MMSCOPE_PAGEREF_PRESENT;
-		pageref_read_pte(ptep, &e);
-		pageref_snap_entry(q, addr, &e, MMSCOPE_WALK_PTE, ptep);
-	}
+	pageref_snap_range(pageref_query_of(walk), MMSCOPE_WALK_PTE, ptep, ptep,
+			   &first, addr, end);
 	return 0;
 }
 
