@@ -43,7 +43,7 @@ MMSCOPE_REQUIRE(PW_CTL)
 #define AREA		(4 * HUGE)	/* 2 anon + 2 shmem THP-sized blocks */
 #define MAX_RECS	(AREA / 4096 + 64)	/* a record a page, and the gaps */
 #define RACE_MS		1500		/* per test: TCG arm64 is slow */
-#define TARGET_ROUNDS	6		/* then the target exits by itself */
+#define TARGET_MS	250		/* then the target exits by itself */
 
 FIXTURE(race)
 {
@@ -51,6 +51,7 @@ FIXTURE(race)
 	unsigned long page;
 	char *area;		/* reserved here, reused by each target */
 	pid_t target;
+	int *rounds;		/* shared: rounds the targets did */
 	int huge_seen;		/* walks that met a PMD leaf */
 	struct mmscope_pagewalk_record recs[MAX_RECS];
 	struct mmscope_pagewalk_path paths[MAX_RECS];
@@ -66,19 +67,30 @@ static void touch(char *p, size_t len, size_t step)
 		p[i] = 1;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * The target: rounds of mapping, filling, collapsing, zapping and
- * unmapping [area, area + AREA), then exit. Few system calls a round.
+ * unmapping [area, area + AREA) for TARGET_MS, then exit. Few system
+ * calls a round.
  */
-static void __attribute__((noreturn)) target_run(char *area, unsigned long page)
+static void __attribute__((noreturn)) target_run(char *area, unsigned long page,
+						int *rounds)
 {
 	int fd = syscall(SYS_memfd_create, "walk-race", 0);
 	char *anon = area, *shm = area + 2 * HUGE;
+	long until = now_ms() + TARGET_MS;
 	int round;
 
 	if (fd < 0 || ftruncate(fd, 2 * HUGE))
 		_exit(1);
-	for (round = 0; round < TARGET_ROUNDS; round++) {
+	for (round = 0; !round || now_ms() < until; round++) {
 		if (mmap(anon, 2 * HUGE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != anon ||
 		    mmap(shm, 2 * HUGE, PROT_READ | PROT_WRITE,
@@ -96,6 +108,7 @@ static void __attribute__((noreturn)) target_run(char *area, unsigned long page)
 		touch(anon + HUGE, HUGE, 32 * page);
 		madvise(anon, 2 * HUGE, MADV_DONTNEED);
 		munmap(area, AREA);
+		__atomic_add_fetch(rounds, 1, __ATOMIC_RELAXED);
 	}
 	_exit(0);
 }
@@ -105,16 +118,8 @@ static pid_t target_start(FIXTURE_DATA(race) *self)
 	pid_t pid = fork();
 
 	if (!pid)
-		target_run(self->area, self->page);
+		target_run(self->area, self->page, self->rounds);
 	return pid;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 FIXTURE_SETUP(race)
@@ -132,6 +137,9 @@ FIXTURE_SETUP(race)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	self->area = (char *)(((unsigned long)p + HUGE - 1) & ~(HUGE - 1));
+	self->rounds = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->rounds);
 	self->target = target_start(self);
 	ASSERT_LT(0, self->target);
 }
@@ -292,9 +300,16 @@ static int race(struct __test_metadata *_metadata, FIXTURE_DATA(race) *self,
 		ASSERT_NE(-1, ret) TH_LOG("%s: %s", name, why);
 		ASSERT_EQ(0, ret) TH_LOG("%s: %s", name, strerror(ret));
 		walks++;
+		/*
+		 * Back-to-back walks hold the target's mmap lock nearly all
+		 * the time: under TCG its writers (mmap, munmap, collapse)
+		 * then got one round done in seconds. A pause lets it churn.
+		 */
+		usleep(1000);
 	}
-	ksft_print_msg("%s: %d walks (%d met a THP), %d found nothing mapped, %d the target gone\n",
-		       name, walks, self->huge_seen, unmapped, gone);
+	ksft_print_msg("%s: %d walks (%d met a THP), %d found nothing mapped, %d the target gone; %d target rounds\n",
+		       name, walks, self->huge_seen, unmapped, gone,
+		       __atomic_load_n(self->rounds, __ATOMIC_RELAXED));
 	return walks;
 }
 
