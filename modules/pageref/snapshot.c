@@ -4,13 +4,12 @@
  * address) or the memory map (by pfn), read under a folio reference taken
  * with folio_try_get() and subtracted from what is reported.
  *
- * The page table walk is the lockless one GUP-fast does, under the
- * target's mmap lock (VMAs and the upper levels hold still) and RCU (a
- * PTE table khugepaged retracts is freed after a grace period): read each
- * level once, follow the value read; the levels above the PTEs once per
+ * The page tables are read by the core's walker in its lockless mode
+ * (<mmscope/walk.h>), as GUP-fast reads them: under the target's mmap
+ * lock and RCU, each entry read once; the levels above the PTEs once per
  * PMD, then the PTEs of its table one after the other. A record whose
  * entry (or the PMD above it) or folio moved while it was read is marked
- * MMSCOPE_PAGEREF_CHANGED.
+ * MMSCOPE_PAGEREF_CHANGED. Pfns come from the core's PFN-range iterator.
  *
  * A large folio's folio-wide facts (map counts, pin count, flags,
  * mapping, LRU, memory cgroup) are read once, for the first of its pages
@@ -35,6 +34,7 @@
 
 #include <mmscope/compat.h>
 #include <mmscope/core.h>
+#include <mmscope/walk.h>
 
 #include "internal.h"
 
@@ -65,26 +65,6 @@ int pageref_check_range(const struct pageref_range *r)
 		return -EOVERFLOW;
 	return 0;
 }
-
-/*
- * Where the walk stands: the table level that maps the current address
- * and what was read there. The upper levels are read once per PMD; the
- * entries of a PTE table, one after the other.
- */
-enum pageref_level {
-	PAGEREF_LVL_NONE,	/* nothing maps it, no table to read again */
-	PAGEREF_LVL_PUD,	/* a PUD leaf */
-	PAGEREF_LVL_PMD,	/* a PMD entry other than a table */
-	PAGEREF_LVL_PTE,	/* a PTE table */
-};
-
-struct pageref_table {
-	enum pageref_level level;
-	pud_t *pudp;
-	pmd_t *pmdp;
-	pud_t pudv;
-	pmd_t pmdv;		/* as read: the table the PTEs are read from */
-};
 
 /* What a query pass keeps from one page to the next. */
 struct pageref_pass {
@@ -152,86 +132,6 @@ static void pageref_read_pte(pte_t *ptep, struct pageref_entry *e)
 		e->info |= MMSCOPE_PAGEREF_ZERO_PAGE;
 	else if (pte_special(pte))
 		e->state = MMSCOPE_PAGEREF_NO_STRUCT_PAGE;
-}
-
-/*
- * Read the levels above the PTEs for @addr into @t, and into @e what maps
- * @addr when it is not a PTE table (a leaf's pfn is of its first page).
- * Caller holds the mmap lock for read and rcu_read_lock().
- */
-static void pageref_walk(struct mm_struct *mm, unsigned long addr,
-			 struct pageref_table *t, struct pageref_entry *e)
-{
-	pgd_t *pgd;
-	p4d_t *p4d;
-
-	memset(e, 0, sizeof(*e));
-	e->state = MMSCOPE_PAGEREF_NONE;
-	t->level = PAGEREF_LVL_NONE;
-	pgd = pgd_offset(mm, addr);
-	if (pgd_none(READ_ONCE(*pgd)) || pgd_bad(READ_ONCE(*pgd)))
-		return;
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(READ_ONCE(*p4d)) || p4d_bad(READ_ONCE(*p4d)))
-		return;
-	t->pudp = pud_offset(p4d, addr);
-	t->pudv = READ_ONCE(*t->pudp);
-	if (pud_none(t->pudv))
-		return;
-	if (pud_leaf(t->pudv)) {
-		t->level = PAGEREF_LVL_PUD;
-		e->state = MMSCOPE_PAGEREF_PRESENT;
-		e->raw = pud_val(t->pudv);
-		e->pfn = pud_pfn(t->pudv);
-		e->info |= MMSCOPE_PAGEREF_PMD_MAPPED;
-		return;
-	}
-	if (pud_bad(t->pudv))
-		return;
-	t->pmdp = pmd_offset(&t->pudv, addr);
-	t->pmdv = mmscope_pmdp_get_lockless(t->pmdp);
-	t->level = PAGEREF_LVL_PMD;
-	e->raw = pmd_val(t->pmdv);
-	if (pmd_none(t->pmdv))
-		return;
-	if (!pmd_present(t->pmdv)) {
-		/* a THP under migration */
-		e->state = MMSCOPE_PAGEREF_NONPAGE;
-		return;
-	}
-	if (pmd_leaf(t->pmdv)) {
-		e->state = MMSCOPE_PAGEREF_PRESENT;
-		e->pfn = pmd_pfn(t->pmdv);
-		e->info |= MMSCOPE_PAGEREF_PMD_MAPPED;
-		if (pmd_write(t->pmdv))
-			e->info |= MMSCOPE_PAGEREF_WRITABLE;
-		return;
-	}
-	if (pmd_bad(t->pmdv)) {
-		t->level = PAGEREF_LVL_NONE;
-		return;
-	}
-	t->level = PAGEREF_LVL_PTE;
-	e->state = MMSCOPE_PAGEREF_PRESENT;
-}
-
-/* Does the entry @e was read from (at @ptep for a PTE) still say @raw? */
-static bool pageref_moved(const struct pageref_table *t, pte_t *ptep,
-			  u64 raw)
-{
-	switch (t->level) {
-	case PAGEREF_LVL_PUD:
-		return pud_val(READ_ONCE(*t->pudp)) != raw;
-	case PAGEREF_LVL_PMD:
-		return pmd_val(mmscope_pmdp_get_lockless(t->pmdp)) != raw;
-	case PAGEREF_LVL_PTE:
-		/* a table khugepaged retracted is no longer the PMD's */
-		return pmd_val(mmscope_pmdp_get_lockless(t->pmdp)) !=
-		       pmd_val(t->pmdv) ||
-		       pte_val(ptep_get_lockless(ptep)) != raw;
-	default:
-		return false;
-	}
 }
 
 static u32 pageref_lru(struct folio *folio, u32 *gen)
@@ -588,55 +488,40 @@ miss:
 	return false;
 }
 
-/* The end of the last online node: pfns from there on are no memory. */
-static unsigned long pageref_end_pfn(void)
-{
-	unsigned long end = 0;
-	int nid;
-
-	for_each_online_node(nid)
-		end = max(end, node_end_pfn(nid));
-	return end;
-}
-
 static long pageref_snapshot_pfn(const struct pageref_range *r,
 				 struct mmscope_pageref_page *out,
 				 unsigned int max, u64 *next)
 {
-	u64 pfn = r->start, end = r->start + r->len;
-	unsigned long end_pfn = pageref_end_pfn();
+	unsigned long pfn = r->start;
 	struct pageref_pass pass = { };
 	struct mmscope_pageref_page *rec;
-	struct page *page;
-	unsigned int n;
+	struct mmscope_pfn_iter it;
+	unsigned int n = 0;
 	long ret;
 
-	for (n = 0; n < max && pfn < end; n++, pfn++) {
-		rec = &out[n];
-		memset(rec, 0, sizeof(*rec));
-		rec->va = ~0ULL;
-		rec->pfn = pfn;
-		rec->pincount = -1;
-		if (pfn >= end_pfn) {
+	mmscope_pfn_iter_start(&it, r->start, r->start + r->len);
+	while (n < max && mmscope_pfn_iter_next(&it)) {
+		pfn = it.pfn;
+		if (it.kind != MMSCOPE_PFN_ONLINE) {
 			if (!n) {
-				ret = -ERANGE;
+				ret = it.kind == MMSCOPE_PFN_BEYOND ? -ERANGE :
+								      -ENXIO;
 				goto out;
 			}
 			break;
 		}
-		page = pfn_valid(pfn) ? pfn_to_online_page(pfn) : NULL;
-		if (!page) {
-			if (!n) {
-				ret = -ENXIO;
-				goto out;
+		for (; pfn < it.end && n < max; pfn++, n++) {
+			rec = &out[n];
+			memset(rec, 0, sizeof(*rec));
+			rec->va = ~0ULL;
+			rec->pfn = pfn;
+			rec->pincount = -1;
+			if (!pageref_snap_page(&pass, pfn_to_page(pfn), rec)) {
+				rec->state = MMSCOPE_PAGEREF_FREE;
+				rec->head_pfn = pfn;
 			}
-			break;
+			cond_resched();
 		}
-		if (!pageref_snap_page(&pass, page, rec)) {
-			rec->state = MMSCOPE_PAGEREF_FREE;
-			rec->head_pfn = pfn;
-		}
-		cond_resched();
 	}
 	*next = pfn;
 	ret = n;
@@ -645,41 +530,74 @@ out:
 	return ret;
 }
 
-/*
- * Records for @addr up to @end, all inside @vma and one PMD, from one
- * walk: under the target's mmap lock and RCU. Returns how many.
- */
-static unsigned int pageref_snap_pmd(struct pageref_pass *p,
-				     struct mm_struct *mm,
-				     struct vm_area_struct *vma,
-				     unsigned long addr, unsigned long end,
-				     struct mmscope_pageref_page *rec)
+/* A query by address: the core's walk and what the records need. */
+struct pageref_query {
+	struct mmscope_walk walk;
+	struct pageref_pass pass;
+	struct mmscope_pageref_page *rec;	/* the next one to fill */
+	bool nopage;	/* a PFN or I/O map: no struct page to look at */
+	bool normal;	/* a PTE that is not special maps a normal page */
+};
+
+static struct pageref_query *pageref_query_of(struct mmscope_walk *walk)
 {
-	bool nopage = vma->vm_flags & (VM_PFNMAP | VM_IO);
-	bool normal = IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) &&
-		      !(vma->vm_flags & VM_MIXEDMAP);
-	struct pageref_entry first, e;
-	struct pageref_table t;
-	pte_t *ptep = NULL;
+	return container_of(walk, struct pageref_query, walk);
+}
+
+/* The start of a record for @va: what every state has. */
+static void pageref_rec_init(struct mmscope_pageref_page *rec, u64 va,
+			     u32 state, u32 info)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->va = va;
+	rec->pincount = -1;
+	rec->state = state;
+	rec->info = info;
+}
+
+/* Does the entry at @entry (of @level) still say @raw? */
+static bool pageref_moved(struct mmscope_walk *walk, unsigned int level,
+			  void *entry, u64 raw)
+{
+	switch (level) {
+	case MMSCOPE_WALK_PUD:
+		return pud_val(READ_ONCE(*(pud_t *)entry)) != raw;
+	case MMSCOPE_WALK_PMD:
+		return pmd_val(mmscope_pmdp_get_lockless((pmd_t *)entry)) != raw;
+	default:
+		/* a table retracted or reclaimed is no longer the PMD's */
+		return pmd_val(mmscope_pmdp_get_lockless(walk->pmdp)) !=
+		       pmd_val(walk->pmd) ||
+		       pte_val(ptep_get_lockless((pte_t *)entry)) != raw;
+	}
+}
+
+/*
+ * The records of [addr, end), one walk's worth under its mmap lock and
+ * RCU: from the PTEs at @ptep on, or (@ptep NULL) from the leaf at @entry
+ * of @level, which @first describes (its pfn that of the page at @addr).
+ * One instance for every kind, so that what it calls once a page stays
+ * inline.
+ */
+static noinline void pageref_snap_range(struct pageref_query *q,
+					unsigned int level, void *entry,
+					pte_t *ptep,
+					const struct pageref_entry *first,
+					unsigned long addr, unsigned long end)
+{
+	struct mmscope_pageref_page *rec = q->rec;
+	bool nopage = q->nopage, normal = q->normal;
+	struct pageref_pass *p = &q->pass;
+	struct pageref_entry e;
 	unsigned int n = 0;
-	unsigned long pfn0;
 	struct page *page;
 
-	pageref_walk(mm, addr, &t, &first);
-	pfn0 = first.pfn;
-	if (t.level == PAGEREF_LVL_PUD)
-		pfn0 += (addr & ~PUD_MASK) >> PAGE_SHIFT;
-	else if (t.level == PAGEREF_LVL_PMD)
-		pfn0 += (addr & ~PMD_MASK) >> PAGE_SHIFT;
-	else if (t.level == PAGEREF_LVL_PTE)
-		ptep = pte_offset_kernel(&t.pmdv, addr);
-
 	for (; addr < end; addr += PAGE_SIZE, n++, rec++) {
-		e = first;
+		e = *first;
 		if (ptep)
 			pageref_read_pte(ptep + n, &e);
-		else if (e.state == MMSCOPE_PAGEREF_PRESENT)
-			e.pfn = pfn0 + n;
+		else
+			e.pfn = first->pfn + n;
 		page = NULL;
 		/*
 		 * A PTE that is not special, in a mapping that is neither a
@@ -716,61 +634,158 @@ static unsigned int pageref_snap_pmd(struct pageref_pass *p,
 		}
 check:
 		/* The entry must still say what it did while we held the folio. */
-		if (pageref_moved(&t, ptep ? ptep + n : NULL, e.raw))
+		if (pageref_moved(&q->walk, level, ptep ? ptep + n : entry,
+				  e.raw))
 			rec->info |= MMSCOPE_PAGEREF_CHANGED;
 	}
-	return n;
+	q->rec = rec;
 }
 
+/* [addr, end) with no page: one record of @state per page. */
+static void pageref_snap_none(struct pageref_query *q, unsigned long addr,
+			      unsigned long end, u32 state)
+{
+	for (; addr < end; addr += PAGE_SIZE)
+		pageref_rec_init(q->rec++, addr, state, 0);
+}
+
+static int pageref_on_vma(struct mmscope_walk *walk)
+{
+	struct pageref_query *q = pageref_query_of(walk);
+	vm_flags_t flags = walk->vma->vm_flags;
+
+	q->nopage = flags & (VM_PFNMAP | VM_IO);
+	q->normal = IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) &&
+		    !(flags & VM_MIXEDMAP);
+	return 0;
+}
+
+static int pageref_on_hole(struct mmscope_walk *walk, unsigned long addr,
+			   unsigned long end, unsigned int level, u64 raw)
+{
+	pageref_snap_none(pageref_query_of(walk), addr, end,
+			  walk->vma ? MMSCOPE_PAGEREF_NONE :
+				      MMSCOPE_PAGEREF_NO_VMA);
+	return 0;
+}
+
+/* A bad entry maps nothing; a PUD or PMD that is not present, no page. */
+static int pageref_on_bad(struct mmscope_walk *walk, void *entry, u64 raw,
+			  unsigned int level, unsigned long addr,
+			  unsigned long end)
+{
+	pageref_snap_none(pageref_query_of(walk), addr, end,
+			  MMSCOPE_PAGEREF_NONE);
+	return 0;
+}
+
+static int pageref_on_nonpresent(struct mmscope_walk *walk, void *entry,
+				 u64 raw, unsigned int level,
+				 unsigned long addr, unsigned long end)
+{
+	/* a THP under migration */
+	pageref_snap_none(pageref_query_of(walk), addr, end,
+			  MMSCOPE_PAGEREF_NONPAGE);
+	return 0;
+}
+
+/*
+ * A present leaf of @level (read as @raw) maps [addr, end) from the page
+ * @pfn on; a PUD leaf sets MMSCOPE_PAGEREF_PMD_MAPPED too (a block mapping).
+ */
+static void pageref_snap_leaf(struct mmscope_walk *walk, unsigned int level,
+			      void *entry, u64 raw, unsigned long pfn,
+			      u32 info, unsigned long addr, unsigned long end)
+{
+	struct pageref_entry e = {
+		.state = MMSCOPE_PAGEREF_PRESENT,
+		.info = MMSCOPE_PAGEREF_PMD_MAPPED | info,
+		.raw = raw,
+		.pfn = pfn,
+	};
+
+	pageref_snap_range(pageref_query_of(walk), level, entry, NULL, &e,
+			   addr, end);
+}
+
+static int pageref_on_pud_leaf(struct mmscope_walk *walk, pud_t *pudp,
+			       pud_t pud, unsigned long addr,
+			       unsigned long end)
+{
+	pageref_snap_leaf(walk, MMSCOPE_WALK_PUD, pudp, pud_val(pud),
+			  pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT), 0,
+			  addr, end);
+	return 0;
+}
+
+static int pageref_on_pmd_leaf(struct mmscope_walk *walk, pmd_t *pmdp,
+			       pmd_t pmd, unsigned long addr,
+			       unsigned long end)
+{
+	pageref_snap_leaf(walk, MMSCOPE_WALK_PMD, pmdp, pmd_val(pmd),
+			  pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
+			  pmd_write(pmd) ? MMSCOPE_PAGEREF_WRITABLE : 0, addr,
+			  end);
+	return 0;
+}
+
+/* The PTEs of one table, one after the other. */
+static int pageref_on_ptes(struct mmscope_walk *walk, pte_t *ptep,
+			   unsigned long addr, unsigned long end)
+{
+	static const struct pageref_entry first = {
+		.state = MMSCOPE_PAGEREF_PRESENT,
+	};
+
+	pageref_snap_range(pageref_query_of(walk), MMSCOPE_WALK_PTE, ptep, ptep,
+			   &first, addr, end);
+	return 0;
+}
+
+/* The walk leaves its RCU section: a memcg seen may go. */
+static void pageref_on_pause(struct mmscope_walk *walk)
+{
+	pageref_pass_drop(&pageref_query_of(walk)->pass);
+}
+
+static const struct mmscope_walk_ops pageref_walk_ops = {
+	.vma = pageref_on_vma,
+	.hole = pageref_on_hole,
+	.leaf_pud = pageref_on_pud_leaf,
+	.leaf_pmd = pageref_on_pmd_leaf,
+	.pte_run = pageref_on_ptes,
+	.nonpresent = pageref_on_nonpresent,
+	.bad = pageref_on_bad,
+	.pause = pageref_on_pause,
+};
+
+/* One record per page of [start, end), at most @max of them. */
 static long pageref_snapshot_va(const struct pageref_range *r,
 				struct mmscope_pageref_page *out,
 				unsigned int max, u64 *next)
 {
-	unsigned long addr = r->start, end = r->start + r->len, stop;
-	struct vm_area_struct *vma = NULL;
-	struct pageref_pass pass = { };
-	struct mm_struct *mm;
-	unsigned int n;
-	int ret;
+	unsigned long start = r->start, end = r->start + r->len;
+	struct pageref_query q = {
+		.walk.ops = &pageref_walk_ops,
+		.walk.mode = MMSCOPE_WALK_LOCKLESS,
+		.rec = out,
+		/* the walk's RCU section keeps a memcg seen the same */
+		.pass.rcu = true,
+	};
+	long ret;
 
-	mm = mmscope_target_get(r->pid);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		goto out_put;
-	rcu_read_lock();
-	pass.rcu = true;
-	for (n = 0; n < max && addr < end; ) {
-		if (!vma || addr >= vma->vm_end)
-			vma = find_vma(mm, addr);
-		if (!vma || addr < vma->vm_start) {
-			memset(&out[n], 0, sizeof(out[n]));
-			out[n].va = addr;
-			out[n].pincount = -1;
-			out[n].state = MMSCOPE_PAGEREF_NO_VMA;
-			n++;
-			addr += PAGE_SIZE;
-			continue;
-		}
-		stop = min3(end, vma->vm_end, pmd_addr_end(addr, end));
-		stop = min(stop, addr + (unsigned long)(max - n) * PAGE_SIZE);
-		n += pageref_snap_pmd(&pass, mm, vma, addr, stop, &out[n]);
-		addr = stop;
-		if (need_resched()) {
-			pageref_pass_drop(&pass);
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-		}
+	if ((end - start) >> PAGE_SHIFT > max)
+		end = start + ((unsigned long)max << PAGE_SHIFT);
+	q.walk.mm = mmscope_target_get(r->pid);
+	if (IS_ERR(q.walk.mm))
+		return PTR_ERR(q.walk.mm);
+	ret = mmscope_walk(&q.walk, start, end);
+	pageref_pass_drop(&q.pass);
+	if (!ret) {
+		*next = end;
+		ret = q.rec - out;
 	}
-	pageref_pass_drop(&pass);
-	rcu_read_unlock();
-	mmap_read_unlock(mm);
-	*next = addr;
-	ret = n;
-out_put:
-	mmscope_target_put(mm);
+	mmscope_target_put(q.walk.mm);
 	return ret;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Page-table differences: mapping and locking a PTE table, reading
- * entries locklessly, entry bits and non-present entries.
+ * Page-table differences: reaching and locking a PTE table (the core's
+ * walker, modules/core/walk.c; the rules are in <mmscope/walk.h>), leaf
+ * tests, entry bits and non-present entries.
  * Part of the suite's one compat layer (<mmscope/compat.h> includes every
  * part): Debian's 6.1 (bookworm), 6.12 (trixie) and 7.x (trixie-backports),
  * x86_64 and arm64. Entries are keyed on what the kernel's headers define,
@@ -11,15 +12,11 @@
 #ifndef _MMSCOPE_COMPAT_PGTABLE_H
 #define _MMSCOPE_COMPAT_PGTABLE_H
 
-#include <linux/swap.h>
-/*
- * pagewalk: mapping and locking a PTE table, the kernel's root table,
- * and the arch bits whose meaning moved between 6.1 and 6.12.
- */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/swap.h>
 
 /*
  * DAX "devmap" entries: 6.1 and 6.12 mark them with a software bit
@@ -137,44 +134,53 @@ static inline void mmscope_softpte_decode(pte_t pte, struct mmscope_softpte *s)
 }
 #endif
 
+/* A PMD entry that does not point to a PTE table Linux would follow. */
+static inline bool mmscope_pmd_is_leaf(pmd_t pmd)
+{
+	return !pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+	       mmscope_pmd_devmap(pmd);
+}
+
+static inline bool mmscope_pud_is_leaf(pud_t pud)
+{
+	return !pud_present(pud) || pud_leaf(pud) || mmscope_pud_devmap(pud);
+}
+
 #ifdef pte_offset_map_lock
 /*
- * 6.1 (bookworm), where pte_offset_map_lock() is a macro: PTE tables
- * are freed only under mmap_write_lock, so a PMD seen pointing to a table
- * keeps doing so under mmap_read_lock and pte_offset_map_lock() (all
- * inline) never fails.
+ * 6.1, where pte_offset_map_lock() is a macro over inline code: a PTE
+ * table is freed only under mmap_write_lock, so under mmap_read_lock a
+ * PMD seen pointing to a table keeps doing so and this never fails.
  */
-static inline pte_t *mmscope_pte_map_lock(struct mm_struct *mm, pmd_t *pmd,
-					  unsigned long addr, spinlock_t **ptlp)
+static inline pte_t *mmscope_pgtable_pte_lock(struct mm_struct *mm,
+					      pmd_t *pmd, unsigned long addr,
+					      spinlock_t **ptlp)
 {
 	return pte_offset_map_lock(mm, pmd, addr, ptlp);
 }
 
-static inline void mmscope_pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+static inline void mmscope_pgtable_pte_unlock(pte_t *pte, spinlock_t *ptl)
 {
 	pte_unmap_unlock(pte, ptl);
 }
 #else
 /*
- * 6.5+ (trixie), where it is a function: a PTE table may be freed under
- * mmap_read_lock (khugepaged retracts tables of file THPs and frees them
- * after an RCU grace period), so the table is reached under
- * rcu_read_lock() and the PMD checked again once its lock is held; NULL
- * when the PMD no longer points to a table (the caller reads it again).
- * pte_offset_map_lock() does this, but its out-of-line part
- * (__pte_offset_map_lock) is not exported to modules.
+ * 6.5+, where pte_offset_map_lock() calls __pte_offset_map_lock(), which
+ * is not exported: the same protocol in inline pieces. The table is
+ * reached under rcu_read_lock() (a retracted or reclaimed table is freed
+ * after a grace period), its lock taken, and the PMD compared again; NULL
+ * when the PMD no longer points to that table (the caller reads it again).
  */
-static inline pte_t *mmscope_pte_map_lock(struct mm_struct *mm, pmd_t *pmd,
-					  unsigned long addr, spinlock_t **ptlp)
+static inline pte_t *mmscope_pgtable_pte_lock(struct mm_struct *mm,
+					      pmd_t *pmd, unsigned long addr,
+					      spinlock_t **ptlp)
 {
 	spinlock_t *ptl;	/* the PTE table's split lock */
 	pmd_t pmdval;
 
 	rcu_read_lock();
 	pmdval = READ_ONCE(*pmd);
-	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
-	    pmd_trans_huge(pmdval) || mmscope_pmd_devmap(pmdval) ||
-	    pmd_bad(pmdval))
+	if (pmd_none(pmdval) || mmscope_pmd_is_leaf(pmdval) || pmd_bad(pmdval))
 		goto fail;
 	ptl = pte_lockptr(mm, &pmdval);
 	spin_lock(ptl);
@@ -189,7 +195,7 @@ fail:
 	return NULL;
 }
 
-static inline void mmscope_pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+static inline void mmscope_pgtable_pte_unlock(pte_t *pte, spinlock_t *ptl)
 {
 	spin_unlock(ptl);
 	rcu_read_unlock();
