@@ -19,8 +19,6 @@ struct pageref_range {
 	u64 len;
 };
 
-/* Unused: ranges are checked by pageref_range_get() (report.c). */
-int pageref_check_range(const struct pageref_range *r);
 /*
  * Fill up to @max records from @r->start on; returns how many, or a
  * negative errno. *next is the address or pfn after the last record.

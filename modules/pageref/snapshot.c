@@ -47,25 +47,6 @@ struct pageref_entry {
 	u64 swap;		/* swap entry of a SWAP state */
 };
 
-int pageref_check_range(const struct pageref_range *r)
-{
-	u64 end;
-
-	if (r->flags & ~MMSCOPE_PAGEREF_BY_PFN)
-		return -EINVAL;
-	if (!r->len)
-		return -EINVAL;
-	if (check_add_overflow(r->start, r->len, &end))
-		return -EOVERFLOW;
-	if (r->flags & MMSCOPE_PAGEREF_BY_PFN)
-		return 0;
-	if (!PAGE_ALIGNED(r->start) || !PAGE_ALIGNED(r->len))
-		return -EINVAL;
-	if (end > TASK_SIZE_MAX)
-		return -EOVERFLOW;
-	return 0;
-}
-
 /* What a query pass keeps from one page to the next. */
 struct pageref_pass {
 	/*

@@ -8,7 +8,7 @@
  * on 6.5+ without the mmap write lock), zaps it (MADV_DONTNEED: empty PTE
  * tables freed under the read lock with CONFIG_PT_RECLAIM), unmaps it and
  * exits. Every walk returns records that are consistent, or ESRCH once
- * the target is gone, or (pageref) EFAULT while it has nothing mapped in
+ * the target is gone, or (pageref) ENOENT while it has nothing mapped in
  * the range; the guest runner fails on any kernel splat.
  */
 #include <errno.h>
@@ -278,7 +278,7 @@ typedef int (*walk_fn)(FIXTURE_DATA(race) *self, const char **why);
 /*
  * Walk with @fn for RACE_MS; returns how many walks found the target.
  * @empty is the errno the interface documents for a range with nothing
- * mapped in it (pageref: EFAULT), 0 if it has none.
+ * mapped in it (pageref: ENOENT, the range contract's), 0 if it has none.
  */
 static int race(struct __test_metadata *_metadata, FIXTURE_DATA(race) *self,
 		walk_fn fn, int empty, const char *name)
@@ -325,7 +325,7 @@ TEST_F(race, locked_walks_compact_pte_runs)
 
 TEST_F(race, lockless_walks_pageref)
 {
-	ASSERT_LT(0, race(_metadata, self, walk_lockless, EFAULT, "pageref"));
+	ASSERT_LT(0, race(_metadata, self, walk_lockless, ENOENT, "pageref"));
 }
 
 TEST_HARNESS_MAIN
