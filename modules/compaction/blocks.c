@@ -177,7 +177,7 @@ static u32 cp_page_reason(struct page *page, struct mmscope_compaction_pfn *p)
 		return MMSCOPE_COMPACTION_R_RESERVED;
 	if (PageOffline(page))
 		return MMSCOPE_COMPACTION_R_OFFLINE;
-	if (PageSlab(page))
+	if (folio_test_slab(folio))
 		return MMSCOPE_COMPACTION_R_SLAB;
 	if (PageTable(page))
 		return MMSCOPE_COMPACTION_R_PAGETABLE;

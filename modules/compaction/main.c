@@ -210,7 +210,7 @@ static void cp_zone_show(struct seq_file *m, struct zone *zone,
 		   z->wmark_min, z->wmark_low, z->wmark_high, z->wmark_promo,
 		   z->boost);
 	seq_puts(m, "  lowmem_reserve");
-	for (o = 0; o < MAX_NR_ZONES; o++)
+	for (o = 0; o < z->nr_lowmem_reserve; o++)
 		seq_printf(m, " %lld", z->lowmem_reserve[o]);
 	seq_puts(m, "\n  free");
 	for (o = 0; o < z->nr_orders; o++)

@@ -162,7 +162,8 @@ void cp_zone_snapshot(struct zone *zone, struct mmscope_compaction_zone *z)
 	z->wmark_low = zone->_watermark[WMARK_LOW] + z->boost;
 	z->wmark_high = zone->_watermark[WMARK_HIGH] + z->boost;
 	z->wmark_promo = zone->_watermark[WMARK_PROMO] + z->boost;
-	for (i = 0; i < MAX_NR_ZONES && i < MMSCOPE_COMPACTION_NR_ZONES; i++)
+	z->nr_lowmem_reserve = min(MAX_NR_ZONES, MMSCOPE_COMPACTION_NR_ZONES);
+	for (i = 0; i < z->nr_lowmem_reserve; i++)
 		z->lowmem_reserve[i] = zone->lowmem_reserve[i];
 	z->migrate_pfn_async = zone->compact_cached_migrate_pfn[0];
 	z->migrate_pfn_sync = zone->compact_cached_migrate_pfn[1];

@@ -115,6 +115,9 @@ enum mmscope_compaction_reason {
  *                 extfrag/extfrag_index; MMSCOPE_COMPACTION_EXTFRAG_NA
  *                 where it prints -1.000
  * @nr_free_walked: free blocks seen by the list walk (sum of @free)
+ * @nr_lowmem_reserve: entries of @lowmem_reserve the kernel has
+ *                     (MAX_NR_ZONES)
+ * @pad: zero
  */
 struct mmscope_compaction_zone {
 	__u32 node;
@@ -150,6 +153,8 @@ struct mmscope_compaction_zone {
 	__u32 frag_score_weighted;
 	__s32 extfrag_index[MMSCOPE_COMPACTION_NR_ORDERS];
 	__u64 nr_free_walked;
+	__u32 nr_lowmem_reserve;
+	__u32 pad;
 };
 
 /**
