@@ -236,23 +236,6 @@ static void cp_zone_show(struct seq_file *m, struct zone *zone,
 	seq_puts(m, "\n");
 }
 
-static int cp_for_each_zone(struct seq_file *m,
-			    int (*fn)(struct seq_file *m, struct zone *zone))
-{
-	unsigned int nz = cp_nr_zones(), i;
-	struct zone **zones;
-	int ret = 0;
-
-	zones = kcalloc(nz, sizeof(*zones), GFP_KERNEL);
-	if (!zones)
-		return -ENOMEM;
-	nz = min(nz, cp_zones_get(zones, nz));
-	for (i = 0; i < nz && !ret; i++)
-		ret = fn(m, zones[i]);
-	kfree(zones);
-	return ret;
-}
-
 static int cp_zones_one(struct seq_file *m, struct zone *zone)
 {
 	struct mmscope_compaction_zone *z = kmalloc(sizeof(*z), GFP_KERNEL);
@@ -263,12 +246,6 @@ static int cp_zones_one(struct seq_file *m, struct zone *zone)
 	kfree(z);
 	return 0;
 }
-
-static int cp_zones_show(struct seq_file *m, void *unused)
-{
-	return cp_for_each_zone(m, cp_zones_one);
-}
-DEFINE_SHOW_ATTRIBUTE(cp_zones);
 
 static int cp_blocks_one(struct seq_file *m, struct zone *zone)
 {
@@ -299,9 +276,32 @@ static int cp_blocks_one(struct seq_file *m, struct zone *zone)
 	return 0;
 }
 
+/* The zones file (blocks false) or the pageblocks file, zone by zone. */
+static int cp_show_zones(struct seq_file *m, bool blocks)
+{
+	unsigned int nz = cp_nr_zones(), i;
+	struct zone **zones;
+	int ret = 0;
+
+	zones = kcalloc(nz, sizeof(*zones), GFP_KERNEL);
+	if (!zones)
+		return -ENOMEM;
+	nz = min(nz, cp_zones_get(zones, nz));
+	for (i = 0; i < nz && !ret; i++)
+		ret = blocks ? cp_blocks_one(m, zones[i]) : cp_zones_one(m, zones[i]);
+	kfree(zones);
+	return ret;
+}
+
+static int cp_zones_show(struct seq_file *m, void *unused)
+{
+	return cp_show_zones(m, false);
+}
+DEFINE_SHOW_ATTRIBUTE(cp_zones);
+
 static int cp_pageblocks_show(struct seq_file *m, void *unused)
 {
-	return cp_for_each_zone(m, cp_blocks_one);
+	return cp_show_zones(m, true);
 }
 DEFINE_SHOW_ATTRIBUTE(cp_pageblocks);
 

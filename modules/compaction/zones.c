@@ -24,7 +24,7 @@
  * list has no counter per migratetype, only the walk tells. Past the cap
  * the zone is flagged FREE_TRUNCATED.
  */
-#define CP_WALK_MAX	(1U << 18)
+#define CP_WALK_MAX	262144U
 
 unsigned int cp_zones_get(struct zone **zones, unsigned int max)
 {

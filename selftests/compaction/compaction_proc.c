@@ -55,9 +55,10 @@ static char *zone_head(char *p, unsigned int *node, char *name)
 	if (sscanf(p, "Node %u, zone %15s%n", node, name, &len) < 2)
 		return NULL;
 	len = strlen(name);
+	p = strstr(p, name) + len;
 	if (name[len - 1] == ',')
 		name[len - 1] = '\0';
-	return strstr(p, name) + len;
+	return p;
 }
 
 TEST_F(proc, buddyinfo)
@@ -114,7 +115,8 @@ TEST_F(proc, pagetypeinfo)
 			continue;
 		z = cp_find(&self->s, node, name);
 		ASSERT_NE(NULL, z) TH_LOG("zone %s", name);
-		if (sscanf(p, ", type %31s%n", type, &len) == 1) {
+		p += strspn(p, ", ");
+		if (sscanf(p, "type %31s%n", type, &len) == 1) {
 			mt = cp_mt_index(type);
 			ASSERT_LE(0, mt) TH_LOG("type %s", type);
 			p += len;
