@@ -46,11 +46,38 @@ u8 cp_mt(int mt)
 	}
 }
 
+/* The free buddy block pfn is in, if any. */
+static struct page *cp_buddy_of(unsigned long pfn, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 0; o < MMSCOPE_NR_ORDERS; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		struct page *page = pfn_to_online_page(head);
+
+		if (!page || !PageBuddy(page))
+			continue;
+		*order = mmscope_buddy_order(page);
+		if (*order >= o && *order < MMSCOPE_NR_ORDERS)
+			return page;
+	}
+	return NULL;
+}
+
 /* What the pages of [pfn, end) of one pageblock are. */
 static void cp_block_count(unsigned long pfn, unsigned long end,
 			   struct zone *zone,
 			   struct mmscope_compaction_block *b)
 {
+	unsigned int order;
+
+	/* a free block that started in an earlier pageblock */
+	if (cp_buddy_of(pfn, &order)) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+
+		b->free = min(head + (1UL << order), end) - pfn;
+		pfn += b->free;
+	}
 	while (pfn < end) {
 		struct page *page = pfn_to_online_page(pfn);
 		unsigned long step = 1;
@@ -117,24 +144,6 @@ unsigned int cp_blocks(unsigned long start, unsigned long end,
 	}
 	*next = pfn;
 	return n;
-}
-
-/* The free buddy block pfn is in, if any. */
-static struct page *cp_buddy_of(unsigned long pfn, unsigned int *order)
-{
-	unsigned int o;
-
-	for (o = 0; o < MMSCOPE_NR_ORDERS; o++) {
-		unsigned long head = pfn & ~((1UL << o) - 1);
-		struct page *page = pfn_to_online_page(head);
-
-		if (!page || !PageBuddy(page))
-			continue;
-		*order = mmscope_buddy_order(page);
-		if (*order >= o && *order < MMSCOPE_NR_ORDERS)
-			return page;
-	}
-	return NULL;
 }
 
 /* An LRU folio: migratable unless it holds more references than expected. */

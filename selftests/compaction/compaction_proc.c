@@ -317,4 +317,56 @@ TEST_F(proc, extfrag_index)
 	ASSERT_EQ(self->s.n, rows);
 }
 
+/* Free pages of the zone's pageblocks, as the pageblocks ioctl counts them. */
+static long long block_free(int fd, const struct mmscope_compaction_zone *z)
+{
+	struct mmscope_compaction_blocks req = { .size = sizeof(req) };
+	struct mmscope_compaction_block *b;
+	unsigned int nb = (z->spanned >> 9) + 2, i;
+	long long sum = 0;
+
+	b = calloc(nb, sizeof(*b));
+	if (!b)
+		return -1;
+	req.start_pfn = z->start_pfn;
+	req.end_pfn = z->start_pfn + z->spanned;
+	req.records = (uintptr_t)b;
+	req.count = nb;
+	req.record_size = sizeof(*b);
+	if (ioctl(fd, MMSCOPE_COMPACTION_IOC_PAGEBLOCKS, &req) ||
+	    req.next_pfn != req.end_pfn)
+		sum = -1;
+	for (i = 0; sum >= 0 && i < req.count; i++)
+		sum += b[i].free;
+	free(b);
+	return sum;
+}
+
+/* Free pages per zone: the pageblocks' counts against /proc/buddyinfo. */
+TEST_F(proc, pageblock_free)
+{
+	long long sums[CP_MAX_ZONES];
+	unsigned int i, o, try;
+
+	for (try = 0; try < CP_TRIES; try++) {
+		ASSERT_EQ(0, cp_read("/proc/buddyinfo", self->before));
+		ASSERT_EQ(0, cp_zones(self->fd, &self->s));
+		for (i = 0; i < self->s.n; i++) {
+			sums[i] = block_free(self->fd, &self->s.z[i]);
+			ASSERT_LE(0, sums[i]);
+		}
+		ASSERT_EQ(0, cp_read("/proc/buddyinfo", self->after));
+		if (!strcmp(self->before, self->after))
+			break;
+	}
+	ASSERT_GT(CP_TRIES, try);
+	for (i = 0; i < self->s.n; i++) {
+		long long pages = 0;
+
+		for (o = 0; o < self->s.z[i].nr_orders; o++)
+			pages += self->s.z[i].nr_free[o] << o;
+		EXPECT_EQ(pages, sums[i]) TH_LOG("zone %s", self->s.z[i].name);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -15,7 +15,7 @@
 #include "compaction.h"
 
 #define MAP_LEVEL	"mmscope compaction map"
-#define MAP_COLS	64
+#define MAP_COLS	32
 
 static const char mt_letter[MMSCOPE_COMPACTION_NR_MT] = "UMRHCI";
 /* ANSI background colours per migratetype. */
