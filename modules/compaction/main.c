@@ -24,8 +24,9 @@
 
 #include "internal.h"
 
-/* Records per pass of the pageblocks file. */
-#define CP_FILE_CHUNK	256
+/* Records per pass of the pageblocks file and of the ioctl. */
+#define CP_FILE_CHUNK	64
+#define CP_IOC_CHUNK	64
 
 static struct dentry *cp_dir;
 
@@ -129,8 +130,8 @@ static long cp_ioc_blocks(struct file *file, unsigned int cmd, void *arg)
 {
 	struct mmscope_compaction_blocks *a = arg;
 	struct mmscope_compaction_block *recs;
+	unsigned int max, n, got;
 	unsigned long next;
-	unsigned int max, n;
 	long ret;
 
 	BUILD_BUG_ON(sizeof(*a) != MMSCOPE_COMPACTION_BLOCKS_SIZE_VER0);
@@ -146,12 +147,21 @@ static long cp_ioc_blocks(struct file *file, unsigned int cmd, void *arg)
 		a->next_pfn = a->start_pfn;
 		return 0;
 	}
-	recs = kvmalloc_array(max, sizeof(*recs), GFP_KERNEL);
+	/*
+	 * A small buffer, copied out chunk by chunk: a large one would take
+	 * a high-order block from the free lists the walk is counting.
+	 */
+	recs = kmalloc_array(CP_IOC_CHUNK, sizeof(*recs), GFP_KERNEL);
 	if (!recs)
 		return -ENOMEM;
-	n = cp_blocks(a->start_pfn, a->end_pfn, recs, max, &next);
-	ret = cp_copy_array(a->records, recs, n, sizeof(*recs), a->record_size);
-	kvfree(recs);
+	next = a->start_pfn;
+	for (n = 0, ret = 0; n < max && next < a->end_pfn && !ret; n += got) {
+		got = cp_blocks(next, a->end_pfn, recs,
+				min_t(u32, max - n, CP_IOC_CHUNK), &next);
+		ret = cp_copy_array(a->records + (u64)n * a->record_size, recs,
+				    got, sizeof(*recs), a->record_size);
+	}
+	kfree(recs);
 	if (ret)
 		return ret;
 	a->count = n;

@@ -325,9 +325,11 @@ static long long block_free(int fd, const struct mmscope_compaction_zone *z)
 	unsigned int nb = (z->spanned >> 9) + 2, i;
 	long long sum = 0;
 
-	b = calloc(nb, sizeof(*b));
+	b = malloc(nb * sizeof(*b));
 	if (!b)
 		return -1;
+	/* touched now: no page fault takes a free page during the walk */
+	memset(b, 0xff, nb * sizeof(*b));
 	req.start_pfn = z->start_pfn;
 	req.end_pfn = z->start_pfn + z->spanned;
 	req.records = (uintptr_t)b;
@@ -342,31 +344,57 @@ static long long block_free(int fd, const struct mmscope_compaction_zone *z)
 	return sum;
 }
 
-/* Free pages per zone: the pageblocks' counts against /proc/buddyinfo. */
+/*
+ * Free pages per zone: the pageblocks' counts against /proc/buddyinfo.
+ * The pageblock walk reads pages without the zone lock and takes about a
+ * second under TCG: an allocation freed again within it leaves
+ * /proc/buddyinfo as it was but is seen by the walk. So a mismatch is
+ * tried again; the counts must agree in one of the quiet windows.
+ */
+static int free_mismatch(FIXTURE_DATA(proc) *self, long long *pages,
+			 long long *sums)
+{
+	unsigned int i, o;
+	int bad = -1;
+
+	if (cp_read("/proc/buddyinfo", self->before) ||
+	    cp_zones(self->fd, &self->s))
+		return -2;
+	for (i = 0; i < self->s.n; i++) {
+		sums[i] = block_free(self->fd, &self->s.z[i]);
+		if (sums[i] < 0)
+			return -2;
+	}
+	if (cp_read("/proc/buddyinfo", self->after) ||
+	    strcmp(self->before, self->after))
+		return -3;	/* moved: no oracle */
+	for (i = 0; i < self->s.n; i++) {
+		pages[i] = 0;
+		for (o = 0; o < self->s.z[i].nr_orders; o++)
+			pages[i] += self->s.z[i].nr_free[o] << o;
+		if (pages[i] != sums[i] && bad < 0)
+			bad = i;
+	}
+	return bad;
+}
+
 TEST_F(proc, pageblock_free)
 {
-	long long sums[CP_MAX_ZONES];
-	unsigned int i, o, try;
+	long long pages[CP_MAX_ZONES], sums[CP_MAX_ZONES];
+	unsigned int try;
+	int bad = -3;
 
 	for (try = 0; try < CP_TRIES; try++) {
-		ASSERT_EQ(0, cp_read("/proc/buddyinfo", self->before));
-		ASSERT_EQ(0, cp_zones(self->fd, &self->s));
-		for (i = 0; i < self->s.n; i++) {
-			sums[i] = block_free(self->fd, &self->s.z[i]);
-			ASSERT_LE(0, sums[i]);
-		}
-		ASSERT_EQ(0, cp_read("/proc/buddyinfo", self->after));
-		if (!strcmp(self->before, self->after))
+		bad = free_mismatch(self, pages, sums);
+		ASSERT_NE(-2, bad);
+		if (bad == -1)
 			break;
+		if (bad >= 0)
+			TH_LOG("zone %s: buddyinfo %lld free pages, pageblocks %lld",
+			       self->s.z[bad].name, pages[bad], sums[bad]);
+		usleep(100000);
 	}
-	ASSERT_GT(CP_TRIES, try);
-	for (i = 0; i < self->s.n; i++) {
-		long long pages = 0;
-
-		for (o = 0; o < self->s.z[i].nr_orders; o++)
-			pages += self->s.z[i].nr_free[o] << o;
-		EXPECT_EQ(pages, sums[i]) TH_LOG("zone %s", self->s.z[i].name);
-	}
+	ASSERT_EQ(-1, bad);
 }
 
 TEST_HARNESS_MAIN
