@@ -2,6 +2,7 @@
 #ifndef _MMSCOPE_COMPACTION_INTERNAL_H
 #define _MMSCOPE_COMPACTION_INTERNAL_H
 
+#include <linux/fs.h>
 #include <linux/mmzone.h>
 #include <linux/types.h>
 
@@ -30,6 +31,12 @@ unsigned int cp_blocks(unsigned long start, unsigned long end,
 		       struct mmscope_compaction_block *recs, unsigned int max,
 		       unsigned long *next);
 void cp_pfn_reason(unsigned long pfn, struct mmscope_compaction_pfn *p);
+
+/* alloc.c: blocks owned by an open ctl file */
+int cp_file_open(struct file *file, void **priv);
+void cp_file_release(struct file *file, void *priv);
+long cp_ioc_alloc(struct file *file, unsigned int cmd, void *arg);
+long cp_ioc_release(struct file *file, unsigned int cmd, void *arg);
 
 extern const char * const cp_mt_names[MMSCOPE_COMPACTION_NR_MT];
 extern const char * const cp_reason_names[MMSCOPE_COMPACTION_NR_REASONS];

@@ -5,7 +5,8 @@
  *               order and migratetype, compaction state, scores
  *   pageblocks  pageblocks per migratetype and skip hints, per zone
  *   pfn         write a PFN; read why that page can or cannot move
- *   ctl         MMSCOPE_COMPACTION_IOC_ZONES, _PAGEBLOCKS, _PFN
+ *   ctl         MMSCOPE_COMPACTION_IOC_ZONES, _PAGEBLOCKS, _PFN; _ALLOC and
+ *               _RELEASE: blocks owned by the open file
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -196,6 +197,12 @@ static const struct mmscope_ioctl cp_ioctls[] = {
 	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_PFN,
 		      MMSCOPE_COMPACTION_PFN_SIZE_VER0,
 		      struct mmscope_compaction_pfn, cp_ioc_pfn),
+	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_ALLOC,
+		      MMSCOPE_COMPACTION_ALLOC_SIZE_VER0,
+		      struct mmscope_compaction_alloc, cp_ioc_alloc),
+	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_RELEASE,
+		      MMSCOPE_COMPACTION_RELEASE_SIZE_VER0,
+		      struct mmscope_compaction_release, cp_ioc_release),
 };
 
 static struct mmscope_ctl cp_ctl = {
@@ -204,6 +211,8 @@ static struct mmscope_ctl cp_ctl = {
 	.n_ioctls = ARRAY_SIZE(cp_ioctls),
 	.nr_first = 0x70,
 	.nr_last = 0x8f,
+	.open = cp_file_open,
+	.release = cp_file_release,
 };
 
 static void cp_zone_show(struct seq_file *m, struct zone *zone,

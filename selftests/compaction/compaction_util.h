@@ -27,9 +27,12 @@
 static const char *const cp_mt_names[MMSCOPE_COMPACTION_NR_MT] =
 	MMSCOPE_COMPACTION_MT_NAMES;
 
+#define CP_MAX_PCP	256
+
 struct cp_snap {
 	struct mmscope_compaction_zones hdr;
 	struct mmscope_compaction_zone z[CP_MAX_ZONES];
+	struct mmscope_compaction_pcp pcp[CP_MAX_PCP];
 	unsigned int n;
 };
 
@@ -45,6 +48,9 @@ static inline int cp_zones(int fd, struct cp_snap *s)
 	s->hdr.count = CP_MAX_ZONES;
 	s->hdr.zone_size = sizeof(s->z[0]);
 	s->hdr.zones = (uintptr_t)s->z;
+	s->hdr.pcp_count = CP_MAX_PCP;
+	s->hdr.pcp_size = sizeof(s->pcp[0]);
+	s->hdr.pcp = (uintptr_t)s->pcp;
 	if (ioctl(fd, MMSCOPE_COMPACTION_IOC_ZONES, &s->hdr))
 		return -errno;
 	s->n = s->hdr.count;

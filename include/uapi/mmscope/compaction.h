@@ -309,11 +309,69 @@ struct mmscope_compaction_pfn {
 
 #define MMSCOPE_COMPACTION_PFN_SIZE_VER0	64
 
+/* struct mmscope_compaction_alloc.flags */
+#define MMSCOPE_COMPACTION_ALLOC_KERNEL	  (1U << 0) /* GFP_KERNEL, not movable user memory */
+#define MMSCOPE_COMPACTION_ALLOC_FRAGMENT (1U << 1) /* keep every other block, free the rest */
+
+/* Blocks one call allocates at most. */
+#define MMSCOPE_COMPACTION_ALLOC_MAX	65536
+
+/**
+ * struct mmscope_compaction_alloc - MMSCOPE_COMPACTION_IOC_ALLOC
+ *
+ * Allocates @count blocks of 2^@order pages, one at a time, each trying
+ * once (no retries, no OOM kill: direct reclaim and compaction as the
+ * kernel's __GFP_NORETRY allows). The blocks belong to the open ctl file:
+ * freed by MMSCOPE_COMPACTION_IOC_RELEASE, at close and at unload. An open
+ * file holds at most a quarter of the machine's RAM (ENOSPC past it,
+ * counting all @count blocks: FRAGMENT allocates them all, then frees every
+ * other one).
+ * @size: framing
+ * @flags: MMSCOPE_COMPACTION_ALLOC_*
+ * @order: 0 .. the buddy allocator's largest order (EINVAL above)
+ * @count: blocks to allocate, 1 .. MMSCOPE_COMPACTION_ALLOC_MAX
+ * @allocated: out, blocks allocated (and, with FRAGMENT, kept: half)
+ * @failed: out, allocations that failed
+ * @elapsed_ns: out, time the allocations took
+ * @held_pages: out, pages the open file holds now
+ */
+struct mmscope_compaction_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 order;
+	__u32 count;
+	__u32 allocated;
+	__u32 failed;
+	__u64 elapsed_ns;
+	__u64 held_pages;
+};
+
+#define MMSCOPE_COMPACTION_ALLOC_SIZE_VER0	40
+
+/**
+ * struct mmscope_compaction_release - MMSCOPE_COMPACTION_IOC_RELEASE
+ * @size: framing
+ * @flags: 0
+ * @released_pages: out, pages freed
+ */
+struct mmscope_compaction_release {
+	__u32 size;
+	__u32 flags;
+	__u64 released_pages;
+};
+
+#define MMSCOPE_COMPACTION_RELEASE_SIZE_VER0	16
+
 #define MMSCOPE_COMPACTION_IOC_ZONES \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x70, struct mmscope_compaction_zones)
 #define MMSCOPE_COMPACTION_IOC_PAGEBLOCKS \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x71, struct mmscope_compaction_blocks)
 #define MMSCOPE_COMPACTION_IOC_PFN \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x72, struct mmscope_compaction_pfn)
+
+#define MMSCOPE_COMPACTION_IOC_ALLOC \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x73, struct mmscope_compaction_alloc)
+#define MMSCOPE_COMPACTION_IOC_RELEASE \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x74, struct mmscope_compaction_release)
 
 #endif /* _UAPI_MMSCOPE_COMPACTION_H */
