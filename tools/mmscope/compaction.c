@@ -396,6 +396,62 @@ static int cmd_pfn(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* alloc ORDER COUNT [--fragment] [--kernel] [--hold SECONDS] */
+static int cmd_alloc(int argc, char **argv)
+{
+	struct mmscope_compaction_alloc a = { .size = sizeof(a) };
+	uint64_t order, count, hold = 0;
+	struct json_object *o;
+	int i, fd;
+
+	if (argc < 2)
+		return usage_err(LEVEL " alloc", "give ORDER and COUNT");
+	if (parse_u64(argv[0], &order, "ORDER") || parse_u64(argv[1], &count, "COUNT"))
+		return EXIT_USAGE;
+	if (order > 63 || count > UINT32_MAX)
+		return usage_err(LEVEL " alloc", "ORDER or COUNT too large");
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--fragment"))
+			a.flags |= MMSCOPE_COMPACTION_ALLOC_FRAGMENT;
+		else if (!strcmp(argv[i], "--kernel"))
+			a.flags |= MMSCOPE_COMPACTION_ALLOC_KERNEL;
+		else if (!strcmp(argv[i], "--hold") && i + 1 < argc &&
+			 !parse_u64(argv[i + 1], &hold, "--hold"))
+			i++;
+		else
+			return usage_err(LEVEL " alloc", "unexpected argument '%s'", argv[i]);
+	}
+	a.order = order;
+	a.count = count;
+	fd = ctl_open("compaction");
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (ctl_ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, &a, "alloc") < 0) {
+		close(fd);
+		return EXIT_FAILED;
+	}
+	if (json_output) {
+		o = jw_object();
+		jw_set_uint(o, "order", order);
+		jw_set_uint(o, "requested", count);
+		jw_set_uint(o, "allocated", a.allocated);
+		jw_set_uint(o, "failed", a.failed);
+		jw_set_uint(o, "elapsed_ns", a.elapsed_ns);
+		jw_set_uint(o, "held_pages", a.held_pages);
+		jw_emit(o);
+	} else {
+		printf("order %llu: %u allocated, %u failed in %.3f ms; %llu pages held%s\n",
+		       (unsigned long long)order, a.allocated, a.failed,
+		       a.elapsed_ns / 1e6, (unsigned long long)a.held_pages,
+		       hold ? "" : ", freed now");
+	}
+	fflush(stdout);
+	if (hold)
+		sleep(hold);
+	close(fd);	/* frees what the file holds */
+	return EXIT_OK;
+}
+
 static int compaction_help(int argc, char **argv)
 {
 	(void)argc;
@@ -405,6 +461,7 @@ static int compaction_help(int argc, char **argv)
 		"       mmscope compaction pageblocks [START END]\n"
 		"       mmscope compaction pfn PFN\n"
 		"       mmscope compaction map [--node N] [--zone NAME] [--watch SECONDS]\n"
+		"       mmscope compaction alloc ORDER COUNT [--fragment] [--kernel] [--hold SECONDS]\n"
 		"\n"
 		"  zones       every populated zone: sizes, watermarks, free blocks per\n"
 		"              order and migratetype, per-CPU lists, compaction state,\n"
@@ -413,6 +470,9 @@ static int compaction_help(int argc, char **argv)
 		"              migratetype, skip hint, free/LRU/unmovable/reserved pages\n"
 		"  pfn         why the page at PFN can or cannot be moved\n"
 		"  map         a picture of a zone's pageblocks (NO_COLOR: letters only)\n"
+		"  alloc       allocate COUNT blocks of 2^ORDER pages (movable user memory,\n"
+		"              or --kernel), keep every other one with --fragment, hold\n"
+		"              them SECONDS, then free them\n"
 		"\n"
 		"Needs mmscope_compaction loaded. See docs/compaction.md.\n");
 	return EXIT_OK;
@@ -426,6 +486,7 @@ int do_compaction(int argc, char **argv)
 		{ "pageblocks",	cmd_pageblocks },
 		{ "pfn",	cmd_pfn },
 		{ "map",	compaction_map },
+		{ "alloc",	cmd_alloc },
 		{ NULL }
 	};
 
