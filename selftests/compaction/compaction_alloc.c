@@ -94,19 +94,28 @@ TEST(fragment)
 {
 	struct mmscope_compaction_alloc a;
 	long long o0_before, o0_after;
-	int fd = cp_open();
+	int fd = cp_open(), soak = cp_open();
 
 	ASSERT_LE(0, fd);
+	ASSERT_LE(0, soak);
+	/*
+	 * Single free pages there already would be taken first and hide
+	 * the pattern's: another open file takes them (and a few more).
+	 */
+	ASSERT_LT(0, free_pages(fd, &o0_before));
+	ASSERT_EQ(0, alloc(soak, 0, 0, o0_before + 512 < MMSCOPE_COMPACTION_ALLOC_MAX ?
+			   o0_before + 512 : MMSCOPE_COMPACTION_ALLOC_MAX, NULL));
 	ASSERT_LT(0, free_pages(fd, &o0_before));
 	ASSERT_EQ(0, alloc(fd, MMSCOPE_COMPACTION_ALLOC_FRAGMENT, 0, 16384, &a));
 	EXPECT_EQ(0, a.failed);
 	EXPECT_EQ(8192, a.allocated);
 	EXPECT_EQ(8192, a.held_pages);
 	ASSERT_LT(0, free_pages(fd, &o0_after));
-	/* the freed half cannot merge: single free pages */
+	/* the freed half cannot merge with the kept half: single free pages */
 	EXPECT_GE(o0_after - o0_before, 4096)
 		TH_LOG("order-0 free blocks %lld -> %lld", o0_before, o0_after);
 	close(fd);
+	close(soak);
 }
 
 TEST(bad_input)
