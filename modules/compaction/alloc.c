@@ -18,9 +18,17 @@
 #include "internal.h"
 
 struct cp_file {
-	struct mutex lock;		/* the two below */
+	struct mutex lock;		/* the three below */
 	struct list_head blocks;	/* page->lru of each block's first page */
+	struct list_head ranges;	/* struct cp_range */
 	unsigned long held;		/* pages */
+};
+
+/* A PFN range alloc_contig_range() gave the file. */
+struct cp_range {
+	struct list_head node;
+	unsigned long pfn;
+	unsigned long nr;
 };
 
 int cp_file_open(struct file *file, void **priv)
@@ -31,6 +39,7 @@ int cp_file_open(struct file *file, void **priv)
 		return -ENOMEM;
 	mutex_init(&f->lock);
 	INIT_LIST_HEAD(&f->blocks);
+	INIT_LIST_HEAD(&f->ranges);
 	*priv = f;
 	return 0;
 }
@@ -39,8 +48,15 @@ int cp_file_open(struct file *file, void **priv)
 static unsigned long cp_file_free(struct cp_file *f)
 {
 	unsigned long freed = 0;
+	struct cp_range *r, *rtmp;
 	struct page *page, *tmp;
 
+	list_for_each_entry_safe(r, rtmp, &f->ranges, node) {
+		list_del(&r->node);
+		free_contig_range(r->pfn, r->nr);
+		freed += r->nr;
+		kfree(r);
+	}
 	list_for_each_entry_safe(page, tmp, &f->blocks, lru) {
 		unsigned int order = page_private(page);
 
@@ -146,5 +162,80 @@ long cp_ioc_release(struct file *file, unsigned int cmd, void *arg)
 	mutex_lock(&f->lock);
 	r->released_pages = cp_file_free(f);
 	mutex_unlock(&f->lock);
+	return 0;
+}
+
+/* The first page of [pfn, pfn + nr) that cannot move, if any. */
+static void cp_contig_blocker(struct mmscope_compaction_contig *c)
+{
+	struct mmscope_compaction_pfn p;
+	u64 pfn;
+
+	for (pfn = c->start_pfn; pfn < c->start_pfn + c->nr_pages; pfn++) {
+		memset(&p, 0, sizeof(p));
+		cp_pfn_reason(pfn, &p);
+		if (!p.movable) {
+			c->has_blocker = 1;
+			c->blocker_pfn = pfn;
+			c->blocker_reason = p.reason;
+			return;
+		}
+	}
+}
+
+/* Both ends online and in one zone. */
+static bool cp_contig_range_ok(u64 pfn, u64 nr)
+{
+	struct page *first = pfn_to_online_page(pfn);
+	struct page *last = pfn_to_online_page(pfn + nr - 1);
+
+	return first && last && page_zone(first) == page_zone(last);
+}
+
+long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_compaction_contig *c = arg;
+	struct cp_file *f = mmscope_ctl_priv(file);
+	struct cp_range *r;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*c) != MMSCOPE_COMPACTION_CONTIG_SIZE_VER0);
+	if (c->flags || c->pad || !c->nr_pages ||
+	    c->nr_pages > MMSCOPE_COMPACTION_CONTIG_MAX)
+		return -EINVAL;
+	if (c->start_pfn >= cp_end_pfn() ||
+	    c->start_pfn + c->nr_pages > cp_end_pfn())
+		return -ERANGE;
+	if (!cp_contig_range_ok(c->start_pfn, c->nr_pages))
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	mutex_lock(&f->lock);
+	if (f->held + c->nr_pages > totalram_pages() / 4) {
+		mutex_unlock(&f->lock);
+		kfree(r);
+		return -ENOSPC;
+	}
+	c->has_blocker = 0;
+	c->blocker_pfn = 0;
+	c->blocker_reason = 0;
+	ret = alloc_contig_range(c->start_pfn, c->start_pfn + c->nr_pages,
+				 MMSCOPE_CONTIG_ARG, GFP_KERNEL | __GFP_NOWARN);
+	c->result = ret;
+	if (!ret) {
+		r->pfn = c->start_pfn;
+		r->nr = c->nr_pages;
+		list_add_tail(&r->node, &f->ranges);
+		f->held += r->nr;
+		r = NULL;
+	} else {
+		cp_contig_blocker(c);
+	}
+	c->held_pages = f->held;
+	mutex_unlock(&f->lock);
+	kfree(r);
 	return 0;
 }

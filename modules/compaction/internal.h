@@ -37,6 +37,7 @@ int cp_file_open(struct file *file, void **priv);
 void cp_file_release(struct file *file, void *priv);
 long cp_ioc_alloc(struct file *file, unsigned int cmd, void *arg);
 long cp_ioc_release(struct file *file, unsigned int cmd, void *arg);
+long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg);
 
 extern const char * const cp_mt_names[MMSCOPE_COMPACTION_NR_MT];
 extern const char * const cp_reason_names[MMSCOPE_COMPACTION_NR_REASONS];

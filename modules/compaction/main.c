@@ -5,8 +5,8 @@
  *               order and migratetype, compaction state, scores
  *   pageblocks  pageblocks per migratetype and skip hints, per zone
  *   pfn         write a PFN; read why that page can or cannot move
- *   ctl         MMSCOPE_COMPACTION_IOC_ZONES, _PAGEBLOCKS, _PFN; _ALLOC and
- *               _RELEASE: blocks owned by the open file
+ *   ctl         MMSCOPE_COMPACTION_IOC_ZONES, _PAGEBLOCKS, _PFN; _ALLOC,
+ *               _CONTIG and _RELEASE: memory owned by the open file
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -203,6 +203,9 @@ static const struct mmscope_ioctl cp_ioctls[] = {
 	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_RELEASE,
 		      MMSCOPE_COMPACTION_RELEASE_SIZE_VER0,
 		      struct mmscope_compaction_release, cp_ioc_release),
+	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_CONTIG,
+		      MMSCOPE_COMPACTION_CONTIG_SIZE_VER0,
+		      struct mmscope_compaction_contig, cp_ioc_contig),
 };
 
 static struct mmscope_ctl cp_ctl = {

@@ -362,6 +362,43 @@ struct mmscope_compaction_release {
 
 #define MMSCOPE_COMPACTION_RELEASE_SIZE_VER0	16
 
+/* Pages one CONTIG call asks for at most (8 MiB of 4 KiB pages). */
+#define MMSCOPE_COMPACTION_CONTIG_MAX	2048
+
+/**
+ * struct mmscope_compaction_contig - MMSCOPE_COMPACTION_IOC_CONTIG
+ *
+ * Asks the kernel for the PFN range [@start_pfn, @start_pfn + @nr_pages)
+ * with alloc_contig_range(), which migrates what can move out of it. On
+ * success the range belongs to the open ctl file (freed by RELEASE, at
+ * close and at unload). On failure, the first page of the range that
+ * cannot move (struct mmscope_compaction_pfn's reasons) is the blocker.
+ * @size: framing
+ * @flags: 0
+ * @start_pfn: first PFN; the range must lie in one zone (EINVAL)
+ * @nr_pages: 1 .. MMSCOPE_COMPACTION_CONTIG_MAX
+ * @result: out, 0 or the negative errno of the allocation
+ * @has_blocker: out, 1 when @blocker_pfn and @blocker_reason are set
+ * @blocker_pfn: out, the first PFN that cannot move
+ * @blocker_reason: out, its enum mmscope_compaction_reason
+ * @pad: zero
+ * @held_pages: out, pages the open file holds now
+ */
+struct mmscope_compaction_contig {
+	__u32 size;
+	__u32 flags;
+	__u64 start_pfn;
+	__u64 nr_pages;
+	__s32 result;
+	__u32 has_blocker;
+	__u64 blocker_pfn;
+	__u32 blocker_reason;
+	__u32 pad;
+	__u64 held_pages;
+};
+
+#define MMSCOPE_COMPACTION_CONTIG_SIZE_VER0	56
+
 #define MMSCOPE_COMPACTION_IOC_ZONES \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x70, struct mmscope_compaction_zones)
 #define MMSCOPE_COMPACTION_IOC_PAGEBLOCKS \
@@ -373,5 +410,8 @@ struct mmscope_compaction_release {
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x73, struct mmscope_compaction_alloc)
 #define MMSCOPE_COMPACTION_IOC_RELEASE \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x74, struct mmscope_compaction_release)
+
+#define MMSCOPE_COMPACTION_IOC_CONTIG \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x75, struct mmscope_compaction_contig)
 
 #endif /* _UAPI_MMSCOPE_COMPACTION_H */

@@ -23,6 +23,7 @@
 #ifndef _MMSCOPE_COMPAT_MM_H
 #define _MMSCOPE_COMPAT_MM_H
 
+#include <linux/gfp.h>
 #include <linux/huge_mm.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -87,6 +88,17 @@ static inline int mmscope_pfnblock_mt(unsigned long pfn)
 #endif
 	return bits & MMSCOPE_PB_MT_MASK;
 }
+
+/*
+ * alloc_contig_range(): the third argument is the migratetype on 6.1 and
+ * 6.12 (a macro over the exported alloc_contig_range_noprof() on 6.12),
+ * request flags (acr_flags_t) on 7.x.
+ */
+#ifdef ACR_FLAGS_NONE
+#define MMSCOPE_CONTIG_ARG	ACR_FLAGS_NONE
+#else
+#define MMSCOPE_CONTIG_ARG	MIGRATE_MOVABLE
+#endif
 
 /*
  * The order of a free buddy block: the allocator keeps it in the head
