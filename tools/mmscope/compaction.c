@@ -452,6 +452,64 @@ static int cmd_alloc(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* contig START NR [--hold SECONDS] */
+static int cmd_contig(int argc, char **argv)
+{
+	struct mmscope_compaction_contig c = { .size = sizeof(c) };
+	uint64_t start, nr, hold = 0;
+	struct json_object *o, *b;
+	int fd;
+
+	if (argc != 2 && !(argc == 4 && !strcmp(argv[2], "--hold")))
+		return usage_err(LEVEL " contig", "give START NR [--hold SECONDS]");
+	if (parse_u64(argv[0], &start, "START") || parse_u64(argv[1], &nr, "NR") ||
+	    (argc == 4 && parse_u64(argv[3], &hold, "--hold")))
+		return EXIT_USAGE;
+	c.start_pfn = start;
+	c.nr_pages = nr;
+	fd = ctl_open("compaction");
+	if (fd < 0)
+		return EXIT_FAILED;
+	if (ctl_ioctl(fd, MMSCOPE_COMPACTION_IOC_CONTIG, &c, "contig %llu %llu",
+		      (unsigned long long)start, (unsigned long long)nr) < 0) {
+		close(fd);
+		return EXIT_FAILED;
+	}
+	if (c.blocker_reason >= MMSCOPE_COMPACTION_NR_REASONS)
+		c.blocker_reason = MMSCOPE_COMPACTION_R_KERNEL;
+	if (json_output) {
+		o = jw_object();
+		jw_set_str(o, "result", c.result ? "failed" : "ok");
+		jw_set_int(o, "errno", -c.result);
+		jw_set_uint(o, "start_pfn", start);
+		jw_set_uint(o, "nr_pages", nr);
+		if (c.has_blocker) {
+			b = jw_set_object(o, "blocker");
+			jw_set_uint(b, "pfn", c.blocker_pfn);
+			jw_set_str(b, "reason", reason_names[c.blocker_reason]);
+		} else {
+			jw_set_null(o, "blocker");
+		}
+		jw_emit(o);
+	} else if (!c.result) {
+		printf("PFN %llu-%llu obtained%s\n", (unsigned long long)start,
+		       (unsigned long long)(start + nr), hold ? "" : ", freed now");
+	} else {
+		printf("PFN %llu-%llu: failed (%s)", (unsigned long long)start,
+		       (unsigned long long)(start + nr), errno_str(-c.result));
+		if (c.has_blocker)
+			printf(", first page that cannot move: %llu (%s)",
+			       (unsigned long long)c.blocker_pfn,
+			       reason_names[c.blocker_reason]);
+		printf("\n");
+	}
+	fflush(stdout);
+	if (hold && !c.result)
+		sleep(hold);
+	close(fd);
+	return c.result ? EXIT_FAILED : EXIT_OK;
+}
+
 static int compaction_help(int argc, char **argv)
 {
 	(void)argc;
@@ -462,6 +520,7 @@ static int compaction_help(int argc, char **argv)
 		"       mmscope compaction pfn PFN\n"
 		"       mmscope compaction map [--node N] [--zone NAME] [--watch SECONDS]\n"
 		"       mmscope compaction alloc ORDER COUNT [--fragment] [--kernel] [--hold SECONDS]\n"
+		"       mmscope compaction contig START NR [--hold SECONDS]\n"
 		"\n"
 		"  zones       every populated zone: sizes, watermarks, free blocks per\n"
 		"              order and migratetype, per-CPU lists, compaction state,\n"
@@ -473,6 +532,8 @@ static int compaction_help(int argc, char **argv)
 		"  alloc       allocate COUNT blocks of 2^ORDER pages (movable user memory,\n"
 		"              or --kernel), keep every other one with --fragment, hold\n"
 		"              them SECONDS, then free them\n"
+		"  contig      obtain PFNs START..START+NR through alloc_contig_range();\n"
+		"              on failure, the first page that cannot move\n"
 		"\n"
 		"Needs mmscope_compaction loaded. See docs/compaction.md.\n");
 	return EXIT_OK;
@@ -487,6 +548,7 @@ int do_compaction(int argc, char **argv)
 		{ "pfn",	cmd_pfn },
 		{ "map",	compaction_map },
 		{ "alloc",	cmd_alloc },
+		{ "contig",	cmd_contig },
 		{ NULL }
 	};
 

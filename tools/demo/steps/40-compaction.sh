@@ -29,7 +29,10 @@ show mmscope compaction map
 cp_pfn=$(mmscope -j compaction pageblocks |
 	tr '{' '\n' | grep '"migratetype":"Unmovable"' | head -1 |
 	sed 's/.*"pfn":\([0-9]*\).*/\1/')
-say "Why a block cannot be emptied: the first page of an Unmovable block:"
+say "Why a block cannot be emptied: ask the kernel for the first Unmovable \
+block (alloc_contig_range, as for a gigantic page or a CMA allocation); it \
+fails, and the first page that cannot move is named:"
+show mmscope compaction contig "$cp_pfn" 512 || true
 show mmscope compaction pfn "$cp_pfn"
 say "Manual compaction of every zone (what echo 1 > \
 /proc/sys/vm/compact_memory does); then the map again, with the scanners' \
