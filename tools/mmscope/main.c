@@ -16,6 +16,7 @@
 #include "common.h"
 
 static int do_help(int argc, char **argv);
+int do_compaction(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "help",	do_help },
@@ -24,6 +25,7 @@ static const struct cmd cmds[] = {
 	{ "trace",	do_trace },
 	{ "pageref",	do_pageref },
 	{ "pagewalk",	do_pagewalk },
+	{ "compaction",	do_compaction },
 	{ NULL }
 };
 
@@ -40,12 +42,13 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | pageref | pagewalk | trace | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | compaction | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
 		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
 		"  pageref    reference, map and pin counts of pages; hold references\n"
 		"  pagewalk   page-table entries that map a range, level by level\n"
+		"  compaction zones, free lists, pageblocks; why a page cannot move\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pageblocks of a PFN range (flags and what their pages are) and the
+ * reason a single page can or cannot be moved. Both read struct pages
+ * without locks: a page may change while it is looked at; the counts are
+ * a picture, not a snapshot.
+ */
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/page-flags.h>
+#include <linux/page_ref.h>
+#include <linux/sched.h>
+
+#include <mmscope/compat.h>
+
+#include "internal.h"
+
+const char * const cp_mt_names[MMSCOPE_COMPACTION_NR_MT] =
+	MMSCOPE_COMPACTION_MT_NAMES;
+const char * const cp_reason_names[MMSCOPE_COMPACTION_NR_REASONS] =
+	MMSCOPE_COMPACTION_REASON_NAMES;
+
+/* The kernel's migratetype number as the suite numbers it. */
+u8 cp_mt(int mt)
+{
+	switch (mt) {
+	case MIGRATE_UNMOVABLE:
+		return MMSCOPE_COMPACTION_MT_UNMOVABLE;
+	case MIGRATE_MOVABLE:
+		return MMSCOPE_COMPACTION_MT_MOVABLE;
+	case MIGRATE_RECLAIMABLE:
+		return MMSCOPE_COMPACTION_MT_RECLAIMABLE;
+	case MIGRATE_HIGHATOMIC:
+		return MMSCOPE_COMPACTION_MT_HIGHATOMIC;
+#ifdef CONFIG_CMA
+	case MIGRATE_CMA:
+		return MMSCOPE_COMPACTION_MT_CMA;
+#endif
+#ifdef CONFIG_MEMORY_ISOLATION
+	case MIGRATE_ISOLATE:
+		return MMSCOPE_COMPACTION_MT_ISOLATE;
+#endif
+	default:
+		return MMSCOPE_COMPACTION_MT_NONE;
+	}
+}
+
+/* The free buddy block pfn is in, if any. */
+static struct page *cp_buddy_of(unsigned long pfn, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 0; o < MMSCOPE_NR_ORDERS; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		struct page *page = pfn_to_online_page(head);
+
+		if (!page || !PageBuddy(page))
+			continue;
+		*order = mmscope_buddy_order(page);
+		if (*order >= o && *order < MMSCOPE_NR_ORDERS)
+			return page;
+	}
+	return NULL;
+}
+
+/* What the pages of [pfn, end) of one pageblock are. */
+static void cp_block_count(unsigned long pfn, unsigned long end,
+			   struct zone *zone,
+			   struct mmscope_compaction_block *b)
+{
+	unsigned int order;
+
+	/* a free block that started in an earlier pageblock */
+	if (cp_buddy_of(pfn, &order)) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+
+		b->free = min(head + (1UL << order), end) - pfn;
+		pfn += b->free;
+	}
+	while (pfn < end) {
+		struct page *page = pfn_to_online_page(pfn);
+		unsigned long step = 1;
+
+		if (!page || page_zone(page) != zone) {
+			b->other_zone++;
+		} else if (PageBuddy(page)) {
+			unsigned int order = mmscope_buddy_order(page);
+
+			if (order < MMSCOPE_NR_ORDERS)
+				step = min(1UL << order, end - pfn);
+			b->free += step;
+		} else if (PageReserved(page)) {
+			b->reserved++;
+		} else if (PageLRU(page)) {
+			b->lru++;
+		} else if (page_count(page) &&
+			   !mmscope_folio_has_movable_ops(page_folio(page))) {
+			b->unmovable++;
+		}
+		pfn += step;
+	}
+}
+
+/* One pageblock record for [pfn, min(end, the block's end)). */
+static unsigned long cp_block(unsigned long pfn, unsigned long end,
+			      struct mmscope_compaction_block *b)
+{
+	unsigned long bend = min(end, ALIGN(pfn + 1, pageblock_nr_pages));
+	struct page *page = pfn_to_online_page(pfn);
+
+	memset(b, 0, sizeof(*b));
+	b->pfn = pfn;
+	b->nr_pages = bend - pfn;
+	if (!page) {
+		b->flags = MMSCOPE_COMPACTION_BLOCK_HOLE;
+		b->migratetype = MMSCOPE_COMPACTION_MT_NONE;
+		b->other_zone = b->nr_pages;
+		return bend;
+	}
+	b->node = page_to_nid(page);
+	b->zone_idx = page_zonenum(page);
+	b->migratetype = cp_mt(mmscope_pfnblock_mt(pfn));
+	if (mmscope_pfnblock_skip(pfn))
+		b->flags |= MMSCOPE_COMPACTION_BLOCK_SKIP;
+	cp_block_count(pfn, bend, page_zone(page), b);
+	return bend;
+}
+
+/*
+ * The loop over the range's pageblocks: one record each, rescheduling
+ * between blocks.
+ */
+unsigned int cp_blocks(unsigned long start, unsigned long end,
+		       struct mmscope_compaction_block *recs, unsigned int max,
+		       unsigned long *next)
+{
+	unsigned long pfn = start;
+	unsigned int n = 0;
+
+	while (pfn < end && n < max) {
+		pfn = cp_block(pfn, end, &recs[n++]);
+		cond_resched();
+	}
+	*next = pfn;
+	return n;
+}
+
+/* An LRU folio: migratable unless it holds more references than expected. */
+static void cp_lru_reason(struct page *page, struct mmscope_compaction_pfn *p)
+{
+	struct folio *folio = page_folio(page);
+	long nr;
+	int refs;
+
+	p->reason = MMSCOPE_COMPACTION_R_LRU;
+	if (!folio_try_get(folio))
+		return;
+	if (folio != page_folio(page) || !folio_test_lru(folio)) {
+		folio_put(folio);
+		return;
+	}
+	nr = folio_nr_pages(folio);
+	refs = folio_ref_count(folio) - 1;
+	p->order = folio_order(folio);
+	p->head_pfn = folio_pfn(folio);
+	p->anon = folio_test_anon(folio);
+	p->mapcount = mmscope_folio_total_mapcount(folio);
+	p->expected = max(p->mapcount, 0);
+	if (p->anon ? folio_test_swapcache(folio) : !!READ_ONCE(folio->mapping))
+		p->expected += nr;
+	if (folio_test_private(folio))
+		p->expected += 1;
+	p->refcount = refs;
+	folio_put(folio);
+	if (refs > (int)p->expected)
+		p->reason = MMSCOPE_COMPACTION_R_PINNED;
+}
+
+/* The reason of an online page that is not a free buddy page. */
+static u32 cp_page_reason(struct page *page, struct mmscope_compaction_pfn *p)
+{
+	struct folio *folio = page_folio(page);
+
+	if (PageReserved(page))
+		return MMSCOPE_COMPACTION_R_RESERVED;
+	if (PageOffline(page))
+		return MMSCOPE_COMPACTION_R_OFFLINE;
+	if (folio_test_slab(folio))
+		return MMSCOPE_COMPACTION_R_SLAB;
+	if (PageTable(page))
+		return MMSCOPE_COMPACTION_R_PAGETABLE;
+	if (folio_test_hugetlb(folio))
+		return MMSCOPE_COMPACTION_R_HUGETLB;
+	if (PageLRU(page)) {
+		cp_lru_reason(page, p);
+		return p->reason;
+	}
+	if (mmscope_folio_has_movable_ops(folio))
+		return MMSCOPE_COMPACTION_R_MOVABLE_OPS;
+	if (!page_count(page))
+		return MMSCOPE_COMPACTION_R_PCP;
+	return MMSCOPE_COMPACTION_R_KERNEL;
+}
+
+void cp_pfn_reason(unsigned long pfn, struct mmscope_compaction_pfn *p)
+{
+	struct page *page = pfn_to_online_page(pfn);
+	unsigned int order;
+
+	p->reason = MMSCOPE_COMPACTION_R_OFFLINE;
+	p->migratetype = MMSCOPE_COMPACTION_MT_NONE;
+	p->head_pfn = pfn;
+	if (!page)
+		return;
+	p->node = page_to_nid(page);
+	p->zone_idx = page_zonenum(page);
+	p->migratetype = cp_mt(mmscope_pfnblock_mt(pfn));
+	p->refcount = page_count(page);
+	if (cp_buddy_of(pfn, &order)) {
+		p->reason = MMSCOPE_COMPACTION_R_FREE;
+		p->order = order;
+		p->head_pfn = pfn & ~((1UL << order) - 1);
+	} else if (p->migratetype == MMSCOPE_COMPACTION_MT_ISOLATE) {
+		p->reason = MMSCOPE_COMPACTION_R_ISOLATED;
+	} else {
+		p->reason = cp_page_reason(page, p);
+	}
+	switch (p->reason) {
+	case MMSCOPE_COMPACTION_R_FREE:
+	case MMSCOPE_COMPACTION_R_PCP:
+	case MMSCOPE_COMPACTION_R_LRU:
+	case MMSCOPE_COMPACTION_R_MOVABLE_OPS:
+	case MMSCOPE_COMPACTION_R_HUGETLB:
+		p->movable = 1;
+		break;
+	default:
+		p->movable = 0;
+	}
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the compaction selftests share: the ctl file, one snapshot of
+ * every zone, and the /proc files they are compared with.
+ */
+#ifndef COMPACTION_UTIL_H
+#define COMPACTION_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <mmscope/compaction.h>
+
+#include "mmscope_test.h"
+
+#define CP_CTL		MMSCOPE_DEBUGFS "/compaction/ctl"
+#define CP_MAX_ZONES	8
+#define CP_PROC_SIZE	(64 * 1024)
+/* Snapshots tried before a comparison gives up on a busy /proc. */
+#define CP_TRIES	20
+
+static const char *const cp_mt_names[MMSCOPE_COMPACTION_NR_MT] =
+	MMSCOPE_COMPACTION_MT_NAMES;
+
+#define CP_MAX_PCP	256
+
+struct cp_snap {
+	struct mmscope_compaction_zones hdr;
+	struct mmscope_compaction_zone z[CP_MAX_ZONES];
+	struct mmscope_compaction_pcp pcp[CP_MAX_PCP];
+	unsigned int n;
+};
+
+static inline int cp_open(void)
+{
+	return open(CP_CTL, O_RDWR);
+}
+
+static inline int cp_zones(int fd, struct cp_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->hdr.size = sizeof(s->hdr);
+	s->hdr.count = CP_MAX_ZONES;
+	s->hdr.zone_size = sizeof(s->z[0]);
+	s->hdr.zones = (uintptr_t)s->z;
+	s->hdr.pcp_count = CP_MAX_PCP;
+	s->hdr.pcp_size = sizeof(s->pcp[0]);
+	s->hdr.pcp = (uintptr_t)s->pcp;
+	if (ioctl(fd, MMSCOPE_COMPACTION_IOC_ZONES, &s->hdr))
+		return -errno;
+	s->n = s->hdr.count;
+	return 0;
+}
+
+static inline int cp_read(const char *path, char *buf)
+{
+	return mmscope_read_file(path, buf, CP_PROC_SIZE) < 0 ? -1 : 0;
+}
+
+/* The zone of s named name on node, or NULL. */
+static inline struct mmscope_compaction_zone *
+cp_find(struct cp_snap *s, unsigned int node, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->z[i].node == node && !strcmp(s->z[i].name, name))
+			return &s->z[i];
+	return NULL;
+}
+
+static inline int cp_mt_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < MMSCOPE_COMPACTION_NR_MT; i++)
+		if (!strcmp(cp_mt_names[i], name))
+			return i;
+	return -1;
+}
+
+#endif
