@@ -13,6 +13,7 @@
 #include <mmscope/compat-arch.h>
 #include <mmscope/compat-debugfs.h>
 #include <mmscope/compat-folio.h>
+#include <mmscope/compat-mmu_notifier.h>
 #include <mmscope/compat-pgtable.h>
 
 #endif /* _MMSCOPE_COMPAT_H */
