@@ -24,6 +24,7 @@ static const struct cmd cmds[] = {
 	{ "trace",	do_trace },
 	{ "pageref",	do_pageref },
 	{ "pagewalk",	do_pagewalk },
+	{ "notifier",	do_notifier },
 	{ NULL }
 };
 
@@ -40,12 +41,13 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | pageref | pagewalk | trace | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | notifier | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
 		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
 		"  pageref    reference, map and pin counts of pages; hold references\n"
 		"  pagewalk   page-table entries that map a range, level by level\n"
+		"  notifier   MMU notifier callbacks of a process: invalidations and why\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"
