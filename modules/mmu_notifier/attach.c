@@ -37,7 +37,7 @@
 #include "mmu_notifier_trace.h"
 
 LIST_HEAD(mn_atts);
-DEFINE_MUTEX(mn_atts_lock);
+DEFINE_MUTEX(mn_atts_lock);	/* mn_atts, mn_natts, mn_next_id */
 static unsigned int mn_natts;
 static u32 mn_next_id;
 

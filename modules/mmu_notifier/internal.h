@@ -46,11 +46,11 @@ struct mn_att {
 	struct mmu_interval_notifier ivl;
 	struct kref ref;
 	struct list_head node;
-	struct mutex detach_lock;
-	struct mutex read_lock;
+	struct mutex detach_lock;	/* @live */
+	struct mutex read_lock;		/* one reader */
 	struct work_struct release_work;
 	wait_queue_head_t wq;
-	spinlock_t lock;
+	spinlock_t lock;	/* ring, counters, @state, @closing */
 	struct mm_struct *mm;
 	u32 id;
 	pid_t pid;

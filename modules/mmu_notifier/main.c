@@ -30,7 +30,7 @@
 
 /* What an open ctl file owns. */
 struct mn_file {
-	struct mutex lock;
+	struct mutex lock;	/* @att */
 	struct mn_att *att;
 };
 
@@ -98,6 +98,13 @@ static long mn_copy_records(struct mn_att *att,
 	return ret ? ret : done;
 }
 
+/* A record to read, or the attachment ended. */
+static bool mn_readable(struct mn_att *att)
+{
+	return READ_ONCE(att->wr) != READ_ONCE(att->rd) ||
+	       READ_ONCE(att->state) != MMSCOPE_MMU_NOTIFIER_ATTACHED;
+}
+
 static long mn_ioc_read(struct file *file, unsigned int cmd, void *arg)
 {
 	struct mmscope_mmu_notifier_read *rd = arg;
@@ -120,10 +127,8 @@ static long mn_ioc_read(struct file *file, unsigned int cmd, void *arg)
 		return -EBUSY;
 	}
 	if (rd->timeout_ms)
-		wait_event_interruptible_timeout(att->wq,
-			READ_ONCE(att->wr) != READ_ONCE(att->rd) ||
-			READ_ONCE(att->state) != MMSCOPE_MMU_NOTIFIER_ATTACHED,
-			msecs_to_jiffies(rd->timeout_ms));
+		wait_event_interruptible_timeout(att->wq, mn_readable(att),
+						 msecs_to_jiffies(rd->timeout_ms));
 	ret = mn_copy_records(att, rd);
 	mutex_unlock(&att->read_lock);
 	if (ret >= 0) {

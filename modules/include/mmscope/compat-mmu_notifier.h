@@ -40,7 +40,7 @@
 #endif
 
 /* The return type of this kernel's age callbacks: int or bool. */
-typedef __typeof__(((struct mmu_notifier_ops *)NULL)->test_young(NULL, NULL, 0))
-	mmscope_mn_young_t;
+#define mmscope_mn_young_t \
+	__typeof__(((struct mmu_notifier_ops *)NULL)->test_young(NULL, NULL, 0))
 
 #endif /* _MMSCOPE_COMPAT_MMU_NOTIFIER_H */
