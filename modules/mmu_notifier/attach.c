@@ -536,6 +536,10 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 
 	a->id = att->id;
 	a->ring = ring;
+	if (interval) {
+		a->start = r.start;
+		a->len = r.end - r.start;
+	}
 	a->interval_seq = mn_interval_seq(att);
 	trace_mmu_notifier_attach(att->id, att->pid, att->start, att->end,
 				  interval);

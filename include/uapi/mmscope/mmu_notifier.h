@@ -131,8 +131,8 @@ struct mmscope_mmu_notifier_record {
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
- * @start: in, interval: first byte (rounded down to a page)
- * @len: in, interval: bytes (the end rounded up to a page)
+ * @start: in, interval: first byte; out, rounded down to a page
+ * @len: in, interval: bytes; out, up to the end rounded up to a page
  * @id: out, the attachment's id, as `attachments` and LIST show it
  * @reserved: zero
  * @interval_seq: out, interval: its invalidate_seq after insertion
