@@ -112,10 +112,11 @@ static const struct range_cmd cmds[] = {
 	  pageref_query_cmd },
 	{ "pageref GET", MMSCOPE_DEBUGFS "/pageref/ctl", true,
 	  pageref_get_cmd },
-	{ "pagewalk WALK", MMSCOPE_DEBUGFS "/pagewalk/ctl", false,
-	  pagewalk_walk_cmd },
+	/* kernel_ranges takes the last entry for pagewalk */
 	{ "mmu_notifier ATTACH", MMSCOPE_DEBUGFS "/mmu_notifier/ctl", false,
 	  mmu_notifier_attach_cmd },
+	{ "pagewalk WALK", MMSCOPE_DEBUGFS "/pagewalk/ctl", false,
+	  pagewalk_walk_cmd },
 };
 
 FIXTURE(range)
