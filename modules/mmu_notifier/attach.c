@@ -153,6 +153,20 @@ static void mn_addr_record(struct mn_att *att, u32 op, unsigned long start,
 	mn_record(att, &cb);
 }
 
+/* An age callback: recorded with the answer the attachment gives. */
+static bool mn_age_record(struct mn_att *att, u32 op, unsigned long start,
+			  unsigned long end)
+{
+	bool young = att->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG;
+	struct mn_cb cb = { .op = op, .event = MMSCOPE_MMU_NOTIFIER_EV_NONE,
+			    .start = start, .end = end };
+
+	if (young)
+		cb.flags = MMSCOPE_MMU_NOTIFIER_REC_YOUNG;
+	mn_record(att, &cb);
+	return young;
+}
+
 /* The target is gone: detach from a work (a callback cannot unregister). */
 static void mn_released(struct mn_att *att)
 {
@@ -202,27 +216,24 @@ static mmscope_mn_young_t mn_clear_flush_young(struct mmu_notifier *mn,
 					       unsigned long start,
 					       unsigned long end)
 {
-	mn_addr_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_CLEAR_FLUSH_YOUNG,
-		       start, end);
-	return 0;
+	return mn_age_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_CLEAR_FLUSH_YOUNG,
+			     start, end);
 }
 
 static mmscope_mn_young_t mn_clear_young(struct mmu_notifier *mn,
 					 struct mm_struct *mm,
 					 unsigned long start, unsigned long end)
 {
-	mn_addr_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_CLEAR_YOUNG, start,
-		       end);
-	return 0;
+	return mn_age_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_CLEAR_YOUNG,
+			     start, end);
 }
 
 static mmscope_mn_young_t mn_test_young(struct mmu_notifier *mn,
 					struct mm_struct *mm,
 					unsigned long address)
 {
-	mn_addr_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_TEST_YOUNG, address,
-		       address + 1);
-	return 0;
+	return mn_age_record(mn_of(mn), MMSCOPE_MMU_NOTIFIER_OP_TEST_YOUNG,
+			     address, address + 1);
 }
 
 #if MMSCOPE_MN_HAS_CHANGE_PTE
@@ -493,8 +504,10 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 	u32 ring = a->ring ? a->ring : MMSCOPE_MMU_NOTIFIER_RING_DEFAULT;
 	int ret;
 
-	if (a->flags & ~MMSCOPE_MMU_NOTIFIER_INTERVAL || a->reserved ||
-	    ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)
+	if (a->flags & ~(MMSCOPE_MMU_NOTIFIER_INTERVAL |
+			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG) ||
+	    (interval && (a->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG)) ||
+	    a->reserved || ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)
 		return -EINVAL;
 	if (interval) {
 		ret = mmscope_range_get(a->pid, a->start, a->len,

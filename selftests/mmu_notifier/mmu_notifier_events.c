@@ -289,4 +289,52 @@ TEST_F(self, pageout_clears_every_swapped_page)
 	munmap(p, np * self->psize);
 }
 
+/*
+ * The age callbacks: on 6.1 MADV_PAGEOUT checks the references of each
+ * page (folio_referenced(): clear_flush_young), and an attachment that
+ * answers "young" keeps every page from being reclaimed. From 6.10 on
+ * MADV_PAGEOUT ignores references: no age callback, the pages go.
+ */
+TEST(young_answer_and_pageout)
+{
+	const int np = 8;
+	long ps = getpagesize();
+	int fd = mn_open(), n, i, swapped = 0, asked = 0;
+	bool checks = mn_kernel_before(6, 10);
+	char *p = mn_pages(np);
+	uint64_t pm[8];
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, mn_attach(fd, getpid(), 0, 0,
+			       MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG, NULL));
+	ASSERT_EQ(0, mn_drain(fd));
+	if (madvise(p, np * ps, 21 /* MADV_PAGEOUT */))
+		SKIP(return, "MADV_PAGEOUT: %s", strerror(errno));
+	n = mn_read(fd, recs, MN_MAX, 0, NULL);
+	ASSERT_EQ(0, mmscope_pagemap_read(0, (uintptr_t)p, np, pm))
+		TH_LOG("%s", mmscope_error);
+	for (i = 0; i < np; i++) {
+		uint64_t a = (uintptr_t)p + i * ps;
+
+		swapped += !!(pm[i] & PM_SWAP);
+		asked += mn_count_covering(recs, n, OP(CLEAR_FLUSH_YOUNG), -1,
+					   a, a + ps) > 0;
+	}
+	for (i = 0; i < n; i++)
+		if (recs[i].op == OP(CLEAR_FLUSH_YOUNG))
+			EXPECT_TRUE(recs[i].flags &
+				    MMSCOPE_MMU_NOTIFIER_REC_YOUNG);
+	if (checks) {
+		EXPECT_EQ(np, asked);
+		EXPECT_EQ(0, swapped);
+	} else {
+		EXPECT_EQ(0, asked);
+		if (!swapped)
+			SKIP(return, "nothing was swapped out (no swap?)");
+	}
+	close(fd);
+	munmap(p, np * ps);
+}
+
 TEST_HARNESS_MAIN

@@ -37,6 +37,7 @@ static int notifier_help(int argc, char **argv)
 	(void)argv;
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
+		"                               [--young]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
 		"\n"
@@ -48,7 +49,9 @@ static int notifier_help(int argc, char **argv)
 		"the event (why), the range, whether the caller may sleep, the task\n"
 		"it ran in, and for an interval its sequence number before and after.\n"
 		"Runs until S seconds passed, the process exited, or interrupted.\n"
-		"N: records the kernel keeps until read (default 4096).\n"
+		"N: records the kernel keeps until read (default 4096). --young: the\n"
+		"age callbacks answer \"young\" (the page was used through the notifier's\n"
+		"mappings), as a secondary MMU would; reclaim then keeps those pages.\n"
 		"\n"
 		"stats: callbacks per op and per event since the module was loaded.\n"
 		"list: the attachments there are now (every user's).\n"
@@ -72,6 +75,7 @@ struct attach_args {
 	int pid;
 	long duration;		/* seconds, -1: until the end */
 	uint32_t ring;
+	bool young;
 	int npos;
 	uint64_t start;
 	uint64_t len;
@@ -102,6 +106,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			if (ret)
 				return ret;
 			a->ring = (uint32_t)v;
+		} else if (!strcmp(argv[i], "--young")) {
+			a->young = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
 		} else if (a->npos < 2) {
@@ -118,6 +124,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 		return usage_err(LEVEL, "missing --pid PID");
 	if (a->npos == 1)
 		return usage_err(LEVEL, "ADDR needs LEN");
+	if (a->npos && a->young)
+		return usage_err(LEVEL, "--young is for the whole address space, not an interval");
 	return EXIT_OK;
 }
 
@@ -153,6 +161,8 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 		       mmscope_mmu_notifier_event_name(r->event),
 		       (unsigned long long)r->start, (unsigned long long)r->end,
 		       blockable ? " blockable" : "");
+		if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_YOUNG)
+			printf(" young");
 		if (interval)
 			printf(" seq %llu->%llu",
 			       (unsigned long long)r->interval_seq_before,
@@ -170,6 +180,8 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 	jw_set_hex(o, "start", r->start);
 	jw_set_hex(o, "end", r->end);
 	jw_set_bool(o, "blockable", blockable);
+	if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_YOUNG)
+		jw_set_bool(o, "young", true);
 	jw_set_int(o, "pid", r->pid);
 	jw_set_str(o, "comm", r->comm);
 	jw_set_uint(o, "ns", r->ns);
@@ -234,6 +246,8 @@ static int do_attach(int argc, char **argv)
 		return EXIT_FAILED;
 	at.pid = a.pid;
 	at.ring = a.ring;
+	if (a.young)
+		at.flags |= MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG;
 	if (a.npos) {
 		at.flags = MMSCOPE_MMU_NOTIFIER_INTERVAL;
 		at.start = a.start;

@@ -118,6 +118,8 @@ struct mmscope_mmu_notifier_record {
 
 /* struct mmscope_mmu_notifier_attach.flags */
 #define MMSCOPE_MMU_NOTIFIER_INTERVAL	(1U << 0) /* an interval [start, start + len) */
+/* whole mm only: the age callbacks answer "young" (default: "old") */
+#define MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG	(1U << 1)
 
 /* Ring sizes (records) and attachments, module-wide. */
 #define MMSCOPE_MMU_NOTIFIER_RING_DEFAULT	4096
@@ -127,7 +129,8 @@ struct mmscope_mmu_notifier_record {
 /**
  * struct mmscope_mmu_notifier_attach - MMSCOPE_MMU_NOTIFIER_IOC_ATTACH
  * @size: caller's sizeof(); on return, bytes written
- * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space)
+ * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space),
+ *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval)
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
@@ -249,7 +252,7 @@ struct mmscope_mmu_notifier_stats {
  * struct mmscope_mmu_notifier_info - one attachment, as LIST reports it
  * @id: its id
  * @pid: the target process
- * @flags: MMSCOPE_MMU_NOTIFIER_INTERVAL or 0
+ * @flags: the attachment's MMSCOPE_MMU_NOTIFIER_* flags
  * @state: enum mmscope_mmu_notifier_state
  * @start: interval: first byte; else 0
  * @end: interval: one past the last byte; else 0
