@@ -97,6 +97,9 @@ int mmscope_suite_unload(void);
 /* Load the suite in load order; modules already loaded are fine. */
 int mmscope_suite_load(void);
 
+/* Unload one module of the suite (waiting while it is busy), load it again. */
+int mmscope_module_reload(const char *name);
+
 /*
  * /proc/PID/pagemap (pid <= 0: self), /proc/kpageflags, /proc/kpagecount:
  * npages (n) 64-bit entries from the page at start (the PFN pfn) on, read

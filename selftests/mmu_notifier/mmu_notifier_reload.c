@@ -6,33 +6,10 @@
  * attachments: the whole mm of a live process, an interval, and one whose
  * target exited before it was closed.
  */
-#include <sys/syscall.h>
-
 #include "kselftest_harness.h"
 #include "mn_util.h"
 
 MMSCOPE_REQUIRE(MN_CTL)
-
-static int reload_mmu_notifier(void)
-{
-	char path[] = MMSCOPE_MODULE_DIR "/mmscope_mmu_notifier.ko";
-	int fd, tries, ret;
-
-	for (tries = 0; tries < 100; tries++) {
-		if (!syscall(SYS_delete_module, "mmscope_mmu_notifier",
-			     O_NONBLOCK))
-			break;
-		if (errno != EAGAIN && errno != EBUSY)
-			return -errno;
-		usleep(20000);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 TEST(unload_after_close_waits_for_every_subscription)
 {
@@ -60,7 +37,8 @@ TEST(unload_after_close_waits_for_every_subscription)
 	kmsg = mmscope_kmsg_open();
 	for (i = 0; i < 3; i++)
 		close(fds[i]);
-	ASSERT_EQ(0, reload_mmu_notifier()) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, mmscope_module_reload("mmscope_mmu_notifier"))
+		TH_LOG("%s", mmscope_error);
 	fds[0] = mn_open();
 	ASSERT_LE(0, fds[0]);
 	ASSERT_EQ(0, ioctl(fds[0], MMSCOPE_MMU_NOTIFIER_IOC_STATS, &s));
