@@ -14,6 +14,7 @@
  * BENCH_JSON_END (tools/bench/run cuts it out of the guest's output).
  * --only runs just the items named (THP region items end in _thp), for a
  * quick look at one figure; ratios whose items did not run are left out.
+ * The MMU notifier items need mmscope_mmu_notifier loaded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mmscope/mmu_notifier.h>
 #include <mmscope/pageref.h>
 #include <mmscope/pagewalk.h>
 
@@ -39,6 +41,8 @@
 
 #define PW_CTL		"/sys/kernel/debug/mmscope/pagewalk/ctl"
 #define PR_CTL		"/sys/kernel/debug/mmscope/pageref/ctl"
+#define MN_CTL		"/sys/kernel/debug/mmscope/mmu_notifier/ctl"
+#define MN_ROUNDS	4096	/* map/protect/unmap rounds per run */
 #define MMSCOPE		"/usr/bin/mmscope"
 #define PW_BATCH	65536	/* records per walk call, as the CLI */
 #define PW_VMAS		1024	/* VMA table rows per walk call, as the CLI */
@@ -613,6 +617,90 @@ static int open_or_die(const char *path, int flags)
 	return fd;
 }
 
+/* Map a page, write it, write-protect it, unmap it: MN_ROUNDS times. */
+static int bench_unmap(const struct region *r, unsigned long long *calls)
+{
+	char *p;
+	int i;
+
+	(void)r;
+	for (i = 0; i < MN_ROUNDS; i++) {
+		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -1;
+		p[0] = 1;
+		if (mprotect(p, page_size, PROT_READ) || munmap(p, page_size))
+			return -1;
+	}
+	*calls = 3ULL * MN_ROUNDS;
+	return 0;
+}
+
+/*
+ * The cost of one MMU notifier on this process (mmscope_mmu_notifier,
+ * every callback recorded in a ring big enough for a run): the
+ * map/protect/unmap loop and the fault loop, each without and with an
+ * attachment, interleaved as the fault items. The attachment is made
+ * before its run and removed after it, both untimed.
+ */
+static int measure_notifier(void)
+{
+	static const char *const names[] = {
+		"unmap_unnotified", "unmap_notified",
+		"faults_unnotified", "faults_notified",
+	};
+	struct mmscope_mmu_notifier_attach a;
+	struct mmscope_mmu_notifier_detach d;
+	struct result *res[4] = { NULL };
+	unsigned long long calls;
+	int i, k, fd, n = 0;
+	double t0;
+
+	for (k = 0; k < 4; k++) {
+		if (!selected(names[k], NULL))
+			continue;
+		res[k] = &results[nresults++];
+		snprintf(res[k]->name, sizeof(res[k]->name), "%s", names[k]);
+		res[k]->pages = k < 2 ? MN_ROUNDS :
+				fault_len / page_size * fault_rounds;
+		n++;
+	}
+	if (!n)
+		return 0;
+	fd = open_or_die(MN_CTL, O_RDWR);
+	for (i = -1; i < reps; i++) {
+		for (k = 0; k < 4; k++) {
+			if (!res[k])
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.size = sizeof(a);
+			a.pid = getpid();
+			a.ring = MMSCOPE_MMU_NOTIFIER_RING_MAX;
+			if (k % 2 && ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_ATTACH, &a))
+				die("mmu_notifier attach");
+			t0 = now();
+			if ((k < 2 ? bench_unmap : bench_faults)(NULL,
+					i < 0 ? &calls : &res[k]->calls))
+				return -1;
+			if (i >= 0)
+				res[k]->t[i] = now() - t0;
+			memset(&d, 0, sizeof(d));
+			d.size = sizeof(d);
+			if (k % 2 && ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_DETACH, &d))
+				die("mmu_notifier detach");
+			if (k % 2 && d.dropped)
+				fprintf(stderr, "mmscope-bench: %s: %llu records dropped\n",
+					names[k], (unsigned long long)d.dropped);
+		}
+	}
+	close(fd);
+	for (k = 0; k < 4; k++)
+		if (res[k])
+			summarize(res[k]);
+	return 0;
+}
+
 static double ratio(const char *a, const char *b)
 {
 	const struct result *x = find(a), *y = find(b);
@@ -631,6 +719,8 @@ static const struct target targets[] = {
 	{ "pagewalk_ioctl_runs", "pagemap", "<=", 2.0 },
 	{ "pagemap_kpageflags_kpagecount", "pageref_ioctl", ">=", 10.0 },
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
+	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
+	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,
@@ -781,7 +871,7 @@ int main(int argc, char **argv)
 	/* the fault items first, before the regions take their memory */
 	fprintf(stderr, "mmscope-bench: faults: %zu MiB x %d per run\n",
 		fault_mb, fault_rounds);
-	if (measure_faults(do_trace))
+	if (measure_faults(do_trace) || measure_notifier())
 		return 1;
 
 	pm_buf = calloc((mb << 20) / page_size, sizeof(*pm_buf));
