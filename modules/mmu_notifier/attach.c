@@ -21,6 +21,7 @@
 #include <linux/atomic.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -45,9 +46,14 @@ static u32 mn_next_id;
 static atomic_t mn_outstanding = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(mn_freed_wq);
 
-static atomic64_t mn_total_ops[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
-static atomic64_t mn_total_events[MMSCOPE_MMU_NOTIFIER_EV_COUNT];
-static atomic64_t mn_total_dropped;
+/* The module's counters since load, per CPU: no atomic in a callback. */
+struct mn_counts {
+	u64 ops[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
+	u64 events[MMSCOPE_MMU_NOTIFIER_EV_COUNT];
+	u64 dropped;
+};
+
+static DEFINE_PER_CPU(struct mn_counts, mn_totals_pcpu);
 
 static u32 mn_event(enum mmu_notifier_event ev)
 {
@@ -90,15 +96,15 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb)
 
 	att->ops[cb->op]++;
 	att->events[cb->event]++;
-	atomic64_inc(&mn_total_ops[cb->op]);
-	atomic64_inc(&mn_total_events[cb->event]);
+	this_cpu_inc(mn_totals_pcpu.ops[cb->op]);
+	this_cpu_inc(mn_totals_pcpu.events[cb->event]);
 	trace_mmu_notifier_callback(att->id, seq,
 				    mmscope_mmu_notifier_op_name(cb->op),
 				    mmscope_mmu_notifier_event_name(cb->event),
 				    cb->start, cb->end, cb->flags);
 	if (att->wr - att->rd >= att->ring_size) {
 		att->dropped++;
-		atomic64_inc(&mn_total_dropped);
+		this_cpu_inc(mn_totals_pcpu.dropped);
 		return;
 	}
 	r = &att->ring[att->wr++ % att->ring_size];
@@ -124,7 +130,9 @@ static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 	spin_lock_irqsave(&att->lock, flags);
 	mn_record_locked(att, cb);
 	spin_unlock_irqrestore(&att->lock, flags);
-	wake_up_interruptible(&att->wq);
+	/* a reader waits rarely: no wait queue lock per record without one */
+	if (wq_has_sleeper(&att->wq))
+		wake_up_interruptible(&att->wq);
 }
 
 static void mn_range_record(struct mn_att *att, u32 op,
@@ -327,7 +335,8 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	mmu_interval_set_seq(ivl, cur_seq);
 	mn_record_locked(att, &cb);
 	spin_unlock_irqrestore(&att->lock, flags);
-	wake_up_interruptible(&att->wq);
+	if (wq_has_sleeper(&att->wq))
+		wake_up_interruptible(&att->wq);
 	if (range->event == MMU_NOTIFY_RELEASE)
 		mn_released(att);
 	return true;
@@ -622,13 +631,21 @@ void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 
 void mn_totals(struct mmscope_mmu_notifier_stats *s)
 {
+	const struct mn_counts *c;
 	unsigned int i;
+	int cpu;
 
-	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
-		s->ops[i] = atomic64_read(&mn_total_ops[i]);
-	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
-		s->events[i] = atomic64_read(&mn_total_events[i]);
-	s->dropped = atomic64_read(&mn_total_dropped);
+	memset(s->ops, 0, sizeof(s->ops));
+	memset(s->events, 0, sizeof(s->events));
+	s->dropped = 0;
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&mn_totals_pcpu, cpu);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
+			s->ops[i] += READ_ONCE(c->ops[i]);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
+			s->events[i] += READ_ONCE(c->events[i]);
+		s->dropped += READ_ONCE(c->dropped);
+	}
 	mutex_lock(&mn_atts_lock);
 	s->attachments = mn_natts;
 	mutex_unlock(&mn_atts_lock);
