@@ -324,12 +324,16 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 		.end = range->end,
 		.seq_after = cur_seq,
 	};
+	bool refuse = !mmu_notifier_range_blockable(range) &&
+		      (att->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK);
 	unsigned long flags;
 
 	if (mmu_notifier_range_blockable(range))
 		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_BLOCKABLE;
 	if (range->owner)
 		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_OWNER;
+	if (refuse)
+		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_REFUSED;
 	spin_lock_irqsave(&att->lock, flags);
 	cb.seq_before = ivl->invalidate_seq;
 	mmu_interval_set_seq(ivl, cur_seq);
@@ -339,7 +343,8 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 		wake_up_interruptible(&att->wq);
 	if (range->event == MMU_NOTIFY_RELEASE)
 		mn_released(att);
-	return true;
+	/* false: "would block", only ever for a range that may not sleep */
+	return !refuse;
 }
 
 static const struct mmu_interval_notifier_ops mn_interval_ops = {
@@ -514,8 +519,10 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 	int ret;
 
 	if (a->flags & ~(MMSCOPE_MMU_NOTIFIER_INTERVAL |
-			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG) ||
+			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG |
+			 MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK) ||
 	    (interval && (a->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG)) ||
+	    (!interval && (a->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK)) ||
 	    a->reserved || ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)
 		return -EINVAL;
 	if (interval) {

@@ -37,7 +37,7 @@ static int notifier_help(int argc, char **argv)
 	(void)argv;
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
-		"                               [--young]\n"
+		"                               [--young | --refuse-nonblock]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
 		"\n"
@@ -52,6 +52,9 @@ static int notifier_help(int argc, char **argv)
 		"N: records the kernel keeps until read (default 4096). --young: the\n"
 		"age callbacks answer \"young\" (the page was used through the notifier's\n"
 		"mappings), as a secondary MMU would; reclaim then keeps those pages.\n"
+		"--refuse-nonblock (interval): answer every invalidation that may not\n"
+		"sleep (OOM reaper, process_mrelease) with -EAGAIN, as a driver that\n"
+		"must sleep does.\n"
 		"\n"
 		"stats: callbacks per op and per event since the module was loaded.\n"
 		"list: the attachments there are now (every user's).\n"
@@ -76,6 +79,7 @@ struct attach_args {
 	long duration;		/* seconds, -1: until the end */
 	uint32_t ring;
 	bool young;
+	bool refuse;
 	int npos;
 	uint64_t start;
 	uint64_t len;
@@ -108,6 +112,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			a->ring = (uint32_t)v;
 		} else if (!strcmp(argv[i], "--young")) {
 			a->young = true;
+		} else if (!strcmp(argv[i], "--refuse-nonblock")) {
+			a->refuse = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
 		} else if (a->npos < 2) {
@@ -126,6 +132,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 		return usage_err(LEVEL, "ADDR needs LEN");
 	if (a->npos && a->young)
 		return usage_err(LEVEL, "--young is for the whole address space, not an interval");
+	if (!a->npos && a->refuse)
+		return usage_err(LEVEL, "--refuse-nonblock needs an interval (ADDR LEN)");
 	return EXIT_OK;
 }
 
@@ -163,6 +171,8 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 		       blockable ? " blockable" : "");
 		if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_YOUNG)
 			printf(" young");
+		if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_REFUSED)
+			printf(" refused");
 		if (interval)
 			printf(" seq %llu->%llu",
 			       (unsigned long long)r->interval_seq_before,
@@ -182,6 +192,8 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 	jw_set_bool(o, "blockable", blockable);
 	if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_YOUNG)
 		jw_set_bool(o, "young", true);
+	if (r->flags & MMSCOPE_MMU_NOTIFIER_REC_REFUSED)
+		jw_set_bool(o, "refused", true);
 	jw_set_int(o, "pid", r->pid);
 	jw_set_str(o, "comm", r->comm);
 	jw_set_uint(o, "ns", r->ns);
@@ -248,6 +260,8 @@ static int do_attach(int argc, char **argv)
 	at.ring = a.ring;
 	if (a.young)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG;
+	if (a.refuse)
+		at.flags |= MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK;
 	if (a.npos) {
 		at.flags = MMSCOPE_MMU_NOTIFIER_INTERVAL;
 		at.start = a.start;

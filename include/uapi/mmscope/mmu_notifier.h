@@ -84,6 +84,7 @@ static inline const char *mmscope_mmu_notifier_event_name(__u32 ev)
 #define MMSCOPE_MMU_NOTIFIER_REC_OWNER		(1U << 1) /* range->owner was set */
 #define MMSCOPE_MMU_NOTIFIER_REC_INTERVAL	(1U << 2) /* interval_seq_* are valid */
 #define MMSCOPE_MMU_NOTIFIER_REC_YOUNG		(1U << 3) /* the age callback answered young */
+#define MMSCOPE_MMU_NOTIFIER_REC_REFUSED	(1U << 4) /* answered -EAGAIN */
 
 /**
  * struct mmscope_mmu_notifier_record - one callback
@@ -120,6 +121,12 @@ struct mmscope_mmu_notifier_record {
 #define MMSCOPE_MMU_NOTIFIER_INTERVAL	(1U << 0) /* an interval [start, start + len) */
 /* whole mm only: the age callbacks answer "young" (default: "old") */
 #define MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG	(1U << 1)
+/*
+ * interval only: refuse every invalidation that may not sleep (the OOM
+ * reaper, process_mrelease()), as a driver that must sleep does: the
+ * kernel gets -EAGAIN and tries again later
+ */
+#define MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK	(1U << 2)
 
 /* Ring sizes (records) and attachments, module-wide. */
 #define MMSCOPE_MMU_NOTIFIER_RING_DEFAULT	4096
@@ -130,7 +137,8 @@ struct mmscope_mmu_notifier_record {
  * struct mmscope_mmu_notifier_attach - MMSCOPE_MMU_NOTIFIER_IOC_ATTACH
  * @size: caller's sizeof(); on return, bytes written
  * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space),
- *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval)
+ *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval),
+ *         MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK (only with an interval)
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
