@@ -8,6 +8,7 @@
  * as it promises, and the memory still goes at the exit: the interval
  * gets its RELEASE event.
  */
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -27,6 +28,17 @@ MMSCOPE_REQUIRE(MN_CTL)
 
 static struct mmscope_mmu_notifier_record recs[MN_MAX];
 
+/* Records of invalidations that could not sleep. */
+static int nonblocking(int n)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += recs[i].op == OP(INVALIDATE) &&
+		     !(recs[i].flags & MMSCOPE_MMU_NOTIFIER_REC_BLOCKABLE);
+	return c;
+}
+
 /*
  * A child writes NPAGES pages at p and waits; an interval over them is
  * attached with flags, the child killed and reaped. Returns the errno of
@@ -36,7 +48,9 @@ static struct mmscope_mmu_notifier_record recs[MN_MAX];
 static int reap_child(char *p, uint32_t flags, int *n)
 {
 	long ps = getpagesize();
+	struct sched_param rt = { .sched_priority = 1 }, other = { 0 };
 	int fd = mn_open(), sync[2], pidfd, err, status;
+	cpu_set_t cpus;
 	pid_t child;
 	char c = 0;
 
@@ -60,14 +74,24 @@ static int reap_child(char *p, uint32_t flags, int *n)
 	pidfd = syscall(SYS_pidfd_open, child, 0);
 	if (pidfd < 0)
 		return -2;
+	/*
+	 * The killed child must not run its own exit before the reap: both
+	 * on CPU 0, this process real-time there until it waits.
+	 */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(child, sizeof(cpus), &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	sched_setscheduler(0, SCHED_FIFO, &rt);
 	kill(child, SIGKILL);
 	err = syscall(SYS_process_mrelease, pidfd, 0) ? errno : 0;
+	sched_setscheduler(0, SCHED_OTHER, &other);
 	close(pidfd);
 	waitpid(child, &status, 0);
 	*n = mn_read(fd, recs, MN_MAX, 0, NULL);
 	close(fd);
-	/* the child exited before its mm could be taken: try again */
-	if (err == ESRCH || err == EINVAL)
+	/* the child's exit came first (nothing reaped): try again */
+	if (err == ESRCH || err == EINVAL || (!err && !nonblocking(*n)))
 		return -1;
 	return err;
 }
