@@ -2,8 +2,8 @@
 /*
  * The non-blockable path: process_mrelease() reaps a killed process's
  * memory the way the OOM reaper does (__oom_reap_task_mm()), with
- * invalidations that may not sleep. An interval sees them as unmap, not
- * blockable, from the reaping task; an interval that refuses them
+ * invalidations that may not sleep. An interval sees them as not
+ * blockable, from the reaping task (unmap on 6.1 and 6.12, clear on 7.3); an interval that refuses them
  * (MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK) makes the kernel answer EAGAIN,
  * as it promises, and the memory still goes at the exit: the interval
  * gets its RELEASE event.
@@ -96,15 +96,19 @@ static int reap_child(char *p, uint32_t flags, int *n)
 	return err;
 }
 
-/* The reap's records: unmap, not blockable, made by this process. */
+/*
+ * The reap's records: not blockable, made by this process; the event is
+ * unmap on 6.1 and 6.12, clear on 7.3 (__oom_reap_task_mm()'s own).
+ */
 static int count_reap_records(int n, bool refused)
 {
+	uint32_t ev = mn_kernel_before(7, 0) ? EV(UNMAP) : EV(CLEAR);
 	int i, c = 0;
 
 	for (i = 0; i < n; i++)
 		if (recs[i].op == OP(INVALIDATE) &&
 		    !(recs[i].flags & MMSCOPE_MMU_NOTIFIER_REC_BLOCKABLE) &&
-		    recs[i].event == EV(UNMAP) && recs[i].pid == getpid() &&
+		    recs[i].event == ev && recs[i].pid == getpid() &&
 		    !!(recs[i].flags & MMSCOPE_MMU_NOTIFIER_REC_REFUSED) == refused)
 			c++;
 	return c;
