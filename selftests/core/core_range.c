@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <mmscope/core.h>
+#include <mmscope/mmu_notifier.h>
 #include <mmscope/pageref.h>
 #include <mmscope/pagewalk.h>
 
@@ -88,11 +89,32 @@ static int pagewalk_walk_cmd(int fd, pid_t pid, uint64_t start, uint64_t len,
 	return 0;
 }
 
+/* An interval attachment, detached again; *va is the interval's start. */
+static int mmu_notifier_attach_cmd(int fd, pid_t pid, uint64_t start,
+				   uint64_t len, uint64_t *va)
+{
+	struct mmscope_mmu_notifier_attach a = {
+		.size = sizeof(a), .flags = MMSCOPE_MMU_NOTIFIER_INTERVAL,
+		.pid = pid, .start = start, .len = len,
+	};
+	struct mmscope_mmu_notifier_detach d = { .size = sizeof(d) };
+
+	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_ATTACH, &a))
+		return errno;
+	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_DETACH, &d))
+		return errno;
+	*va = a.start;
+	return 0;
+}
+
 static const struct range_cmd cmds[] = {
 	{ "pageref QUERY", MMSCOPE_DEBUGFS "/pageref/ctl", true,
 	  pageref_query_cmd },
 	{ "pageref GET", MMSCOPE_DEBUGFS "/pageref/ctl", true,
 	  pageref_get_cmd },
+	/* kernel_ranges takes the last entry for pagewalk */
+	{ "mmu_notifier ATTACH", MMSCOPE_DEBUGFS "/mmu_notifier/ctl", false,
+	  mmu_notifier_attach_cmd },
 	{ "pagewalk WALK", MMSCOPE_DEBUGFS "/pagewalk/ctl", false,
 	  pagewalk_walk_cmd },
 };

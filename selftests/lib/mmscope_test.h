@@ -96,6 +96,9 @@ int mmscope_suite_unload(void);
 /* Load the suite in load order; modules already loaded are fine. */
 int mmscope_suite_load(void);
 
+/* Unload one module of the suite (waiting while it is busy), load it again. */
+int mmscope_module_reload(const char *name);
+
 /*
  * Run `mmscope ARGS...` (args NULL-terminated, from PATH) with its stdout
  * into out (NUL-terminated, cut at size); returns its exit status, or

@@ -68,32 +68,50 @@ int mmscope_suite_unload(void)
 	return 0;
 }
 
+/* Load one module of the suite; loaded already is fine. */
+static int suite_load_module(const char *name)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), MMSCOPE_MODULE_DIR "/%.*s.ko",
+		 MMSCOPE_MODULE_NAME_LEN, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(mmscope_error, sizeof(mmscope_error), "%s: %s",
+			 path, strerror(errno));
+		return ret;
+	}
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	if (ret && ret != -EEXIST) {
+		snprintf(mmscope_error, sizeof(mmscope_error),
+			 "finit_module(%s): %s", path, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
 int mmscope_suite_load(void)
 {
 	char names[MMSCOPE_MAX_MODULES][MMSCOPE_MODULE_NAME_LEN];
-	char path[256];
-	int i, n, fd, ret;
+	int i, n, ret;
 
 	n = mmscope_suite_modules(names, MMSCOPE_MAX_MODULES);
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), MMSCOPE_MODULE_DIR "/%.*s.ko",
-			 MMSCOPE_MODULE_NAME_LEN, names[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			ret = -errno;
-			snprintf(mmscope_error, sizeof(mmscope_error), "%s: %s",
-				 path, strerror(errno));
+		ret = suite_load_module(names[i]);
+		if (ret)
 			return ret;
-		}
-		ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-		close(fd);
-		if (ret && ret != -EEXIST) {
-			snprintf(mmscope_error, sizeof(mmscope_error),
-				 "finit_module(%s): %s", path, strerror(-ret));
-			return ret;
-		}
 	}
 	return 0;
+}
+
+int mmscope_module_reload(const char *name)
+{
+	int ret = suite_delete_module(name);
+
+	return ret ? ret : suite_load_module(name);
 }

@@ -4,32 +4,10 @@
  * detached GET and PIN (owned by the module once their file is closed)
  * are gone after rmmod, as the refcount read after reloading shows.
  */
-#include <sys/syscall.h>
-
 #include "kselftest_harness.h"
 #include "pageref_util.h"
 
 MMSCOPE_REQUIRE(PAGEREF_CTL)
-
-static int reload_pageref(void)
-{
-	char path[] = MMSCOPE_MODULE_DIR "/mmscope_pageref.ko";
-	int fd, tries, ret;
-
-	for (tries = 0; tries < 100; tries++) {
-		if (!syscall(SYS_delete_module, "mmscope_pageref", O_NONBLOCK))
-			break;
-		if (errno != EAGAIN && errno != EBUSY)
-			return -errno;
-		usleep(20000);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 TEST(unload_drops_detached_holds)
 {
@@ -64,7 +42,8 @@ TEST(unload_drops_detached_holds)
 	EXPECT_NE(NULL, strstr(text, " module pin "));
 
 	kmsg = mmscope_kmsg_open();
-	ASSERT_EQ(0, reload_pageref()) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, mmscope_module_reload("mmscope_pageref"))
+		TH_LOG("%s", mmscope_error);
 	fd = pageref_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pageref_drain());

@@ -252,6 +252,8 @@ static const struct target targets[] = {
 	{ "pagewalk_ioctl_runs", "pagemap", "<=", 2.0 },
 	{ "pagemap_kpageflags_kpagecount", "pageref_ioctl", ">=", 10.0 },
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
+	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
+	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,
@@ -400,7 +402,8 @@ int main(int argc, char **argv)
 	/* the fault items first, before the regions take their memory */
 	fprintf(stderr, "mmscope-bench: faults: %zu MiB x %d per run\n",
 		fault_mb, fault_rounds);
-	if (bench_faults(do_trace, fault_mb << 20, fault_rounds))
+	if (bench_faults(do_trace, fault_mb << 20, fault_rounds) ||
+	    bench_notifier())
 		return 1;
 
 	r4k.want = rthp.want = mb << 20;

@@ -86,5 +86,12 @@ void bench_proc_setup(size_t max_pages);
 
 /* items_faults.c: the fault items, interleaved, before any region */
 int bench_faults(bool do_trace, size_t fault_len, int fault_rounds);
+/* One run of the fault loop, as bench_faults() set it up. */
+int bench_fault_run(const struct region *r, unsigned long long *calls);
+/* pages one run of the fault loop touches */
+size_t bench_fault_pages(void);
+
+/* items_notifier.c: the cost of one MMU notifier, after the fault items */
+int bench_notifier(void);
 
 #endif

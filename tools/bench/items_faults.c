@@ -13,7 +13,7 @@ static size_t fault_len;
 static int fault_rounds;
 
 /* Map, touch and unmap fault_len bytes, fault_rounds times. */
-static int fault_run(const struct region *r, unsigned long long *calls)
+int bench_fault_run(const struct region *r, unsigned long long *calls)
 {
 	size_t off;
 	char *p;
@@ -47,6 +47,11 @@ static int fault_run(const struct region *r, unsigned long long *calls)
  * kernel text (static keys, ftrace), which an emulator re-translates,
  * and the CLI's own run leaves caches cold; neither is a cost per fault.
  */
+size_t bench_fault_pages(void)
+{
+	return fault_len / page_size * fault_rounds;
+}
+
 int bench_faults(bool do_trace, size_t len, int rounds)
 {
 	static char *unpin[] = { MMSCOPE, "trace", "unpin", "faults", NULL };
@@ -87,12 +92,12 @@ int bench_faults(bool do_trace, size_t len, int rounds)
 				    "mmscope trace faults --handlers --pin");
 			len = fault_len;
 			fault_len = len / 16 / page_size * page_size;
-			err = fault_run(NULL, &calls);
+			err = bench_fault_run(NULL, &calls);
 			fault_len = len;
 			if (err)
 				return -1;
 			t0 = now();
-			if (fault_run(NULL, i < 0 ? &calls : &res[k]->calls)) {
+			if (bench_fault_run(NULL, i < 0 ? &calls : &res[k]->calls)) {
 				if (cmds[k])
 					run(unpin);
 				return -1;

@@ -95,6 +95,7 @@ int do_features(int argc, char **argv);
 int do_trace(int argc, char **argv);
 int do_pageref(int argc, char **argv);
 int do_pagewalk(int argc, char **argv);
+int do_notifier(int argc, char **argv);
 int show_tool_version(void);
 
 #endif

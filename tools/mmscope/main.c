@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "pageref",	do_pageref },
 	{ "pagewalk",	do_pagewalk },
 	{ "compaction",	do_compaction },
+	{ "notifier",	do_notifier },
 	{ NULL }
 };
 
@@ -42,13 +43,14 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | pageref | pagewalk | compaction | trace | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | compaction | notifier | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
 		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
 		"  pageref    reference, map and pin counts of pages; hold references\n"
 		"  pagewalk   page-table entries that map a range, level by level\n"
 		"  compaction zones, free lists, pageblocks; why a page cannot move\n"
+		"  notifier   MMU notifier callbacks of a process: invalidations and why\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"

@@ -14,6 +14,7 @@
 #include <mmscope/compat-debugfs.h>
 #include <mmscope/compat-folio.h>
 #include <mmscope/compat-mm.h>
+#include <mmscope/compat-mmu_notifier.h>
 #include <mmscope/compat-pgtable.h>
 
 #endif /* _MMSCOPE_COMPAT_H */
