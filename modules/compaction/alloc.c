@@ -17,6 +17,9 @@
 
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "compaction_trace.h"
+
 struct cp_file {
 	struct mutex lock;		/* the three below */
 	struct list_head blocks;	/* page->lru of each block's first page */
@@ -74,9 +77,13 @@ void cp_file_release(struct file *file, void *priv)
 {
 	struct cp_file *f = priv;
 
+	unsigned long freed;
+
 	if (!f)
 		return;
-	cp_file_free(f);
+	freed = cp_file_free(f);
+	if (freed)
+		trace_compaction_release(freed, true);
 	kfree(f);
 }
 
@@ -146,6 +153,8 @@ long cp_ioc_alloc(struct file *file, unsigned int cmd, void *arg)
 	a->elapsed_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	a->held_pages = f->held;
 	mutex_unlock(&f->lock);
+	trace_compaction_alloc(a->order, a->count, a->allocated, a->failed,
+			       a->flags, a->elapsed_ns);
 	return 0;
 }
 
@@ -162,6 +171,7 @@ long cp_ioc_release(struct file *file, unsigned int cmd, void *arg)
 	mutex_lock(&f->lock);
 	r->released_pages = cp_file_free(f);
 	mutex_unlock(&f->lock);
+	trace_compaction_release(r->released_pages, false);
 	return 0;
 }
 
@@ -237,5 +247,8 @@ long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg)
 	c->held_pages = f->held;
 	mutex_unlock(&f->lock);
 	kfree(r);
+	trace_compaction_contig(c->start_pfn, c->nr_pages, c->result,
+				c->has_blocker, c->blocker_pfn,
+				c->blocker_reason);
 	return 0;
 }

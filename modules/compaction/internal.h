@@ -39,6 +39,9 @@ long cp_ioc_alloc(struct file *file, unsigned int cmd, void *arg);
 long cp_ioc_release(struct file *file, unsigned int cmd, void *arg);
 long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg);
 
+/* compact.c: compaction of one node */
+long cp_ioc_compact(struct file *file, unsigned int cmd, void *arg);
+
 extern const char * const cp_mt_names[MMSCOPE_COMPACTION_NR_MT];
 extern const char * const cp_reason_names[MMSCOPE_COMPACTION_NR_REASONS];
 

@@ -6,7 +6,9 @@
  *   pageblocks  pageblocks per migratetype and skip hints, per zone
  *   pfn         write a PFN; read why that page can or cannot move
  *   ctl         MMSCOPE_COMPACTION_IOC_ZONES, _PAGEBLOCKS, _PFN; _ALLOC,
- *               _CONTIG and _RELEASE: memory owned by the open file
+ *               _CONTIG and _RELEASE: memory owned by the open file;
+ *               _COMPACT: compaction of one node
+ * Trace events mmscope:compaction_alloc, _contig, _release, _compact.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -206,6 +208,9 @@ static const struct mmscope_ioctl cp_ioctls[] = {
 	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_CONTIG,
 		      MMSCOPE_COMPACTION_CONTIG_SIZE_VER0,
 		      struct mmscope_compaction_contig, cp_ioc_contig),
+	MMSCOPE_IOCTL(MMSCOPE_COMPACTION_IOC_COMPACT,
+		      MMSCOPE_COMPACTION_COMPACT_SIZE_VER0,
+		      struct mmscope_compaction_compact, cp_ioc_compact),
 };
 
 static struct mmscope_ctl cp_ctl = {

@@ -521,6 +521,8 @@ static int compaction_help(int argc, char **argv)
 		"       mmscope compaction map [--node N] [--zone NAME] [--watch SECONDS]\n"
 		"       mmscope compaction alloc ORDER COUNT [--fragment] [--kernel] [--hold SECONDS]\n"
 		"       mmscope compaction contig START NR [--hold SECONDS]\n"
+		"       mmscope compaction fragment COUNT [--order N] [--kernel] [--hold SECONDS]\n"
+		"       mmscope compaction compact [--node N]\n"
 		"\n"
 		"  zones       every populated zone: sizes, watermarks, free blocks per\n"
 		"              order and migratetype, per-CPU lists, compaction state,\n"
@@ -534,6 +536,10 @@ static int compaction_help(int argc, char **argv)
 		"              them SECONDS, then free them\n"
 		"  contig      obtain PFNs START..START+NR through alloc_contig_range();\n"
 		"              on failure, the first page that cannot move\n"
+		"  fragment    allocate COUNT blocks of 2^N pages (default 0), keep every\n"
+		"              other one (a fragmentation pattern), hold them SECONDS\n"
+		"  compact     compact every zone of node N (default 0) as its sysfs\n"
+		"              compact file does; pages scanned, isolated, the score\n"
 		"\n"
 		"Needs mmscope_compaction loaded. See docs/compaction.md.\n");
 	return EXIT_OK;
@@ -549,6 +555,8 @@ int do_compaction(int argc, char **argv)
 		{ "map",	compaction_map },
 		{ "alloc",	cmd_alloc },
 		{ "contig",	cmd_contig },
+		{ "fragment",	compaction_fragment },
+		{ "compact",	compaction_compact },
 		{ NULL }
 	};
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mmscope compaction: what its files share (compaction.c, compaction_map.c).
+ * mmscope compaction: what its files share (compaction.c, compaction_map.c,
+ * compaction_drive.c).
  */
 #ifndef MMSCOPE_COMPACTION_CLI_H
 #define MMSCOPE_COMPACTION_CLI_H
@@ -33,5 +34,8 @@ int cz_select(const struct cz_snap *s, long node, const char *name,
 	      const char *level);
 
 int compaction_map(int argc, char **argv);
+/* compaction_drive.c */
+int compaction_compact(int argc, char **argv);
+int compaction_fragment(int argc, char **argv);
 
 #endif

@@ -399,6 +399,45 @@ struct mmscope_compaction_contig {
 
 #define MMSCOPE_COMPACTION_CONTIG_SIZE_VER0	56
 
+/**
+ * struct mmscope_compaction_compact - MMSCOPE_COMPACTION_IOC_COMPACT
+ *
+ * Compacts every zone of node @node, synchronously, as a write to
+ * /sys/devices/system/node/node<N>/compact does (the module makes that
+ * write: the kernel exports no entry point that compacts one zone). The
+ * kernel runs a full compaction of each populated zone of the node, its
+ * migration scanner from the zone's start and its free scanner from the
+ * end until they meet, moving every movable page it can. The counters are
+ * the system's vmstat deltas over the call (another compaction running at
+ * the same time adds to them).
+ * @size: framing
+ * @flags: 0
+ * @node: in, an online node (ENODEV otherwise)
+ * @result: out, 0 or the negative errno of the write
+ * @elapsed_ns: out, time the compaction took
+ * @migrate_scanned: out, compact_migrate_scanned delta
+ * @free_scanned: out, compact_free_scanned delta
+ * @isolated: out, compact_isolated delta
+ * @score_before: out, the node's fragmentation score before (the sum of
+ *                its zones' weighted scores, as proactive compaction
+ *                computes it)
+ * @score_after: out, the same after
+ */
+struct mmscope_compaction_compact {
+	__u32 size;
+	__u32 flags;
+	__u32 node;
+	__s32 result;
+	__u64 elapsed_ns;
+	__u64 migrate_scanned;
+	__u64 free_scanned;
+	__u64 isolated;
+	__u32 score_before;
+	__u32 score_after;
+};
+
+#define MMSCOPE_COMPACTION_COMPACT_SIZE_VER0	56
+
 #define MMSCOPE_COMPACTION_IOC_ZONES \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x70, struct mmscope_compaction_zones)
 #define MMSCOPE_COMPACTION_IOC_PAGEBLOCKS \
@@ -413,5 +452,7 @@ struct mmscope_compaction_contig {
 
 #define MMSCOPE_COMPACTION_IOC_CONTIG \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0x75, struct mmscope_compaction_contig)
+#define MMSCOPE_COMPACTION_IOC_COMPACT \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0x76, struct mmscope_compaction_compact)
 
 #endif /* _UAPI_MMSCOPE_COMPACTION_H */
