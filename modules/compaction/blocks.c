@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 
 #include <mmscope/compat.h>
+#include <mmscope/walk.h>
 
 #include "internal.h"
 
@@ -102,22 +103,26 @@ static void cp_block_count(unsigned long pfn, unsigned long end,
 	}
 }
 
-/* One pageblock record for [pfn, min(end, the block's end)). */
+/*
+ * One pageblock record for [pfn, min(end, the block's end)); online says
+ * whether pfn is online memory (the PFN iterator's run kind).
+ */
 static unsigned long cp_block(unsigned long pfn, unsigned long end,
-			      struct mmscope_compaction_block *b)
+			      bool online, struct mmscope_compaction_block *b)
 {
 	unsigned long bend = min(end, ALIGN(pfn + 1, pageblock_nr_pages));
-	struct page *page = pfn_to_online_page(pfn);
+	struct page *page;
 
 	memset(b, 0, sizeof(*b));
 	b->pfn = pfn;
 	b->nr_pages = bend - pfn;
-	if (!page) {
+	if (!online) {
 		b->flags = MMSCOPE_COMPACTION_BLOCK_HOLE;
 		b->migratetype = MMSCOPE_COMPACTION_MT_NONE;
 		b->other_zone = b->nr_pages;
 		return bend;
 	}
+	page = pfn_to_page(pfn);
 	b->node = page_to_nid(page);
 	b->zone_idx = page_zonenum(page);
 	b->migratetype = cp_mt(mmscope_pfnblock_mt(pfn));
@@ -128,38 +133,57 @@ static unsigned long cp_block(unsigned long pfn, unsigned long end,
 }
 
 /*
- * The loop over the range's pageblocks: one record each, rescheduling
- * between blocks.
+ * The range's pageblocks over the core's PFN iterator: one record each,
+ * a hole's without looking at a struct page, rescheduling between blocks.
+ * A block that reaches into the next run was counted page by page.
  */
 unsigned int cp_blocks(unsigned long start, unsigned long end,
 		       struct mmscope_compaction_block *recs, unsigned int max,
 		       unsigned long *next)
 {
+	struct mmscope_pfn_iter it;
 	unsigned long pfn = start;
 	unsigned int n = 0;
 
-	while (pfn < end && n < max) {
-		pfn = cp_block(pfn, end, &recs[n++]);
-		cond_resched();
+	mmscope_pfn_iter_start(&it, start, end);
+	while (n < max && mmscope_pfn_iter_next(&it)) {
+		while (pfn < it.end && n < max) {
+			pfn = cp_block(pfn, end, it.kind == MMSCOPE_PFN_ONLINE,
+				       &recs[n++]);
+			cond_resched();
+		}
 	}
 	*next = pfn;
 	return n;
 }
 
-/* An LRU folio: migratable unless it holds more references than expected. */
-static void cp_lru_reason(struct page *page, struct mmscope_compaction_pfn *p)
+/* Anonymous, or with a mapping that is not movable_ops: a user page. */
+static bool cp_user_folio(struct folio *folio)
+{
+	return folio_test_anon(folio) || READ_ONCE(folio->mapping);
+}
+
+/*
+ * A user folio: migratable unless it holds more references than expected.
+ * Off the LRU it holds one more, the batch's or the isolator's.
+ */
+static void cp_user_reason(struct page *page, struct mmscope_compaction_pfn *p)
 {
 	struct folio *folio = page_folio(page);
+	bool lru;
 	long nr;
 	int refs;
 
-	p->reason = MMSCOPE_COMPACTION_R_LRU;
+	p->reason = PageLRU(page) ? MMSCOPE_COMPACTION_R_LRU :
+				    MMSCOPE_COMPACTION_R_OFF_LRU;
 	if (!folio_try_get(folio))
 		return;
-	if (folio != page_folio(page) || !folio_test_lru(folio)) {
+	if (folio != page_folio(page)) {
 		folio_put(folio);
 		return;
 	}
+	lru = folio_test_lru(folio);
+	p->reason = lru ? MMSCOPE_COMPACTION_R_LRU : MMSCOPE_COMPACTION_R_OFF_LRU;
 	nr = folio_nr_pages(folio);
 	refs = folio_ref_count(folio) - 1;
 	p->order = folio_order(folio);
@@ -173,7 +197,7 @@ static void cp_lru_reason(struct page *page, struct mmscope_compaction_pfn *p)
 		p->expected += 1;
 	p->refcount = refs;
 	folio_put(folio);
-	if (refs > (int)p->expected)
+	if (refs > (int)p->expected + !lru)
 		p->reason = MMSCOPE_COMPACTION_R_PINNED;
 }
 
@@ -193,13 +217,17 @@ static u32 cp_page_reason(struct page *page, struct mmscope_compaction_pfn *p)
 	if (folio_test_hugetlb(folio))
 		return MMSCOPE_COMPACTION_R_HUGETLB;
 	if (PageLRU(page)) {
-		cp_lru_reason(page, p);
+		cp_user_reason(page, p);
 		return p->reason;
 	}
 	if (mmscope_folio_has_movable_ops(folio))
 		return MMSCOPE_COMPACTION_R_MOVABLE_OPS;
 	if (!page_count(page))
 		return MMSCOPE_COMPACTION_R_PCP;
+	if (cp_user_folio(folio)) {
+		cp_user_reason(page, p);
+		return p->reason;
+	}
 	return MMSCOPE_COMPACTION_R_KERNEL;
 }
 

@@ -97,17 +97,6 @@ TEST(kpageflags)
 	close(fd);
 }
 
-static unsigned long long vmstat(const char *key)
-{
-	static char buf[CP_PROC_SIZE];
-	char val[32];
-
-	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) < 0 ||
-	    mmscope_text_field(buf, key, ' ', val, sizeof(val)))
-		return 0;
-	return strtoull(val, NULL, 10);
-}
-
 #define BUF_PAGES	8192
 
 TEST(compact_memory)
@@ -126,14 +115,14 @@ TEST(compact_memory)
 	/* free every other page: holes for compaction to close */
 	for (i = 1; i < BUF_PAGES; i += 2)
 		madvise(buf + i * pg, pg, MADV_DONTNEED);
-	scanned = vmstat("compact_migrate_scanned");
-	isolated = vmstat("compact_isolated");
+	scanned = cp_vmstat("compact_migrate_scanned");
+	isolated = cp_vmstat("compact_isolated");
 	fd = open("/proc/sys/vm/compact_memory", O_WRONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, write(fd, "1", 1));
 	close(fd);
-	EXPECT_LT(scanned, vmstat("compact_migrate_scanned"));
-	EXPECT_LT(isolated, vmstat("compact_isolated"));
+	EXPECT_LT(scanned, cp_vmstat("compact_migrate_scanned"));
+	EXPECT_LT(isolated, cp_vmstat("compact_isolated"));
 	for (i = 0; i < BUF_PAGES; i += 2)
 		ASSERT_EQ((char)i, buf[i * pg]);
 	munmap(buf, BUF_PAGES * pg);

@@ -74,6 +74,18 @@ cp_find(struct cp_snap *s, unsigned int node, const char *name)
 	return NULL;
 }
 
+/* A /proc/vmstat counter, 0 when absent. */
+static inline unsigned long long cp_vmstat(const char *key)
+{
+	static char buf[CP_PROC_SIZE];
+	char val[32];
+
+	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) < 0 ||
+	    mmscope_text_field(buf, key, ' ', val, sizeof(val)))
+		return 0;
+	return strtoull(val, NULL, 10);
+}
+
 static inline int cp_mt_index(const char *name)
 {
 	int i;

@@ -137,6 +137,7 @@ static int measure_region(struct region *r, unsigned int which)
 	static const struct bench_item *const tables[] = {
 		bench_proc_items, bench_pagewalk_items, bench_pageref_items,
 		bench_cli_items,
+		bench_compaction_items,
 	};
 	const struct bench_item *it;
 	unsigned int t;
@@ -254,6 +255,7 @@ static const struct target targets[] = {
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
 	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
+	{ "compaction_zones_ioctl", "compaction_zones_proc", "<=", 1.0 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,

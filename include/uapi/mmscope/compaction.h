@@ -57,12 +57,18 @@ enum mmscope_compaction_reason {
 	MMSCOPE_COMPACTION_R_OFFLINE = 9,	/* no online struct page, or PageOffline */
 	MMSCOPE_COMPACTION_R_HUGETLB = 10,	/* a hugetlb folio */
 	MMSCOPE_COMPACTION_R_KERNEL = 11,	/* any other in-use page: unmovable */
-	MMSCOPE_COMPACTION_NR_REASONS = 12,
+	/*
+	 * a user page (anonymous or of a file) off the LRU lists right now:
+	 * in a per-CPU LRU batch, or taken off by another migration; page
+	 * isolation counts it as unmovable until it is back
+	 */
+	MMSCOPE_COMPACTION_R_OFF_LRU = 12,
+	MMSCOPE_COMPACTION_NR_REASONS = 13,
 };
 
 #define MMSCOPE_COMPACTION_REASON_NAMES {				\
 	"free", "pcp", "lru", "pinned", "slab", "pagetable", "reserved", \
-	"movable_ops", "isolated", "offline", "hugetlb", "kernel" }
+	"movable_ops", "isolated", "offline", "hugetlb", "kernel", "off_lru" }
 
 /* struct mmscope_compaction_zone.flags */
 #define MMSCOPE_COMPACTION_ZONE_FREE_TRUNCATED	(1U << 0) /* list walk hit its cap */

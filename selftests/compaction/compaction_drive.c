@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The drivers that provoke compaction: COMPACT of a node raises vmstat's
+ * compaction counters; order-9 blocks asked for after a fragmentation
+ * pattern took every free one stall in direct compaction [vmstat] and
+ * update the zone's defer state; CONTIG over a page pinned with the page
+ * ref module fails and names that PFN as pinned, and once unpinned the
+ * range is obtained: the page moved [pagemap] with its data.
+ */
+#include <sys/mman.h>
+#include <sys/param.h>
+#include <sys/sysinfo.h>
+
+#include <mmscope/pageref.h>
+
+#include "kselftest_harness.h"
+#include "compaction_util.h"
+#include "region.h"
+
+MMSCOPE_REQUIRE(CP_CTL)
+
+#define PAGEREF_CTL	MMSCOPE_DEBUGFS "/pageref/ctl"
+/* Fragmentation patterns at most (orders 0 .. FRAG_FILES - 1). */
+#define FRAG_FILES	9
+
+static int compact(int fd, unsigned int node, uint32_t flags,
+		   struct mmscope_compaction_compact *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->flags = flags;
+	c->node = node;
+	return ioctl(fd, MMSCOPE_COMPACTION_IOC_COMPACT, c) ? -errno : 0;
+}
+
+static int alloc(int fd, unsigned int order, unsigned int count,
+		 uint32_t flags, struct mmscope_compaction_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->order = order;
+	a->count = count;
+	a->flags = flags;
+	return ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, a) ? -errno : 0;
+}
+
+/* Free blocks of at least the block order, in blocks of that order. */
+static unsigned long long big_free(const struct cp_snap *s, unsigned int bo)
+{
+	unsigned long long n = 0;
+	unsigned int i, o;
+
+	for (i = 0; i < s->n; i++)
+		for (o = bo; o < s->z[i].nr_orders; o++)
+			n += s->z[i].nr_free[o] << (o - bo);
+	return n;
+}
+
+TEST(compact_node)
+{
+	unsigned long long scanned = cp_vmstat("compact_migrate_scanned");
+	struct mmscope_compaction_compact c;
+	int fd = cp_open();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, compact(fd, 0, 0, &c));
+	ASSERT_EQ(0, c.result);
+	EXPECT_LT(0, c.migrate_scanned);
+	EXPECT_LE(scanned + c.migrate_scanned,
+		  cp_vmstat("compact_migrate_scanned"));
+	EXPECT_LT(0, c.elapsed_ns);
+	EXPECT_GE(100, c.score_after);
+	EXPECT_EQ(-EINVAL, compact(fd, 0, 1, &c));
+	EXPECT_EQ(-ENODEV, compact(fd, 1U << 20, 0, &c));
+	EXPECT_EQ(-ENODEV, compact(fd, ~0U, 0, &c));
+	close(fd);
+}
+
+TEST(fragment_then_stall)
+{
+	unsigned long long stall, big, quarter;
+	struct mmscope_compaction_alloc a;
+	int frag[FRAG_FILES], fd = cp_open(), changed;
+	struct mmscope_compaction_zone *z0, *z1;
+	unsigned int bo, i, f, big_zone = 0;
+	struct cp_snap s0, s1;
+	struct sysinfo si;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sysinfo(&si));
+	quarter = (unsigned long long)si.totalram * si.mem_unit /
+		  getpagesize() / 4 - 1;
+	/*
+	 * Every other block held, a file per order from 0 up: the buddy
+	 * allocator takes the smallest free block first, so a pattern of a
+	 * larger order does not fill the holes a smaller one left.
+	 */
+	for (f = 0; f < FRAG_FILES; f++) {
+		ASSERT_EQ(0, cp_zones(fd, &s0));
+		bo = s0.hdr.block_order;
+		if (f >= bo || big_free(&s0, bo) <= 8)
+			break;
+		frag[f] = cp_open();
+		ASSERT_LE(0, frag[f]);
+		ASSERT_EQ(0, alloc(frag[f], f, MIN(quarter >> f,
+				   MMSCOPE_COMPACTION_ALLOC_MAX),
+				   MMSCOPE_COMPACTION_ALLOC_FRAGMENT, &a));
+		if (a.failed) {
+			f++;
+			break;
+		}
+	}
+	ASSERT_EQ(0, cp_zones(fd, &s0));
+	bo = s0.hdr.block_order;
+	big = big_free(&s0, bo);
+	TH_LOG("%u orders, %llu free blocks of order %u left", f, big, bo);
+	stall = cp_vmstat("compact_stall");
+	ASSERT_EQ(0, alloc(fd, bo, big + 8, 0, &a));
+	ASSERT_EQ(0, cp_zones(fd, &s1));
+	TH_LOG("order %u: %u allocated, %u failed", bo, a.allocated, a.failed);
+	EXPECT_LT(stall, cp_vmstat("compact_stall"));
+	for (i = 0; i < s1.n; i++) {
+		TH_LOG("%s: considered %u->%u defer_shift %u->%u order_failed %d->%d",
+		       s1.z[i].name, s0.z[i].considered, s1.z[i].considered,
+		       s0.z[i].defer_shift, s1.z[i].defer_shift,
+		       s0.z[i].order_failed, s1.z[i].order_failed);
+		EXPECT_GE(6, s1.z[i].defer_shift);
+		EXPECT_GE(1U << s1.z[i].defer_shift, s1.z[i].considered);
+		if (s1.z[i].spanned > s1.z[big_zone].spanned)
+			big_zone = i;
+	}
+	/*
+	 * The largest zone is the one the allocation prefers. The kernel's
+	 * defer rules: a failure doubles the deferral (at most 1 << 6) and
+	 * lowers the failed order, a success resets both and raises it past
+	 * the order, and each deferred attempt counts in considered up to
+	 * 1 << defer_shift. Only a zone whose count is at that cap, or
+	 * already in the state a success leaves, keeps its state.
+	 */
+	z0 = &s0.z[big_zone];
+	z1 = &s1.z[big_zone];
+	changed = z0->considered != z1->considered ||
+		  z0->defer_shift != z1->defer_shift ||
+		  z0->order_failed != z1->order_failed;
+	EXPECT_TRUE(changed || z1->considered == 1U << z1->defer_shift ||
+		    (z1->order_failed > (int)bo && !z1->defer_shift));
+	close(fd);
+	for (i = 0; i < f; i++)
+		close(frag[i]);
+}
+
+static int contig(int fd, uint64_t pfn, uint64_t nr,
+		  struct mmscope_compaction_contig *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->start_pfn = pfn;
+	c->nr_pages = nr;
+	return ioctl(fd, MMSCOPE_COMPACTION_IOC_CONTIG, c) ? -errno : 0;
+}
+
+static int reason(int fd, uint64_t pfn)
+{
+	struct mmscope_compaction_pfn p = { .size = sizeof(p), .pfn = pfn };
+
+	return ioctl(fd, MMSCOPE_COMPACTION_IOC_PFN, &p) ? -errno : (int)p.reason;
+}
+
+static int pin(int fd, unsigned long cmd, void *addr, size_t len)
+{
+	struct mmscope_pageref_hold h = { .size = sizeof(h) };
+
+	h.pid = getpid();
+	h.start = (uintptr_t)addr;
+	h.len = len;
+	return ioctl(fd, cmd, &h) ? -errno : 0;
+}
+
+static uint64_t pfn_of(void *addr)
+{
+	uint64_t e;
+
+	if (mmscope_pagemap_read(0, (uintptr_t)addr, 1, &e) ||
+	    !(e & PM_PRESENT))
+		return 0;
+	return PM_PFN(e);
+}
+
+/*
+ * The test page is a THP's head: the folio alone fills its pageblock
+ * (order-0 neighbours of other processes would block the block too, and
+ * 6.12 refuses a one-page range around a movable page), and it was on
+ * the LRU before it was pinned.
+ */
+TEST(contig_pinned)
+{
+	struct mmscope_compaction_release rel = { .size = sizeof(rel) };
+	struct mmscope_compaction_contig c;
+	struct mmscope_region reg;
+	uint64_t pfn, moved;
+	int fd = cp_open(), pfd, ret;
+	unsigned int bo;
+	struct cp_snap s;
+
+	ASSERT_LE(0, fd);
+	pfd = open(PAGEREF_CTL, O_RDWR);
+	if (pfd < 0)
+		SKIP(return, "%s: %s (the page ref module pins the page)",
+		     PAGEREF_CTL, strerror(errno));
+	ASSERT_EQ(0, cp_zones(fd, &s));
+	bo = s.hdr.block_order;
+	ret = mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no THP: %s", mmscope_error);
+	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
+	if (!mmscope_region_is_thp(&reg)) {
+		mmscope_region_free(&reg);
+		SKIP(return, "the region did not get a THP (no free block)");
+	}
+	pfn = pfn_of(reg.start);
+	ASSERT_NE(0, pfn);
+	ASSERT_EQ(0, pfn & ((1ULL << bo) - 1));
+	ASSERT_EQ(MMSCOPE_COMPACTION_R_LRU, reason(fd, pfn));
+	ASSERT_EQ(0, pin(pfd, MMSCOPE_PAGEREF_IOC_PIN, reg.start, getpagesize()));
+	EXPECT_EQ(MMSCOPE_COMPACTION_R_PINNED, reason(fd, pfn));
+	ASSERT_EQ(0, contig(fd, pfn, 1ULL << bo, &c));
+	EXPECT_NE(0, c.result);
+	EXPECT_EQ(1, c.has_blocker);
+	EXPECT_EQ(pfn, c.blocker_pfn);
+	EXPECT_EQ(MMSCOPE_COMPACTION_R_PINNED, c.blocker_reason);
+	EXPECT_EQ(0, c.held_pages);
+	EXPECT_EQ(pfn, pfn_of(reg.start));
+	ASSERT_EQ(0, pin(pfd, MMSCOPE_PAGEREF_IOC_UNPIN, reg.start, getpagesize()));
+	/* unpinned: the folio is migrated out and the block is the file's */
+	ASSERT_EQ(0, contig(fd, pfn, 1ULL << bo, &c));
+	EXPECT_EQ(0, c.result) TH_LOG("blocker %llu reason %u",
+				      (unsigned long long)c.blocker_pfn,
+				      c.blocker_reason);
+	EXPECT_EQ(0, c.has_blocker);
+	EXPECT_EQ(1ULL << bo, c.held_pages);
+	moved = pfn_of(reg.start);
+	EXPECT_NE(0, moved);
+	EXPECT_NE(pfn, moved);
+	EXPECT_EQ(1, reg.start[0]);
+	EXPECT_EQ(2, reg.start[getpagesize()]);
+	ASSERT_EQ(0, ioctl(fd, MMSCOPE_COMPACTION_IOC_RELEASE, &rel));
+	EXPECT_EQ(c.held_pages, rel.released_pages);
+	mmscope_region_free(&reg);
+	close(pfd);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
