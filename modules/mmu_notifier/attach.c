@@ -27,6 +27,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
@@ -88,9 +89,28 @@ struct mn_cb {
 	u64 seq_after;
 };
 
-/* Caller holds att->lock. */
-static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb)
+/* Module frames the stack may start with (callback, recording). */
+#define MN_STACK_SKIP	4
+
+/* The kernel stack from the callback's caller on; frames stored. */
+static unsigned int mn_stack_save(unsigned long *out)
 {
+	unsigned long buf[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH + MN_STACK_SKIP];
+	unsigned int n, i = 0;
+
+	n = stack_trace_save(buf, ARRAY_SIZE(buf), 0);
+	while (i < n && within_module(buf[i], THIS_MODULE))
+		i++;
+	n = min_t(unsigned int, n - i, MMSCOPE_MMU_NOTIFIER_STACK_DEPTH);
+	memcpy(out, buf + i, n * sizeof(*out));
+	return n;
+}
+
+/* Caller holds att->lock. */
+static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
+			     const unsigned long *stack, unsigned int nr_stack)
+{
+	unsigned int i;
 	struct mmscope_mmu_notifier_record *r;
 	u64 seq = ++att->made;
 
@@ -121,14 +141,25 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb)
 	/* no task_lock(): the caller may hold it (exit) */
 	memcpy(r->comm, current->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
+	if (!(att->flags & MMSCOPE_MMU_NOTIFIER_STACK))
+		return;
+	r->nr_stack = nr_stack;
+	for (i = 0; i < nr_stack; i++)
+		r->stack[i] = stack[i];
+	if (nr_stack)
+		r->flags |= MMSCOPE_MMU_NOTIFIER_REC_STACK;
 }
 
 static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 {
+	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
+	unsigned int nr_stack = 0;
 	unsigned long flags;
 
+	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
+		nr_stack = mn_stack_save(stack);
 	spin_lock_irqsave(&att->lock, flags);
-	mn_record_locked(att, cb);
+	mn_record_locked(att, cb, stack, nr_stack);
 	spin_unlock_irqrestore(&att->lock, flags);
 	/* a reader waits rarely: no wait queue lock per record without one */
 	if (wq_has_sleeper(&att->wq))
@@ -326,8 +357,12 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	};
 	bool refuse = !mmu_notifier_range_blockable(range) &&
 		      (att->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK);
+	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
+	unsigned int nr_stack = 0;
 	unsigned long flags;
 
+	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
+		nr_stack = mn_stack_save(stack);
 	if (mmu_notifier_range_blockable(range))
 		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_BLOCKABLE;
 	if (range->owner)
@@ -337,7 +372,7 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	spin_lock_irqsave(&att->lock, flags);
 	cb.seq_before = ivl->invalidate_seq;
 	mmu_interval_set_seq(ivl, cur_seq);
-	mn_record_locked(att, &cb);
+	mn_record_locked(att, &cb, stack, nr_stack);
 	spin_unlock_irqrestore(&att->lock, flags);
 	if (wq_has_sleeper(&att->wq))
 		wake_up_interruptible(&att->wq);
@@ -520,7 +555,8 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 
 	if (a->flags & ~(MMSCOPE_MMU_NOTIFIER_INTERVAL |
 			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG |
-			 MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK) ||
+			 MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK |
+			 MMSCOPE_MMU_NOTIFIER_STACK) ||
 	    (interval && (a->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG)) ||
 	    (!interval && (a->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK)) ||
 	    a->reserved || ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)

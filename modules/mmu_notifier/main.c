@@ -114,7 +114,7 @@ static long mn_ioc_read(struct file *file, unsigned int cmd, void *arg)
 
 	BUILD_BUG_ON(sizeof(*rd) != MMSCOPE_MMU_NOTIFIER_READ_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct mmscope_mmu_notifier_record) !=
-		     MMSCOPE_MMU_NOTIFIER_RECORD_SIZE_VER0);
+		     MMSCOPE_MMU_NOTIFIER_RECORD_SIZE_VER1);
 	if (rd->flags || !rd->count ||
 	    rd->record_size < MMSCOPE_MMU_NOTIFIER_RECORD_SIZE_VER0 ||
 	    rd->record_size > MMSCOPE_IOC_SIZE_MAX)

@@ -16,6 +16,7 @@
 #include <mmscope/mmu_notifier.h>
 
 #include "common.h"
+#include "ksyms.h"
 
 #define LEVEL "mmscope notifier"
 #define MODULE "mmu_notifier"
@@ -37,7 +38,7 @@ static int notifier_help(int argc, char **argv)
 	(void)argv;
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
-		"                               [--young | --refuse-nonblock]\n"
+		"                               [--young | --refuse-nonblock] [--stack]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
 		"\n"
@@ -54,13 +55,15 @@ static int notifier_help(int argc, char **argv)
 		"mappings), as a secondary MMU would; reclaim then keeps those pages.\n"
 		"--refuse-nonblock (interval): answer every invalidation that may not\n"
 		"sleep (OOM reaper, process_mrelease) with -EAGAIN, as a driver that\n"
-		"must sleep does.\n"
+		"must sleep does. --stack: each record also gets the kernel stack that\n"
+		"led to the callback (at most 8 frames, from the kernel's caller of the\n"
+		"notifier on), printed under the record (JSON: \"stack\", a list).\n"
 		"\n"
 		"stats: callbacks per op and per event since the module was loaded.\n"
 		"list: the attachments there are now (every user's).\n"
 		"\n"
 		"JSON (one object per line): {\"seq\", \"op\", \"event\", \"start\", \"end\",\n"
-		"  \"blockable\", \"pid\", \"comm\", \"ns\", \"interval_seq\"}\n"
+		"  \"blockable\", \"pid\", \"comm\", \"ns\", \"interval_seq\"[, \"stack\"]}\n"
 		"stats: {\"attachments\", \"events\": {OP: N}, \"causes\": {EVENT: N},\n"
 		"  \"dropped\"}\n");
 	return EXIT_OK;
@@ -80,6 +83,7 @@ struct attach_args {
 	uint32_t ring;
 	bool young;
 	bool refuse;
+	bool stack;
 	int npos;
 	uint64_t start;
 	uint64_t len;
@@ -114,6 +118,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			a->young = true;
 		} else if (!strcmp(argv[i], "--refuse-nonblock")) {
 			a->refuse = true;
+		} else if (!strcmp(argv[i], "--stack")) {
+			a->stack = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
 		} else if (a->npos < 2) {
@@ -154,11 +160,24 @@ static void say_attach_error(const struct attach_args *a, int err)
 		p_err("pid %d: attach: %s", a->pid, errno_str(err));
 }
 
-static void print_record(const struct mmscope_mmu_notifier_record *r)
+static struct ksyms syms;	/* --stack */
+
+static unsigned int record_frames(const struct mmscope_mmu_notifier_record *r)
+{
+	if (!(r->flags & MMSCOPE_MMU_NOTIFIER_REC_STACK))
+		return 0;
+	return r->nr_stack < MMSCOPE_MMU_NOTIFIER_STACK_DEPTH ?
+	       r->nr_stack : MMSCOPE_MMU_NOTIFIER_STACK_DEPTH;
+}
+
+static void print_record(const struct mmscope_mmu_notifier_record *r,
+			 bool stack)
 {
 	bool interval = r->flags & MMSCOPE_MMU_NOTIFIER_REC_INTERVAL;
 	bool blockable = r->flags & MMSCOPE_MMU_NOTIFIER_REC_BLOCKABLE;
-	struct json_object *o;
+	unsigned int i, nf = record_frames(r);
+	struct json_object *o, *arr;
+	char frame[192];
 
 	if (!json_output) {
 		printf("%llu %llu.%09llu %d %s %s %s 0x%llx-0x%llx%s",
@@ -178,6 +197,10 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 			       (unsigned long long)r->interval_seq_before,
 			       (unsigned long long)r->interval_seq_after);
 		putchar('\n');
+		for (i = 0; i < nf; i++) {
+			ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
+			printf("    %s\n", frame);
+		}
 		return;
 	}
 	o = jw_object();
@@ -202,6 +225,13 @@ static void print_record(const struct mmscope_mmu_notifier_record *r)
 		jw_set_uint(o, "interval_seq_before", r->interval_seq_before);
 	} else {
 		jw_set_null(o, "interval_seq");
+	}
+	if (stack) {
+		arr = jw_set_array(o, "stack");
+		for (i = 0; i < nf; i++) {
+			ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
+			jw_push_str(arr, frame);
+		}
 	}
 	jw_emit(o);
 }
@@ -232,7 +262,7 @@ static int stream(int fd, const struct attach_args *a,
 		if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_READ, rd))
 			return -errno;
 		for (i = 0; i < rd->count; i++)
-			print_record(&recs[i]);
+			print_record(&recs[i], a->stack);
 		fflush(stdout);
 		if (!rd->count && rd->state != MMSCOPE_MMU_NOTIFIER_ATTACHED)
 			break;
@@ -262,8 +292,12 @@ static int do_attach(int argc, char **argv)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG;
 	if (a.refuse)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK;
+	if (a.stack) {
+		at.flags |= MMSCOPE_MMU_NOTIFIER_STACK;
+		ksyms_load(&syms);
+	}
 	if (a.npos) {
-		at.flags = MMSCOPE_MMU_NOTIFIER_INTERVAL;
+		at.flags |= MMSCOPE_MMU_NOTIFIER_INTERVAL;
 		at.start = a.start;
 		at.len = a.len;
 	}
@@ -287,6 +321,7 @@ static int do_attach(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	ret = stream(fd, &a, &rd);
 	close(fd);
+	ksyms_free(&syms);
 	if (ret) {
 		p_err("pid %d: read: %s", a.pid, errno_str(-ret));
 		return EXIT_FAILED;

@@ -20,6 +20,7 @@
 #include <bpf/btf.h>
 
 #include "common.h"
+#include "ksyms.h"
 #include "trace.h"
 #include "pageref.h"
 #include "pageref.skel.h"
@@ -46,11 +47,6 @@ struct pr_opts {
 	uint64_t addr;
 };
 
-struct pr_ksym {
-	uint64_t addr;
-	char *name;
-};
-
 struct pr_run {
 	struct pr_opts opts;		/* kept by pr_release() */
 	struct pageref_bpf *skel;
@@ -65,8 +61,7 @@ struct pr_run {
 	uint64_t pfn;
 	struct pageref_trace_event *ev;
 	size_t nev, cap;
-	struct pr_ksym *syms;
-	size_t nsyms;
+	struct ksyms syms;
 };
 
 static long page_size(void)
@@ -111,9 +106,7 @@ static void pr_release(struct trace_run *r, void *ctx)
 	if (p->calib)
 		munmap(p->calib, page_size());
 	free(p->ev);
-	for (i = 0; i < p->nsyms; i++)
-		free(p->syms[i].name);
-	free(p->syms);
+	ksyms_free(&p->syms);
 	opts = p->opts;
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
@@ -342,68 +335,6 @@ static int pr_pin(struct trace_run *r, void *ctx)
 	return err;
 }
 
-static int pr_ksym_cmp(const void *a, const void *b)
-{
-	const struct pr_ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Text symbols of /proc/kallsyms, sorted; none if addresses are hidden. */
-static void pr_load_kallsyms(struct pr_run *p)
-{
-	char line[512], name[256], mod[128], type;
-	unsigned long long addr;
-	size_t cap = 0;
-	FILE *f;
-	void *n;
-	int k;
-
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		mod[0] = '\0';
-		k = sscanf(line, "%llx %c %255s %127s", &addr, &type, name, mod);
-		if (k < 3 || !addr || (type != 't' && type != 'T'))
-			continue;
-		if (p->nsyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			n = realloc(p->syms, cap * sizeof(*p->syms));
-			if (!n)
-				break;
-			p->syms = n;
-		}
-		if (k == 4)
-			strncat(name, " ", sizeof(name) - strlen(name) - 1),
-			strncat(name, mod, sizeof(name) - strlen(name) - 1);
-		p->syms[p->nsyms].addr = addr;
-		p->syms[p->nsyms++].name = strdup(name);
-	}
-	fclose(f);
-	qsort(p->syms, p->nsyms, sizeof(*p->syms), pr_ksym_cmp);
-}
-
-static void pr_symbolise(struct pr_run *p, uint64_t ip, char *buf, size_t size)
-{
-	size_t lo = 0, hi = p->nsyms;
-
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->syms[mid].addr <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (!p->nsyms || p->syms[lo].addr > ip || !p->syms[lo].name) {
-		snprintf(buf, size, "0x%llx", (unsigned long long)ip);
-		return;
-	}
-	snprintf(buf, size, "%s+0x%llx", p->syms[lo].name,
-		 (unsigned long long)(ip - p->syms[lo].addr));
-}
-
 /* The symbolised frames of an event, into frames[]; returns how many. */
 static unsigned int pr_stack(struct pr_run *p,
 			     const struct pageref_trace_event *e,
@@ -412,7 +343,7 @@ static unsigned int pr_stack(struct pr_run *p,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < e->nr_frames && i < PAGEREF_STACK_DEPTH && e->stack[i]; i++) {
-		pr_symbolise(p, e->stack[i], frames[n], sizeof(frames[0]));
+		ksyms_name(&p->syms, e->stack[i], frames[n], sizeof(frames[0]));
 		/* fexit: the program and trampoline come before the site */
 		if (n || !strstr(frames[n], " [bpf]"))
 			n++;
@@ -541,7 +472,7 @@ static void pr_report(struct trace_run *r, void *ctx)
 
 	pr_live_stop(p);
 	ring_buffer__consume(p->rb);
-	pr_load_kallsyms(p);
+	ksyms_load(&p->syms);
 	if (json_output)
 		pr_report_json(r, p, attach);
 	else

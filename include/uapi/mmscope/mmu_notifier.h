@@ -85,6 +85,10 @@ static inline const char *mmscope_mmu_notifier_event_name(__u32 ev)
 #define MMSCOPE_MMU_NOTIFIER_REC_INTERVAL	(1U << 2) /* interval_seq_* are valid */
 #define MMSCOPE_MMU_NOTIFIER_REC_YOUNG		(1U << 3) /* the age callback answered young */
 #define MMSCOPE_MMU_NOTIFIER_REC_REFUSED	(1U << 4) /* answered -EAGAIN */
+#define MMSCOPE_MMU_NOTIFIER_REC_STACK		(1U << 5) /* @stack holds @nr_stack frames */
+
+/* Kernel stack frames a record holds at most (attached with STACK). */
+#define MMSCOPE_MMU_NOTIFIER_STACK_DEPTH	8
 
 /**
  * struct mmscope_mmu_notifier_record - one callback
@@ -100,6 +104,12 @@ static inline const char *mmscope_mmu_notifier_event_name(__u32 ev)
  * @flags: MMSCOPE_MMU_NOTIFIER_REC_*
  * @pid: the task the callback ran in (its pid in the initial namespace)
  * @comm: that task's name, NUL-terminated
+ * @nr_stack: frames in @stack (attached with MMSCOPE_MMU_NOTIFIER_STACK;
+ *            else 0)
+ * @pad: zero
+ * @stack: return addresses of the kernel stack that led to the callback,
+ *         innermost first, from the kernel's caller of the callback on
+ *         (the module's own frames left out)
  */
 struct mmscope_mmu_notifier_record {
 	__u64 seq;
@@ -113,9 +123,13 @@ struct mmscope_mmu_notifier_record {
 	__u32 flags;
 	__s32 pid;
 	char comm[16];
+	__u32 nr_stack;
+	__u32 pad;
+	__u64 stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 };
 
 #define MMSCOPE_MMU_NOTIFIER_RECORD_SIZE_VER0 80
+#define MMSCOPE_MMU_NOTIFIER_RECORD_SIZE_VER1 152
 
 /* struct mmscope_mmu_notifier_attach.flags */
 #define MMSCOPE_MMU_NOTIFIER_INTERVAL	(1U << 0) /* an interval [start, start + len) */
@@ -127,6 +141,12 @@ struct mmscope_mmu_notifier_record {
  * kernel gets -EAGAIN and tries again later
  */
 #define MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK	(1U << 2)
+/*
+ * each record gets the kernel stack that led to the callback (at most
+ * MMSCOPE_MMU_NOTIFIER_STACK_DEPTH frames; off by default: it costs a
+ * stack walk per callback)
+ */
+#define MMSCOPE_MMU_NOTIFIER_STACK	(1U << 3)
 
 /* Ring sizes (records) and attachments, module-wide. */
 #define MMSCOPE_MMU_NOTIFIER_RING_DEFAULT	4096
@@ -138,7 +158,8 @@ struct mmscope_mmu_notifier_record {
  * @size: caller's sizeof(); on return, bytes written
  * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space),
  *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval),
- *         MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK (only with an interval)
+ *         MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK (only with an interval),
+ *         MMSCOPE_MMU_NOTIFIER_STACK (either)
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
