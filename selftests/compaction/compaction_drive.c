@@ -8,8 +8,6 @@
  * range is obtained: the page moved [pagemap] with its data.
  */
 #include <sys/mman.h>
-#include <sys/param.h>
-#include <sys/sysinfo.h>
 
 #include <mmscope/pageref.h>
 
@@ -20,8 +18,6 @@
 MMSCOPE_REQUIRE(CP_CTL)
 
 #define PAGEREF_CTL	MMSCOPE_DEBUGFS "/pageref/ctl"
-/* Fragmentation patterns at most (orders 0 .. FRAG_FILES - 1). */
-#define FRAG_FILES	9
 
 static int compact(int fd, unsigned int node, uint32_t flags,
 		   struct mmscope_compaction_compact *c)
@@ -31,29 +27,6 @@ static int compact(int fd, unsigned int node, uint32_t flags,
 	c->flags = flags;
 	c->node = node;
 	return ioctl(fd, MMSCOPE_COMPACTION_IOC_COMPACT, c) ? -errno : 0;
-}
-
-static int alloc(int fd, unsigned int order, unsigned int count,
-		 uint32_t flags, struct mmscope_compaction_alloc *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->size = sizeof(*a);
-	a->order = order;
-	a->count = count;
-	a->flags = flags;
-	return ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, a) ? -errno : 0;
-}
-
-/* Free blocks of at least the block order, in blocks of that order. */
-static unsigned long long big_free(const struct cp_snap *s, unsigned int bo)
-{
-	unsigned long long n = 0;
-	unsigned int i, o;
-
-	for (i = 0; i < s->n; i++)
-		for (o = bo; o < s->z[i].nr_orders; o++)
-			n += s->z[i].nr_free[o] << (o - bo);
-	return n;
 }
 
 TEST(compact_node)
@@ -78,44 +51,22 @@ TEST(compact_node)
 
 TEST(fragment_then_stall)
 {
-	unsigned long long stall, big, quarter;
+	unsigned long long stall, big;
 	struct mmscope_compaction_alloc a;
-	int frag[FRAG_FILES], fd = cp_open(), changed;
+	int frag[CP_FRAG_FILES], fd = cp_open(), changed, f;
 	struct mmscope_compaction_zone *z0, *z1;
-	unsigned int bo, i, f, big_zone = 0;
+	unsigned int bo, i, big_zone = 0;
 	struct cp_snap s0, s1;
-	struct sysinfo si;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sysinfo(&si));
-	quarter = (unsigned long long)si.totalram * si.mem_unit /
-		  getpagesize() / 4 - 1;
-	/*
-	 * Every other block held, a file per order from 0 up: the buddy
-	 * allocator takes the smallest free block first, so a pattern of a
-	 * larger order does not fill the holes a smaller one left.
-	 */
-	for (f = 0; f < FRAG_FILES; f++) {
-		ASSERT_EQ(0, cp_zones(fd, &s0));
-		bo = s0.hdr.block_order;
-		if (f >= bo || big_free(&s0, bo) <= 8)
-			break;
-		frag[f] = cp_open();
-		ASSERT_LE(0, frag[f]);
-		ASSERT_EQ(0, alloc(frag[f], f, MIN(quarter >> f,
-				   MMSCOPE_COMPACTION_ALLOC_MAX),
-				   MMSCOPE_COMPACTION_ALLOC_FRAGMENT, &a));
-		if (a.failed) {
-			f++;
-			break;
-		}
-	}
+	f = cp_fragment(frag, CP_FRAG_FILES);
+	ASSERT_LE(0, f);
 	ASSERT_EQ(0, cp_zones(fd, &s0));
 	bo = s0.hdr.block_order;
-	big = big_free(&s0, bo);
+	big = cp_big_free(&s0, bo);
 	TH_LOG("%u orders, %llu free blocks of order %u left", f, big, bo);
 	stall = cp_vmstat("compact_stall");
-	ASSERT_EQ(0, alloc(fd, bo, big + 8, 0, &a));
+	ASSERT_EQ(0, cp_alloc(fd, bo, big + 8, 0, &a));
 	ASSERT_EQ(0, cp_zones(fd, &s1));
 	TH_LOG("order %u: %u allocated, %u failed", bo, a.allocated, a.failed);
 	EXPECT_LT(stall, cp_vmstat("compact_stall"));
@@ -145,8 +96,7 @@ TEST(fragment_then_stall)
 	EXPECT_TRUE(changed || z1->considered == 1U << z1->defer_shift ||
 		    (z1->order_failed > (int)bo && !z1->defer_shift));
 	close(fd);
-	for (i = 0; i < f; i++)
-		close(frag[i]);
+	cp_fragment_end(frag, f);
 }
 
 static int contig(int fd, uint64_t pfn, uint64_t nr,

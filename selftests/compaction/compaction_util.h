@@ -86,6 +86,79 @@ static inline unsigned long long cp_vmstat(const char *key)
 	return strtoull(val, NULL, 10);
 }
 
+static inline int cp_alloc(int fd, unsigned int order, unsigned int count,
+			   uint32_t flags, struct mmscope_compaction_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->order = order;
+	a->count = count;
+	a->flags = flags;
+	return ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, a) ? -errno : 0;
+}
+
+/* Free blocks of at least the block order, in blocks of that order. */
+static inline unsigned long long cp_big_free(const struct cp_snap *s,
+					     unsigned int bo)
+{
+	unsigned long long n = 0;
+	unsigned int i, o;
+
+	for (i = 0; i < s->n; i++)
+		for (o = bo; o < s->z[i].nr_orders; o++)
+			n += s->z[i].nr_free[o] << (o - bo);
+	return n;
+}
+
+/* Fragmentation patterns at most (orders 0 .. CP_FRAG_FILES - 1). */
+#define CP_FRAG_FILES	9
+
+/*
+ * Every other block held, an open file per order from 0 up (the buddy
+ * allocator takes the smallest free block first, so a pattern of a larger
+ * order does not fill the holes a smaller one left), until at most eight
+ * free blocks of the pageblock order are left or an allocation fails.
+ * The files go into frag[max]; returns how many, or -errno.
+ */
+static inline int cp_fragment(int *frag, int max)
+{
+	unsigned long long quarter = sysconf(_SC_PHYS_PAGES) / 4 - 1, n;
+	struct mmscope_compaction_alloc a;
+	struct cp_snap s;
+	int f, ret;
+
+	for (f = 0; f < max; f++) {
+		frag[f] = cp_open();
+		if (frag[f] < 0)
+			return -errno;
+		ret = cp_zones(frag[f], &s);
+		if (ret)
+			return ret;
+		if (f >= (int)s.hdr.block_order ||
+		    cp_big_free(&s, s.hdr.block_order) <= 8) {
+			close(frag[f]);
+			break;
+		}
+		n = quarter >> f;
+		if (n > MMSCOPE_COMPACTION_ALLOC_MAX)
+			n = MMSCOPE_COMPACTION_ALLOC_MAX;
+		ret = cp_alloc(frag[f], f, n, MMSCOPE_COMPACTION_ALLOC_FRAGMENT,
+			       &a);
+		if (ret)
+			return ret;
+		if (a.failed)
+			return f + 1;
+	}
+	return f;
+}
+
+/* Close the files: the patterns are freed. */
+static inline void cp_fragment_end(int *frag, int n)
+{
+	while (n-- > 0)
+		close(frag[n]);
+}
+
 static inline int cp_mt_index(const char *name)
 {
 	int i;
