@@ -49,7 +49,20 @@ TEST(compact_node)
 	close(fd);
 }
 
-TEST(fragment_then_stall)
+FIXTURE(frag)
+{
+};
+
+FIXTURE_SETUP(frag)
+{
+}
+
+FIXTURE_TEARDOWN(frag)
+{
+}
+
+/* Fragmenting 2 GiB under TCG takes longer than the default 30 s. */
+TEST_F_TIMEOUT(frag, fragment_then_stall, 300)
 {
 	unsigned long long stall, big;
 	struct mmscope_compaction_alloc a;

@@ -113,7 +113,8 @@ FIXTURE_TEARDOWN(proactive)
 		write_setting(self->saved);
 }
 
-TEST_F(proactive, thresholds_follow_the_setting)
+/* Fragmenting 2 GiB under TCG takes longer than the default 30 s. */
+TEST_F_TIMEOUT(proactive, thresholds_follow_the_setting, 300)
 {
 	unsigned long long before;
 	unsigned int score, i;

@@ -123,8 +123,10 @@ static inline unsigned long long cp_big_free(const struct cp_snap *s,
 static inline int cp_fragment(int *frag, int max)
 {
 	unsigned long long quarter = sysconf(_SC_PHYS_PAGES) / 4 - 1, n;
+	unsigned long long avail, keep;
 	struct mmscope_compaction_alloc a;
 	struct cp_snap s;
+	unsigned int i;
 	int f, ret;
 
 	for (f = 0; f < max; f++) {
@@ -139,9 +141,26 @@ static inline int cp_fragment(int *frag, int max)
 			close(frag[f]);
 			break;
 		}
+		/*
+		 * Touch no more than what is free above twice the high
+		 * watermarks and 32 MiB: an allocation below them would
+		 * reclaim and compact, slowly, before it fails.
+		 */
+		avail = 0;
+		keep = 32ULL << 20 >> 12;
+		for (i = 0; i < s.n; i++) {
+			avail += s.z[i].nr_free_pages;
+			keep += 2 * s.z[i].wmark_high;
+		}
+		if (avail <= keep)
+			return f;
 		n = quarter >> f;
+		if (n > (avail - keep) >> f)
+			n = (avail - keep) >> f;
 		if (n > MMSCOPE_COMPACTION_ALLOC_MAX)
 			n = MMSCOPE_COMPACTION_ALLOC_MAX;
+		if (!n)
+			return f;
 		ret = cp_alloc(frag[f], f, n, MMSCOPE_COMPACTION_ALLOC_FRAGMENT,
 			       &a);
 		if (ret)
