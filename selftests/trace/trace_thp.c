@@ -21,7 +21,8 @@
  *    6.12 and later also call deferred_split_folio() at every THP fault
  *    without queueing it for the counter: "calls" is larger there.
  *
- * THP "enabled" is set to madvise (saved and put back), so that khugepaged
+ * Run with fentry (kprobes where there are no BPF trampolines) and with
+ * kprobes. THP "enabled" is set to madvise (saved and put back), so that khugepaged
  * leaves the small pages to collapse alone.
  */
 #include <sys/mman.h>
@@ -107,9 +108,22 @@ FIXTURE(thp) {
 	bool pushed;
 };
 
+/* auto: fentry where the kernel has BPF trampolines; kprobe: the other path */
+FIXTURE_VARIANT(thp) {
+	const char *attach;
+};
+
+FIXTURE_VARIANT_ADD(thp, auto) {
+	.attach = "auto",
+};
+
+FIXTURE_VARIANT_ADD(thp, kprobe) {
+	.attach = "kprobe",
+};
+
 FIXTURE_SETUP(thp)
 {
-	const char *argv[] = { "thp", NULL };
+	const char *argv[] = { "thp", "--attach", variant->attach, NULL };
 	int status = 0, ret;
 
 	self->pushed = false;

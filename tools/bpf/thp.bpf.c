@@ -99,6 +99,19 @@ static __always_inline __u32 folio_order_of(struct page *page)
 	return BPF_CORE_READ(f, _flags_1) & 0xff;
 }
 
+/*
+ * An fentry argument as a plain number: fentry types its pointer
+ * arguments (BTF), and the verifier refuses the masking page_head() does
+ * on 7.x with a typed pointer.
+ */
+static __always_inline __u64 arg_value(__u64 *ctx, int i)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
 /* --- faults ------------------------------------------------------------ */
 
 static __always_inline void fault_done(struct vm_fault *vmf, vm_fault_t ret)
@@ -267,7 +280,7 @@ static __always_inline void split_done(int ret)
 SEC("fentry")
 int fentry_split(__u64 *ctx)
 {
-	split_start((struct page *)ctx[0]);
+	split_start((struct page *)arg_value(ctx, 0));
 	return 0;
 }
 
@@ -329,7 +342,8 @@ static __always_inline void deferred(struct page *page, bool partial)
 SEC("fentry")
 int fentry_deferred(__u64 *ctx)
 {
-	deferred((struct page *)ctx[0], deferred_has_partial ? ctx[1] & 1 : false);
+	deferred((struct page *)arg_value(ctx, 0),
+		 deferred_has_partial ? ctx[1] & 1 : false);
 	return 0;
 }
 
