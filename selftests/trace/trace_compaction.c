@@ -67,18 +67,7 @@ static unsigned long long now_ns(void)
 
 static int read_stats(unsigned long long *v)
 {
-	static char buf[64 * 1024];
-	char val[32];
-	int i;
-
-	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
-		return -1;
-	for (i = 0; i < NR_STATS; i++) {
-		if (mmscope_text_field(buf, stat_names[i], ' ', val, sizeof(val)))
-			return -1;
-		v[i] = strtoull(val, NULL, 10);
-	}
-	return 0;
+	return tracer_vmstat(stat_names, NR_STATS, v);
 }
 
 static unsigned long long field(const char *obj, const char *end, const char *name)

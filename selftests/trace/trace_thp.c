@@ -50,18 +50,7 @@ static char out[1 << 20], err[8192];
 
 static int read_stats(unsigned long long *v)
 {
-	static char buf[64 * 1024];
-	char val[32];
-	int i;
-
-	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
-		return -1;
-	for (i = 0; i < NR_STATS; i++) {
-		if (mmscope_text_field(buf, stat_names[i], ' ', val, sizeof(val)))
-			return -1;
-		v[i] = strtoull(val, NULL, 10);
-	}
-	return 0;
+	return tracer_vmstat(stat_names, NR_STATS, v);
 }
 
 /* A field of the object that follows "obj" in the tracer's JSON. */
