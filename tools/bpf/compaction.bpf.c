@@ -24,9 +24,32 @@ const volatile bool migratepages_has_cc;	/* 6.1: (cc, nr_succeeded) */
 const volatile __u32 migrate_pages_nargs = 7;	/* 8 from 6.12 */
 const volatile __u32 pageblock_order = 9;
 
-struct compaction_other other;
-struct compaction_alloc alloc;
 __u64 nr_runs;					/* ended runs seen */
+
+/* One value each (arrays, so that bpftool prints their fields). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct compaction_alloc);
+} allocator SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct compaction_other);
+} outside SEC(".maps");
+
+static __always_inline struct compaction_alloc *alloc_counts(void)
+{
+	return bpf_map_lookup_elem(&allocator, &(__u32){ 0 });
+}
+
+static __always_inline struct compaction_other *other_counts(void)
+{
+	return bpf_map_lookup_elem(&outside, &(__u32){ 0 });
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -82,6 +105,7 @@ int BPF_PROG(compaction_begin, struct compact_control *cc,
 	__u64 id = bpf_get_current_pid_tgid();
 	struct compaction_run run = {};
 	struct zone *zone = BPF_CORE_READ(cc, zone);
+	struct compaction_alloc *a;
 	__u32 *tried;
 
 	if (!mmscope_traced(id))
@@ -103,9 +127,10 @@ int BPF_PROG(compaction_begin, struct compact_control *cc,
 	if (run.kind != COMPACTION_DIRECT)
 		return 0;
 	tried = bpf_map_lookup_elem(&trying, &id);
-	if (tried && !*tried) {
+	a = alloc_counts();
+	if (tried && !*tried && a) {
 		*tried = 1;
-		__sync_fetch_and_add(&alloc.try_with_run, 1);
+		__sync_fetch_and_add(&a->try_with_run, 1);
 	}
 	return 0;
 }
@@ -159,15 +184,17 @@ int BPF_PROG(compaction_end, struct compact_control *cc,
 static __always_inline void isolated(unsigned long taken, bool free)
 {
 	struct compaction_run *run = current_run();
+	struct compaction_other *o;
 
 	if (run) {
 		if (free)
 			run->c.isolated_free += taken;
 		else
 			run->c.isolated_migrate += taken;
-	} else if (mmscope_traced(bpf_get_current_pid_tgid())) {
-		__sync_fetch_and_add(free ? &other.isolated_free :
-				     &other.isolated_migrate, taken);
+	} else if (mmscope_traced(bpf_get_current_pid_tgid()) &&
+		   (o = other_counts())) {
+		__sync_fetch_and_add(free ? &o->isolated_free :
+				     &o->isolated_migrate, taken);
 	}
 }
 
@@ -221,14 +248,16 @@ SEC("tp_btf/mm_migrate_pages")
 int migrate_pages(__u64 *ctx)
 {
 	struct compaction_run *run = current_run();
+	struct compaction_other *o;
 
 	if (run) {
 		run->c.pgmigrate_success += ctx[0];
 		run->c.pgmigrate_fail += ctx[1];
-	} else if (mmscope_traced(bpf_get_current_pid_tgid())) {
-		__sync_fetch_and_add(&other.pgmigrate_success, ctx[0]);
-		__sync_fetch_and_add(&other.pgmigrate_fail, ctx[1]);
-		__sync_fetch_and_add(&other.migrate_calls, 1);
+	} else if (mmscope_traced(bpf_get_current_pid_tgid()) &&
+		   (o = other_counts())) {
+		__sync_fetch_and_add(&o->pgmigrate_success, ctx[0]);
+		__sync_fetch_and_add(&o->pgmigrate_fail, ctx[1]);
+		__sync_fetch_and_add(&o->migrate_calls, 1);
 	}
 	return 0;
 }
@@ -237,11 +266,12 @@ SEC("tp_btf/mm_compaction_try_to_compact_pages")
 int BPF_PROG(try_to_compact_pages, int order, gfp_t gfp_mask, int prio)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct compaction_alloc *a = alloc_counts();
 	__u32 zero = 0;
 
-	if (!mmscope_traced(id))
+	if (!a || !mmscope_traced(id))
 		return 0;
-	__sync_fetch_and_add(&alloc.try_calls, 1);
+	__sync_fetch_and_add(&a->try_calls, 1);
 	bpf_map_update_elem(&trying, &id, &zero, BPF_ANY);
 	return 0;
 }
@@ -249,22 +279,30 @@ int BPF_PROG(try_to_compact_pages, int order, gfp_t gfp_mask, int prio)
 SEC("tp_btf/mm_compaction_deferred")
 int BPF_PROG(compaction_deferred, struct zone *zone, int order)
 {
-	if (mmscope_traced(bpf_get_current_pid_tgid()))
-		__sync_fetch_and_add(&alloc.deferred, 1);
+	struct compaction_alloc *a = alloc_counts();
+
+	if (a && mmscope_traced(bpf_get_current_pid_tgid()))
+		__sync_fetch_and_add(&a->deferred, 1);
 	return 0;
 }
 
 SEC("tp_btf/mm_compaction_wakeup_kcompactd")
 int BPF_PROG(wakeup_kcompactd, int nid, int order, enum zone_type zone_idx)
 {
-	__sync_fetch_and_add(&alloc.kcompactd_wakeups, 1);
+	struct compaction_alloc *a = alloc_counts();
+
+	if (a)
+		__sync_fetch_and_add(&a->kcompactd_wakeups, 1);
 	return 0;
 }
 
 SEC("tp_btf/mm_compaction_kcompactd_wake")
 int BPF_PROG(kcompactd_wake, int nid, int order, enum zone_type zone_idx)
 {
-	__sync_fetch_and_add(&alloc.kcompactd_wakes, 1);
+	struct compaction_alloc *a = alloc_counts();
+
+	if (a)
+		__sync_fetch_and_add(&a->kcompactd_wakes, 1);
 	return 0;
 }
 
@@ -273,10 +311,12 @@ int BPF_PROG(page_alloc_extfrag, struct page *page, int alloc_order,
 	     int fallback_order, int alloc_migratetype,
 	     int fallback_migratetype)
 {
-	if (!mmscope_traced(bpf_get_current_pid_tgid()))
+	struct compaction_alloc *a = alloc_counts();
+
+	if (!a || !mmscope_traced(bpf_get_current_pid_tgid()))
 		return 0;
-	__sync_fetch_and_add(&alloc.extfrag, 1);
+	__sync_fetch_and_add(&a->extfrag, 1);
 	if (fallback_order < (int)pageblock_order)
-		__sync_fetch_and_add(&alloc.extfrag_fragmenting, 1);
+		__sync_fetch_and_add(&a->extfrag_fragmenting, 1);
 	return 0;
 }

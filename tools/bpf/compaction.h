@@ -49,7 +49,7 @@ struct compaction_run {
 	struct compaction_counts c;
 };
 
-/* Outside any run ("other" in bss): alloc_contig_range(), NUMA, ... */
+/* Outside any run ("outside"): alloc_contig_range(), NUMA, ... */
 struct compaction_other {
 	__u64 isolated_migrate;
 	__u64 isolated_free;
@@ -58,7 +58,7 @@ struct compaction_other {
 	__u64 migrate_calls;		/* mm_migrate_pages outside a run */
 };
 
-/* Direct compaction by the allocator, and fallbacks (bss). */
+/* Direct compaction by the allocator, and fallbacks ("allocator"). */
 struct compaction_alloc {
 	__u64 try_calls;		/* try_to_compact_pages() */
 	__u64 try_with_run;		/* of those, calls that ran in a zone */

@@ -18,8 +18,8 @@
  *
  * Functions are probed with fentry/fexit or kprobes (the CLI picks the
  * function each kernel has and the method: Debian's 6.1 arm64 has no
- * BPF trampolines); tracepoints with tp_btf. "counts" (bss) holds the
- * totals, "collapses" and "scans" the results, pinned last.
+ * BPF trampolines); tracepoints with tp_btf. "counts" holds the totals,
+ * "scans" and "collapses" (pinned last) the results.
  */
 #include "common.bpf.h"
 #include "thp.h"
@@ -33,7 +33,20 @@ const volatile bool split_counts_any_order;	/* 6.1: thp_split_page for any order
 const volatile bool deferred_has_partial;	/* deferred_split_folio(folio, partially_mapped) */
 const volatile __u32 scan_status_arg = 5;	/* mm_khugepaged_scan_pmd's status */
 
-struct thp_counts counts;
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct thp_counts);
+} counts SEC(".maps");
+
+/* The one value of "counts" (an array, so that bpftool prints its fields). */
+static __always_inline struct thp_counts *totals(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counts, &zero);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -122,15 +135,18 @@ static __always_inline void fault_done(struct vm_fault *vmf, vm_fault_t ret)
 	bool write = flags & bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
 	bool fits = haddr >= BPF_CORE_READ(vma, vm_start) &&
 		    haddr + pmd_size <= BPF_CORE_READ(vma, vm_end);
+	struct thp_counts *c = totals();
 	__u32 kind;
 
+	if (!c)
+		return;
 	if (!ret)
 		kind = write || !use_zero_page ? THP_FAULT_HUGE : THP_FAULT_ZERO;
 	else if (ret & bpf_core_enum_value(enum vm_fault_reason, VM_FAULT_FALLBACK))
 		kind = fits ? THP_FAULT_FALLBACK_ALLOC : THP_FAULT_FALLBACK_RANGE;
 	else
 		kind = THP_FAULT_ERROR;
-	__sync_fetch_and_add(&counts.faults[kind % THP_FAULT_NR], 1);
+	__sync_fetch_and_add(&c->faults[kind % THP_FAULT_NR], 1);
 }
 
 SEC("fexit/do_huge_pmd_anonymous_page")
@@ -258,20 +274,21 @@ static __always_inline void split_done(int ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct thp_start *s = bpf_map_lookup_elem(&splitting, &id);
+	struct thp_counts *c = totals();
 	bool pmd;
 
-	if (!s)
+	if (!s || !c)
 		return;
 	pmd = split_counts_any_order || s->order == pmd_order;
-	__sync_fetch_and_add(&counts.split_ns, bpf_ktime_get_ns() - s->ns);
+	__sync_fetch_and_add(&c->split_ns, bpf_ktime_get_ns() - s->ns);
 	if (ret) {
-		__sync_fetch_and_add(&counts.split_failed, 1);
+		__sync_fetch_and_add(&c->split_failed, 1);
 		if (pmd)
-			__sync_fetch_and_add(&counts.split_pmd_failed, 1);
+			__sync_fetch_and_add(&c->split_pmd_failed, 1);
 	} else {
-		__sync_fetch_and_add(&counts.splits, 1);
+		__sync_fetch_and_add(&c->splits, 1);
 		if (pmd)
-			__sync_fetch_and_add(&counts.split_pmd, 1);
+			__sync_fetch_and_add(&c->split_pmd, 1);
 	}
 	bpf_map_delete_elem(&splitting, &id);
 }
@@ -321,11 +338,12 @@ static __always_inline void deferred(struct page *page, bool partial)
 	struct page *p1 = (void *)head + bpf_core_type_size(struct page);
 	struct page *p2 = (void *)p1 + bpf_core_type_size(struct page);
 	__u32 order = folio_order_of(head);
+	struct thp_counts *c = totals();
 	bool queued;
 
-	if (!mmscope_traced(bpf_get_current_pid_tgid()))
+	if (!c || !mmscope_traced(bpf_get_current_pid_tgid()))
 		return;
-	__sync_fetch_and_add(&counts.deferred_calls, 1);
+	__sync_fetch_and_add(&c->deferred_calls, 1);
 	if (deferred_has_partial) {
 		queued = partial && order >= pmd_order &&
 			 !(page_flags(p1) & (1UL << bpf_core_enum_value(enum pageflags___thp,
@@ -336,7 +354,7 @@ static __always_inline void deferred(struct page *page, bool partial)
 			 (void *)&p2->deferred_list;
 	}
 	if (queued)
-		__sync_fetch_and_add(&counts.deferred_queued, 1);
+		__sync_fetch_and_add(&c->deferred_queued, 1);
 }
 
 SEC("fentry")

@@ -35,7 +35,7 @@ struct thp_collapse_stats {
 	__u64 max_ns;
 };
 
-/* Everything else, in bss. */
+/* Everything else: the one value of "counts". */
 struct thp_counts {
 	__u64 faults[THP_FAULT_NR];
 	__u64 splits;		/* split calls that succeeded */

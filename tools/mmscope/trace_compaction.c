@@ -27,6 +27,8 @@ static const char *const kind_names[COMPACTION_NR_KINDS] = {
 
 struct cp_run {
 	struct compaction_bpf *skel;
+	struct compaction_alloc alloc;	/* read at the end */
+	struct compaction_other other;
 	struct bpf_link *links[CP_NR_PROGS];
 	const char *tps[CP_NR_PROGS];
 	unsigned int nlinks;
@@ -105,6 +107,10 @@ static int cp_pin(struct trace_run *r, void *ctx)
 		err = trace_pin_map(r, c->skel->maps.running);
 	if (!err)
 		err = trace_pin_map(r, c->skel->maps.bss);
+	if (!err)
+		err = trace_pin_map(r, c->skel->maps.allocator);
+	if (!err)
+		err = trace_pin_map(r, c->skel->maps.outside);
 	for (i = 0; !err && i < c->nlinks; i++)
 		err = trace_pin_link(r, c->links[i], c->tps[i]);
 	if (!err)	/* last: the tracer is counting */
@@ -239,8 +245,8 @@ static void cp_report_json(struct trace_run *r, struct cp_run *c,
 			   const struct compaction_counts *kc,
 			   const struct compaction_run *runs, unsigned int n)
 {
-	const struct compaction_alloc *a = &c->skel->bss->alloc;
-	const struct compaction_other *o = &c->skel->bss->other;
+	struct compaction_alloc *a = &c->alloc;
+	struct compaction_other *o = &c->other;
 	struct json_object *root = trace_json_root(r, "tp_btf"), *arr, *obj;
 	struct compaction_counts tot = { 0 };
 	unsigned int i;
@@ -281,8 +287,8 @@ static void cp_report_text(struct trace_run *r, struct cp_run *c,
 			   const struct compaction_counts *kc,
 			   const struct compaction_run *runs, unsigned int n)
 {
-	const struct compaction_alloc *a = &c->skel->bss->alloc;
-	const struct compaction_other *o = &c->skel->bss->other;
+	struct compaction_alloc *a = &c->alloc;
+	struct compaction_other *o = &c->other;
 	struct compaction_counts tot = { 0 };
 	unsigned int i;
 
@@ -332,6 +338,11 @@ static void cp_report(struct trace_run *r, void *ctx)
 	for (k = 0; k < COMPACTION_NR_KINDS; k++)
 		bpf_map__lookup_elem(c->skel->maps.kinds, &k, sizeof(k), &kc[k],
 				     sizeof(kc[k]), 0);
+	k = 0;
+	bpf_map__lookup_elem(c->skel->maps.allocator, &k, sizeof(k), &c->alloc,
+			     sizeof(c->alloc), 0);
+	bpf_map__lookup_elem(c->skel->maps.outside, &k, sizeof(k), &c->other,
+			     sizeof(c->other), 0);
 	n = cp_read_runs(c, &runs);
 	if (json_output)
 		cp_report_json(r, c, kc, runs, n);

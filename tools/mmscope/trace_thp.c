@@ -197,7 +197,7 @@ static int thp_pin(struct trace_run *r, void *ctx)
 	unsigned int i;
 	int err;
 
-	err = trace_pin_map(r, t->skel->maps.bss);
+	err = trace_pin_map(r, t->skel->maps.counts);
 	if (!err)
 		err = trace_pin_map(r, t->skel->maps.scans);
 	for (i = 0; !err && i < t->nprobes; i++) {
@@ -273,11 +273,14 @@ static const char *thp_attach_name(struct trace_run *r)
 static void thp_report(struct trace_run *r, void *ctx)
 {
 	struct thp_run *t = ctx;
-	const struct thp_counts *c = &t->skel->bss->counts;
 	struct json_object *root = NULL, *o = NULL, *arr = NULL;
+	struct thp_counts tc = { 0 }, *c = &tc;
 	__u64 allocated = 0, total = 0;
 	unsigned int i;
+	__u32 zero = 0;
 
+	bpf_map__lookup_elem(t->skel->maps.counts, &zero, sizeof(zero), c,
+			     sizeof(*c), 0);
 	if (json_output) {
 		root = trace_json_root(r, thp_attach_name(r));
 		o = jw_set_object(root, "functions");
