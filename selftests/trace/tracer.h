@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mmscope_test.h"
+
 #define TRACER_PIN_ROOT		"/sys/fs/bpf/mmscope"
 #define TRACER_READY_S		120	/* loading is slow under TCG */
 
@@ -143,6 +145,24 @@ static inline int json_field_u64(const char *json, const char *key,
 		}
 	}
 	return -ENOENT;
+}
+
+/* The values of names[0..n) in /proc/vmstat, from one read: 0 or -1. */
+static inline int tracer_vmstat(const char *const *names, int n,
+				unsigned long long *v)
+{
+	static char buf[64 * 1024];
+	char val[32];
+	int i;
+
+	if (mmscope_read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (mmscope_text_field(buf, names[i], ' ', val, sizeof(val)))
+			return -1;
+		v[i] = strtoull(val, NULL, 10);
+	}
+	return 0;
 }
 
 /* A handler's field in a faults summary; 0 when the handler is absent. */

@@ -15,55 +15,6 @@
 #include "common.bpf.h"
 #include "pageref.h"
 
-/*
- * A tail page's link to its head: compound_head (head | 1) up to 6.x;
- * compound_info in 7.x, which holds head | 1 or, with the HugeTLB vmemmap
- * optimisation and a struct page whose size is a power of 2, a mask | 1
- * that turns the tail page's address into its head's (all ones from bit
- * order + log2(sizeof(struct page)) up). The two cannot be confused: a
- * mask is the negation of a power of two no larger than the largest folio
- * (bounded here by 1 GiB), a struct page pointer is nowhere near the top
- * of the address space. (The kernel decides from its config, which a BPF
- * program reads only where /proc/config.gz or /boot/config-* exists.)
- */
-struct page___info {
-	unsigned long compound_info;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct page *page_head(struct page *page)
-{
-	struct page___info *pi = (void *)page;
-	unsigned long info, span;
-
-	if (!bpf_core_field_exists(pi->compound_info)) {
-		info = BPF_CORE_READ(page, compound_head);
-		return info & 1 ? (struct page *)(info - 1) : page;
-	}
-	info = BPF_CORE_READ(pi, compound_info);
-	if (!(info & 1))
-		return page;
-	span = -(info - 1);
-	if (span && !(span & (span - 1)) && span <= (1UL << 30))
-		return (struct page *)((unsigned long)page & info);
-	return (struct page *)(info - 1);
-}
-
-/* page->flags: an unsigned long up to 6.x, 7.x's memdesc_flags_t around one. */
-struct page___memdesc {
-	struct {
-		unsigned long f;
-	} flags;
-} __attribute__((preserve_access_index));
-
-static __always_inline unsigned long page_flags(struct page *page)
-{
-	struct page___memdesc *pm = (void *)page;
-
-	if (bpf_core_field_exists(pm->flags.f))
-		return BPF_CORE_READ(pm, flags.f);
-	return BPF_CORE_READ(page, flags);
-}
-
 /* 6.12 keeps a large folio's PMD mappings in the folio (6.1: page[1]). */
 struct folio___entire {
 	atomic_t _entire_mapcount;

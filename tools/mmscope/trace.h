@@ -29,6 +29,7 @@ enum trace_method {
 	TRACE_FENTRY,	/* fentry/fexit through BTF (BPF trampolines) */
 	TRACE_KPROBE,	/* kprobe/kretprobe */
 	TRACE_PERF,	/* BPF on software perf events (faults without --handlers) */
+	TRACE_TP,	/* tp_btf: BPF on tracepoints, with BTF (any kernel, arch) */
 };
 
 /* What every tracer gets from the command line, and how its run went. */
@@ -118,6 +119,19 @@ const char *trace_attach_error(int err);
 struct btf *trace_kernel_btf(void);
 /* Does the running kernel's BTF (vmlinux or a module's) have this function? */
 bool trace_kernel_has(const char *func);
+
+/*
+ * The arguments of a tracepoint in the running kernel's BTF (its
+ * btf_trace_<name> prototype, without the leading void *), or -1 where
+ * the kernel has no such tracepoint; *first_is_ptr: the first is a pointer.
+ */
+int trace_kernel_tp_args(const char *tp, bool *first_is_ptr);
+/*
+ * The name of value in the running kernel's enum, without prefix
+ * ("scan_result", 3, "SCAN_" -> "PMD_NULL"), in buf; "?N" if unknown.
+ */
+const char *trace_kernel_enum_name(const char *enum_name, long long value,
+				   const char *prefix, char *buf, size_t size);
 
 /*
  * Make r->dir, failing (with the reason reported) if the tracer is

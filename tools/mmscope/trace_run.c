@@ -41,6 +41,8 @@ const char *trace_method_name(enum trace_method m)
 		return "kprobe";
 	case TRACE_PERF:
 		return "perf_event";
+	case TRACE_TP:
+		return "tp_btf";
 	default:
 		return "auto";
 	}
@@ -106,6 +108,54 @@ bool trace_kernel_has(const char *func)
 	if (btf && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0)
 		return true;
 	return module_has(func);
+}
+
+int trace_kernel_tp_args(const char *tp, bool *first_is_ptr)
+{
+	struct btf *btf = trace_kernel_btf();
+	const struct btf_type *t, *proto;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) : -1;
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	proto = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1)
+		return -1;
+	if (first_is_ptr) {
+		t = btf_vlen(proto) > 1 ?
+			btf__type_by_id(btf, btf_params(proto)[1].type) : NULL;
+		while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+			t = btf__type_by_id(btf, t->type);
+		*first_is_ptr = t && btf_is_ptr(t);
+	}
+	return btf_vlen(proto) - 1;	/* the first is the tracepoint's data */
+}
+
+const char *trace_kernel_enum_name(const char *enum_name, long long value,
+				   const char *prefix, char *buf, size_t size)
+{
+	struct btf *btf = trace_kernel_btf();
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	const char *n;
+	size_t plen = strlen(prefix);
+	int id, i;
+
+	snprintf(buf, size, "?%lld", value);
+	id = btf ? btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM) : -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, e = t ? btf_enum(t) : NULL; t && i < btf_vlen(t); i++, e++) {
+		if (e->val != value)
+			continue;
+		n = btf__name_by_offset(btf, e->name_off);
+		snprintf(buf, size, "%s", strncmp(n, prefix, plen) ? n : n + plen);
+		break;
+	}
+	return buf;
 }
 
 int trace_pin_begin(struct trace_run *r)
