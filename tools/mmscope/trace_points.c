@@ -305,3 +305,34 @@ unsigned int trace_ksyms_stack(const struct trace_ksyms *k,
 	}
 	return n;
 }
+
+void trace_hist_json(struct json_object *obj, const char *key,
+		     const __u64 *h, unsigned int n)
+{
+	struct json_object *arr = jw_set_array(obj, key), *b;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!h[i])
+			continue;
+		b = jw_push_object(arr);
+		jw_set_uint(b, "from", i ? 1ULL << i : 0);
+		jw_set_uint(b, "to", (2ULL << i) - 1);
+		jw_set_uint(b, "count", h[i]);
+	}
+}
+
+double trace_hist_p50_us(const __u64 *h, unsigned int n)
+{
+	__u64 seen = 0, total = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		total += h[i];
+	for (i = 0; total && i < n; i++) {
+		seen += h[i];
+		if (seen * 2 >= total)
+			return (2ULL << i) / 1000.0;
+	}
+	return 0;
+}

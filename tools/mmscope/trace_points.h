@@ -95,4 +95,13 @@ unsigned int trace_ksyms_stack(const struct trace_ksyms *k,
 			       const __u64 *ips, unsigned int nr,
 			       char (*frames)[160], unsigned int max);
 
+/*
+ * A log2 histogram of n slots (slot i: [2^i, 2^(i+1)) ns) as
+ * [{"from", "to", "count"}], empty slots left out; and the upper bound,
+ * in us, of the slot holding its median (0: empty).
+ */
+void trace_hist_json(struct json_object *obj, const char *key,
+		     const __u64 *h, unsigned int n);
+double trace_hist_p50_us(const __u64 *h, unsigned int n);
+
 #endif
