@@ -49,6 +49,31 @@ struct {
 	__type(value, struct notifier_mm);
 } scratch SEC(".maps");
 
+/* 6.6+: the op for secondary TLBs; 6.1's vmlinux.h lacks it. */
+struct mmu_notifier_ops___tlbs {
+	void *arch_invalidate_secondary_tlbs;
+} __attribute__((preserve_access_index));
+
+/* One callback of ops, the first set of those most subscriptions have. */
+static __always_inline __u64 ops_callback(const struct mmu_notifier_ops *ops)
+{
+	struct mmu_notifier_ops___tlbs *t = (void *)ops;
+	__u64 cb;
+
+	if (!ops)
+		return 0;
+	cb = (__u64)BPF_CORE_READ(ops, invalidate_range_start);
+	if (!cb)
+		cb = (__u64)BPF_CORE_READ(ops, release);
+	if (!cb && bpf_core_field_exists(t->arch_invalidate_secondary_tlbs))
+		cb = (__u64)BPF_CORE_READ(t, arch_invalidate_secondary_tlbs);
+	if (!cb && bpf_core_field_exists(ops->invalidate_range))
+		cb = (__u64)BPF_CORE_READ(ops, invalidate_range);
+	if (!cb)
+		cb = (__u64)BPF_CORE_READ(ops, free_notifier);
+	return cb;
+}
+
 /* The thread group of the mm's owner (CONFIG_MEMCG keeps one), or 0. */
 static __always_inline __u32 mm_owner_tgid(struct mm_struct *mm)
 {
@@ -60,42 +85,57 @@ static __always_inline __u32 mm_owner_tgid(struct mm_struct *mm)
 	return owner ? BPF_CORE_READ(owner, tgid) : 0;
 }
 
-/* The subscriptions on mm, into "mms". */
+/* The subscriptions on mm, added to those seen before in "mms". */
 static __always_inline void read_subscriptions(struct mm_struct *mm,
 					       __u32 tgid)
 {
 	struct mmu_notifier_subscriptions *subs;
-	struct notifier_mm *m, *old;
-	struct hlist_node *node;
-	struct rb_node *left;
+	struct hlist_node *node = NULL;
+	struct notifier_mm *m, *init;
+	struct rb_node *left = NULL;
 	__u64 key = (__u64)mm;
-	__u32 zero = 0, i;
+	__u32 zero = 0, i, j, n = 0;
 
-	m = bpf_map_lookup_elem(&scratch, &zero);
-	if (!m)
-		return;
-	old = bpf_map_lookup_elem(&mms, &key);
-	m->calls = old ? old->calls + 1 : 1;
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (!m) {
+		init = bpf_map_lookup_elem(&scratch, &zero);
+		if (!init)
+			return;
+		__builtin_memset(init, 0, sizeof(*init));
+		bpf_get_current_comm(init->comm, sizeof(init->comm));
+		bpf_map_update_elem(&mms, &key, init, BPF_NOEXIST);
+		m = bpf_map_lookup_elem(&mms, &key);
+		if (!m)
+			return;
+	}
+	__sync_fetch_and_add(&m->calls, 1);
 	m->tgid = tgid;
-	m->nr = 0;
-	m->more = 0;
-	m->intervals = 0;
-	m->interval_ops = 0;
-	bpf_get_current_comm(m->comm, sizeof(m->comm));
 	subs = BPF_CORE_READ(mm, notifier_subscriptions);
-	if (!subs)
-		goto out;
-	node = BPF_CORE_READ(subs, list.first);
+	if (subs) {
+		node = BPF_CORE_READ(subs, list.first);
+		left = BPF_CORE_READ(subs, itree.rb_leftmost);
+	}
 	for (i = 0; i < NOTIFIER_MAX_SUBS && node; i++) {
 		struct mmu_notifier *sub = (void *)node -
 			bpf_core_field_offset(struct mmu_notifier, hlist);
+		const struct mmu_notifier_ops *ops = BPF_CORE_READ(sub, ops);
 
-		m->ops[i] = (__u64)BPF_CORE_READ(sub, ops);
-		m->nr = i + 1;
+		n++;
+		for (j = 0; j < NOTIFIER_MAX_SUBS; j++) {
+			if (j >= m->nr) {
+				m->ops[j] = (__u64)ops;
+				m->callback[j] = ops_callback(ops);
+				m->nr = j + 1;
+				break;
+			}
+			if (m->ops[j] == (__u64)ops)
+				break;
+		}
 		node = BPF_CORE_READ(node, next);
 	}
-	m->more = node != NULL;
-	left = BPF_CORE_READ(subs, itree.rb_leftmost);
+	m->now = n;
+	if (node)
+		m->more = 1;
 	if (left) {
 		struct mmu_interval_notifier *in = (void *)left -
 			bpf_core_field_offset(struct mmu_interval_notifier,
@@ -104,8 +144,6 @@ static __always_inline void read_subscriptions(struct mm_struct *mm,
 		m->intervals = 1;
 		m->interval_ops = (__u64)BPF_CORE_READ(in, ops);
 	}
-out:
-	bpf_map_update_elem(&mms, &key, m, BPF_ANY);
 }
 
 static __always_inline void record(void *ctx, __u32 op, struct mm_struct *mm,

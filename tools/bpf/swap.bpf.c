@@ -135,31 +135,7 @@ static __always_inline __u32 folio_order(struct folio *folio)
 
 static __always_inline __u32 log2_slot(__u64 v)
 {
-	__u32 r = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1)
-		r += 1;
-	return r < SWAP_HIST ? r : SWAP_HIST - 1;
+	return mmscope_log2_slot(v, SWAP_HIST);
 }
 
 static __always_inline struct swap_proc *proc_of(__u32 tgid)
@@ -359,9 +335,11 @@ static __always_inline void on_lookup(struct folio *folio)
 }
 
 /*
- * The folio argument, 0 or 1: both are read (every function here has
- * two), then one is picked, so that the compiler cannot turn the choice
- * into a variable offset into the context, which the verifier refuses.
+ * The folio argument of a kprobe, 0 or 1: both are read, then one is
+ * picked, so that the compiler cannot turn the choice into a variable
+ * offset into the context, which the verifier refuses. fentry programs
+ * come in two, one per argument: the verifier refuses reading an
+ * argument it cannot type (6.12's swap_read_folio(folio, swap_iocb **)).
  */
 static __always_inline struct folio *pick(enum swap_point pt, __u64 a0,
 					  __u64 a1)
@@ -371,13 +349,19 @@ static __always_inline struct folio *pick(enum swap_point pt, __u64 a0,
 	return (struct folio *)(folio_arg[pt] ? a1 : a0);
 }
 
-#define FOLIO_FENTRY(pt)	pick(pt, ctx[0], ctx[1])
 #define FOLIO_KPROBE(pt)	pick(pt, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx))
 
 SEC("fentry")
-int BPF_PROG(fentry_write)
+int BPF_PROG(fentry_write0, struct folio *folio)
 {
-	on_write(FOLIO_FENTRY(SWAP_P_WRITE));
+	on_write(folio);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_write1, void *io, struct folio *folio)
+{
+	on_write(folio);
 	return 0;
 }
 
@@ -403,9 +387,16 @@ int BPF_KPROBE(kprobe_write_end, struct bio *bio)
 }
 
 SEC("fentry")
-int BPF_PROG(fentry_read)
+int BPF_PROG(fentry_read0, struct folio *folio)
 {
-	on_read(FOLIO_FENTRY(SWAP_P_READ));
+	on_read(folio);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_read1, void *io, struct folio *folio)
+{
+	on_read(folio);
 	return 0;
 }
 

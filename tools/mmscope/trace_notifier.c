@@ -265,16 +265,52 @@ static const char *nt_subsystem(const char *sym)
 	return strchr(sym, '[') ? "module" : "kernel";
 }
 
-static void nt_ops_json(struct nt_run *p, struct json_object *o, __u64 ops)
+/*
+ * The symbol of a subscription's ops, or where /proc/kallsyms has no data
+ * symbols (no CONFIG_KALLSYMS_ALL), NULL; and the one of its callback.
+ */
+static void nt_ops_names(struct nt_run *p, __u64 ops, __u64 cb,
+			 const char **sym, char *cbname, size_t size)
 {
-	const char *sym = trace_ksyms_exact(&p->ksyms, ops);
+	const struct trace_ksyms *k = &p->ksyms;
 
+	*sym = trace_ksyms_exact(k, ops);
+	cbname[0] = '\0';
+	if (cb && trace_ksyms_exact(k, cb))
+		snprintf(cbname, size, "%s", trace_ksyms_exact(k, cb));
+}
+
+static void nt_ops_json(struct nt_run *p, struct json_object *o, __u64 ops,
+			__u64 cb)
+{
+	char cbname[160];
+	const char *sym;
+
+	nt_ops_names(p, ops, cb, &sym, cbname, sizeof(cbname));
 	jw_set_hex(o, "ops", ops);
 	if (sym)
 		jw_set_str(o, "symbol", sym);
 	else
 		jw_set_null(o, "symbol");
-	jw_set_str(o, "subsystem", nt_subsystem(sym));
+	if (cbname[0])
+		jw_set_str(o, "callback", cbname);
+	else
+		jw_set_null(o, "callback");
+	jw_set_str(o, "subsystem", nt_subsystem(sym ? sym :
+						 cbname[0] ? cbname : NULL));
+}
+
+static void nt_ops_text(struct nt_run *p, __u64 ops, __u64 cb,
+			const char *what)
+{
+	char cbname[160];
+	const char *sym;
+
+	nt_ops_names(p, ops, cb, &sym, cbname, sizeof(cbname));
+	printf("    %-10s %s%s%s%s%s\n",
+	       nt_subsystem(sym ? sym : cbname[0] ? cbname : NULL),
+	       sym ? sym : "ops ?", cbname[0] ? " (" : "", cbname,
+	       cbname[0] ? ")" : "", what);
 }
 
 static void nt_mms_json(struct nt_run *p, struct json_object *root)
@@ -297,10 +333,13 @@ static void nt_mms_json(struct nt_run *p, struct json_object *root)
 		jw_set_uint(o, "calls", m.calls);
 		subs = jw_set_array(o, "subscriptions");
 		for (i = 0; i < m.nr && i < NOTIFIER_MAX_SUBS; i++)
-			nt_ops_json(p, jw_push_object(subs), m.ops[i]);
+			nt_ops_json(p, jw_push_object(subs), m.ops[i],
+				    m.callback[i]);
 		jw_set_bool(o, "more", m.more);
+		jw_set_uint(o, "registered_at_last_call", m.now);
 		if (m.intervals)
-			nt_ops_json(p, jw_set_object(o, "interval"), m.interval_ops);
+			nt_ops_json(p, jw_set_object(o, "interval"),
+				    m.interval_ops, 0);
 		else
 			jw_set_null(o, "interval");
 	}
@@ -311,7 +350,6 @@ static void nt_mms_text(struct nt_run *p)
 	struct bpf_map *map = p->skel->maps.mms;
 	__u64 key, next, *prev = NULL;
 	struct notifier_mm m;
-	const char *sym;
 	unsigned int i;
 
 	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
@@ -319,20 +357,15 @@ static void nt_mms_text(struct nt_run *p)
 		prev = &key;
 		if (bpf_map__lookup_elem(map, &key, sizeof(key), &m, sizeof(m), 0))
 			continue;
-		printf("mm 0x%llx (pid %u %s): %llu calls, %u subscription%s%s\n",
+		printf("mm 0x%llx (pid %u %s): %llu calls, %u subscription%s seen%s, %u at the last\n",
 		       (unsigned long long)key, m.tgid, m.comm,
 		       (unsigned long long)m.calls, m.nr, m.nr == 1 ? "" : "s",
-		       m.more ? " (and more)" : "");
-		for (i = 0; i < m.nr && i < NOTIFIER_MAX_SUBS; i++) {
-			sym = trace_ksyms_exact(&p->ksyms, m.ops[i]);
-			printf("    %-10s %s\n", nt_subsystem(sym),
-			       sym ? sym : "?");
-		}
-		if (m.intervals) {
-			sym = trace_ksyms_exact(&p->ksyms, m.interval_ops);
-			printf("    %-10s %s (interval notifiers; the first)\n",
-			       nt_subsystem(sym), sym ? sym : "?");
-		}
+		       m.more ? " (and more)" : "", m.now);
+		for (i = 0; i < m.nr && i < NOTIFIER_MAX_SUBS; i++)
+			nt_ops_text(p, m.ops[i], m.callback[i], "");
+		if (m.intervals)
+			nt_ops_text(p, m.interval_ops, 0,
+				    " (interval notifiers: the first)");
 	}
 }
 

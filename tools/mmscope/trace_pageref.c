@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "trace.h"
+#include "trace_points.h"
 #include "pageref.h"
 #include "pageref.skel.h"
 
@@ -46,11 +47,6 @@ struct pr_opts {
 	uint64_t addr;
 };
 
-struct pr_ksym {
-	uint64_t addr;
-	char *name;
-};
-
 struct pr_run {
 	struct pr_opts opts;		/* kept by pr_release() */
 	struct pageref_bpf *skel;
@@ -65,8 +61,7 @@ struct pr_run {
 	uint64_t pfn;
 	struct pageref_trace_event *ev;
 	size_t nev, cap;
-	struct pr_ksym *syms;
-	size_t nsyms;
+	struct trace_ksyms ksyms;
 };
 
 static long page_size(void)
@@ -111,9 +106,7 @@ static void pr_release(struct trace_run *r, void *ctx)
 	if (p->calib)
 		munmap(p->calib, page_size());
 	free(p->ev);
-	for (i = 0; i < p->nsyms; i++)
-		free(p->syms[i].name);
-	free(p->syms);
+	trace_ksyms_free(&p->ksyms);
 	opts = p->opts;
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
@@ -125,46 +118,6 @@ static struct bpf_program *pr_prog(struct pr_run *p, bool kret,
 	return bpf_object__find_program_by_name(p->skel->obj,
 						kret ? pr_sites[i].kretprobe :
 						pr_sites[i].fexit);
-}
-
-/* Is BTF type id a struct or union (after typedefs and modifiers)? */
-static bool pr_is_aggregate(const struct btf *btf, __u32 id)
-{
-	const struct btf_type *t;
-	__s32 r = btf__resolve_type(btf, id);
-
-	if (r <= 0)
-		return false;
-	t = btf__type_by_id(btf, r);
-	return btf_is_struct(t) || btf_is_union(t);
-}
-
-/*
- * fexit cannot take a function with a struct or union passed or
- * returned by value (6.12's release_pages(release_pages_arg, int),
- * folio_alloc_swap() returning swp_entry_t): such a site gets a
- * kretprobe next to the fexit programs.
- */
-static bool pr_fexit_cannot(const char *func)
-{
-	struct btf *btf = trace_kernel_btf();
-	const struct btf_param *prm;
-	const struct btf_type *t;
-	__s32 id;
-	int i, n;
-
-	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
-	if (id <= 0)
-		return false;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-	if (t->type && pr_is_aggregate(btf, t->type))
-		return true;
-	prm = btf_params(t);
-	n = btf_vlen(t);
-	for (i = 0; i < n; i++)
-		if (pr_is_aggregate(btf, prm[i].type))
-			return true;
-	return false;
 }
 
 /*
@@ -265,7 +218,7 @@ static int pr_start(struct trace_run *r, void *ctx)
 	for (i = 0; i < PR_NSITES; i++) {
 		const char *func = pr_sites[i].func;
 		bool on = trace_kernel_has(func);
-		bool kret = on && (!fentry || pr_fexit_cannot(func));
+		bool kret = on && (!fentry || trace_fentry_cannot(func));
 
 		fx = pr_prog(p, false, i);
 		kr = pr_prog(p, true, i);
@@ -342,82 +295,13 @@ static int pr_pin(struct trace_run *r, void *ctx)
 	return err;
 }
 
-static int pr_ksym_cmp(const void *a, const void *b)
-{
-	const struct pr_ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Text symbols of /proc/kallsyms, sorted; none if addresses are hidden. */
-static void pr_load_kallsyms(struct pr_run *p)
-{
-	char line[512], name[256], mod[128], type;
-	unsigned long long addr;
-	size_t cap = 0;
-	FILE *f;
-	void *n;
-	int k;
-
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		mod[0] = '\0';
-		k = sscanf(line, "%llx %c %255s %127s", &addr, &type, name, mod);
-		if (k < 3 || !addr || (type != 't' && type != 'T'))
-			continue;
-		if (p->nsyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			n = realloc(p->syms, cap * sizeof(*p->syms));
-			if (!n)
-				break;
-			p->syms = n;
-		}
-		if (k == 4)
-			strncat(name, " ", sizeof(name) - strlen(name) - 1),
-			strncat(name, mod, sizeof(name) - strlen(name) - 1);
-		p->syms[p->nsyms].addr = addr;
-		p->syms[p->nsyms++].name = strdup(name);
-	}
-	fclose(f);
-	qsort(p->syms, p->nsyms, sizeof(*p->syms), pr_ksym_cmp);
-}
-
-static void pr_symbolise(struct pr_run *p, uint64_t ip, char *buf, size_t size)
-{
-	size_t lo = 0, hi = p->nsyms;
-
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->syms[mid].addr <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (!p->nsyms || p->syms[lo].addr > ip || !p->syms[lo].name) {
-		snprintf(buf, size, "0x%llx", (unsigned long long)ip);
-		return;
-	}
-	snprintf(buf, size, "%s+0x%llx", p->syms[lo].name,
-		 (unsigned long long)(ip - p->syms[lo].addr));
-}
-
 /* The symbolised frames of an event, into frames[]; returns how many. */
 static unsigned int pr_stack(struct pr_run *p,
 			     const struct pageref_trace_event *e,
 			     char frames[][160])
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < e->nr_frames && i < PAGEREF_STACK_DEPTH && e->stack[i]; i++) {
-		pr_symbolise(p, e->stack[i], frames[n], sizeof(frames[0]));
-		/* fexit: the program and trampoline come before the site */
-		if (n || !strstr(frames[n], " [bpf]"))
-			n++;
-	}
-	return n;
+	return trace_ksyms_stack(&p->ksyms, e->stack, e->nr_frames, frames,
+				 PAGEREF_STACK_DEPTH);
 }
 
 static const char *pr_site_name(__u32 site)
@@ -541,7 +425,7 @@ static void pr_report(struct trace_run *r, void *ctx)
 
 	pr_live_stop(p);
 	ring_buffer__consume(p->rb);
-	pr_load_kallsyms(p);
+	trace_ksyms_load(&p->ksyms, false);
 	if (json_output)
 		pr_report_json(r, p, attach);
 	else

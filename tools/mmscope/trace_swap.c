@@ -84,12 +84,21 @@ static int sw_start(struct trace_run *r, void *ctx)
 	s->rodata->folio_arg[SWAP_P_READ] = sw_folio_arg(read);
 	s->rodata->folio_arg[SWAP_P_ADD] = sw_folio_arg(add);
 	s->rodata->folio_arg[SWAP_P_DEL] = sw_folio_arg(del);
-	sw_point(p, SW_WRITE, write, s->progs.fentry_write,
+	/* the fentry program that takes the folio where the function has it */
+	bpf_program__set_autoload(s->rodata->folio_arg[SWAP_P_WRITE] ?
+				  s->progs.fentry_write0 :
+				  s->progs.fentry_write1, false);
+	bpf_program__set_autoload(s->rodata->folio_arg[SWAP_P_READ] ?
+				  s->progs.fentry_read0 :
+				  s->progs.fentry_read1, false);
+	sw_point(p, SW_WRITE, write, s->rodata->folio_arg[SWAP_P_WRITE] ?
+		 s->progs.fentry_write1 : s->progs.fentry_write0,
 		 s->progs.kprobe_write, false);
 	sw_point(p, SW_WRITE_END, "end_swap_bio_write",
 		 s->progs.fentry_write_end, s->progs.kprobe_write_end, false);
-	sw_point(p, SW_READ, read, s->progs.fentry_read, s->progs.kprobe_read,
-		 false);
+	sw_point(p, SW_READ, read, s->rodata->folio_arg[SWAP_P_READ] ?
+		 s->progs.fentry_read1 : s->progs.fentry_read0,
+		 s->progs.kprobe_read, false);
 	sw_point(p, SW_FAULT, "do_swap_page", s->progs.fentry_fault,
 		 s->progs.kprobe_fault, false);
 	sw_point(p, SW_FAULT_RET, "do_swap_page", s->progs.fexit_fault,
