@@ -181,7 +181,8 @@ TEST(tracer_sees_what_the_module_records)
 		TH_LOG("no DONTNEED: %s", out);
 
 	/* and exactly the module's records, no more, no fewer */
-	EXPECT_EQ(nm, nt) TH_LOG("module %d records, tracer %d events", nm, nt);
+	TH_LOG("module %d records, tracer %d events", nm, nt);
+	EXPECT_EQ(nm, nt);
 	for (i = 0; i < nm && i < nt; i++) {
 		EXPECT_EQ(0, call_cmp(&from_module[i], &from_tracer[i]))
 			TH_LOG("#%d: module %s %s %llx-%llx %d, tracer %s %s %llx-%llx %d",

@@ -6,8 +6,8 @@
  * op, event, range, blockable flag, task and kernel stack, into the
  * "events" ring buffer; calls per op and event in "counts" (pinned last);
  * and, per mm, the list of its subscriptions' ops, read from
- * mm->notifier_subscriptions at each call, in "mms". The CLI names the
- * ops from /proc/kallsyms.
+ * mm->notifier_subscriptions at each call, in "subs" (and the list's
+ * state in "mms"). The CLI names the ops from /proc/kallsyms.
  *
  * The kernel calls these functions only for an mm with a notifier
  * registered (mm_has_notifiers()): an mm without one shows nothing.
@@ -41,13 +41,12 @@ struct {
 	__type(value, struct notifier_mm);
 } mms SEC(".maps");
 
-/* A scratch value per CPU: struct notifier_mm is too big for the stack. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct notifier_mm);
-} scratch SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct notifier_sub_key);
+	__type(value, struct notifier_sub);
+} subs SEC(".maps");
 
 /* 6.6+: the op for secondary TLBs; 6.1's vmlinux.h lacks it. */
 struct mmu_notifier_ops___tlbs {
@@ -85,52 +84,41 @@ static __always_inline __u32 mm_owner_tgid(struct mm_struct *mm)
 	return owner ? BPF_CORE_READ(owner, tgid) : 0;
 }
 
-/* The subscriptions on mm, added to those seen before in "mms". */
+/* The subscriptions on mm, into "subs"; the list's state into "mms". */
 static __always_inline void read_subscriptions(struct mm_struct *mm,
 					       __u32 tgid)
 {
-	struct mmu_notifier_subscriptions *subs;
+	struct mmu_notifier_subscriptions *list;
+	struct notifier_sub_key sk = { .mm = (__u64)mm };
 	struct hlist_node *node = NULL;
-	struct notifier_mm *m, *init;
 	struct rb_node *left = NULL;
+	struct notifier_mm init = {}, *m;
+	struct notifier_sub sv;
 	__u64 key = (__u64)mm;
-	__u32 zero = 0, i, j, n = 0;
+	__u32 i, n = 0;
 
-	m = bpf_map_lookup_elem(&mms, &key);
-	if (!m) {
-		init = bpf_map_lookup_elem(&scratch, &zero);
-		if (!init)
-			return;
-		__builtin_memset(init, 0, sizeof(*init));
-		bpf_get_current_comm(init->comm, sizeof(init->comm));
-		bpf_map_update_elem(&mms, &key, init, BPF_NOEXIST);
-		m = bpf_map_lookup_elem(&mms, &key);
-		if (!m)
-			return;
-	}
+	bpf_get_current_comm(init.comm, sizeof(init.comm));
+	m = mmscope_lookup_or_init(&mms, &key, &init);
+	if (!m)
+		return;
 	__sync_fetch_and_add(&m->calls, 1);
 	m->tgid = tgid;
-	subs = BPF_CORE_READ(mm, notifier_subscriptions);
-	if (subs) {
-		node = BPF_CORE_READ(subs, list.first);
-		left = BPF_CORE_READ(subs, itree.rb_leftmost);
+	list = BPF_CORE_READ(mm, notifier_subscriptions);
+	if (list) {
+		node = BPF_CORE_READ(list, list.first);
+		left = BPF_CORE_READ(list, itree.rb_leftmost);
 	}
 	for (i = 0; i < NOTIFIER_MAX_SUBS && node; i++) {
 		struct mmu_notifier *sub = (void *)node -
 			bpf_core_field_offset(struct mmu_notifier, hlist);
 		const struct mmu_notifier_ops *ops = BPF_CORE_READ(sub, ops);
 
-		n++;
-		for (j = 0; j < NOTIFIER_MAX_SUBS; j++) {
-			if (j >= m->nr) {
-				m->ops[j] = (__u64)ops;
-				m->callback[j] = ops_callback(ops);
-				m->nr = j + 1;
-				break;
-			}
-			if (m->ops[j] == (__u64)ops)
-				break;
+		sk.ops = (__u64)ops;
+		if (!bpf_map_lookup_elem(&subs, &sk)) {
+			sv.callback = ops_callback(ops);
+			bpf_map_update_elem(&subs, &sk, &sv, BPF_NOEXIST);
 		}
+		n++;
 		node = BPF_CORE_READ(node, next);
 	}
 	m->now = n;

@@ -58,26 +58,33 @@ struct notifier_count_key {
 };
 
 /*
- * "mms": the notifiers registered on an mm: every subscription seen in
- * its list over the run (one may go before the mm does: a detach leaves
- * the list empty, and the kernel calls the functions until the mm goes).
+ * "mms": per mm, what its subscriptions list looked like. The
+ * subscriptions themselves are in "subs": every one seen in the list over
+ * the run (one may go before the mm does: a detach leaves the list empty,
+ * and the kernel calls the functions until the mm goes).
  */
 struct notifier_mm {
 	__u32 tgid;		/* the mm's owner (CONFIG_MEMCG), else the caller */
-	__u32 nr;		/* subscriptions seen (up to NOTIFIER_MAX_SUBS) */
 	__u32 now;		/* in the list at the last call */
 	__u32 more;		/* the list was longer than NOTIFIER_MAX_SUBS */
 	__u32 intervals;	/* interval notifiers registered (the tree is not empty) */
-	__u32 pad;
 	__u64 calls;		/* events seen on this mm */
 	__u64 interval_ops;	/* the leftmost interval notifier's ops */
-	__u64 ops[NOTIFIER_MAX_SUBS];	/* each subscription's ops */
-	/*
-	 * and one of its callbacks: a function, named in /proc/kallsyms
-	 * where the ops, data, are not (no CONFIG_KALLSYMS_ALL: 6.1 arm64)
-	 */
-	__u64 callback[NOTIFIER_MAX_SUBS];
 	char comm[16];
+};
+
+/* "subs": a subscription seen on an mm. */
+struct notifier_sub_key {
+	__u64 mm;
+	__u64 ops;		/* its struct mmu_notifier_ops * */
+};
+
+/*
+ * Its value: one of its callbacks, a function, named in /proc/kallsyms
+ * where the ops, data, are not (no CONFIG_KALLSYMS_ALL: 6.1 arm64).
+ */
+struct notifier_sub {
+	__u64 callback;
 };
 
 #endif

@@ -13,15 +13,15 @@
  *              swap_read_folio(ctx, folio) 7.x
  *   fault      do_swap_page(vmf), entry and return
  *   cache add  add_to_swap_cache(folio, entry) 6.1/6.12,
- *              __swap_cache_add_folio(ci, folio, entry) 7.x
+ *              __swap_cache_do_add_folio(ci, folio, entry) 7.x
  *   cache del  __delete_from_swap_cache(folio, entry) 6.1/6.12,
- *              __swap_cache_del_folio(ci, folio, entry) 7.x
+ *              __swap_cache_do_del_folio(ci, folio, entry) 7.x
  *   readahead  swapin_readahead(), swap_cluster_readahead(),
  *              swap_vma_readahead() (not 6.1/6.12: inlined), nested: the
  *              outermost call is the window; the folios added inside it
  *              but the one returned (the faulting page) are read ahead
- *   lookup     swap_cache_get_folio() return: a read-ahead folio found
- *              there was used
+ *   lookup     swap_cache_get_folio() return (7.x: swap_update_readahead(),
+ *              called after a hit): a read-ahead folio found there was used
  *
  * Functions taking a swp_entry_t by value cannot take fentry: those
  * always get kprobes. Counted per thread group in "procs" (pinned last),
@@ -471,6 +471,21 @@ RA_PROGS(vma)
 
 SEC("kretprobe")
 int BPF_KRETPROBE(kretprobe_lookup, struct folio *folio)
+{
+	on_lookup(folio);
+	return 0;
+}
+
+/* 7.x: swap_update_readahead(folio, vma, addr), after a cache hit */
+SEC("fentry")
+int BPF_PROG(fentry_ra_hit, struct folio *folio)
+{
+	on_lookup(folio);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_ra_hit, struct folio *folio)
 {
 	on_lookup(folio);
 	return 0;

@@ -224,6 +224,8 @@ static int nt_pin(struct trace_run *r, void *ctx)
 	if (!err)
 		err = trace_pin_map(r, p->skel->maps.mms);
 	if (!err)
+		err = trace_pin_map(r, p->skel->maps.subs);
+	if (!err)
 		err = trace_pin_map(r, p->skel->maps.bss);
 	if (!err)
 		err = trace_points_pin(r, p->pts, NOTIFIER_NR_OPS);
@@ -313,13 +315,38 @@ static void nt_ops_text(struct nt_run *p, __u64 ops, __u64 cb,
 	       cbname[0] ? ")" : "", what);
 }
 
+/*
+ * The subscriptions seen on mm, from "subs": into arr (JSON) or printed;
+ * returns how many.
+ */
+static unsigned int nt_subs(struct nt_run *p, __u64 mm, struct json_object *arr)
+{
+	struct bpf_map *map = p->skel->maps.subs;
+	struct notifier_sub_key key, next, *prev = NULL;
+	struct notifier_sub v;
+	unsigned int n = 0;
+
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (key.mm != mm ||
+		    bpf_map__lookup_elem(map, &key, sizeof(key), &v, sizeof(v), 0))
+			continue;
+		n++;
+		if (arr)
+			nt_ops_json(p, jw_push_object(arr), key.ops, v.callback);
+		else
+			nt_ops_text(p, key.ops, v.callback, "");
+	}
+	return n;
+}
+
 static void nt_mms_json(struct nt_run *p, struct json_object *root)
 {
 	struct bpf_map *map = p->skel->maps.mms;
-	struct json_object *a = jw_set_array(root, "mms"), *o, *subs;
+	struct json_object *a = jw_set_array(root, "mms"), *o;
 	__u64 key, next, *prev = NULL;
 	struct notifier_mm m;
-	unsigned int i;
 
 	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
 		key = next;
@@ -331,10 +358,7 @@ static void nt_mms_json(struct nt_run *p, struct json_object *root)
 		jw_set_int(o, "pid", m.tgid);
 		jw_set_str(o, "comm", m.comm);
 		jw_set_uint(o, "calls", m.calls);
-		subs = jw_set_array(o, "subscriptions");
-		for (i = 0; i < m.nr && i < NOTIFIER_MAX_SUBS; i++)
-			nt_ops_json(p, jw_push_object(subs), m.ops[i],
-				    m.callback[i]);
+		nt_subs(p, key, jw_set_array(o, "subscriptions"));
 		jw_set_bool(o, "more", m.more);
 		jw_set_uint(o, "registered_at_last_call", m.now);
 		if (m.intervals)
@@ -350,19 +374,17 @@ static void nt_mms_text(struct nt_run *p)
 	struct bpf_map *map = p->skel->maps.mms;
 	__u64 key, next, *prev = NULL;
 	struct notifier_mm m;
-	unsigned int i;
 
 	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
 		key = next;
 		prev = &key;
 		if (bpf_map__lookup_elem(map, &key, sizeof(key), &m, sizeof(m), 0))
 			continue;
-		printf("mm 0x%llx (pid %u %s): %llu calls, %u subscription%s seen%s, %u at the last\n",
+		printf("mm 0x%llx (pid %u %s): %llu calls, %u in its list at the last%s; seen:\n",
 		       (unsigned long long)key, m.tgid, m.comm,
-		       (unsigned long long)m.calls, m.nr, m.nr == 1 ? "" : "s",
-		       m.more ? " (and more)" : "", m.now);
-		for (i = 0; i < m.nr && i < NOTIFIER_MAX_SUBS; i++)
-			nt_ops_text(p, m.ops[i], m.callback[i], "");
+		       (unsigned long long)m.calls, m.now,
+		       m.more ? " (and more)" : "");
+		nt_subs(p, key, NULL);
 		if (m.intervals)
 			nt_ops_text(p, m.interval_ops, 0,
 				    " (interval notifiers: the first)");

@@ -70,9 +70,15 @@ static int sw_start(struct trace_run *r, void *ctx)
 	struct swap_bpf *s;
 	const char *write = "__swap_writepage";
 	const char *read = sw_pick("swap_read_folio", "swap_readpage");
-	const char *add = sw_pick("__swap_cache_add_folio", "add_to_swap_cache");
-	const char *del = sw_pick("__swap_cache_del_folio",
-				  "__delete_from_swap_cache");
+	/* 7.x: the add and delete that every path of the swap table ends in */
+	const char *add = sw_pick("__swap_cache_do_add_folio",
+				  sw_pick("__swap_cache_add_folio",
+					  "add_to_swap_cache"));
+	const char *del = sw_pick("__swap_cache_do_del_folio",
+				  sw_pick("__swap_cache_del_folio",
+					  "__delete_from_swap_cache"));
+	/* 7.x counts swap_ra_hit apart from the lookup, where this looks */
+	bool hit_apart = trace_kernel_has("swap_update_readahead");
 	int err;
 
 	p->skel = s = swap_bpf__open();
@@ -117,8 +123,16 @@ static int sw_start(struct trace_run *r, void *ctx)
 		 s->progs.kretprobe_ra_cluster, true);
 	sw_point(p, SW_RA_VMA_RET, "swap_vma_readahead", NULL,
 		 s->progs.kretprobe_ra_vma, true);
-	sw_point(p, SW_LOOKUP, "swap_cache_get_folio", NULL,
-		 s->progs.kretprobe_lookup, true);
+	if (hit_apart)
+		sw_point(p, SW_LOOKUP, "swap_update_readahead",
+			 s->progs.fentry_ra_hit, s->progs.kprobe_ra_hit, false);
+	else
+		sw_point(p, SW_LOOKUP, "swap_cache_get_folio", NULL,
+			 s->progs.kretprobe_lookup, true);
+	bpf_program__set_autoload(hit_apart ? s->progs.kretprobe_lookup :
+				  s->progs.fentry_ra_hit, false);
+	if (!hit_apart)
+		bpf_program__set_autoload(s->progs.kprobe_ra_hit, false);
 	trace_points_prepare(r, p->pts, SW_NR);
 	err = swap_bpf__load(s);
 	if (err)
