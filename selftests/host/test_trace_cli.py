@@ -13,7 +13,7 @@ import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
-TRACERS = ["faults", "core", "pagetables", "pageref"]
+TRACERS = ["faults", "core", "pagetables", "pageref", "notifier", "swap"]
 
 
 @unittest.skipUnless(ARCH, "host arch has no mmscope build")

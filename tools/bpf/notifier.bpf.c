@@ -139,14 +139,14 @@ static __always_inline void record(void *ctx, __u32 op, struct mm_struct *mm,
 				   __u32 flags)
 {
 	struct notifier_count_key ck = { .op = op, .event = event };
-	__u64 id = bpf_get_current_pid_tgid(), one = 0, *n;
+	__u64 id = bpf_get_current_pid_tgid(), zero = 0, *n;
 	struct notifier_event *e;
 	__u32 owner = mm_owner_tgid(mm);
 	long bytes;
 
 	if (!mmscope_traced(id) && !(target_tgid && owner == target_tgid))
 		return;
-	n = mmscope_lookup_or_init(&counts, &ck, &one);
+	n = mmscope_lookup_or_init(&counts, &ck, &zero);
 	if (n)
 		__sync_fetch_and_add(n, 1);
 	read_subscriptions(mm, owner ? owner : id >> 32);
