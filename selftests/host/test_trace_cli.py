@@ -13,7 +13,7 @@ import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
-TRACERS = ["faults", "core", "pagetables", "pageref", "compaction", "thp"]
+TRACERS = ["faults", "core", "pagetables", "pageref", "compaction", "thp", "notifier", "swap"]
 
 
 @unittest.skipUnless(ARCH, "host arch has no mmscope build")
@@ -63,7 +63,6 @@ class TraceCliTest(unittest.TestCase):
             ("faults", "--sample-period", "0"): "bad sample period",
             ("faults", "--attach", "kprobe"): "--attach chooses how --handlers attaches",
             ("pagetables", "--attach", "fentry"): "attaches with kprobes only",
-            ("compaction", "--attach", "kprobe"): "attaches to tracepoints (tp_btf) only",
             ("core", "--attach", "x"): "--attach: fentry, kprobe or auto",
             ("nosuch",): "unknown tracer 'nosuch'",
         }

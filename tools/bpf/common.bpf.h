@@ -114,4 +114,34 @@ static __always_inline unsigned long page_flags(struct page *page)
 	return BPF_CORE_READ(page, flags);
 }
 
+/* floor(log2(v)) (0 for 0 and 1), capped at slots - 1: a histogram slot. */
+static __always_inline __u32 mmscope_log2_slot(__u64 v, __u32 slots)
+{
+	__u32 slot = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		slot += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		slot += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		slot += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		slot += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		slot += 2;
+	}
+	if (v >> 1)
+		slot += 1;
+	return slot < slots ? slot : slots - 1;
+}
+
 #endif

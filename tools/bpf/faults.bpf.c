@@ -168,31 +168,7 @@ static __always_inline enum faults_handler classify(struct faults_task *t,
 
 static __always_inline __u32 log2_slot(__u64 v)
 {
-	__u32 slot = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		slot += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		slot += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		slot += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		slot += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		slot += 2;
-	}
-	if (v >> 1)
-		slot += 1;
-	return slot < FAULTS_HIST_SLOTS ? slot : FAULTS_HIST_SLOTS - 1;
+	return mmscope_log2_slot(v, FAULTS_HIST_SLOTS);
 }
 
 static __always_inline void fault_exit(__u32 ret)

@@ -10,43 +10,12 @@
 
 #include "common.h"
 #include "trace_faults.h"
+#include "trace_points.h"
 
 static const char *const mode_names[FAULTS_NR_MODES] = {
 	[FAULTS_MODE_USER]	= "user",
 	[FAULTS_MODE_KERNEL]	= "kernel",
 };
-
-static void hist_json(struct json_object *obj, const char *key,
-		      const __u64 *h)
-{
-	struct json_object *arr = jw_set_array(obj, key), *b;
-	int i;
-
-	for (i = 0; i < FAULTS_HIST_SLOTS; i++) {
-		if (!h[i])
-			continue;
-		b = jw_push_object(arr);
-		jw_set_uint(b, "from", i ? 1ULL << i : 0);
-		jw_set_uint(b, "to", (2ULL << i) - 1);
-		jw_set_uint(b, "count", h[i]);
-	}
-}
-
-/* The upper bound, in us, of the slot holding a histogram's median. */
-static double hist_p50_us(const __u64 *h)
-{
-	__u64 seen = 0, total = 0;
-	int i;
-
-	for (i = 0; i < FAULTS_HIST_SLOTS; i++)
-		total += h[i];
-	for (i = 0; total && i < FAULTS_HIST_SLOTS; i++) {
-		seen += h[i];
-		if (seen * 2 >= total)
-			return (2ULL << i) / 1000.0;
-	}
-	return 0;
-}
 
 /* page-faults that were not accounted: failed, spurious, not ended yet. */
 static __u64 unaccounted(const struct faults_counts *c)
@@ -102,8 +71,10 @@ void faults_report_modes(struct trace_run *r, struct faults_run *f,
 			jw_set_uint(obj, "unaccounted", unaccounted(c));
 			jw_set_uint(obj, "sampled", c->sampled);
 			jw_set_uint(obj, "timed", c->timed);
-			hist_json(obj, "latency_ns", c->latency);
-			hist_json(obj, "major_latency_ns", c->major_latency);
+			trace_hist_json(obj, "latency_ns", c->latency,
+					FAULTS_HIST_SLOTS);
+			trace_hist_json(obj, "major_latency_ns",
+					c->major_latency, FAULTS_HIST_SLOTS);
 		}
 		jw_emit(root);
 		return;
@@ -126,7 +97,7 @@ void faults_report_modes(struct trace_run *r, struct faults_run *f,
 		c = m < FAULTS_NR_MODES ? &f->counts[m] : &tot;
 		for (k = 0; k < 2; k++) {
 			const __u64 *h = k ? c->major_latency : c->latency;
-			double us = hist_p50_us(h);
+			double us = trace_hist_p50_us(h, FAULTS_HIST_SLOTS);
 
 			if (us)
 				snprintf(p50[k], sizeof(p50[k]), "%.0fus", us);

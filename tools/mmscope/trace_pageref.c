@@ -20,8 +20,8 @@
 #include <bpf/btf.h>
 
 #include "common.h"
-#include "ksyms.h"
 #include "trace.h"
+#include "trace_points.h"
 #include "pageref.h"
 #include "pageref.skel.h"
 
@@ -61,7 +61,7 @@ struct pr_run {
 	uint64_t pfn;
 	struct pageref_trace_event *ev;
 	size_t nev, cap;
-	struct ksyms syms;
+	struct trace_ksyms ksyms;
 };
 
 static long page_size(void)
@@ -106,7 +106,7 @@ static void pr_release(struct trace_run *r, void *ctx)
 	if (p->calib)
 		munmap(p->calib, page_size());
 	free(p->ev);
-	ksyms_free(&p->syms);
+	trace_ksyms_free(&p->ksyms);
 	opts = p->opts;
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
@@ -118,46 +118,6 @@ static struct bpf_program *pr_prog(struct pr_run *p, bool kret,
 	return bpf_object__find_program_by_name(p->skel->obj,
 						kret ? pr_sites[i].kretprobe :
 						pr_sites[i].fexit);
-}
-
-/* Is BTF type id a struct or union (after typedefs and modifiers)? */
-static bool pr_is_aggregate(const struct btf *btf, __u32 id)
-{
-	const struct btf_type *t;
-	__s32 r = btf__resolve_type(btf, id);
-
-	if (r <= 0)
-		return false;
-	t = btf__type_by_id(btf, r);
-	return btf_is_struct(t) || btf_is_union(t);
-}
-
-/*
- * fexit cannot take a function with a struct or union passed or
- * returned by value (6.12's release_pages(release_pages_arg, int),
- * folio_alloc_swap() returning swp_entry_t): such a site gets a
- * kretprobe next to the fexit programs.
- */
-static bool pr_fexit_cannot(const char *func)
-{
-	struct btf *btf = trace_kernel_btf();
-	const struct btf_param *prm;
-	const struct btf_type *t;
-	__s32 id;
-	int i, n;
-
-	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
-	if (id <= 0)
-		return false;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-	if (t->type && pr_is_aggregate(btf, t->type))
-		return true;
-	prm = btf_params(t);
-	n = btf_vlen(t);
-	for (i = 0; i < n; i++)
-		if (pr_is_aggregate(btf, prm[i].type))
-			return true;
-	return false;
 }
 
 /*
@@ -258,7 +218,7 @@ static int pr_start(struct trace_run *r, void *ctx)
 	for (i = 0; i < PR_NSITES; i++) {
 		const char *func = pr_sites[i].func;
 		bool on = trace_kernel_has(func);
-		bool kret = on && (!fentry || pr_fexit_cannot(func));
+		bool kret = on && (!fentry || trace_fentry_cannot(func));
 
 		fx = pr_prog(p, false, i);
 		kr = pr_prog(p, true, i);
@@ -340,15 +300,8 @@ static unsigned int pr_stack(struct pr_run *p,
 			     const struct pageref_trace_event *e,
 			     char frames[][160])
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < e->nr_frames && i < PAGEREF_STACK_DEPTH && e->stack[i]; i++) {
-		ksyms_name(&p->syms, e->stack[i], frames[n], sizeof(frames[0]));
-		/* fexit: the program and trampoline come before the site */
-		if (n || !strstr(frames[n], " [bpf]"))
-			n++;
-	}
-	return n;
+	return trace_ksyms_stack(&p->ksyms, e->stack, e->nr_frames, frames,
+				 PAGEREF_STACK_DEPTH);
 }
 
 static const char *pr_site_name(__u32 site)
@@ -472,7 +425,7 @@ static void pr_report(struct trace_run *r, void *ctx)
 
 	pr_live_stop(p);
 	ring_buffer__consume(p->rb);
-	ksyms_load(&p->syms);
+	trace_ksyms_load(&p->ksyms, false);
 	if (json_output)
 		pr_report_json(r, p, attach);
 	else
