@@ -101,13 +101,6 @@ struct {
 	__type(value, struct swap_proc);
 } proc_init SEC(".maps");
 
-/* page->flags: 7.x wraps it in memdesc_flags_t. */
-struct page___memdesc {
-	struct {
-		unsigned long f;
-	} flags;
-} __attribute__((preserve_access_index));
-
 /* 6.1 keeps a large folio's order in _folio_order, later in _flags_1. */
 struct folio___order {
 	unsigned char _folio_order;
@@ -115,17 +108,13 @@ struct folio___order {
 
 static __always_inline __u32 folio_order(struct folio *folio)
 {
-	struct page___memdesc *pm = (void *)folio;
 	struct folio___order *fo = (void *)folio;
 	int pg_head = bpf_core_enum_value(enum pageflags, PG_head);
 	unsigned long flags;
 
 	if (!folio)
 		return 0;
-	if (bpf_core_field_exists(pm->flags.f))
-		flags = BPF_CORE_READ(pm, flags.f);
-	else
-		flags = BPF_CORE_READ((struct page *)folio, flags);
+	flags = page_flags((struct page *)folio);
 	if (!(flags & (1UL << (pg_head & 63))))
 		return 0;
 	if (bpf_core_field_exists(fo->_folio_order))

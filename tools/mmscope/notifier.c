@@ -16,7 +16,7 @@
 #include <mmscope/mmu_notifier.h>
 
 #include "common.h"
-#include "ksyms.h"
+#include "trace_points.h"
 
 #define LEVEL "mmscope notifier"
 #define MODULE "mmu_notifier"
@@ -160,7 +160,7 @@ static void say_attach_error(const struct attach_args *a, int err)
 		p_err("pid %d: attach: %s", a->pid, errno_str(err));
 }
 
-static struct ksyms syms;	/* --stack */
+static struct trace_ksyms syms;	/* --stack */
 
 static unsigned int record_frames(const struct mmscope_mmu_notifier_record *r)
 {
@@ -198,7 +198,7 @@ static void print_record(const struct mmscope_mmu_notifier_record *r,
 			       (unsigned long long)r->interval_seq_after);
 		putchar('\n');
 		for (i = 0; i < nf; i++) {
-			ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
+			trace_ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
 			printf("    %s\n", frame);
 		}
 		return;
@@ -229,7 +229,7 @@ static void print_record(const struct mmscope_mmu_notifier_record *r,
 	if (stack) {
 		arr = jw_set_array(o, "stack");
 		for (i = 0; i < nf; i++) {
-			ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
+			trace_ksyms_name(&syms, r->stack[i], frame, sizeof(frame));
 			jw_push_str(arr, frame);
 		}
 	}
@@ -294,7 +294,7 @@ static int do_attach(int argc, char **argv)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK;
 	if (a.stack) {
 		at.flags |= MMSCOPE_MMU_NOTIFIER_STACK;
-		ksyms_load(&syms);
+		trace_ksyms_load(&syms, false);
 	}
 	if (a.npos) {
 		at.flags |= MMSCOPE_MMU_NOTIFIER_INTERVAL;
@@ -321,7 +321,7 @@ static int do_attach(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	ret = stream(fd, &a, &rd);
 	close(fd);
-	ksyms_free(&syms);
+	trace_ksyms_free(&syms);
 	if (ret) {
 		p_err("pid %d: read: %s", a.pid, errno_str(-ret));
 		return EXIT_FAILED;
