@@ -6,8 +6,11 @@
  * SWAP_HAS_CACHE and COUNT_CONTINUED bits; the swap cache is an array of
  * address spaces per device (swapper_spaces, not resolvable on 6.1 arm64),
  * 64 MiB of slots each. The module reaches a slot's space through the
- * exported swapcache_mapping() with a folio of its own that only carries
- * the entry, and looks the folio up there with __filemap_get_folio().
+ * exported folio_mapping(), which answers swap_address_space() of the
+ * entry for a swap cache folio, given a folio of the module's own that
+ * only carries the swap cache flags and the entry; it looks the folio up
+ * there with __filemap_get_folio() (no flags: no side effect).
+ * (swapcache_mapping() is no help: it gives the swap file's own mapping.)
  * The space's index is the absolute offset on 6.1 and the offset within
  * the space from 6.10 on.
  *
@@ -126,19 +129,20 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 		s->bad = true;
 		return;
 	}
-	if (SWAP_MAP_SHMEM && map == SWAP_MAP_SHMEM) {
+	s->has_cache = map & SWAP_HAS_CACHE;
+	/* 6.1: a slot of shmem has one owner, the file, and this count */
+	if (SWAP_MAP_SHMEM && (map & ~SWAP_HAS_CACHE) == SWAP_MAP_SHMEM) {
 		s->count = 1;
 		s->shmem = true;
 		return;
 	}
-	s->has_cache = map & SWAP_HAS_CACHE;
 	s->continued = map & COUNT_CONTINUED;
 	s->count = map & ~(SWAP_HAS_CACHE | COUNT_CONTINUED);
 }
 
 /*
- * A folio that stands for @entry to swapcache_mapping(): the swap cache
- * flags and the entry, nothing else. One per caller (not shared).
+ * A folio that stands for @entry to folio_mapping(): the swap cache flags
+ * and the entry, nothing else. One per caller (not shared).
  */
 static inline void mmscope_swap_probe_set(struct folio *probe, swp_entry_t entry)
 {
@@ -157,7 +161,7 @@ static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si
 	struct folio *folio;
 
 	mmscope_swap_probe_set(probe, entry);
-	space = swapcache_mapping(probe);
+	space = folio_mapping(probe);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 	index &= BIT(MMSCOPE_SWAP_SPACE_SHIFT) - 1;
 #endif
@@ -170,7 +174,7 @@ static inline struct address_space *
 mmscope_swap_space(struct folio *probe, unsigned int type, unsigned long n)
 {
 	mmscope_swap_probe_set(probe, swp_entry(type, n << MMSCOPE_SWAP_SPACE_SHIFT));
-	return swapcache_mapping(probe);
+	return folio_mapping(probe);
 }
 
 /* Folios and pages in the swap cache of @type, whose device is held. */
