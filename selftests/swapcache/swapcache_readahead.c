@@ -130,7 +130,7 @@ TEST_F(ra, thp_pageout_caches_one_large_folio_or_small_ones)
 	long long sw0, fb0, sw1, fb1;
 	size_t len = 2 * PMD_PAGES * sc_psize(), i;
 	struct mmscope_swapcache_entry *e = self->e;
-	int order, cached = 0;
+	int order, cached = 0, present = 0;
 	char *raw, *p;
 
 	raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -155,15 +155,23 @@ TEST_F(ra, thp_pageout_caches_one_large_folio_or_small_ones)
 	ASSERT_EQ(1, (sw1 - sw0) + (fb1 - fb0));
 	order = sw1 > sw0 ? 9 : 0;
 	for (i = 0; i < PMD_PAGES; i++) {
+		/* a split THP's pages are reclaimed one by one: some may stay */
+		if (e[i].state == MMSCOPE_SWAPCACHE_PRESENT) {
+			ASSERT_EQ(0, order) TH_LOG("page %zu", i);
+			present++;
+			continue;
+		}
 		ASSERT_EQ(MMSCOPE_SWAPCACHE_SWAP, e[i].state) TH_LOG("page %zu", i);
-		if (!(e[i].info & MMSCOPE_SWAPCACHE_E_FOLIO))
+		if (!(e[i].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE))
 			continue;
 		cached++;
 		EXPECT_EQ(order, (int)e[i].order) TH_LOG("page %zu", i);
 		if (order && (e[0].info & MMSCOPE_SWAPCACHE_E_FOLIO))
 			EXPECT_EQ(e[0].pfn + i, e[i].pfn);
 	}
-	TH_LOG("%d of %d pages still in the swap cache", cached, PMD_PAGES);
+	TH_LOG("%d of %d pages in the swap cache, %d still mapped", cached,
+	       PMD_PAGES, present);
+	EXPECT_LT(present, PMD_PAGES);
 	munmap(raw, len);
 }
 

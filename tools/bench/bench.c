@@ -254,6 +254,7 @@ static const struct target targets[] = {
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
 	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
+	{ "swapcache_entries_ioctl", "pagemap_swapped", "<=", 2.0 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,
@@ -403,7 +404,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "mmscope-bench: faults: %zu MiB x %d per run\n",
 		fault_mb, fault_rounds);
 	if (bench_faults(do_trace, fault_mb << 20, fault_rounds) ||
-	    bench_notifier())
+	    bench_notifier() || bench_swapcache())
 		return 1;
 
 	r4k.want = rthp.want = mb << 20;

@@ -8,11 +8,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define LEVEL "mmscope swapcache"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_process_madvise
+#define SYS_process_madvise 440
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
 #define SC_BATCH 4096
 
 /* A run of alike records: merged in the output with a page count. */
@@ -497,6 +509,47 @@ static int cmd_stats(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* pageout --pid PID ADDR LEN: MADV_PAGEOUT of another process's range */
+static int cmd_pageout(int argc, char **argv)
+{
+	uint64_t pid, addr, len;
+	struct iovec iov;
+	long done;
+	int pidfd;
+
+	if (argc != 4 || strcmp(argv[0], "--pid"))
+		return usage_err(LEVEL " pageout", "give --pid PID ADDR LEN");
+	if (parse_u64(argv[1], &pid, "PID") || parse_u64(argv[2], &addr, "ADDR") ||
+	    parse_u64(argv[3], &len, "LEN"))
+		return EXIT_USAGE;
+	if (!pid || pid > 0x7fffffff || !len)
+		return usage_err(LEVEL " pageout", "PID and LEN must be positive");
+	pidfd = syscall(SYS_pidfd_open, (int)pid, 0);
+	if (pidfd < 0) {
+		p_err("pid %llu: %s", (unsigned long long)pid, errno_str(errno));
+		return EXIT_FAILED;
+	}
+	iov.iov_base = (void *)(uintptr_t)addr;
+	iov.iov_len = len;
+	done = syscall(SYS_process_madvise, pidfd, &iov, 1UL, MADV_PAGEOUT, 0U);
+	close(pidfd);
+	if (done < 0) {
+		p_err("pid %llu 0x%llx: MADV_PAGEOUT: %s", (unsigned long long)pid,
+		      (unsigned long long)addr, errno_str(errno));
+		return EXIT_FAILED;
+	}
+	if (json_output) {
+		struct json_object *o = jw_object();
+
+		jw_set_uint(o, "advised", done);
+		jw_emit(o);
+	} else {
+		printf("pid %llu 0x%llx: %ld bytes advised MADV_PAGEOUT\n",
+		       (unsigned long long)pid, (unsigned long long)addr, done);
+	}
+	return EXIT_OK;
+}
+
 static int swapcache_help(int argc, char **argv)
 {
 	(void)argc;
@@ -506,6 +559,7 @@ static int swapcache_help(int argc, char **argv)
 		"       mmscope swapcache slots --type T OFFSET [COUNT]\n"
 		"       mmscope swapcache devices\n"
 		"       mmscope swapcache stats [--interval S [--count N]]\n"
+		"       mmscope swapcache pageout --pid PID ADDR LEN\n"
 		"\n"
 		"  entries  each page of the range (or of every mapping): present,\n"
 		"           swapped out or nothing; its swap slot (type, offset, count,\n"
@@ -517,6 +571,8 @@ static int swapcache_help(int argc, char **argv)
 		"  stats    swap cache adds, deletes, lookups and hits since the module\n"
 		"           was loaded, next to the kernel's readahead and swap I/O\n"
 		"           counters; with --interval, what changed every S seconds\n"
+		"  pageout  ask the kernel to page the range of PID out now\n"
+		"           (process_madvise MADV_PAGEOUT), to watch it happen\n"
 		"\n"
 		HELP_NUMBERS
 		"Needs mmscope_swapcache loaded. See docs/swapcache.md.\n");
@@ -531,6 +587,7 @@ int do_swapcache(int argc, char **argv)
 		{ "slots",	cmd_slots },
 		{ "devices",	cmd_devices },
 		{ "stats",	cmd_stats },
+		{ "pageout",	cmd_pageout },
 		{ NULL }
 	};
 
