@@ -9,6 +9,7 @@
 #define SC_UTIL_H
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,30 @@ static inline int sc_pageout_evict(int fd, const char *cgroup, char *p,
 		sc_reclaim(cgroup);
 	}
 	return -EAGAIN;
+}
+
+/*
+ * Run on CPU 0 only, so that sc_lru_drain() reaches the per-CPU batch of
+ * folios waiting to enter the LRU, which holds a reference on each.
+ */
+static inline int sc_pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/* Empty this CPU's LRU batches: MADV_COLD drains them first. */
+static inline void sc_lru_drain(void)
+{
+	static char *page;
+
+	if (!page)
+		page = sc_buffer(1, 0);
+	if (page)
+		madvise(page, sc_psize(), MADV_COLD);
 }
 
 /* pagemap entries of n pages at p. */

@@ -56,8 +56,9 @@
 #define MMSCOPE_SWAP_FOLIO_ARG		0
 #define MMSCOPE_SWAP_ADD_RETURNS_ERR	1
 #else
-#define MMSCOPE_SWAP_ADD_FN		"__swap_cache_add_folio"
-#define MMSCOPE_SWAP_DEL_FN		"__swap_cache_del_folio"
+/* the common part of reclaim's and swap-in's add, and of every delete */
+#define MMSCOPE_SWAP_ADD_FN		"__swap_cache_do_add_folio"
+#define MMSCOPE_SWAP_DEL_FN		"__swap_cache_do_del_folio"
 #define MMSCOPE_SWAP_FOLIO_ARG		1
 #define MMSCOPE_SWAP_ADD_RETURNS_ERR	0
 #endif
