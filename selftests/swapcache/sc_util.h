@@ -85,6 +85,11 @@ static inline int sc_stats(int fd, struct mmscope_swapcache_stats *st)
 /* n pages, each filled with non-zero bytes (6.12 writes no zero pages). */
 static inline char *sc_buffer(size_t n, int flags)
 {
+	/*
+	 * A page waiting in a per-CPU LRU batch cannot be isolated: callers
+	 * that page out run on one CPU (sc_pin_cpu0()), whose batches
+	 * MADV_PAGEOUT drains first.
+	 */
 	char *p = mmap(NULL, n * sc_psize(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	size_t i;

@@ -31,9 +31,10 @@ FIXTURE_SETUP(sc)
 	ret = sc_cgroup_enter(self->cgroup, sizeof(self->cgroup));
 	if (ret)
 		SKIP(return, "no memory cgroup of our own: %s", strerror(-ret));
+	/* first: the pages' LRU batches are then this CPU's to drain */
+	ASSERT_EQ(0, sc_pin_cpu0());
 	self->buf = sc_buffer(NPAGES, 0);
 	ASSERT_NE(NULL, self->buf);
-	ASSERT_EQ(0, sc_pin_cpu0());
 }
 
 FIXTURE_TEARDOWN(sc)

@@ -30,6 +30,7 @@ FIXTURE_SETUP(ra)
 	ret = sc_cgroup_enter(self->cgroup, sizeof(self->cgroup));
 	if (ret)
 		SKIP(return, "no memory cgroup of our own: %s", strerror(-ret));
+	ASSERT_EQ(0, sc_pin_cpu0());
 	self->buf = sc_buffer(NPAGES, 0);
 	ASSERT_NE(NULL, self->buf);
 }
