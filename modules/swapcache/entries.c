@@ -110,7 +110,8 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 		e->info |= MMSCOPE_SWAPCACHE_E_CONTINUED;
 	if (s.bad)
 		e->info |= MMSCOPE_SWAPCACHE_E_BAD;
-	if (!want_folio || s.bad)
+	/* a folio enters the cache after its slot's cache bit is set */
+	if (!want_folio || s.bad || !s.has_cache)
 		return;
 	folio = mmscope_swap_cache_folio(si, c->probe, entry, &s);
 	if (!folio)
@@ -171,19 +172,80 @@ static int sc_full(struct sc_ctx *c, u64 va)
 	return 1;
 }
 
-static int sc_on_pte(struct mmscope_walk *w, pte_t *ptep, pte_t pte,
-		     unsigned long addr)
+/* A present PTE at @addr. */
+static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
+			   pte_t pte, unsigned long addr)
 {
-	struct sc_ctx *c = w->priv;
 	unsigned long pfn = pte_pfn(pte);
 
-	if (sc_full(c, addr))
-		return 1;
 	if (pte_special(pte) || is_zero_pfn(pfn) || !pfn_valid(pfn) ||
-	    (w->vma->vm_flags & (VM_PFNMAP | VM_IO)))
+	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
 		sc_rec(c, addr, MMSCOPE_SWAPCACHE_PRESENT);
 	else
 		sc_present(c, pfn_to_page(pfn), addr, 0);
+}
+
+/* A non-present, non-none PTE at @addr. */
+static void sc_pte_soft(struct sc_ctx *c, pte_t pte, unsigned long addr)
+{
+	struct mmscope_softpte s;
+	struct mmscope_swapcache_entry *e;
+
+	mmscope_softpte_decode(pte, &s);
+	if (s.kind != MMSCOPE_SOFTPTE_SWAP) {
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
+		return;
+	}
+	e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
+	sc_fill_slot(c, swp_entry(s.type, s.offset), e, true);
+}
+
+/* Nothing mapped at @addr: a shmem page may be swapped out behind it. */
+static void sc_shmem_page(struct sc_ctx *c, struct vm_area_struct *vma,
+			  unsigned long addr)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct mmscope_swapcache_entry *e;
+	void *xe;
+
+	rcu_read_lock();
+	xe = xa_load(&mapping->i_pages, linear_page_index(vma, addr));
+	rcu_read_unlock();
+	if (!xa_is_value(xe)) {
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
+		return;
+	}
+	e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
+	e->info |= MMSCOPE_SWAPCACHE_E_SHMEM;
+	sc_fill_slot(c, radix_to_swp_entry(xe), e, true);
+}
+
+static bool sc_vma_shmem(struct vm_area_struct *vma)
+{
+	return vma && vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
+}
+
+/* The PTEs of [addr, end) of one table, read in a row under its lock. */
+static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
+		      unsigned long end)
+{
+	bool shmem = sc_vma_shmem(w->vma);
+	struct sc_ctx *c = w->priv;
+	pte_t pte;
+
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		if (sc_full(c, addr))
+			return 1;
+		pte = ptep_get(ptep);
+		if (pte_present(pte))
+			sc_pte_present(c, w->vma, pte, addr);
+		else if (!pte_none(pte))
+			sc_pte_soft(c, pte, addr);
+		else if (shmem)
+			sc_shmem_page(c, w->vma, addr);
+		else
+			sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
+	}
 	return 0;
 }
 
@@ -215,47 +277,19 @@ static int sc_on_pud(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
 	return 0;
 }
 
+/* A non-present PMD (migration): every page of it is "other". */
 static int sc_on_nonpresent(struct mmscope_walk *w, void *entry, u64 raw,
 			    unsigned int level, unsigned long addr,
 			    unsigned long end)
 {
 	struct sc_ctx *c = w->priv;
-	struct mmscope_softpte s = { .kind = MMSCOPE_SOFTPTE_OTHER };
-	struct mmscope_swapcache_entry *e;
 
-	if (level == MMSCOPE_WALK_PTE)
-		mmscope_softpte_decode(__pte(raw), &s);
 	for (; addr < end; addr += PAGE_SIZE) {
 		if (sc_full(c, addr))
 			return 1;
-		if (s.kind != MMSCOPE_SOFTPTE_SWAP) {
-			sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
-			continue;
-		}
-		e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
-		sc_fill_slot(c, swp_entry(s.type, s.offset), e, true);
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
 	}
 	return 0;
-}
-
-/* Nothing mapped at @addr: a shmem page may be swapped out behind it. */
-static void sc_shmem_page(struct sc_ctx *c, struct vm_area_struct *vma,
-			  unsigned long addr)
-{
-	struct address_space *mapping = vma->vm_file->f_mapping;
-	struct mmscope_swapcache_entry *e;
-	void *xe;
-
-	rcu_read_lock();
-	xe = xa_load(&mapping->i_pages, linear_page_index(vma, addr));
-	rcu_read_unlock();
-	if (!xa_is_value(xe)) {
-		sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
-		return;
-	}
-	e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
-	e->info |= MMSCOPE_SWAPCACHE_E_SHMEM;
-	sc_fill_slot(c, radix_to_swp_entry(xe), e, true);
 }
 
 static int sc_on_hole(struct mmscope_walk *w, unsigned long addr,
@@ -263,9 +297,8 @@ static int sc_on_hole(struct mmscope_walk *w, unsigned long addr,
 {
 	struct vm_area_struct *vma = w->vma;
 	struct sc_ctx *c = w->priv;
-	bool shmem;
+	bool shmem = sc_vma_shmem(vma);
 
-	shmem = vma && vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
 	for (; addr < end; addr += PAGE_SIZE) {
 		if (sc_full(c, addr))
 			return 1;
@@ -281,7 +314,7 @@ static const struct mmscope_walk_ops sc_walk_ops = {
 	.hole = sc_on_hole,
 	.leaf_pud = sc_on_pud,
 	.leaf_pmd = sc_on_pmd,
-	.leaf_pte = sc_on_pte,
+	.pte_run = sc_on_ptes,
 	.nonpresent = sc_on_nonpresent,
 };
 
@@ -319,6 +352,9 @@ static int sc_copy_out(u64 uptr, u32 usize, const struct sc_ctx *c,
 	size_t len = sc_copy_size(usize, sizeof(*c->recs));
 	unsigned int i;
 
+	if (usize == sizeof(*c->recs))
+		return copy_to_user(u64_to_user_ptr(uptr + (u64)done * usize),
+				    c->recs, c->n * len) ? -EFAULT : 0;
 	for (i = 0; i < c->n; i++)
 		if (copy_to_user(u64_to_user_ptr(uptr + (u64)(done + i) * usize),
 				 &c->recs[i], len))
