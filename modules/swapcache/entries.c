@@ -264,11 +264,10 @@ static int sc_on_pmd(struct mmscope_walk *w, pmd_t *pmdp, pmd_t pmd,
 	return 0;
 }
 
-static int sc_on_pud(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
-		     unsigned long addr, unsigned long end)
+/* [addr, end) mapped by something that is neither a page nor a swap entry. */
+static int sc_other_range(struct sc_ctx *c, unsigned long addr,
+			  unsigned long end)
 {
-	struct sc_ctx *c = w->priv;
-
 	for (; addr < end; addr += PAGE_SIZE) {
 		if (sc_full(c, addr))
 			return 1;
@@ -277,19 +276,19 @@ static int sc_on_pud(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
 	return 0;
 }
 
-/* A non-present PMD (migration): every page of it is "other". */
+/* A PUD leaf (a 1 GiB hugetlb page). */
+static int sc_on_pud(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
+		     unsigned long addr, unsigned long end)
+{
+	return sc_other_range(w->priv, addr, end);
+}
+
+/* A non-present PMD (migration). */
 static int sc_on_nonpresent(struct mmscope_walk *w, void *entry, u64 raw,
 			    unsigned int level, unsigned long addr,
 			    unsigned long end)
 {
-	struct sc_ctx *c = w->priv;
-
-	for (; addr < end; addr += PAGE_SIZE) {
-		if (sc_full(c, addr))
-			return 1;
-		sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
-	}
-	return 0;
+	return sc_other_range(w->priv, addr, end);
 }
 
 static int sc_on_hole(struct mmscope_walk *w, unsigned long addr,

@@ -105,6 +105,7 @@ static void sc_entry_json(struct json_object *arr, const struct sc_run *r)
 static void sc_entry_text(const struct sc_run *r)
 {
 	const struct mmscope_swapcache_entry *e = &r->e;
+	const char *sep = " ";
 	unsigned int i;
 
 	if (e->va != ~0ULL)
@@ -122,11 +123,13 @@ static void sc_entry_text(const struct sc_run *r)
 		printf(" pfn %llu order %u ref %u map %d",
 		       (unsigned long long)e->pfn, e->order, e->refcount,
 		       e->mapcount);
-		for (i = 0; i < 64; i++)
-			if (e->pgflags & (1ULL << i) &&
-			    mmscope_pageref_pgflag_name(i))
-				printf("%c%s", i ? ',' : ' ',
-				       mmscope_pageref_pgflag_name(i));
+		for (i = 0; i < 64; i++) {
+			if (!(e->pgflags & (1ULL << i)) ||
+			    !mmscope_pageref_pgflag_name(i))
+				continue;
+			printf("%s%s", sep, mmscope_pageref_pgflag_name(i));
+			sep = ",";
+		}
 	}
 	if (r->pages > 1)
 		printf(" (%llu pages)", (unsigned long long)r->pages);
