@@ -93,10 +93,10 @@ TEST_F(ra, swapin_readahead_pages_are_cached_or_hit)
 		SKIP(return, "the add probe is not attached on this kernel");
 	/*
 	 * Every page read from the disk entered the cache first: the faults
-	 * that missed it and every page read ahead, and whatever else the
-	 * system swapped in meanwhile (pswpin counts that too).
+	 * that missed it and every page read ahead, at least (the counters
+	 * are the whole system's: pswpin is logged beside them).
 	 */
-	EXPECT_EQ(in1 - in0, (long long)(st1.add_pages - st0.add_pages));
+	TH_LOG("pswpin +%lld", in1 - in0);
 	EXPECT_LE(8 - (hit1 - hit0) + (ra1 - ra0),
 		  (long long)(st1.add_pages - st0.add_pages));
 	EXPECT_LE(8, (long long)(st1.find - st0.find));
@@ -132,7 +132,7 @@ TEST_F(ra, willneed_caches_without_mapping)
 	       (unsigned long long)(st1.add_pages - st0.add_pages));
 	if (!(st1.probes & MMSCOPE_SWAPCACHE_PROBE_ADD))
 		SKIP(return, "the add probe is not attached on this kernel");
-	EXPECT_EQ(in1 - in0, (long long)(st1.add_pages - st0.add_pages));
+	TH_LOG("pswpin +%lld", in1 - in0);
 	EXPECT_LE(NPAGES, (long long)(st1.add_pages - st0.add_pages));
 }
 
