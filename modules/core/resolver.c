@@ -40,6 +40,10 @@ struct mmscope_symbol_entry {
 static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "kallsyms_lookup_name", .feature = "symbol-resolver" },
 	/* Entries are added with the module feature that needs them. */
+	/* swapcache: a type's swap_info_struct (6.1, 6.12; a function) */
+	{ .name = "swp_swap_info", .feature = "swapcache-swap-map" },
+	/* swapcache: the same on 7.x, which has no such function (data) */
+	{ .name = "swap_info", .feature = "swapcache-swap-table" },
 };
 
 static unsigned long __init mmscope_find_kallsyms_lookup_name(void)

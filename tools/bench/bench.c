@@ -256,6 +256,7 @@ static const struct target targets[] = {
 	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
 	{ "compaction_zones_ioctl", "compaction_zones_proc", "<=", 1.0 },
+	{ "swapcache_entries_ioctl", "pagemap_swapped", "<=", 2.0 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,
@@ -405,7 +406,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "mmscope-bench: faults: %zu MiB x %d per run\n",
 		fault_mb, fault_rounds);
 	if (bench_faults(do_trace, fault_mb << 20, fault_rounds) ||
-	    bench_notifier())
+	    bench_notifier() || bench_swapcache())
 		return 1;
 
 	r4k.want = rthp.want = mb << 20;

@@ -95,4 +95,7 @@ size_t bench_fault_pages(void);
 /* items_notifier.c: the cost of one MMU notifier, after the fault items */
 int bench_notifier(void);
 
+/* items_swapcache.c: entries of a swapped-out region vs its pagemap */
+int bench_swapcache(void);
+
 #endif

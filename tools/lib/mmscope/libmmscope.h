@@ -25,6 +25,7 @@
 #include <mmscope/core.h>
 #include <mmscope/pageref.h>
 #include <mmscope/pagewalk.h>
+#include <mmscope/swapcache.h>
 
 #define MMSCOPE_DEBUGFS "/sys/kernel/debug/mmscope"
 
@@ -282,5 +283,37 @@ const char *mmscope_pagewalk_vma_kind_name(unsigned int kind);
 const char *mmscope_pagewalk_desc_name(unsigned int desc);
 /* An arch's hw bit (MMSCOPE_PAGEWALK_X86_* or _ARM64_*), or NULL. */
 const char *mmscope_pagewalk_hw_name(bool arm64, unsigned int bit);
+
+/* swapcache.c: the swap cache module's queries ------------------------- */
+
+/* MMSCOPE_SWAPCACHE_IOC_ENTRIES over a range, a batch per call. */
+struct mmscope_swapents {
+	int fd;
+	int pid;
+	uint64_t start, left;		/* what is still to query */
+	uint32_t batch;
+	uint32_t count;			/* records of the last call */
+	uint64_t calls;
+	struct mmscope_swapcache_entry *recs;
+};
+
+int mmscope_swapents_init(struct mmscope_swapents *q, int fd, int pid,
+			  uint64_t start, uint64_t len, uint32_t batch);
+/* 1 with q->count records, 0 at the end, or -errno. */
+int mmscope_swapents_next(struct mmscope_swapents *q);
+void mmscope_swapents_reset(struct mmscope_swapents *q, uint64_t start,
+			    uint64_t len);
+void mmscope_swapents_free(struct mmscope_swapents *q);
+/* COUNT slots of TYPE from OFFSET into recs (room for count); n or -errno. */
+long mmscope_swapcache_slots(int fd, uint32_t type, uint64_t offset,
+			     uint32_t count,
+			     struct mmscope_swapcache_entry *recs);
+/* Every active device into *devs (malloc'ed); count or -errno. */
+long mmscope_swapcache_devices(int fd, struct mmscope_swapcache_device **devs);
+/* The module's counters (reset after reading with reset). */
+int mmscope_swapcache_stats(int fd, bool reset,
+			    struct mmscope_swapcache_stats *st);
+const char *mmscope_swapcache_state_name(unsigned int state);
+const char *mmscope_swapcache_devflag_name(unsigned int bit);	/* or NULL */
 
 #endif /* LIBMMSCOPE_H */

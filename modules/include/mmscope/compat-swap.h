@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Swap differences between the suite's kernels.
+ *
+ * 6.1 and 6.12 (MMSCOPE_SWAP_MAP): a slot's count is swap_map[offset] with
+ * SWAP_HAS_CACHE and COUNT_CONTINUED bits; the swap cache is an array of
+ * address spaces per device (swapper_spaces, not resolvable on 6.1 arm64),
+ * 64 MiB of slots each. The module reaches a slot's space through the
+ * exported folio_mapping(), which answers swap_address_space() of the
+ * entry for a swap cache folio, given a folio of the module's own that
+ * only carries the swap cache flags and the entry; it looks the folio up
+ * there with __filemap_get_folio() (no flags: no side effect).
+ * (swapcache_mapping() is no help: it gives the swap file's own mapping.)
+ * The space's index is the absolute offset on 6.1 and the offset within
+ * the space from 6.10 on.
+ *
+ * 7.x (MMSCOPE_SWAP_TABLE): no swap_map, no SWAP_HAS_CACHE; each cluster of
+ * 512 slots has a table of atomic_long entries: 0 free, bit 0 set a
+ * shadow (swapped out), low bits 0b10 a cached folio's PFN above them, all
+ * ones from bit 3 a bad slot; the count is in the top four bits (its
+ * largest value says: the rest is in the cluster's extend_table). struct
+ * swap_cluster_info is private to mm/: its layout below is 7.x's (from the
+ * kernel's BTF).
+ */
+#ifndef _MMSCOPE_COMPAT_SWAP_H
+#define _MMSCOPE_COMPAT_SWAP_H
+
+#include <linux/atomic.h>
+#include <linux/pagemap.h>
+#include <linux/percpu-refcount.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/version.h>
+
+#ifdef SWAP_HAS_CACHE
+#define MMSCOPE_SWAP_MAP 1
+/* The resolver's function that gives a type's swap_info_struct. */
+#define MMSCOPE_SWAP_INFO_SYMBOL "swp_swap_info"
+#else
+#define MMSCOPE_SWAP_TABLE 1
+/* 7.x: the swap_info[] array itself (a data symbol). */
+#define MMSCOPE_SWAP_INFO_SYMBOL "swap_info"
+#endif
+
+/*
+ * Functions the statistics probe: a folio enters the swap cache, leaves
+ * it, and a lookup on the fault and readahead paths. FOLIO_ARG is the
+ * position of the folio argument (the entry follows it). 6.1 and 6.12's
+ * add returns an errno; 7.x's cannot fail.
+ */
+#ifdef MMSCOPE_SWAP_MAP
+#define MMSCOPE_SWAP_ADD_FN		"add_to_swap_cache"
+#define MMSCOPE_SWAP_DEL_FN		"__delete_from_swap_cache"
+#define MMSCOPE_SWAP_FOLIO_ARG		0
+#define MMSCOPE_SWAP_ADD_RETURNS_ERR	1
+#else
+/* the common part of reclaim's and swap-in's add, and of every delete */
+#define MMSCOPE_SWAP_ADD_FN		"__swap_cache_do_add_folio"
+#define MMSCOPE_SWAP_DEL_FN		"__swap_cache_do_del_folio"
+#define MMSCOPE_SWAP_FOLIO_ARG		1
+#define MMSCOPE_SWAP_ADD_RETURNS_ERR	0
+#endif
+#define MMSCOPE_SWAP_FIND_FN		"swap_cache_get_folio"
+
+/* Slots per swap cache address space (6.1, 6.12). */
+#define MMSCOPE_SWAP_SPACE_SHIFT	14
+/* Slots per cluster. */
+#define MMSCOPE_SWAP_CLUSTER		512
+
+/* si->inuse_pages: unsigned int up to 6.12, atomic_long_t in 7.x. */
+#ifdef MMSCOPE_SWAP_MAP
+#define mmscope_swap_inuse(si) READ_ONCE((si)->inuse_pages)
+#else
+#define mmscope_swap_inuse(si) atomic_long_read(&(si)->inuse_pages)
+#endif
+
+/* SWP_* flags some kernels lack: 0 there. */
+#ifdef MMSCOPE_SWAP_MAP
+#define MMSCOPE_SWP_FS_OPS	SWP_FS_OPS
+#define MMSCOPE_SWP_CONTINUED	SWP_CONTINUED
+#else
+#define MMSCOPE_SWP_FS_OPS	0
+#define MMSCOPE_SWP_CONTINUED	0
+#endif
+
+/*
+ * The swap_info_struct of @type, or NULL; @sym is what the resolver gave
+ * for MMSCOPE_SWAP_INFO_SYMBOL. The caller takes si->users before it
+ * reads anything behind it.
+ */
+static inline struct swap_info_struct *mmscope_swap_type_info(void *sym,
+							      unsigned int type)
+{
+	if (!sym || type >= MAX_SWAPFILES)
+		return NULL;
+#ifdef MMSCOPE_SWAP_MAP
+	return ((struct swap_info_struct *(*)(swp_entry_t))sym)(swp_entry(type, 0));
+#else
+	return READ_ONCE(((struct swap_info_struct **)sym)[type]);
+#endif
+}
+
+/* One slot as the kernel keeps it. */
+struct mmscope_swap_slot {
+	unsigned int count;
+	bool has_cache;
+	bool bad;
+	bool continued;
+	bool shmem;
+	unsigned long cache_pfn;	/* 7.x: the cached page's PFN, or 0 */
+};
+
+#ifdef MMSCOPE_SWAP_MAP
+
+#ifndef SWAP_MAP_SHMEM
+#define SWAP_MAP_SHMEM 0
+#endif
+
+/* Read slot @offset of @si (held, offset < si->max) into @s. */
+static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
+					  unsigned long offset,
+					  struct mmscope_swap_slot *s)
+{
+	unsigned char map = READ_ONCE(si->swap_map[offset]);
+
+	memset(s, 0, sizeof(*s));
+	if (map == SWAP_MAP_BAD) {
+		s->bad = true;
+		return;
+	}
+	s->has_cache = map & SWAP_HAS_CACHE;
+	/* 6.1: a slot of shmem has one owner, the file, and this count */
+	if (SWAP_MAP_SHMEM && (map & ~SWAP_HAS_CACHE) == SWAP_MAP_SHMEM) {
+		s->count = 1;
+		s->shmem = true;
+		return;
+	}
+	s->continued = map & COUNT_CONTINUED;
+	s->count = map & ~(SWAP_HAS_CACHE | COUNT_CONTINUED);
+}
+
+/*
+ * A folio that stands for @entry to folio_mapping(): the swap cache flags
+ * and the entry, nothing else. One per caller (not shared).
+ */
+static inline void mmscope_swap_probe_set(struct folio *probe, swp_entry_t entry)
+{
+	probe->flags = BIT(PG_swapbacked) | BIT(PG_swapcache);
+	set_page_private(&probe->page, entry.val);
+}
+
+/* The folio in the swap cache for @entry, with a reference, or NULL. */
+static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
+						     struct folio *probe,
+						     swp_entry_t entry,
+						     const struct mmscope_swap_slot *s)
+{
+	struct address_space *space;
+	unsigned long index = swp_offset(entry);
+	struct folio *folio;
+
+	mmscope_swap_probe_set(probe, entry);
+	space = folio_mapping(probe);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	index &= BIT(MMSCOPE_SWAP_SPACE_SHIFT) - 1;
+#endif
+	folio = __filemap_get_folio(space, index, 0, 0);
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/* The address space of slots [n << shift, (n + 1) << shift) of @type. */
+static inline struct address_space *
+mmscope_swap_space(struct folio *probe, unsigned int type, unsigned long n)
+{
+	mmscope_swap_probe_set(probe, swp_entry(type, n << MMSCOPE_SWAP_SPACE_SHIFT));
+	return folio_mapping(probe);
+}
+
+/* Folios and pages in the swap cache of @type, whose device is held. */
+static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
+					    unsigned int type,
+					    struct folio *probe,
+					    u64 *folios, u64 *pages)
+{
+	unsigned long n, nr = DIV_ROUND_UP(si->max, BIT(MMSCOPE_SWAP_SPACE_SHIFT));
+	struct address_space *space;
+	void *entry, *last;
+
+	*folios = *pages = 0;
+	for (n = 0; n < nr; n++) {
+		XA_STATE(xas, NULL, 0);
+
+		space = mmscope_swap_space(probe, type, n);
+		xas.xa = &space->i_pages;
+		last = NULL;
+		rcu_read_lock();
+		xas_for_each(&xas, entry, ULONG_MAX) {
+			if (xas_retry(&xas, entry) || xa_is_value(entry))
+				continue;
+			(*pages)++;
+			*folios += entry != last;
+			last = entry;
+			if (need_resched()) {
+				xas_pause(&xas);
+				rcu_read_unlock();
+				cond_resched();
+				rcu_read_lock();
+			}
+		}
+		rcu_read_unlock();
+	}
+}
+
+#else /* MMSCOPE_SWAP_TABLE */
+
+/* 7.x's struct swap_cluster_info (mm/swap.h), as its BTF describes it. */
+struct mmscope_swap_cluster_info {
+	spinlock_t lock;		/* the cluster's: not taken here */
+	u16 count;
+	u8 flags;
+	u8 order;
+	atomic_long_t __rcu *table;
+	unsigned int *extend_table;
+	void *memcg_table;
+	struct list_head list;
+};
+
+#define MMSCOPE_SWP_TB_COUNT_BITS	4
+#define MMSCOPE_SWP_TB_FLAGS_BITS	5
+#define MMSCOPE_SWP_TB_COUNT_MAX	((1U << MMSCOPE_SWP_TB_COUNT_BITS) - 1)
+#define MMSCOPE_SWP_TB_BAD		(~0UL << 3)
+
+static inline unsigned long mmscope_swap_table_entry(struct swap_info_struct *si,
+						     unsigned long offset)
+{
+	struct mmscope_swap_cluster_info *ci;
+	atomic_long_t *table;
+	unsigned long tb = 0;
+
+	ci = (struct mmscope_swap_cluster_info *)si->cluster_info;
+	if (!ci)
+		return 0;
+	ci += offset / MMSCOPE_SWAP_CLUSTER;
+	rcu_read_lock();
+	table = rcu_dereference(ci->table);
+	if (table)
+		tb = atomic_long_read(&table[offset % MMSCOPE_SWAP_CLUSTER]);
+	rcu_read_unlock();
+	return tb;
+}
+
+static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
+					  unsigned long offset,
+					  struct mmscope_swap_slot *s)
+{
+	unsigned long tb = mmscope_swap_table_entry(si, offset);
+
+	memset(s, 0, sizeof(*s));
+	if (!tb)
+		return;
+	if (tb == MMSCOPE_SWP_TB_BAD) {
+		s->bad = true;
+		return;
+	}
+	s->count = tb >> (BITS_PER_LONG - MMSCOPE_SWP_TB_COUNT_BITS);
+	s->continued = s->count == MMSCOPE_SWP_TB_COUNT_MAX;
+	if ((tb & 3) == 2) {
+		s->has_cache = true;
+		s->cache_pfn = (tb & (~0UL >> MMSCOPE_SWP_TB_FLAGS_BITS)) >> 2;
+	}
+}
+
+/* 7.x: the cached folio is the one at the table's PFN. */
+static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
+						     struct folio *probe,
+						     swp_entry_t entry,
+						     const struct mmscope_swap_slot *s)
+{
+	struct folio *folio;
+	struct page *page;
+
+	if (!s->cache_pfn || !pfn_valid(s->cache_pfn))
+		return NULL;
+	page = pfn_to_page(s->cache_pfn);
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return NULL;
+	if (page_folio(page) != folio || !folio_test_swapcache(folio)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
+					    unsigned int type,
+					    struct folio *probe,
+					    u64 *folios, u64 *pages)
+{
+	struct mmscope_swap_cluster_info *ci;
+	unsigned long n, i, tb, pfn;
+	atomic_long_t *table;
+
+	*folios = *pages = 0;
+	ci = (struct mmscope_swap_cluster_info *)si->cluster_info;
+	if (!ci)
+		return;
+	for (n = 0; n < DIV_ROUND_UP(si->max, MMSCOPE_SWAP_CLUSTER); n++) {
+		rcu_read_lock();
+		table = rcu_dereference(ci[n].table);
+		for (i = 0; table && i < MMSCOPE_SWAP_CLUSTER; i++) {
+			tb = atomic_long_read(&table[i]);
+			if ((tb & 3) != 2)
+				continue;
+			(*pages)++;
+			pfn = (tb & (~0UL >> MMSCOPE_SWP_TB_FLAGS_BITS)) >> 2;
+			/* a folio counts once, at its first page */
+			if (pfn_valid(pfn) &&
+			    folio_pfn(page_folio(pfn_to_page(pfn))) == pfn)
+				(*folios)++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+}
+
+#endif /* MMSCOPE_SWAP_MAP */
+
+/* Cluster lists of a device (6.11 and later keep them as list_heads). */
+struct mmscope_swap_clusters {
+	bool valid;
+	unsigned int nr, free, nonfull, full, frag;
+};
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static inline unsigned int mmscope_list_len(struct list_head *head)
+{
+	struct list_head *p;
+	unsigned int n = 0;
+
+	list_for_each(p, head)
+		n++;
+	return n;
+}
+
+static inline void mmscope_swap_clusters(struct swap_info_struct *si,
+					 struct mmscope_swap_clusters *c)
+{
+	unsigned int o;
+
+	memset(c, 0, sizeof(*c));
+	if (!si->cluster_info)
+		return;
+	c->valid = true;
+	c->nr = DIV_ROUND_UP(si->max, MMSCOPE_SWAP_CLUSTER);
+	spin_lock(&si->lock);
+	c->free = mmscope_list_len(&si->free_clusters);
+	c->full = mmscope_list_len(&si->full_clusters);
+	for (o = 0; o < SWAP_NR_ORDERS; o++) {
+		c->nonfull += mmscope_list_len(&si->nonfull_clusters[o]);
+		c->frag += mmscope_list_len(&si->frag_clusters[o]);
+	}
+	spin_unlock(&si->lock);
+}
+#else
+/* 6.1: the free list is an index chain in cluster_info; not read. */
+static inline void mmscope_swap_clusters(struct swap_info_struct *si,
+					 struct mmscope_swap_clusters *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+#endif
+
+#endif /* _MMSCOPE_COMPAT_SWAP_H */

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap entries and swap cache membership: per page of a process (the
+ * core's walker, locked mode) and per slot of a device. One record per
+ * page or slot, filled under the page-table lock into a kernel buffer,
+ * copied out between walks.
+ */
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <mmscope/compat.h>
+#include <mmscope/compat-swap.h>
+#include <mmscope/core.h>
+#include <mmscope/walk.h>
+#include <uapi/mmscope/pageref.h>
+
+#include "internal.h"
+
+/* Records per walk: the kernel buffer between copies. */
+#define SC_CHUNK	512
+
+struct sc_ctx {
+	struct mmscope_swapcache_entry *recs;
+	unsigned int n, max;
+	u64 next;			/* first page not recorded */
+	struct folio *probe;		/* 6.1, 6.12: stands for an entry */
+	struct swap_info_struct *si;	/* held device of the last entry */
+	unsigned int si_type;
+};
+
+#define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
+#define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
+
+static u64 sc_pgflags(struct folio *folio)
+{
+	unsigned long k = mmscope_folio_flags(folio);
+	u64 f;
+
+	f = PGF_OF(k, PG_locked, LOCKED) |
+	    PGF_OF(k, PG_referenced, REFERENCED) |
+	    PGF_OF(k, PG_uptodate, UPTODATE) |
+	    PGF_OF(k, PG_dirty, DIRTY) |
+	    PGF_OF(k, PG_lru, LRU) |
+	    PGF_OF(k, PG_active, ACTIVE) |
+	    PGF_OF(k, PG_workingset, WORKINGSET) |
+	    PGF_OF(k, PG_writeback, WRITEBACK) |
+	    PGF_OF(k, PG_reclaim, RECLAIM) |
+	    PGF_OF(k, PG_swapbacked, SWAPBACKED) |
+	    PGF_OF(k, PG_unevictable, UNEVICTABLE);
+	if (folio_test_swapcache(folio))
+		f |= PGF(SWAPCACHE);
+	if (folio_test_large(folio))
+		f |= PGF(HEAD);
+	return f;
+}
+
+/* Folio fields of @e for @page of @folio (held by the caller). */
+static void sc_fill_folio(struct mmscope_swapcache_entry *e,
+			  struct folio *folio, struct page *page)
+{
+	e->info |= MMSCOPE_SWAPCACHE_E_FOLIO;
+	e->pfn = page_to_pfn(page);
+	e->order = folio_order(folio);
+	e->refcount = folio_ref_count(folio) - 1;
+	e->mapcount = mmscope_folio_total_mapcount(folio);
+	e->pgflags = sc_pgflags(folio);
+	if (folio_test_swapcache(folio))
+		e->info |= MMSCOPE_SWAPCACHE_E_SWAPCACHE;
+}
+
+static struct swap_info_struct *sc_ctx_device(struct sc_ctx *c,
+					      unsigned int type)
+{
+	if (c->si && c->si_type == type)
+		return c->si;
+	if (c->si)
+		sc_put_device(c->si);
+	c->si = sc_get_device(type);
+	c->si_type = type;
+	return c->si;
+}
+
+/* The slot of @entry (and its cached folio) into @e. */
+static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
+			 struct mmscope_swapcache_entry *e, bool want_folio)
+{
+	unsigned long offset = swp_offset(entry);
+	struct swap_info_struct *si;
+	struct mmscope_swap_slot s;
+	struct folio *folio;
+	long idx;
+
+	e->info |= MMSCOPE_SWAPCACHE_E_SWAP;
+	e->type = swp_type(entry);
+	e->offset = offset;
+	si = sc_ctx_device(c, e->type);
+	if (!si || offset >= si->max) {
+		e->info |= MMSCOPE_SWAPCACHE_E_NODEV;
+		return;
+	}
+	mmscope_swap_slot_read(si, offset, &s);
+	e->count = s.count;
+	if (s.has_cache)
+		e->info |= MMSCOPE_SWAPCACHE_E_HAS_CACHE;
+	if (s.continued)
+		e->info |= MMSCOPE_SWAPCACHE_E_CONTINUED;
+	if (s.bad)
+		e->info |= MMSCOPE_SWAPCACHE_E_BAD;
+	/* a folio enters the cache after its slot's cache bit is set */
+	if (!want_folio || s.bad || !s.has_cache)
+		return;
+	folio = mmscope_swap_cache_folio(si, c->probe, entry, &s);
+	if (!folio)
+		return;
+	idx = offset - swp_offset((swp_entry_t){ mmscope_folio_swap_val(folio) });
+	if (folio_test_swapcache(folio) &&
+	    swp_type((swp_entry_t){ mmscope_folio_swap_val(folio) }) == e->type &&
+	    idx >= 0 && idx < folio_nr_pages(folio))
+		sc_fill_folio(e, folio, folio_page(folio, idx));
+	else
+		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
+	folio_put(folio);
+}
+
+static struct mmscope_swapcache_entry *sc_rec(struct sc_ctx *c, u64 va,
+					      u32 state)
+{
+	struct mmscope_swapcache_entry *e = &c->recs[c->n++];
+
+	memset(e, 0, sizeof(*e));
+	e->va = va;
+	e->state = state;
+	return e;
+}
+
+/* A present page at @va; its folio, and its slot if it is in the cache. */
+static void sc_present(struct sc_ctx *c, struct page *page, u64 va, u32 info)
+{
+	struct mmscope_swapcache_entry *e = sc_rec(c, va, MMSCOPE_SWAPCACHE_PRESENT);
+	struct folio *folio = page_folio(page);
+	swp_entry_t entry;
+
+	e->info |= info;
+	if (!folio_try_get(folio)) {
+		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
+		return;
+	}
+	if (page_folio(page) != folio) {
+		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
+		goto out;
+	}
+	sc_fill_folio(e, folio, page);
+	if (folio_test_swapcache(folio)) {
+		entry.val = mmscope_folio_swap_val(folio);
+		entry = swp_entry(swp_type(entry),
+				  swp_offset(entry) + folio_page_idx(folio, page));
+		sc_fill_slot(c, entry, e, false);
+	}
+out:
+	folio_put(folio);
+}
+
+static int sc_full(struct sc_ctx *c, u64 va)
+{
+	if (c->n < c->max)
+		return 0;
+	c->next = va;
+	return 1;
+}
+
+/* A present PTE at @addr. */
+static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
+			   pte_t pte, unsigned long addr)
+{
+	unsigned long pfn = pte_pfn(pte);
+
+	if (pte_special(pte) || is_zero_pfn(pfn) || !pfn_valid(pfn) ||
+	    (vma->vm_flags & (VM_PFNMAP | VM_IO)))
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_PRESENT);
+	else
+		sc_present(c, pfn_to_page(pfn), addr, 0);
+}
+
+/* A non-present, non-none PTE at @addr. */
+static void sc_pte_soft(struct sc_ctx *c, pte_t pte, unsigned long addr)
+{
+	struct mmscope_softpte s;
+	struct mmscope_swapcache_entry *e;
+
+	mmscope_softpte_decode(pte, &s);
+	if (s.kind != MMSCOPE_SOFTPTE_SWAP) {
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
+		return;
+	}
+	e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
+	sc_fill_slot(c, swp_entry(s.type, s.offset), e, true);
+}
+
+/* Nothing mapped at @addr: a shmem page may be swapped out behind it. */
+static void sc_shmem_page(struct sc_ctx *c, struct vm_area_struct *vma,
+			  unsigned long addr)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct mmscope_swapcache_entry *e;
+	void *xe;
+
+	rcu_read_lock();
+	xe = xa_load(&mapping->i_pages, linear_page_index(vma, addr));
+	rcu_read_unlock();
+	if (!xa_is_value(xe)) {
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
+		return;
+	}
+	e = sc_rec(c, addr, MMSCOPE_SWAPCACHE_SWAP);
+	e->info |= MMSCOPE_SWAPCACHE_E_SHMEM;
+	sc_fill_slot(c, radix_to_swp_entry(xe), e, true);
+}
+
+static bool sc_vma_shmem(struct vm_area_struct *vma)
+{
+	return vma && vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
+}
+
+/* The PTEs of [addr, end) of one table, read in a row under its lock. */
+static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
+		      unsigned long end)
+{
+	bool shmem = sc_vma_shmem(w->vma);
+	struct sc_ctx *c = w->priv;
+	pte_t pte;
+
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		if (sc_full(c, addr))
+			return 1;
+		pte = ptep_get(ptep);
+		if (pte_present(pte))
+			sc_pte_present(c, w->vma, pte, addr);
+		else if (!pte_none(pte))
+			sc_pte_soft(c, pte, addr);
+		else if (shmem)
+			sc_shmem_page(c, w->vma, addr);
+		else
+			sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
+	}
+	return 0;
+}
+
+static int sc_on_pmd(struct mmscope_walk *w, pmd_t *pmdp, pmd_t pmd,
+		     unsigned long addr, unsigned long end)
+{
+	struct sc_ctx *c = w->priv;
+	struct page *head = pmd_page(pmd);
+
+	for (; addr < end; addr += PAGE_SIZE) {
+		if (sc_full(c, addr))
+			return 1;
+		sc_present(c, head + ((addr & ~PMD_MASK) >> PAGE_SHIFT), addr,
+			   MMSCOPE_SWAPCACHE_E_PMD);
+	}
+	return 0;
+}
+
+/* [addr, end) mapped by something that is neither a page nor a swap entry. */
+static int sc_other_range(struct sc_ctx *c, unsigned long addr,
+			  unsigned long end)
+{
+	for (; addr < end; addr += PAGE_SIZE) {
+		if (sc_full(c, addr))
+			return 1;
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_OTHER);
+	}
+	return 0;
+}
+
+/* A PUD leaf (a 1 GiB hugetlb page). */
+static int sc_on_pud(struct mmscope_walk *w, pud_t *pudp, pud_t pud,
+		     unsigned long addr, unsigned long end)
+{
+	return sc_other_range(w->priv, addr, end);
+}
+
+/* A non-present PMD (migration). */
+static int sc_on_nonpresent(struct mmscope_walk *w, void *entry, u64 raw,
+			    unsigned int level, unsigned long addr,
+			    unsigned long end)
+{
+	return sc_other_range(w->priv, addr, end);
+}
+
+static int sc_on_hole(struct mmscope_walk *w, unsigned long addr,
+		      unsigned long end, unsigned int level, u64 raw)
+{
+	struct vm_area_struct *vma = w->vma;
+	struct sc_ctx *c = w->priv;
+	bool shmem = sc_vma_shmem(vma);
+
+	for (; addr < end; addr += PAGE_SIZE) {
+		if (sc_full(c, addr))
+			return 1;
+		if (shmem)
+			sc_shmem_page(c, vma, addr);
+		else
+			sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
+	}
+	return 0;
+}
+
+static const struct mmscope_walk_ops sc_walk_ops = {
+	.hole = sc_on_hole,
+	.leaf_pud = sc_on_pud,
+	.leaf_pmd = sc_on_pmd,
+	.pte_run = sc_on_ptes,
+	.nonpresent = sc_on_nonpresent,
+};
+
+static int sc_ctx_init(struct sc_ctx *c, unsigned int max)
+{
+	memset(c, 0, sizeof(*c));
+	c->max = max;
+	c->recs = kvmalloc_array(max, sizeof(*c->recs), GFP_KERNEL);
+	c->probe = kzalloc(sizeof(*c->probe), GFP_KERNEL);
+	if (!c->recs || !c->probe) {
+		kvfree(c->recs);
+		kfree(c->probe);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void sc_ctx_drop_device(struct sc_ctx *c)
+{
+	if (c->si)
+		sc_put_device(c->si);
+	c->si = NULL;
+}
+
+static void sc_ctx_free(struct sc_ctx *c)
+{
+	sc_ctx_drop_device(c);
+	kvfree(c->recs);
+	kfree(c->probe);
+}
+
+static int sc_copy_out(u64 uptr, u32 usize, const struct sc_ctx *c,
+		       unsigned int done)
+{
+	size_t len = sc_copy_size(usize, sizeof(*c->recs));
+	unsigned int i;
+
+	if (usize == sizeof(*c->recs))
+		return copy_to_user(u64_to_user_ptr(uptr + (u64)done * usize),
+				    c->recs, c->n * len) ? -EFAULT : 0;
+	for (i = 0; i < c->n; i++)
+		if (copy_to_user(u64_to_user_ptr(uptr + (u64)(done + i) * usize),
+				 &c->recs[i], len))
+			return -EFAULT;
+	return 0;
+}
+
+/*
+ * Records of [start, end) of @mm from @start on, at most @room: walks of
+ * SC_CHUNK records, each copied out before the next. Returns the count
+ * and sets *next, or a negative errno.
+ */
+static long sc_walk_range(struct mm_struct *mm, u64 start, u64 end,
+			  u32 room, u64 uptr, u32 usize, u64 *next)
+{
+	struct sc_ctx c;
+	struct mmscope_walk w = {
+		.ops = &sc_walk_ops, .mode = MMSCOPE_WALK_LOCKED, .mm = mm,
+		.priv = &c,
+	};
+	unsigned int done = 0;
+	long ret;
+
+	ret = sc_ctx_init(&c, min_t(u32, room, SC_CHUNK));
+	if (ret)
+		return ret;
+	while (start < end && done < room) {
+		c.n = 0;
+		c.max = min_t(u32, room - done, SC_CHUNK);
+		c.next = end;
+		ret = mmscope_walk(&w, start, end);
+		sc_ctx_drop_device(&c);
+		if (ret < 0)
+			break;
+		ret = uptr ? sc_copy_out(uptr, usize, &c, done) : 0;
+		if (ret)
+			break;
+		done += c.n;
+		start = c.next;
+		cond_resched();
+	}
+	sc_ctx_free(&c);
+	*next = start;
+	return ret < 0 ? ret : done;
+}
+
+long sc_ioc_entries(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_swapcache_entries *a = arg;
+	struct mmscope_range r;
+	long ret;
+	u64 next;
+
+	BUILD_BUG_ON(sizeof(*a) != MMSCOPE_SWAPCACHE_ENTRIES_SIZE_VER0);
+	if (a->flags || a->pad || !a->count || !a->entries || !a->entry_size)
+		return -EINVAL;
+	ret = mmscope_range_get(a->pid, a->start, a->len, MMSCOPE_RANGE_MM, &r);
+	if (ret)
+		return ret;
+	ret = sc_walk_range(r.mm, r.start, r.end, a->count, a->entries,
+			    a->entry_size, &next);
+	mmscope_range_put(&r);
+	if (ret < 0)
+		return ret;
+	a->count = ret;
+	a->next = next;
+	return 0;
+}
+
+long sc_ioc_slots(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_swapcache_slots *a = arg;
+	struct swap_info_struct *si;
+	unsigned int i, n, done = 0;
+	struct sc_ctx c;
+	long ret;
+
+	BUILD_BUG_ON(sizeof(*a) != MMSCOPE_SWAPCACHE_SLOTS_SIZE_VER0);
+	if (a->flags || !a->count || a->count > MMSCOPE_SWAPCACHE_SLOTS_MAX ||
+	    !a->entries || !a->entry_size)
+		return -EINVAL;
+	si = sc_get_device(a->type);
+	if (!si)
+		return -ENODEV;
+	a->max = si->max;
+	if (a->offset >= si->max) {
+		sc_put_device(si);
+		return -ERANGE;
+	}
+	ret = sc_ctx_init(&c, SC_CHUNK);
+	if (ret) {
+		sc_put_device(si);
+		return ret;
+	}
+	/* The held device serves every slot: sc_fill_slot() finds it here. */
+	c.si = si;
+	c.si_type = a->type;
+	n = min_t(u64, a->count, si->max - a->offset);
+	while (done < n && !ret) {
+		c.n = 0;
+		for (i = 0; i < min_t(u32, n - done, SC_CHUNK); i++)
+			sc_fill_slot(&c, swp_entry(a->type, a->offset + done + i),
+				     sc_rec(&c, ~0ULL, MMSCOPE_SWAPCACHE_SWAP),
+				     true);
+		ret = sc_copy_out(a->entries, a->entry_size, &c, done);
+		done += c.n;
+		cond_resched();
+	}
+	sc_ctx_free(&c);
+	if (ret)
+		return ret;
+	a->count = done;
+	return 0;
+}
+
+/* The target file's range: one line per page that has something. */
+int sc_entries_show_range(struct seq_file *m, pid_t pid, u64 start, u64 len)
+{
+	static const char *const pgf_names[MMSCOPE_PGF_COUNT] = MMSCOPE_PGF_NAMES;
+	struct mmscope_swapcache_entry *e;
+	struct mmscope_range r;
+	struct sc_ctx c;
+	unsigned int i, f;
+	long ret;
+
+	ret = mmscope_range_get(pid, start, len, MMSCOPE_RANGE_MM, &r);
+	if (ret)
+		return ret;
+	ret = sc_ctx_init(&c, SC_CHUNK);
+	if (ret)
+		goto out;
+	seq_puts(m, "# va state type offset count has_cache swapcache pfn order refcount mapcount flags\n");
+	for (start = r.start; start < r.end; start = c.next) {
+		struct mmscope_walk w = {
+			.ops = &sc_walk_ops, .mode = MMSCOPE_WALK_LOCKED,
+			.mm = r.mm, .priv = &c,
+		};
+
+		c.n = 0;
+		c.next = r.end;
+		ret = mmscope_walk(&w, start, r.end);
+		sc_ctx_drop_device(&c);
+		if (ret < 0)
+			break;
+		ret = 0;
+		for (i = 0; i < c.n; i++) {
+			e = &c.recs[i];
+			if (e->state == MMSCOPE_SWAPCACHE_NONE)
+				continue;
+			seq_printf(m, "0x%llx %s", e->va, sc_state_names[e->state]);
+			if (e->info & MMSCOPE_SWAPCACHE_E_SWAP)
+				seq_printf(m, " %u %llu %u %d", e->type, e->offset,
+					   e->count,
+					   !!(e->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE));
+			else
+				seq_puts(m, " - - - -");
+			seq_printf(m, " %d", !!(e->info & MMSCOPE_SWAPCACHE_E_SWAPCACHE));
+			if (e->info & MMSCOPE_SWAPCACHE_E_FOLIO) {
+				seq_printf(m, " %llu %u %u %d ", e->pfn, e->order,
+					   e->refcount, e->mapcount);
+				for (f = 0; f < MMSCOPE_PGF_COUNT; f++)
+					if (e->pgflags & BIT_ULL(f))
+						seq_printf(m, "%s,", pgf_names[f]);
+			}
+			seq_putc(m, '\n');
+		}
+		cond_resched();
+	}
+	sc_ctx_free(&c);
+out:
+	mmscope_range_put(&r);
+	return ret;
+}

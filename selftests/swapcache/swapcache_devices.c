@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device list against /proc/swaps (path, size, used, priority), the
+ * CLI's JSON contract for devices, stats and entries, and slots read by
+ * type and offset against the same slots read through a process.
+ */
+#include "kselftest_harness.h"
+#include "sc_util.h"
+
+MMSCOPE_REQUIRE(SC_CTL)
+
+struct proc_swap {
+	char path[256];
+	long long size_kb, used_kb, prio;
+};
+
+static int proc_swaps(struct proc_swap *s, int max)
+{
+	char line[512], type[32];
+	FILE *f = fopen("/proc/swaps", "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %31s %lld %lld %lld", s[n].path, type,
+			   &s[n].size_kb, &s[n].used_kb, &s[n].prio) == 5)
+			n++;
+	fclose(f);
+	return n;
+}
+
+TEST(devices_equal_proc_swaps)
+{
+	struct mmscope_swapcache_device *d;
+	struct proc_swap ps[8];
+	long kb = sc_psize() / 1024;
+	int fd = sc_open(), n, i, j, tries;
+	long m;
+
+	ASSERT_LE(0, fd);
+	n = proc_swaps(ps, 8);
+	ASSERT_LE(0, n);
+	if (!n)
+		SKIP(return, "no swap device (run with --swap)");
+	/* used pages move while the system runs: compare a calm moment */
+	for (tries = 0; tries < SC_TRIES; tries++) {
+		m = mmscope_swapcache_devices(fd, &d);
+		ASSERT_LE(0, m);
+		n = proc_swaps(ps, 8);
+		ASSERT_EQ(n, m);
+		for (i = 0; i < n; i++)
+			if ((long long)d[i].inuse * kb != ps[i].used_kb)
+				break;
+		if (i == n)
+			break;
+		free(d);
+		d = NULL;
+	}
+	ASSERT_NE(NULL, d);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(d[j].path, ps[i].path))
+				break;
+		ASSERT_LT(j, n) TH_LOG("%s not in the module's list", ps[i].path);
+		EXPECT_EQ(ps[i].size_kb, (long long)d[j].pages * kb);
+		EXPECT_EQ(ps[i].used_kb, (long long)d[j].inuse * kb);
+		EXPECT_EQ(ps[i].prio, d[j].prio);
+		EXPECT_TRUE(d[j].flags & (1U << MMSCOPE_SWAPCACHE_DEV_WRITEOK));
+		EXPECT_LE(d[j].pages, d[j].max);
+		EXPECT_LE(d[j].cache_folios, d[j].cache_pages);
+	}
+	free(d);
+	close(fd);
+}
+
+TEST(slots_by_offset_equal_entries_by_address)
+{
+	struct mmscope_swapcache_entry e[16], s[16];
+	int fd = sc_open(), i;
+	char *p = sc_buffer(16, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, 16 * sc_psize(), MADV_PAGEOUT));
+	ASSERT_EQ(0, sc_entries(fd, getpid(), p, 16, e));
+	for (i = 0; i < 16; i++) {
+		ASSERT_EQ(MMSCOPE_SWAPCACHE_SWAP, e[i].state);
+		ASSERT_EQ(1, sc_slots(fd, e[i].type, e[i].offset, 1, &s[i]));
+		EXPECT_EQ(~0ULL, s[i].va);
+		EXPECT_EQ(e[i].type, s[i].type);
+		EXPECT_EQ(e[i].offset, s[i].offset);
+		EXPECT_EQ(e[i].count, s[i].count);
+		EXPECT_EQ(e[i].info & MMSCOPE_SWAPCACHE_E_HAS_CACHE,
+			  s[i].info & MMSCOPE_SWAPCACHE_E_HAS_CACHE);
+	}
+	munmap(p, 16 * sc_psize());
+	close(fd);
+}
+
+static int has(const char *out, const char *text)
+{
+	return strstr(out, text) != NULL;
+}
+
+TEST(cli_json_contract)
+{
+	static char out[1 << 16];
+	char pid[16], addr[32];
+	const char *devs[] = { "-j", "swapcache", "devices", NULL };
+	const char *stats[] = { "-j", "swapcache", "stats", NULL };
+	const char *ents[] = { "-j", "swapcache", "entries", "--pid",
+			       pid, addr, "16K", NULL };
+	char *p = sc_buffer(4, 0);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, 2 * sc_psize(), MADV_PAGEOUT));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(addr, sizeof(addr), "%p", p);
+	ASSERT_EQ(0, mmscope_run_cli(devs, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "{\"devices\":[{\"type\":")) TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "\"path\":\"") && has(out, "\"priority\":") &&
+		    has(out, "\"pages\":") && has(out, "\"inuse\":") &&
+		    has(out, "\"flags\":[") && has(out, "\"cache_folios\":") &&
+		    has(out, "\"clusters\":{")) TH_LOG("%s", out);
+	ASSERT_EQ(0, mmscope_run_cli(stats, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "{\"add\":") && has(out, "\"delete\":") &&
+		    has(out, "\"find\":") && has(out, "\"hit\":") &&
+		    has(out, "\"ra\":") && has(out, "\"ra_hit\":") &&
+		    has(out, "\"pswpin\":") && has(out, "\"pswpout\":"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, mmscope_run_cli(ents, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "{\"entries\":[{\"va\":\"0x")) TH_LOG("%s", out);
+	/* two swapped pages, then two present ones */
+	EXPECT_TRUE(has(out, "\"state\":\"swap\",\"swap\":{\"type\":"))
+		TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "\"state\":\"present\",\"swap\":null,\"swapcache\":false,\"folio\":{\"pfn\":"))
+		TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "\"has_cache\":") && has(out, "\"refcount\":") &&
+		    has(out, "\"mapcount\":") && has(out, "\"order\":"))
+		TH_LOG("%s", out);
+	munmap(p, 4 * sc_psize());
+}
+
+TEST_HARNESS_MAIN

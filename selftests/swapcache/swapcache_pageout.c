@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A buffer of non-zero pages paged out and faulted back in: the module's
+ * swap type, offset, count, cache bit and cached folio against pagemap's
+ * swap fields, vmstat's pswpout, kpageflags' swapcache bit, kpagecount
+ * and mincore().
+ */
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "sc_util.h"
+
+MMSCOPE_REQUIRE(SC_CTL)
+
+#define NPAGES 64
+
+FIXTURE(sc)
+{
+	int fd;
+	char cgroup[128];
+	char *buf;
+	struct mmscope_swapcache_entry e[NPAGES];
+};
+
+FIXTURE_SETUP(sc)
+{
+	int ret;
+
+	self->fd = sc_open();
+	ASSERT_LE(0, self->fd);
+	ret = sc_cgroup_enter(self->cgroup, sizeof(self->cgroup));
+	if (ret)
+		SKIP(return, "no memory cgroup of our own: %s", strerror(-ret));
+	/* first: the pages' LRU batches are then this CPU's to drain */
+	ASSERT_EQ(0, sc_pin_cpu0());
+	self->buf = sc_buffer(NPAGES, 0);
+	ASSERT_NE(NULL, self->buf);
+}
+
+FIXTURE_TEARDOWN(sc)
+{
+	munmap(self->buf, NPAGES * sc_psize());
+	sc_cgroup_leave(self->cgroup);
+	close(self->fd);
+}
+
+/* The swap entry of page i, as the module reports it, after page-out. */
+static void assert_swapped(struct __test_metadata *_metadata,
+			   const struct mmscope_swapcache_entry *e,
+			   const uint64_t *pm, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(MMSCOPE_SWAPCACHE_SWAP, e[i].state) TH_LOG("page %zu", i);
+		ASSERT_TRUE(pm[i] & PM_SWAP) TH_LOG("page %zu: pagemap 0x%llx",
+						    i, (unsigned long long)pm[i]);
+		ASSERT_TRUE(e[i].info & MMSCOPE_SWAPCACHE_E_SWAP);
+		EXPECT_EQ(PM_SWAP_TYPE(pm[i]), e[i].type) TH_LOG("page %zu", i);
+		EXPECT_EQ(PM_SWAP_OFFSET(pm[i]), e[i].offset) TH_LOG("page %zu", i);
+		EXPECT_EQ(1, e[i].count) TH_LOG("page %zu", i);
+	}
+}
+
+TEST_F(sc, pageout_matches_pagemap_and_pswpout)
+{
+	long long out0 = sc_vmstat("pswpout"), out1;
+	uint64_t pm[NPAGES];
+
+	ASSERT_LE(0, out0);
+	ASSERT_EQ(0, madvise(self->buf, NPAGES * sc_psize(), MADV_PAGEOUT));
+	out1 = sc_vmstat("pswpout");
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, self->e));
+	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
+	assert_swapped(_metadata, self->e, pm, NPAGES);
+	EXPECT_EQ(NPAGES, out1 - out0);
+}
+
+TEST_F(sc, read_fault_maps_the_cached_page_and_keeps_the_slot)
+{
+	struct mmscope_swapcache_entry *e = self->e, s;
+	uint64_t kflags, kcount, pm[NPAGES];
+	volatile char c;
+
+	ASSERT_EQ(0, sc_pageout_evict(self->fd, self->cgroup, self->buf,
+				      NPAGES, e));
+	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
+	assert_swapped(_metadata, e, pm, NPAGES);
+	s = e[5];
+	c = self->buf[5 * sc_psize()];
+	ASSERT_EQ((char)(5 + 1), c);
+	/* the LRU batch's reference is not one this test is about */
+	sc_lru_drain();
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, e));
+	ASSERT_EQ(MMSCOPE_SWAPCACHE_PRESENT, e[5].state);
+	ASSERT_TRUE(e[5].info & MMSCOPE_SWAPCACHE_E_FOLIO);
+	ASSERT_TRUE(e[5].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE);
+	/* the cache holds the slot it came from, which keeps its cache bit */
+	ASSERT_TRUE(e[5].info & MMSCOPE_SWAPCACHE_E_SWAP);
+	EXPECT_EQ(s.type, e[5].type);
+	EXPECT_EQ(s.offset, e[5].offset);
+	EXPECT_TRUE(e[5].info & MMSCOPE_SWAPCACHE_E_HAS_CACHE);
+	/* the PTE's reference went to the page: no swap PTE is left */
+	EXPECT_EQ(0, e[5].count);
+	/* one reference per page for the cache, one per mapping */
+	EXPECT_EQ(1U << e[5].order, e[5].refcount - e[5].mapcount);
+	ASSERT_EQ(0, mmscope_kpageflags_read(e[5].pfn, 1, &kflags));
+	ASSERT_EQ(0, mmscope_kpagecount_read(e[5].pfn, 1, &kcount));
+	EXPECT_TRUE(kflags & KPF_BIT(KPF_SWAPCACHE));
+	EXPECT_EQ(kcount, (uint64_t)e[5].mapcount);
+}
+
+TEST_F(sc, write_fault_by_the_sole_owner_frees_the_slot)
+{
+	struct mmscope_swapcache_entry *e = self->e, s, slot;
+	uint64_t kflags;
+
+	ASSERT_EQ(0, sc_pageout_evict(self->fd, self->cgroup, self->buf,
+				      NPAGES, e));
+	s = e[9];
+	self->buf[9 * sc_psize()] = 'w';
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, e));
+	ASSERT_EQ(MMSCOPE_SWAPCACHE_PRESENT, e[9].state);
+	EXPECT_FALSE(e[9].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE);
+	EXPECT_FALSE(e[9].info & MMSCOPE_SWAPCACHE_E_SWAP);
+	ASSERT_EQ(0, mmscope_kpageflags_read(e[9].pfn, 1, &kflags));
+	EXPECT_FALSE(kflags & KPF_BIT(KPF_SWAPCACHE));
+	ASSERT_EQ(1, sc_slots(self->fd, s.type, s.offset, 1, &slot));
+	EXPECT_EQ(0, slot.count);
+	EXPECT_FALSE(slot.info & MMSCOPE_SWAPCACHE_E_SWAPCACHE);
+	/*
+	 * 6.1 and 6.12 free a slot through a per-CPU cache of freed slots,
+	 * which keeps SWAP_HAS_CACHE until it is flushed: the cache bit may
+	 * stay a while, without a folio. 7.x frees it at once.
+	 */
+	if (slot.info & MMSCOPE_SWAPCACHE_E_HAS_CACHE)
+		TH_LOG("slot %llu keeps its cache bit, in the freed-slot cache",
+		       (unsigned long long)s.offset);
+}
+
+/* mincore() and the module agree, page by page, on what is cached. */
+static void assert_mincore(struct __test_metadata *_metadata, char *buf,
+			   const struct mmscope_swapcache_entry *e, size_t n)
+{
+	unsigned char vec[NPAGES];
+	size_t i;
+
+	ASSERT_EQ(0, mincore(buf, n * sc_psize(), vec));
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(!!(vec[i] & 1),
+			  e[i].state == MMSCOPE_SWAPCACHE_PRESENT ||
+			  !!(e[i].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE))
+			TH_LOG("page %zu", i);
+}
+
+TEST_F(sc, fork_shares_the_slot_and_a_child_read_caches_it)
+{
+	struct mmscope_swapcache_entry *e = self->e;
+	int go[2], done[2], status;
+	volatile char c;
+	pid_t child;
+
+	ASSERT_EQ(0, sc_pageout_evict(self->fd, self->cgroup, self->buf,
+				      NPAGES, e));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (read(go[0], &status, 1) != 1)
+			_exit(1);
+		c = self->buf[3 * sc_psize()];
+		if (write(done[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(c == 4 ? 0 : 2);
+	}
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, e));
+	EXPECT_EQ(MMSCOPE_SWAPCACHE_SWAP, e[3].state);
+	EXPECT_EQ(2, e[3].count);
+	EXPECT_FALSE(e[3].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE);
+	assert_mincore(_metadata, self->buf, e, NPAGES);
+
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(1, read(done[0], &status, 1));
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, e));
+	/* the parent keeps its swap PTE; the child's reference went */
+	EXPECT_EQ(MMSCOPE_SWAPCACHE_SWAP, e[3].state);
+	EXPECT_EQ(1, e[3].count);
+	EXPECT_TRUE(e[3].info & MMSCOPE_SWAPCACHE_E_HAS_CACHE);
+	EXPECT_TRUE(e[3].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE);
+	EXPECT_TRUE(e[3].info & MMSCOPE_SWAPCACHE_E_FOLIO);
+	/* mapped once, in the child */
+	EXPECT_EQ(1, e[3].mapcount);
+	assert_mincore(_metadata, self->buf, e, NPAGES);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+}
+
+TEST_HARNESS_MAIN
