@@ -54,7 +54,12 @@ class PagewalkCliTest(unittest.TestCase):
                      ["pagewalk", "--pid", "1", "zz"],
                      ["pagewalk", "--pid", "1", "0x1000", "4Q"],
                      ["pagewalk", "--pid", "1", "0x1000", "4K", "extra"],
-                     ["pagewalk", "--pid", "1", "0x1000", "--bogus"]):
+                     ["pagewalk", "--pid", "1", "0x1000", "--bogus"],
+                     ["pagewalk", "--pid", "1", "0x1000", "0"],
+                     ["pagewalk", "--kernel", "--all"],
+                     ["pagewalk", "--all"],
+                     ["pagewalk", "--pid", "1", "--all", "0x1000"],
+                     ["pagewalk", "--pid", "1", "0x1000", "--all"]):
             r = self.run_cli(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertTrue(r.stderr.startswith("mmscope: "), (args, r.stderr))
@@ -65,6 +70,21 @@ class PagewalkCliTest(unittest.TestCase):
                      ["pagewalk", "--kernel", "0xffff888000000000", "1G"]):
             r = self.run_cli(*args)
             self.assertEqual(r.returncode, 1, (args, r.stderr))
+
+    def test_usage_errors_say_what_was_wrong(self):
+        cases = {("--pid", "1", "0x1000", "0"): "LEN must not be 0",
+                 ("--all",): "--all walks a process: give --pid PID",
+                 ("--pid", "1", "--all", "0x1000"): "give ADDR [LEN] or --all, not both"}
+        for args, msg in cases.items():
+            r = self.run_cli("pagewalk", *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(msg, r.stderr, args)
+            self.assertEqual(r.stdout, "", args)
+
+    def test_all_parses(self):
+        # parsed fine, then fails for want of the module: exit 1
+        r = self.run_cli("pagewalk", "--pid", "1", "--all")
+        self.assertEqual(r.returncode, 1, r.stderr)
 
     def test_json_error_without_module(self):
         r = self.run_cli("-j", "pagewalk", "--pid", "1", "0x1000")

@@ -93,6 +93,8 @@ int parse_target(int argc, char **argv, struct mmscope_target_args *t,
 int do_version(int argc, char **argv);
 int do_features(int argc, char **argv);
 int do_trace(int argc, char **argv);
+/* The top-level help's list of the registered tracers (trace.c). */
+void trace_help_names(void);
 int do_pageref(int argc, char **argv);
 int do_pagewalk(int argc, char **argv);
 int do_notifier(int argc, char **argv);

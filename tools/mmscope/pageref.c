@@ -355,7 +355,7 @@ static int pageref_hold_verb(int argc, char **argv, unsigned long req,
 		return EXIT_FAILED;
 	}
 	if (!json_output)
-		printf("%s: holding %llu page%s of pid %d from 0x%llx (hold %llu)\n",
+		printf("%s: holding %llu page%s of pid %d from 0x%llx (hold id %llu)\n",
 		       verb, (unsigned long long)h.pages, h.pages == 1 ? "" : "s",
 		       a.pid, (unsigned long long)a.start,
 		       (unsigned long long)h.id);
@@ -402,7 +402,8 @@ int do_pageref(int argc, char **argv)
 	/* "mmscope pageref --pid 1 ADDR" is "mmscope pageref show ...". */
 	if (argc > 0 && argv[0][0] == '-' && !is_help(argv[0]))
 		return pageref_show(argc, argv);
-	if (argc < 1)
+	/* "mmscope pageref pin help": the verb's help is the command's */
+	if (argc < 1 || (argc > 1 && is_help(argv[1])))
 		return pageref_help(0, argv);
 	return cmd_select(cmds, argc, argv, LEVEL);
 }

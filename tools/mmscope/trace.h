@@ -97,6 +97,12 @@ struct tracer {
 	size_t ctx_size;
 	const char *banner;		/* stderr while tracing; NULL: the default */
 	struct trace_ops ops;
+	/*
+	 * How it attaches whatever the kernel (TRACE_PERF, TRACE_KPROBE), for
+	 * 'trace list'; TRACE_AUTO (0): fentry where the kernel can, kprobes
+	 * elsewhere.
+	 */
+	enum trace_method attach;
 };
 
 /*
@@ -145,6 +151,14 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx);
 /* Record why a start failed, in r->failed; returns err. */
 int trace_failed(struct trace_run *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Can this kernel attach fentry programs (trace_probe.c)? 0, or a
+ * negative errno with the reason in why.
+ */
+int trace_fentry_probe(char *why, size_t size);
+/* 'mmscope trace list': each tracer with the method it gets here. */
+int trace_list_report(const struct tracer *const *tracers, unsigned int n);
+
 /* Stop the wait of trace_run_tracer() (from a signal handler). */
 void trace_stop(void);
 

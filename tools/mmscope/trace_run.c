@@ -280,6 +280,19 @@ int trace_failed(struct trace_run *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* What to do about a failed start, when the cause is a common one. */
+static const char *trace_hint(int err)
+{
+	if ((err == -EPERM || err == -EACCES) && geteuid())
+		return " (tracing needs root: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)";
+	if (err == -EPERM || err == -EACCES)
+		return " (refused even to root: kernel lockdown, see dmesg)";
+	if ((err == -ENOENT || err == -ESRCH || err == -EINVAL) &&
+	    access("/sys/module/mmscope_core", F_OK))
+		return " (mmscope_core is not loaded: load it, modprobe mmscope_core)";
+	return "";
+}
+
 int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 {
 	const struct trace_ops *ops = &t->ops;
@@ -294,7 +307,7 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 		err = ops->start(r, ctx);
 	}
 	if (err) {
-		p_err("%s: %s", r->name, r->failed);
+		p_err("%s: %s%s", r->name, r->failed, trace_hint(err));
 		goto out;
 	}
 	if (trace_pin_begin(r) || ops->pin(r, ctx))

@@ -236,6 +236,8 @@ enum mmscope_target_kind {
 #define MMSCOPE_TARGETS_PID	(1U << MMSCOPE_TARGET_PID)
 #define MMSCOPE_TARGETS_PFN	(1U << MMSCOPE_TARGET_PFN)
 #define MMSCOPE_TARGETS_KERNEL	(1U << MMSCOPE_TARGET_KERNEL)
+/* --all (with --pid): the whole address space; start and len stay 0 */
+#define MMSCOPE_TARGETS_ALL	(1U << 16)
 
 /*
  * --pid PID | --pfn PFN | --kernel, then ADDR [LEN] (PFN [COUNT] with
@@ -247,6 +249,7 @@ struct mmscope_target_args {
 	uint64_t start;		/* ADDR or PFN */
 	uint64_t len;		/* LEN bytes or COUNT pages */
 	bool has_start, has_len;
+	bool all;		/* --all */
 };
 
 /*
@@ -259,7 +262,8 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
 		       int *i);
 /*
  * After the last argument: check the kind is one of kinds and ADDR was
- * given, and default LEN to default_len bytes (one page for --pfn).
+ * given (or --all, if kinds has MMSCOPE_TARGETS_ALL), that LEN or COUNT
+ * is not 0, and default LEN to default_len bytes (one page for --pfn).
  */
 int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 			uint64_t default_len);

@@ -75,6 +75,8 @@ static int take_position(struct mmscope_target_args *t, const char *arg)
 
 	if (t->has_len)
 		return mmscope_fail(EINVAL, "unexpected argument '%s'", arg);
+	if (t->all)
+		return mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both");
 	ret = mmscope_parse_size(arg, &v);
 	if (ret)
 		return mmscope_fail(-ret, "%s: %s", !t->has_start ?
@@ -109,6 +111,9 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
 		ret = set_kind(t, MMSCOPE_TARGET_PFN);
 	} else if (!strcmp(arg, "--kernel")) {
 		ret = set_kind(t, MMSCOPE_TARGET_KERNEL);
+	} else if (!strcmp(arg, "--all")) {
+		ret = t->has_start ? mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both") : 0;
+		t->all = true;
 	} else if (arg[0] == '-' && arg[1]) {
 		return 0;
 	} else {
@@ -125,6 +130,12 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 {
 	bool pfn = t->kind == MMSCOPE_TARGET_PFN;
 
+	if (t->all && !(kinds & MMSCOPE_TARGETS_ALL))
+		return mmscope_fail(EINVAL, "--all: not for this command");
+	if (t->all && t->kind != MMSCOPE_TARGET_PID)
+		return mmscope_fail(EINVAL, "--all walks a process: give --pid PID");
+	if (t->all)
+		return 0;	/* start 0, len 0: the caller knows the end */
 	if (t->kind == MMSCOPE_TARGET_NONE || !(kinds & (1U << t->kind))) {
 		const char *pid = kinds & MMSCOPE_TARGETS_PID ? "--pid PID" : "";
 		const char *pfns = kinds & MMSCOPE_TARGETS_PFN ? "--pfn PFN" : "";
@@ -137,6 +148,8 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 	}
 	if (!t->has_start)
 		return mmscope_fail(EINVAL, "missing %s", pfn ? "PFN" : "ADDR");
+	if (t->has_len && !t->len)
+		return mmscope_fail(EINVAL, "%s must not be 0", pfn ? "COUNT" : "LEN");
 	if (!t->has_len)
 		t->len = pfn ? 1 : default_len;
 	return 0;
