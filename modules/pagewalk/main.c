@@ -363,6 +363,22 @@ static int pw_kaddr_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pw_kaddr);
 
+/*
+ * The kernel's ranges, as the kernel has them: the linear map (every
+ * page of RAM, from PAGE_OFFSET to high_memory; on arm64 PAGE_OFFSET
+ * follows the VA size and KASLR) and the vmalloc area.
+ */
+static int pw_layout_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "linear_map 0x%lx 0x%lx\n", (unsigned long)PAGE_OFFSET,
+		   (unsigned long)high_memory);
+	/* x86's VMALLOC_END is the last byte, arm64's the byte after */
+	seq_printf(m, "vmalloc 0x%lx 0x%lx\n", (unsigned long)VMALLOC_START,
+		   PAGE_ALIGN((unsigned long)VMALLOC_END));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pw_layout);
+
 static int __init pw_init(void)
 {
 	int ret;
@@ -378,6 +394,7 @@ static int __init pw_init(void)
 		goto free;
 	debugfs_create_file("walk", 0400, pw_dir, NULL, &pw_walk_fops);
 	debugfs_create_file("kaddr", 0400, pw_dir, NULL, &pw_kaddr_fops);
+	debugfs_create_file("layout", 0400, pw_dir, NULL, &pw_layout_fops);
 	ret = mmscope_target_file_create(pw_dir, &pw_target);
 	if (!ret)
 		ret = mmscope_ctl_create(pw_dir, &pw_ctl);

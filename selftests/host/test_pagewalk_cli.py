@@ -74,17 +74,24 @@ class PagewalkCliTest(unittest.TestCase):
     def test_usage_errors_say_what_was_wrong(self):
         cases = {("--pid", "1", "0x1000", "0"): "LEN must not be 0",
                  ("--all",): "--all walks a process: give --pid PID",
-                 ("--pid", "1", "--all", "0x1000"): "give ADDR [LEN] or --all, not both"}
+                 ("--pid", "1", "--all", "0x1000"): "give ADDR [LEN] or --all, not both",
+                 ("--pid", "1", "--linear-map"): "kernel ranges: give --kernel",
+                 ("--kernel", "--all"): "--kernel takes ADDR [LEN], --linear-map or --vmalloc",
+                 ("--kernel", "0xffff888000000000", "--vmalloc"): "give ADDR [LEN] or --vmalloc, not both",
+                 ("--kernel", "--vmalloc", "--summary", "--path"): "no --path with it"}
         for args, msg in cases.items():
             r = self.run_cli("pagewalk", *args)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(msg, r.stderr, args)
             self.assertEqual(r.stdout, "", args)
 
-    def test_all_parses(self):
-        # parsed fine, then fails for want of the module: exit 1
-        r = self.run_cli("pagewalk", "--pid", "1", "--all")
-        self.assertEqual(r.returncode, 1, r.stderr)
+    def test_all_and_regions_parse(self):
+        # parsed fine, then fail for want of the module: exit 1
+        for args in (["--pid", "1", "--all"], ["--pid", "1", "--all", "--summary"],
+                     ["--kernel", "--linear-map", "--summary"],
+                     ["--kernel", "--vmalloc"]):
+            r = self.run_cli("pagewalk", *args)
+            self.assertEqual(r.returncode, 1, (args, r.stderr))
 
     def test_json_error_without_module(self):
         r = self.run_cli("-j", "pagewalk", "--pid", "1", "0x1000")

@@ -34,6 +34,8 @@ struct pw_args {
 	bool kernel;
 	bool path;
 	bool all;
+	bool summary;
+	const char *region;	/* --linear-map, --vmalloc: its name in layout */
 	uint64_t start;
 	uint64_t len;
 };
@@ -43,6 +45,8 @@ static int pagewalk_help(void)
 	print_help(
 		"Usage: mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]\n"
 		"       mmscope pagewalk --pid PID --all [--path] [--json]\n"
+		"       mmscope pagewalk --kernel { --linear-map | --vmalloc } [--summary]\n"
+		"       mmscope pagewalk ... --summary\n"
 		"\n"
 		"Walk the page tables that map [ADDR, ADDR+LEN) of process PID, or of\n"
 		"the kernel with --kernel, and print one line per leaf entry (page,\n"
@@ -58,6 +62,12 @@ static int pagewalk_help(void)
 		"               half (0x800000000000 on x86_64) ends where it does\n"
 		"  --path       print every level of the walk: index, raw entry, the\n"
 		"               physical address of the entry and of the next table\n"
+		"  --linear-map with --kernel: the linear (direct) map of RAM, as the\n"
+		"               kernel has it (PAGE_OFFSET to high_memory)\n"
+		"  --vmalloc    with --kernel: the vmalloc area\n"
+		"  --summary    instead of the entries: a line per kind (level, size\n"
+		"               an entry maps, state) with entries, bytes and runs\n"
+		"               of consecutive entries\n"
 		"\n"
 		"JSON: {\"arch\", \"page_size\", \"levels\", \"va_bits\", ..., \"entries\": [{\"va\",\n"
 		"       \"size\", \"level\", \"state\", \"raw\", \"pfn\", \"swap\", \"linux\", \"hw\",\n"
@@ -65,29 +75,54 @@ static int pagewalk_help(void)
 	return EXIT_OK;
 }
 
+struct pw_parse {
+	struct pw_args *a;
+	struct mmscope_target_args *t;
+};
+
 static int path_option(int argc, char **argv, int *i, void *ctx)
 {
-	struct pw_args *a = ctx;
+	struct pw_parse *p = ctx;
+	struct pw_args *a = p->a;
 
 	(void)argc;
-	if (strcmp(argv[*i], "--path"))
+	if (!strcmp(argv[*i], "--path")) {
+		a->path = true;
+	} else if (!strcmp(argv[*i], "--summary")) {
+		a->summary = true;
+	} else if (!strcmp(argv[*i], "--linear-map") ||
+		   !strcmp(argv[*i], "--vmalloc")) {
+		/* a range of its own, in place of ADDR [LEN] */
+		a->region = argv[*i][2] == 'l' ? "linear_map" : "vmalloc";
+		p->t->all = true;
+	} else {
 		return usage_err(PW_LEVEL, "unknown option '%s'", argv[*i]);
-	a->path = true;
+	}
 	return EXIT_OK;
 }
 
 static int parse_args(int argc, char **argv, struct pw_args *a)
 {
 	struct mmscope_target_args t;
+	struct pw_parse p = { a, &t };
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	ret = parse_target(argc, argv, &t,
 			   MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL |
 			   MMSCOPE_TARGETS_ALL, 4096,
-			   PW_LEVEL, path_option, a);
+			   PW_LEVEL, path_option, &p);
 	if (ret)
 		return ret;
+	if (a->region && t.has_start)
+		return usage_err(PW_LEVEL, "give ADDR [LEN] or --%s, not both",
+				 a->region[0] == 'l' ? "linear-map" : "vmalloc");
+	if (a->region && t.kind != MMSCOPE_TARGET_KERNEL)
+		return usage_err(PW_LEVEL, "--linear-map and --vmalloc are kernel ranges: give --kernel");
+	if (t.all && t.kind == MMSCOPE_TARGET_KERNEL && !a->region)
+		return usage_err(PW_LEVEL, "--kernel takes ADDR [LEN], --linear-map or --vmalloc, not --all");
+	if (a->summary && a->path)
+		return usage_err(PW_LEVEL, "--summary counts entries: no --path with it");
 	a->kernel = t.kind == MMSCOPE_TARGET_KERNEL;
 	a->all = t.all;
 	a->pid = t.pid;
@@ -113,6 +148,7 @@ struct sink {
 	struct pw_stream *st;		/* stream */
 	/* text: the header, printed with the first record (not before an error) */
 	const struct mmscope_pagewalk_context *ctx;
+	struct pw_summary *sum;		/* --summary */
 };
 
 static void sink_header(struct sink *k)
@@ -125,6 +161,10 @@ static void sink_header(struct sink *k)
 static void sink_record(struct sink *k, const struct mmscope_pagewalk_record *r,
 			const struct mmscope_pagewalk_path *p)
 {
+	if (k->sum) {
+		pw_summary_record(k->sum, r);
+		return;
+	}
 	sink_header(k);
 	if (k->st)
 		pw_stream_record(k->st, r);
@@ -163,6 +203,34 @@ static int walk_failed(const struct pw_args *a, int err, uint64_t addr)
 	p_err("%s 0x%" PRIx64 ": %s", a->kernel ? "kernel" : "walk", addr,
 	      mmscope_last_error());
 	return EXIT_FAILED;
+}
+
+/* --linear-map, --vmalloc: the range from the module's layout file */
+static int pw_region(struct pw_args *a)
+{
+	char path[256], name[32];
+	unsigned long long s, e;
+	int ret = EXIT_FAILED;
+	FILE *f;
+
+	mmscope_debugfs_path(path, sizeof(path), "pagewalk", "layout");
+	f = fopen(path, "r");
+	if (!f) {
+		p_err("%s: %s (a mmscope_pagewalk without it: give ADDR LEN)",
+		      path, errno_str(errno));
+		return EXIT_FAILED;
+	}
+	while (fscanf(f, "%31s %llx %llx", name, &s, &e) == 3) {
+		if (strcmp(name, a->region) || e <= s)
+			continue;
+		a->start = s;
+		a->len = e - s;
+		ret = EXIT_OK;
+	}
+	fclose(f);
+	if (ret)
+		p_err("%s: no %s range", path, a->region);
+	return ret;
 }
 
 /*
@@ -283,11 +351,18 @@ static int pagewalk_run(struct pw_args *a)
 	ctx.arch[sizeof(ctx.arch) - 1] = '\0';
 	pw_arm64 = !strcmp(ctx.arch, "arm64");
 	pw_user_range(a, &ctx);
+	if (a->region && pw_region(a))
+		goto out;
 	if (!a->kernel) {
 		n = mmscope_maps_read(a->pid, &pw_maps);
 		pw_nmaps = n > 0 ? n : 0;
 	}
-	if (json_output) {
+	if (a->summary) {
+		k.sum = pw_summary_new(a->region ? (a->region[0] == 'l' ?
+				       "linear map" : "vmalloc") :
+				       a->kernel ? "kernel" : "range",
+				       a->start, a->start + a->len);
+	} else if (json_output) {
 		root = jw_object();
 		pw_json_context(root, &ctx);
 		k.entries = jw_set_array(root, "entries");
@@ -301,13 +376,15 @@ static int pagewalk_run(struct pw_args *a)
 	ret = a->path ? EINVAL : walk_compact(fd, a, &ctx, &k);
 	if (ret == EINVAL)
 		ret = walk_full(fd, a, &k);
-	if (!ret)
+	if (!ret && k.sum)
+		pw_summary_print(k.sum);
+	else if (!ret)
 		sink_header(&k);
 	if (ret)
 		json_object_put(root);
 	else if (k.st)
 		ret = pw_stream_emit(k.st, root);
-	else if (json_output)
+	else if (json_output && root)
 		jw_emit(root);
 	pw_stream_free(k.st);
 out:

@@ -236,7 +236,10 @@ enum mmscope_target_kind {
 #define MMSCOPE_TARGETS_PID	(1U << MMSCOPE_TARGET_PID)
 #define MMSCOPE_TARGETS_PFN	(1U << MMSCOPE_TARGET_PFN)
 #define MMSCOPE_TARGETS_KERNEL	(1U << MMSCOPE_TARGET_KERNEL)
-/* --all (with --pid): the whole address space; start and len stay 0 */
+/*
+ * --all with --pid (the whole address space) or --kernel (a range the
+ * command names itself); start and len stay 0
+ */
 #define MMSCOPE_TARGETS_ALL	(1U << 16)
 
 /*

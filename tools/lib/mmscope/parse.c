@@ -132,7 +132,8 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 
 	if (t->all && !(kinds & MMSCOPE_TARGETS_ALL))
 		return mmscope_fail(EINVAL, "--all: not for this command");
-	if (t->all && t->kind != MMSCOPE_TARGET_PID)
+	if (t->all && t->kind != MMSCOPE_TARGET_PID &&
+	    t->kind != MMSCOPE_TARGET_KERNEL)
 		return mmscope_fail(EINVAL, "--all walks a process: give --pid PID");
 	if (t->all)
 		return 0;	/* start 0, len 0: the caller knows the end */
