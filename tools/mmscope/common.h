@@ -100,4 +100,13 @@ int do_pagewalk(int argc, char **argv);
 int do_notifier(int argc, char **argv);
 int show_tool_version(void);
 
+/*
+ * spawn.c: run cmd stopped right after its exec (its pid, or -1 after a
+ * message); let it go; end it (kill_it: SIGKILL first) and return its
+ * exit status (128 + signal if killed).
+ */
+pid_t spawn_stopped(char **cmd);
+void spawn_resume(pid_t pid);
+int spawn_end(pid_t pid, bool kill_it);
+
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "common.h"
 #include "trace.h"
@@ -117,7 +118,8 @@ static int trace_help(void)
 	if (!f)
 		return EXIT_FAILED;
 	fprintf(f, "Usage: mmscope trace TRACER [--pid PID] [--duration S] [--pin]\n"
-		   "                     [--attach auto|fentry|kprobe] [--verbose]\n");
+		   "                     [--attach auto|fentry|kprobe] [--verbose]\n"
+		   "       mmscope trace TRACER [options] -- COMMAND [ARGS...]\n");
 	for (i = 0; i < ntracers; i++)
 		if (tracers[i]->usage)
 			fprintf(f, "       mmscope trace %s %s\n",
@@ -131,6 +133,9 @@ static int trace_help(void)
 		   "/sys/fs/bpf/mmscope/TRACER/ for bpftool; they are removed at\n"
 		   "the end unless --pin is given, which leaves the tracer attached\n"
 		   "and counting until 'mmscope trace unpin TRACER'.\n"
+		   "With -- COMMAND the tracer attaches first, then runs COMMAND,\n"
+		   "traces it as --pid (faults: its children too) and stops when it\n"
+		   "exits.\n"
 		   "\n"
 		   "TRACER:\n");
 	for (i = 0; i < ntracers; i++)
@@ -384,6 +389,12 @@ static int parse_opts(const struct tracer *t, struct trace_run *r, void *ctx,
 		if (err)
 			return EXIT_USAGE;
 	}
+	/* getopt stops at "--": the rest is the command to trace */
+	if (optind > 0 && optind <= argc && !strcmp(argv[optind - 1], "--")) {
+		if (optind == argc)
+			return usage_err(LEVEL, "-- needs a COMMAND");
+		r->cmd = argv + optind;
+	}
 	return EXIT_OK;
 }
 
@@ -432,6 +443,12 @@ static int run(const struct tracer *t, int argc, char **argv)
 	ret = parse_args(t, &r, ctx, argc, argv);
 	if (ret)
 		goto out;
+	if (r.cmd && r.pid)
+		ret = usage_err(LEVEL, "give --pid PID or -- COMMAND, not both");
+	else if (r.cmd)
+		ret = trace_cmd_spawn(&r);
+	if (ret)
+		goto out;
 	if (r.pid && kill(r.pid, 0) && errno == ESRCH) {
 		p_err("pid %d: %s", r.pid, errno_str(ESRCH));
 		ret = EXIT_FAILED;
@@ -448,6 +465,10 @@ static int run(const struct tracer *t, int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	ret = trace_run_tracer(&r, t, ctx);
 out:
+	trace_cmd_end(&r);
+	if (r.cmd && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
+		p_warn("%s exited with status %d", r.cmd[0],
+		       WEXITSTATUS(r.child_status));
 	free(ctx);
 	return ret;
 }

@@ -232,6 +232,8 @@ static void trace_wait(struct trace_run *r)
 			break;
 		if (r->pid && kill(r->pid, 0) && errno == ESRCH)
 			break;
+		if (trace_cmd_exited(r))
+			break;
 		nanosleep(&tick, NULL);
 	}
 	r->elapsed_ms = now_ms() - start;
@@ -317,6 +319,7 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 	else if (!json_output)
 		fprintf(stderr, "mmscope: tracing %s with %s, Ctrl-C to stop\n",
 			r->name, trace_method_name(r->attach));
+	trace_cmd_go(r);
 	trace_wait(r);
 	ops->report(r, ctx);
 	ret = EXIT_OK;
