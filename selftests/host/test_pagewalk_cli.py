@@ -78,7 +78,11 @@ class PagewalkCliTest(unittest.TestCase):
                  ("--pid", "1", "--linear-map"): "kernel ranges: give --kernel",
                  ("--kernel", "--all"): "--kernel takes ADDR [LEN], --linear-map or --vmalloc",
                  ("--kernel", "0xffff888000000000", "--vmalloc"): "give ADDR [LEN] or --vmalloc, not both",
-                 ("--kernel", "--vmalloc", "--summary", "--path"): "no --path with it"}
+                 ("--kernel", "--vmalloc", "--summary", "--path"): "no --path with it",
+                 ("--kernel", "--vma", "libc"): "--vma names a mapping of a process",
+                 ("--pid", "1", "0x1000", "--vma", "libc"): "give ADDR [LEN] or --vma, not both",
+                 ("--pid", "1", "--vma", "libc", "--all"): "give --all or --vma, not both",
+                 ("--pid", "1", "--vma"): "--vma needs a NAME or ADDR"}
         for args, msg in cases.items():
             r = self.run_cli("pagewalk", *args)
             self.assertEqual(r.returncode, 2, args)

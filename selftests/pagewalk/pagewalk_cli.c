@@ -139,4 +139,77 @@ TEST_F(cli, all_walks_the_whole_address_space_a_hole_a_line)
 	EXPECT_EQ(want, pfn);
 }
 
+/* [start, end) of this program's own mappings, from /proc/self/maps */
+static int own_span(const char *exe, unsigned long *start, unsigned long *end)
+{
+	char line[512];
+	unsigned long s, e;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	*start = *end = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%lx-%lx", &s, &e) != 2 ||
+		    strcmp(strrchr(line, ' ') + 1, exe))
+			continue;
+		if (!*end)
+			*start = s;
+		*end = e;
+	}
+	if (f)
+		fclose(f);
+	return *end ? 0 : -1;
+}
+
+/* where the last line of a walk's text ends */
+static unsigned long last_end(const char *text)
+{
+	const char *line = text, *p;
+	unsigned long long va, size;
+	char unit;
+
+	while ((p = strstr(line, "\n0x")))
+		line = p + 1;
+	if (sscanf(line, "%llx %llu%c", &va, &size, &unit) != 3)
+		return 0;
+	return va + (size << (unit == 'G' ? 30 : unit == 'M' ? 20 : 10));
+}
+
+TEST_F(cli, vma_addresses_a_mapping_by_address_or_name)
+{
+	char addr[32], exe[256], first[32], last[64];
+	const char *by_addr[] = { "pagewalk", "--pid", self->pid, "--vma", addr, NULL };
+	const char *by_name[] = { "pagewalk", "--pid", self->pid, "--vma",
+				  "pagewalk_cli", NULL };
+	const char *pageref[] = { "-j", "pageref", "--pid", self->pid, "--vma",
+				  addr, NULL };
+	const char *none[] = { "pagewalk", "--pid", self->pid, "--vma",
+			       "no-such-mapping", NULL };
+	unsigned long s, e;
+	ssize_t n;
+
+	snprintf(addr, sizeof(addr), "%p", self->page);
+	ASSERT_EQ(0, mmscope_run_cli(by_addr, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(first, sizeof(first), "\n0x%016lx ", (unsigned long)self->page);
+	EXPECT_NE(NULL, strstr(out, first)) TH_LOG("%s", out);
+	/* the one page of the mapping: one line */
+	EXPECT_EQ(NULL, strstr(strstr(out, first) + 1, "\n0x")) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, mmscope_run_cli(pageref, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(last, sizeof(last), "\"va\":\"%p\"", self->page);
+	EXPECT_NE(NULL, strstr(out, last)) TH_LOG("%s", out);
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	ASSERT_EQ(0, own_span(exe, &s, &e));
+	ASSERT_EQ(0, mmscope_run_cli(by_name, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(first, sizeof(first), "\n0x%016lx ", s);
+	EXPECT_NE(NULL, strstr(out, first)) TH_LOG("from %#lx: %s", s, out);
+	EXPECT_EQ(e, last_end(out)) TH_LOG("to %#lx: %s", e, out);
+
+	EXPECT_EQ(1, mmscope_run_cli_all(none, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "no mapping named no-such-mapping")) TH_LOG("%s", out);
+}
+
 TEST_HARNESS_MAIN

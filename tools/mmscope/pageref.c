@@ -32,6 +32,9 @@ int pageref_help(int argc, char **argv)
 		"       mmscope pageref watch { show | add TARGET | events [--clear] | clear }\n"
 		"TARGET := " HELP_TARGET " (not --kernel;\n"
 		"          with --pfn: PFN [COUNT])\n"
+		"          | --pid PID --vma NAME|ADDR (a mapping: the one holding\n"
+		"          ADDR, or those named NAME: '[heap]', or a file name's\n"
+		"          start, 'libc')\n"
 		"\n"
 		"show: per page, the folio's reference count (without the probe's own\n"
 		"reference), the page's map count, the folio's entire (PMD) and total\n"
@@ -87,6 +90,7 @@ int parse_range(int argc, char **argv, struct range_args *a, bool hold_verb)
 	memset(a, 0, sizeof(*a));
 	a->hold = -1;
 	ret = parse_target(argc, argv, &t, MMSCOPE_TARGETS_PID |
+			   MMSCOPE_TARGETS_VMA |
 			   (hold_verb ? 0 : MMSCOPE_TARGETS_PFN),
 			   (uint64_t)getpagesize(), LEVEL, hold_option,
 			   hold_verb ? a : NULL);

@@ -44,7 +44,7 @@ static int pagewalk_help(void)
 {
 	print_help(
 		"Usage: mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]\n"
-		"       mmscope pagewalk --pid PID --all [--path] [--json]\n"
+		"       mmscope pagewalk --pid PID { --all | --vma NAME|ADDR } [--path] [--json]\n"
 		"       mmscope pagewalk --kernel { --linear-map | --vmalloc } [--summary]\n"
 		"       mmscope pagewalk ... --summary\n"
 		"\n"
@@ -57,6 +57,9 @@ static int pagewalk_help(void)
 		"\n"
 		"  --pid PID    process to walk\n"
 		"  --kernel     walk the kernel's page tables (ADDR is a kernel address)\n"
+		"  --vma NAME|ADDR  the mapping of PID that holds ADDR, or the span of\n"
+		"               the mappings named NAME: '[heap]', '[stack]', or the\n"
+		"               start of a file name ('libc')\n"
 		"  --all        the whole user address space of PID (holes are one\n"
 		"               line each); a range that ends at the top of the user\n"
 		"               half (0x800000000000 on x86_64) ends where it does\n"
@@ -110,7 +113,7 @@ static int parse_args(int argc, char **argv, struct pw_args *a)
 	memset(a, 0, sizeof(*a));
 	ret = parse_target(argc, argv, &t,
 			   MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL |
-			   MMSCOPE_TARGETS_ALL, 4096,
+			   MMSCOPE_TARGETS_ALL | MMSCOPE_TARGETS_VMA, 4096,
 			   PW_LEVEL, path_option, &p);
 	if (ret)
 		return ret;

@@ -241,6 +241,8 @@ enum mmscope_target_kind {
  * command names itself); start and len stay 0
  */
 #define MMSCOPE_TARGETS_ALL	(1U << 16)
+/* --vma NAME|ADDR (with --pid): a mapping, resolved by mmscope_target_vma() */
+#define MMSCOPE_TARGETS_VMA	(1U << 17)
 
 /*
  * --pid PID | --pfn PFN | --kernel, then ADDR [LEN] (PFN [COUNT] with
@@ -253,6 +255,7 @@ struct mmscope_target_args {
 	uint64_t len;		/* LEN bytes or COUNT pages */
 	bool has_start, has_len;
 	bool all;		/* --all */
+	const char *vma;	/* --vma NAME|ADDR, or NULL */
 };
 
 /*
@@ -270,6 +273,12 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
  */
 int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 			uint64_t default_len);
+/*
+ * --vma: set start and len to the mapping of t->pid that holds ADDR, or
+ * to the span of the mappings whose path is NAME ("[heap]") or whose file
+ * name begins with NAME ("libc"). 0, or -errno with the reason.
+ */
+int mmscope_target_vma(struct mmscope_target_args *t);
 /* The usage of a target, for help texts. */
 #define MMSCOPE_HELP_TARGET "{ --pid PID | --pfn PFN | --kernel } ADDR [LEN]"
 #define MMSCOPE_HELP_NUMBERS \

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libmmscope.h"
@@ -77,6 +78,8 @@ static int take_position(struct mmscope_target_args *t, const char *arg)
 		return mmscope_fail(EINVAL, "unexpected argument '%s'", arg);
 	if (t->all)
 		return mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both");
+	if (t->vma)
+		return mmscope_fail(EINVAL, "give ADDR [LEN] or --vma, not both");
 	ret = mmscope_parse_size(arg, &v);
 	if (ret)
 		return mmscope_fail(-ret, "%s: %s", !t->has_start ?
@@ -111,6 +114,11 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
 		ret = set_kind(t, MMSCOPE_TARGET_PFN);
 	} else if (!strcmp(arg, "--kernel")) {
 		ret = set_kind(t, MMSCOPE_TARGET_KERNEL);
+	} else if (!strcmp(arg, "--vma")) {
+		if (*i + 1 >= argc)
+			return mmscope_fail(EINVAL, "--vma needs a NAME or ADDR");
+		t->vma = argv[++*i];
+		ret = t->has_start ? mmscope_fail(EINVAL, "give ADDR [LEN] or --vma, not both") : 0;
 	} else if (!strcmp(arg, "--all")) {
 		ret = t->has_start ? mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both") : 0;
 		t->all = true;
@@ -130,6 +138,13 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 {
 	bool pfn = t->kind == MMSCOPE_TARGET_PFN;
 
+	if (t->vma && (!(kinds & MMSCOPE_TARGETS_VMA) || t->all))
+		return mmscope_fail(EINVAL, t->all ? "give --all or --vma, not both" :
+				    "--vma: not for this command");
+	if (t->vma && t->kind != MMSCOPE_TARGET_PID)
+		return mmscope_fail(EINVAL, "--vma names a mapping of a process: give --pid PID");
+	if (t->vma)
+		return 0;	/* mmscope_target_vma() resolves it */
 	if (t->all && !(kinds & MMSCOPE_TARGETS_ALL))
 		return mmscope_fail(EINVAL, "--all: not for this command");
 	if (t->all && t->kind != MMSCOPE_TARGET_PID &&
@@ -153,5 +168,50 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 		return mmscope_fail(EINVAL, "%s must not be 0", pfn ? "COUNT" : "LEN");
 	if (!t->has_len)
 		t->len = pfn ? 1 : default_len;
+	return 0;
+}
+
+/* NAME matches a path: all of it, or the start of its file name */
+static bool vma_name_matches(const char *path, const char *name)
+{
+	const char *base = strrchr(path, '/');
+
+	if (!strcmp(path, name))
+		return true;
+	base = base ? base + 1 : path;
+	return *path && !strncmp(base, name, strlen(name));
+}
+
+int mmscope_target_vma(struct mmscope_target_args *t)
+{
+	struct mmscope_map *maps = NULL;
+	uint64_t addr, start = 0, end = 0;
+	bool by_addr = !mmscope_parse_size(t->vma, &addr);
+	long n, i;
+
+	n = mmscope_maps_read(t->pid, &maps);
+	if (n < 0)
+		return mmscope_fail(-n, "pid %d: maps: %s", t->pid,
+				    strerror((int)-n));
+	for (i = 0; i < n; i++) {
+		const struct mmscope_map *m = &maps[i];
+
+		if (by_addr ? m->start <= addr && addr < m->end :
+			      vma_name_matches(m->path, t->vma)) {
+			if (!end)
+				start = m->start;
+			end = m->end;
+			if (by_addr)
+				break;
+		}
+	}
+	free(maps);
+	if (!end)
+		return mmscope_fail(ENOENT, by_addr ?
+				    "pid %d: no mapping holds %s" :
+				    "pid %d: no mapping named %s", t->pid, t->vma);
+	t->start = start;
+	t->len = end - start;
+	t->has_start = t->has_len = true;
 	return 0;
 }
