@@ -365,12 +365,20 @@ DEFINE_SHOW_ATTRIBUTE(pw_kaddr);
 
 /*
  * The kernel's ranges, as the kernel has them: the linear map (every
- * page of RAM, from PAGE_OFFSET to high_memory; on arm64 PAGE_OFFSET
- * follows the VA size and KASLR) and the vmalloc area.
+ * page of RAM, from its base to high_memory) and the vmalloc area. The
+ * base: x86_64's PAGE_OFFSET (moved by KASLR); on arm64 the start of the
+ * kernel half in use, which a kernel built for 52-bit VAs (6.12) moves
+ * to -2^48 at boot on a CPU without LPA2, where PAGE_OFFSET stays -2^52.
  */
+#ifdef CONFIG_ARM64
+#define PW_LINEAR_BASE	MMSCOPE_KERNEL_VA_MIN
+#else
+#define PW_LINEAR_BASE	PAGE_OFFSET
+#endif
+
 static int pw_layout_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "linear_map 0x%lx 0x%lx\n", (unsigned long)PAGE_OFFSET,
+	seq_printf(m, "linear_map 0x%lx 0x%lx\n", (unsigned long)PW_LINEAR_BASE,
 		   (unsigned long)high_memory);
 	/* x86's VMALLOC_END is the last byte, arm64's the byte after */
 	seq_printf(m, "vmalloc 0x%lx 0x%lx\n", (unsigned long)VMALLOC_START,
