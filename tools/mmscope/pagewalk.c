@@ -66,7 +66,7 @@ static int pagewalk_help(void)
 		"  --path       print every level of the walk: index, raw entry, the\n"
 		"               physical address of the entry and of the next table\n"
 		"  --linear-map with --kernel: the linear (direct) map of RAM, as the\n"
-		"               kernel has it (PAGE_OFFSET to high_memory)\n"
+		"               kernel has it (its base to high_memory)\n"
 		"  --vmalloc    with --kernel: the vmalloc area\n"
 		"  --summary    instead of the entries: a line per kind (level, size\n"
 		"               an entry maps, state) with entries, bytes and runs\n"

@@ -41,7 +41,7 @@ show mmscope pagewalk --kernel $pw_lin --path
 show mmscope pagewalk --kernel $pw_mod
 say "Is the linear map made of blocks or of pages? --summary counts the \
 entries of a range by kind; --linear-map is the range the kernel says it \
-has (PAGE_OFFSET to high_memory):"
+has (its base to high_memory):"
 echo
 echo "# mmscope pagewalk --kernel --linear-map --summary"
 pw_sum=$(mmscope pagewalk --kernel --linear-map --summary)
