@@ -50,8 +50,8 @@ pw_blocks=$(echo "$pw_sum" | awk '$1 == "pmd" && $3 == "present" { print $5 }')
 pw_pages=$(echo "$pw_sum" | awk '$1 == "pte" && $3 == "present" { print $5 }')
 say "Here ${pw_blocks:-none} of it is mapped with 2M blocks and \
 ${pw_pages:-none} with 4K pages. x86_64 maps the direct map with blocks \
-and splits them where permissions differ; arm64 with rodata=full uses \
-pages, so that any one page can be made read-only."
+and splits them where permissions differ; arm64 with rodata=full mostly \
+uses pages, so that any one page can be made read-only."
 say "The same walk as text, for a person with cat: write a target, read walk."
 echo "kernel $pw_lin" > $D/pagewalk/target
 show cat $D/pagewalk/walk
