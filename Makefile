@@ -12,6 +12,7 @@
 #   make bench                benchmarks in guests (KERNELS=bookworm default)
 #   make demo                 a guided tour in a guest (ARCH=arm64 for arm64)
 #   make vm                   an interactive guest shell with the suite loaded
+#   make clean | distclean    in-tree module objects | and build/
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -23,7 +24,7 @@ ARCHES ?= x86_64 arm64
 GARCH := $(or $(ARCH),$(shell uname -m))
 GARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(GARCH))))
 
-.PHONY: all modules clean tools selftests bpf guest check demo vm install host-test \
+.PHONY: all modules clean distclean tools selftests bpf guest check demo vm install host-test \
 	bench
 
 all: modules
@@ -66,6 +67,15 @@ vm:
 	@$(TOP)/tools/deps demo
 	@$(TOP)/tools/vm/mmscope-vm --kernel $(KERNEL) --arch $(GARCH)
 
+# The objects an in-tree build ('make KDIR=...') leaves next to the sources,
+# found without KDIR. build/ (guests, userspace, every kernel's modules)
+# stays: 'make distclean' removes it too.
 clean:
-	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	@cd $(TOP) && find . \( -path ./build -o -path ./.git \) -prune -o -type f \
+		\( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.o.d' -o -name '.*.d' -o -name '*.order' \
+		-o -name Module.symvers \) -print -exec rm -f {} +
+	@echo "make clean: build/ kept; 'make distclean' removes it"
+
+distclean: clean
 	rm -rf $(TOP)/build

@@ -116,10 +116,16 @@ static void pageref_report_line(struct seq_file *m,
 		if (p->pgflags & BIT_ULL(i))
 			flags[n++] = pageref_flag_letters[i];
 	flags[n] = '\0';
-	seq_printf(m, "%9llx %9llx %2u %6lld %5lld %4d %4d %4d %4d %c%c %-9s %s%s\n",
-		   p->pfn, p->head_pfn, p->order, p->refcount,
-		   p->refcount - p->expected_refcount, p->mapcount,
-		   p->entire_mapcount, p->total_mapcount, p->pincount,
+	/* the CLI's columns, in its order; pin "-" where none is kept */
+	seq_printf(m, "%9llx %9llx %2u %6lld %4d %4d %4d ", p->pfn, p->head_pfn,
+		   p->order, p->refcount, p->mapcount, p->entire_mapcount,
+		   p->total_mapcount);
+	if (p->info & MMSCOPE_PAGEREF_HAS_PINCOUNT)
+		seq_printf(m, "%4d ", p->pincount);
+	else
+		seq_printf(m, "%4s ", "-");
+	seq_printf(m, "%5lld %c%c %-9s %s%s\n",
+		   p->refcount - p->expected_refcount,
 		   p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED ? 'p' : '-',
 		   p->info & MMSCOPE_PAGEREF_ZERO_PAGE ? 'z' : '-',
 		   pageref_mapping_names[p->mapping], n ? flags : "-",
@@ -147,7 +153,7 @@ static int pageref_pages_show(struct seq_file *m, void *unused)
 		return -ENOMEM;
 	if (!(r.flags & MMSCOPE_PAGEREF_BY_PFN))
 		seq_puts(m, "va               ");
-	seq_puts(m, "      pfn      head or    ref extra  map  ent  tot  pin pz mapping   flags\n");
+	seq_puts(m, "      pfn      head or    ref  map  ent  tot  pin extra pz mapping   flags\n");
 	while (r.len && shown < PAGEREF_REPORT_MAX) {
 		n = pageref_snapshot(&r, buf, 64, &next);
 		if (n <= 0) {

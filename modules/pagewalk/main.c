@@ -363,6 +363,30 @@ static int pw_kaddr_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pw_kaddr);
 
+/*
+ * The kernel's ranges, as the kernel has them: the linear map (every
+ * page of RAM, from its base to high_memory) and the vmalloc area. The
+ * base: x86_64's PAGE_OFFSET (moved by KASLR); on arm64 the start of the
+ * kernel half in use, which a kernel built for 52-bit VAs (6.12) moves
+ * to -2^48 at boot on a CPU without LPA2, where PAGE_OFFSET stays -2^52.
+ */
+#ifdef CONFIG_ARM64
+#define PW_LINEAR_BASE	MMSCOPE_KERNEL_VA_MIN
+#else
+#define PW_LINEAR_BASE	PAGE_OFFSET
+#endif
+
+static int pw_layout_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "linear_map 0x%lx 0x%lx\n", (unsigned long)PW_LINEAR_BASE,
+		   (unsigned long)high_memory);
+	/* x86's VMALLOC_END is the last byte, arm64's the byte after */
+	seq_printf(m, "vmalloc 0x%lx 0x%lx\n", (unsigned long)VMALLOC_START,
+		   PAGE_ALIGN((unsigned long)VMALLOC_END));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pw_layout);
+
 static int __init pw_init(void)
 {
 	int ret;
@@ -378,6 +402,7 @@ static int __init pw_init(void)
 		goto free;
 	debugfs_create_file("walk", 0400, pw_dir, NULL, &pw_walk_fops);
 	debugfs_create_file("kaddr", 0400, pw_dir, NULL, &pw_kaddr_fops);
+	debugfs_create_file("layout", 0400, pw_dir, NULL, &pw_layout_fops);
 	ret = mmscope_target_file_create(pw_dir, &pw_target);
 	if (!ret)
 		ret = mmscope_ctl_create(pw_dir, &pw_ctl);

@@ -58,7 +58,23 @@ class PagerefCliTest(unittest.TestCase):
             self.assertIn("error", json.loads(r.stdout))
 
     def test_help(self):
-        for args in (["pageref", "help"], ["help", "pageref"]):
+        for args in (["pageref", "help"], ["help", "pageref"],
+                     ["pageref", "-h"], ["pageref", "--help"],
+                     ["pageref", "pin", "help"], ["pageref", "get", "-h"],
+                     ["pageref", "show", "--help"], ["pageref", "held", "help"],
+                     ["pageref", "watch", "add", "help"]):
             r = self.run_cli(*args)
-            self.assertEqual(r.returncode, 0, args)
-            self.assertIn("mmscope pageref", r.stdout)
+            self.assertEqual(r.returncode, 0, (args, r.stderr))
+            self.assertIn("Usage: mmscope pageref", r.stdout)
+
+    def test_zero_length_is_a_usage_error(self):
+        for args, what in ((["pageref", "--pid", "1", "0x1000", "0"], "LEN"),
+                           (["pageref", "--pfn", "1", "0"], "COUNT"),
+                           (["pageref", "pin", "--pid", "1", "0x1000", "0"], "LEN")):
+            r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(what + " must not be 0", r.stderr)
+
+    def test_hold_id_is_labelled(self):
+        with open(os.path.join(TOP, "tools", "mmscope", "pageref.c")) as f:
+            self.assertIn("(hold id %llu)", f.read())

@@ -54,7 +54,12 @@ class PagewalkCliTest(unittest.TestCase):
                      ["pagewalk", "--pid", "1", "zz"],
                      ["pagewalk", "--pid", "1", "0x1000", "4Q"],
                      ["pagewalk", "--pid", "1", "0x1000", "4K", "extra"],
-                     ["pagewalk", "--pid", "1", "0x1000", "--bogus"]):
+                     ["pagewalk", "--pid", "1", "0x1000", "--bogus"],
+                     ["pagewalk", "--pid", "1", "0x1000", "0"],
+                     ["pagewalk", "--kernel", "--all"],
+                     ["pagewalk", "--all"],
+                     ["pagewalk", "--pid", "1", "--all", "0x1000"],
+                     ["pagewalk", "--pid", "1", "0x1000", "--all"]):
             r = self.run_cli(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertTrue(r.stderr.startswith("mmscope: "), (args, r.stderr))
@@ -64,6 +69,32 @@ class PagewalkCliTest(unittest.TestCase):
         for args in (["pagewalk", "0x1000", "2M", "--pid", "1", "--path"],
                      ["pagewalk", "--kernel", "0xffff888000000000", "1G"]):
             r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 1, (args, r.stderr))
+
+    def test_usage_errors_say_what_was_wrong(self):
+        cases = {("--pid", "1", "0x1000", "0"): "LEN must not be 0",
+                 ("--all",): "--all walks a process: give --pid PID",
+                 ("--pid", "1", "--all", "0x1000"): "give ADDR [LEN] or --all, not both",
+                 ("--pid", "1", "--linear-map"): "kernel ranges: give --kernel",
+                 ("--kernel", "--all"): "--kernel takes ADDR [LEN], --linear-map or --vmalloc",
+                 ("--kernel", "0xffff888000000000", "--vmalloc"): "give ADDR [LEN] or --vmalloc, not both",
+                 ("--kernel", "--vmalloc", "--summary", "--path"): "no --path with it",
+                 ("--kernel", "--vma", "libc"): "--vma names a mapping of a process",
+                 ("--pid", "1", "0x1000", "--vma", "libc"): "give ADDR [LEN] or --vma, not both",
+                 ("--pid", "1", "--vma", "libc", "--all"): "give --all or --vma, not both",
+                 ("--pid", "1", "--vma"): "--vma needs a NAME or ADDR"}
+        for args, msg in cases.items():
+            r = self.run_cli("pagewalk", *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn(msg, r.stderr, args)
+            self.assertEqual(r.stdout, "", args)
+
+    def test_all_and_regions_parse(self):
+        # parsed fine, then fail for want of the module: exit 1
+        for args in (["--pid", "1", "--all"], ["--pid", "1", "--all", "--summary"],
+                     ["--kernel", "--linear-map", "--summary"],
+                     ["--kernel", "--vmalloc"]):
+            r = self.run_cli("pagewalk", *args)
             self.assertEqual(r.returncode, 1, (args, r.stderr))
 
     def test_json_error_without_module(self):

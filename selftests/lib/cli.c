@@ -2,6 +2,7 @@
 /* Running the mmscope CLI from a selftest and reading what it printed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -9,7 +10,8 @@
 
 #include "mmscope_test.h"
 
-int mmscope_run_cli(const char *const *args, char *out, size_t size)
+static int run_cli(const char *const *args, char *out, size_t size,
+		   bool with_stderr)
 {
 	const char *argv[24] = { "mmscope" };
 	size_t len = 0;
@@ -27,6 +29,8 @@ int mmscope_run_cli(const char *const *args, char *out, size_t size)
 		return -errno;
 	if (!pid) {
 		dup2(pipefd[1], 1);
+		if (with_stderr)
+			dup2(pipefd[1], 2);
 		execvp("mmscope", (char *const *)argv);
 		_exit(127);
 	}
@@ -45,4 +49,14 @@ int mmscope_run_cli(const char *const *args, char *out, size_t size)
 		return -EINTR;
 	}
 	return WEXITSTATUS(status);
+}
+
+int mmscope_run_cli(const char *const *args, char *out, size_t size)
+{
+	return run_cli(args, out, size, false);
+}
+
+int mmscope_run_cli_all(const char *const *args, char *out, size_t size)
+{
+	return run_cli(args, out, size, true);
 }

@@ -105,6 +105,8 @@ int mmscope_module_reload(const char *name);
  * -errno if it could not be run.
  */
 int mmscope_run_cli(const char *const *args, char *out, size_t size);
+/* The same with stderr into out too, in the order they were written. */
+int mmscope_run_cli_all(const char *const *args, char *out, size_t size);
 
 /*
  * The suite's ctls, ioctls and the kernel's per-page views

@@ -171,5 +171,10 @@ int parse_target(int argc, char **argv, struct mmscope_target_args *t,
 			return ret;
 		i++;
 	}
-	return target_done(t, kinds, default_len, level);
+	ret = target_done(t, kinds, default_len, level);
+	if (!ret && t->vma && mmscope_target_vma(t)) {
+		p_err("%s", mmscope_last_error());
+		return EXIT_FAILED;
+	}
+	return ret;
 }

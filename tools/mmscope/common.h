@@ -93,9 +93,20 @@ int parse_target(int argc, char **argv, struct mmscope_target_args *t,
 int do_version(int argc, char **argv);
 int do_features(int argc, char **argv);
 int do_trace(int argc, char **argv);
+/* The top-level help's list of the registered tracers (trace.c). */
+void trace_help_names(void);
 int do_pageref(int argc, char **argv);
 int do_pagewalk(int argc, char **argv);
 int do_notifier(int argc, char **argv);
 int show_tool_version(void);
+
+/*
+ * spawn.c: run cmd stopped right after its exec (its pid, or -1 after a
+ * message); let it go; end it (kill_it: SIGKILL first) and return its
+ * exit status (128 + signal if killed).
+ */
+pid_t spawn_stopped(char **cmd);
+void spawn_resume(pid_t pid);
+int spawn_end(pid_t pid, bool kill_it);
 
 #endif

@@ -62,6 +62,7 @@ static int do_help(int argc, char **argv)
 		"\n"
 		"-j and -p may also follow the command. Exit status: 0 success,\n"
 		"1 the probe failed, 2 bad usage.\n");
+	trace_help_names();
 	return EXIT_OK;
 }
 

@@ -39,6 +39,7 @@ static int notifier_help(int argc, char **argv)
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
 		"                               [--young | --refuse-nonblock] [--stack]\n"
+		"       mmscope notifier attach [options] -- COMMAND [ARGS...]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
 		"\n"
@@ -50,6 +51,8 @@ static int notifier_help(int argc, char **argv)
 		"the event (why), the range, whether the caller may sleep, the task\n"
 		"it ran in, and for an interval its sequence number before and after.\n"
 		"Runs until S seconds passed, the process exited, or interrupted.\n"
+		"-- COMMAND: run COMMAND, attached to it from its first instruction\n"
+		"(after its exec), until it exits.\n"
 		"N: records the kernel keeps until read (default 4096). --young: the\n"
 		"age callbacks answer \"young\" (the page was used through the notifier's\n"
 		"mappings), as a secondary MMU would; reclaim then keeps those pages.\n"
@@ -87,6 +90,7 @@ struct attach_args {
 	int npos;
 	uint64_t start;
 	uint64_t len;
+	char **cmd;		/* -- COMMAND ARGS: run it, attached from its start */
 };
 
 static int parse_attach(int argc, char **argv, struct attach_args *a)
@@ -97,7 +101,12 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 	memset(a, 0, sizeof(*a));
 	a->duration = -1;
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--pid") && i + 1 < argc) {
+		if (!strcmp(argv[i], "--")) {
+			if (i + 1 == argc)
+				return usage_err(LEVEL, "-- needs a COMMAND");
+			a->cmd = argv + i + 1;
+			break;
+		} else if (!strcmp(argv[i], "--pid") && i + 1 < argc) {
 			ret = parse_u64(argv[++i], &v, "pid");
 			if (ret)
 				return ret;
@@ -132,8 +141,10 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			return usage_err(LEVEL, "unexpected argument '%s'", argv[i]);
 		}
 	}
-	if (!a->pid)
-		return usage_err(LEVEL, "missing --pid PID");
+	if (a->pid && a->cmd)
+		return usage_err(LEVEL, "give --pid PID or -- COMMAND, not both");
+	if (!a->pid && !a->cmd)
+		return usage_err(LEVEL, "missing --pid PID (or -- COMMAND)");
 	if (a->npos == 1)
 		return usage_err(LEVEL, "ADDR needs LEN");
 	if (a->npos && a->young)
@@ -286,6 +297,13 @@ static int do_attach(int argc, char **argv)
 	fd = ctl_open(MODULE);
 	if (fd < 0)
 		return EXIT_FAILED;
+	if (a.cmd) {
+		a.pid = spawn_stopped(a.cmd);
+		if (a.pid < 0) {
+			close(fd);
+			return EXIT_FAILED;
+		}
+	}
 	at.pid = a.pid;
 	at.ring = a.ring;
 	if (a.young)
@@ -303,6 +321,8 @@ static int do_attach(int argc, char **argv)
 	}
 	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_ATTACH, &at)) {
 		say_attach_error(&a, errno);
+		if (a.cmd)
+			spawn_end(a.pid, true);
 		close(fd);
 		return EXIT_FAILED;
 	}
@@ -319,9 +339,14 @@ static int do_attach(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (a.cmd)
+		spawn_resume(a.pid);
 	ret = stream(fd, &a, &rd);
 	close(fd);
 	trace_ksyms_free(&syms);
+	if (a.cmd && (ret = spawn_end(a.pid, false)) > 0)
+		p_warn("%s exited with status %d", a.cmd[0], ret);
+	ret = ret < 0 ? ret : 0;
 	if (ret) {
 		p_err("pid %d: read: %s", a.pid, errno_str(-ret));
 		return EXIT_FAILED;

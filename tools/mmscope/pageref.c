@@ -20,6 +20,9 @@
 #define BATCH MMSCOPE_PAGEREF_QUERY_MAX
 #define JSON_MAX_PAGES 65536
 
+/* --jsonl: a JSON object per page, a line each, as they come (no cap) */
+static bool jsonl;
+
 int pageref_help(int argc, char **argv)
 {
 	(void)argc;
@@ -32,6 +35,9 @@ int pageref_help(int argc, char **argv)
 		"       mmscope pageref watch { show | add TARGET | events [--clear] | clear }\n"
 		"TARGET := " HELP_TARGET " (not --kernel;\n"
 		"          with --pfn: PFN [COUNT])\n"
+		"          | --pid PID --vma NAME|ADDR (a mapping: the one holding\n"
+		"          ADDR, or those named NAME: '[heap]', or a file name's\n"
+		"          start, 'libc')\n"
 		"\n"
 		"show: per page, the folio's reference count (without the probe's own\n"
 		"reference), the page's map count, the folio's entire (PMD) and total\n"
@@ -53,6 +59,9 @@ int pageref_help(int argc, char **argv)
 		"or mapcount, with the kernel function that returned first after it\n"
 		"and the task (also trace events mmscope:pageref_change).\n"
 		"\n"
+		"--jsonl: one JSON object per page and line, written as the pages\n"
+		"are read, for any number of pages (absent pages: {\"va\", \"state\"}).\n"
+		"\n"
 		"JSON: {\"pages\": [{\"va\", \"pfn\", \"head_pfn\", \"order\", \"refcount\",\n"
 		"  \"mapcount\", \"entire_mapcount\", \"total_mapcount\", \"pincount\",\n"
 		"  \"maybe_dma_pinned\", \"anon_exclusive\", \"extra_refs\", \"mapping\",\n"
@@ -67,6 +76,10 @@ static int hold_option(int argc, char **argv, int *i, void *ctx)
 	uint64_t v;
 	int ret;
 
+	if (!strcmp(argv[*i], "--jsonl")) {
+		jsonl = true;
+		return EXIT_OK;
+	}
 	if (a && !strcmp(argv[*i], "--write")) {
 		a->write = true;
 		return EXIT_OK;
@@ -87,6 +100,7 @@ int parse_range(int argc, char **argv, struct range_args *a, bool hold_verb)
 	memset(a, 0, sizeof(*a));
 	a->hold = -1;
 	ret = parse_target(argc, argv, &t, MMSCOPE_TARGETS_PID |
+			   MMSCOPE_TARGETS_VMA |
 			   (hold_verb ? 0 : MMSCOPE_TARGETS_PFN),
 			   (uint64_t)getpagesize(), LEVEL, hold_option,
 			   hold_verb ? a : NULL);
@@ -239,6 +253,21 @@ static void print_header(bool by_pfn)
 	       "DMA", "MAPPING", "FLAGS");
 }
 
+/* One record as a line of JSON. */
+static void page_jsonl(const struct mmscope_pageref_page *p)
+{
+	struct json_object *tmp = jw_array();
+
+	if (p->state == MMSCOPE_PAGEREF_PRESENT ||
+	    p->state == MMSCOPE_PAGEREF_FREE)
+		page_json(tmp, p);
+	else
+		absent_json(tmp, p);
+	puts(json_object_to_json_string_ext(json_object_array_get_idx(tmp, 0),
+					    JSON_C_TO_STRING_PLAIN));
+	json_object_put(tmp);
+}
+
 /* Query the range and print it; EXIT_* */
 static int pageref_query(int fd, const struct range_args *a)
 {
@@ -254,17 +283,19 @@ static int pageref_query(int fd, const struct range_args *a)
 		p_err("%s", mmscope_last_error());
 		return EXIT_FAILED;
 	}
-	if (json_output) {
+	if (json_output && !jsonl) {
 		root = jw_object();
 		pages = jw_set_array(root, "pages");
 		absent = jw_set_array(root, "absent");
 	}
 	while ((ret = mmscope_query_next(&q)) > 0) {
-		if (!json_output && q.calls == 1)
+		if (!json_output && !jsonl && q.calls == 1)
 			print_header(a->by_pfn);
 		for (i = 0; i < q.count; i++) {
 			p = &q.recs[i];
-			if (!json_output)
+			if (jsonl)
+				page_jsonl(p);
+			else if (!json_output)
 				page_text(p, a->by_pfn);
 			else if (p->state == MMSCOPE_PAGEREF_PRESENT ||
 				 p->state == MMSCOPE_PAGEREF_FREE)
@@ -293,9 +324,9 @@ static int pageref_show(int argc, char **argv)
 	if (ret)
 		return ret;
 	/* The JSON document is built whole: keep it to a sane size. */
-	if (json_output && (a.by_pfn ? a.len : a.len / getpagesize()) >
-			   JSON_MAX_PAGES)
-		return usage_err(LEVEL, "--json reports %d pages at most per run",
+	if (json_output && !jsonl &&
+	    (a.by_pfn ? a.len : a.len / getpagesize()) > JSON_MAX_PAGES)
+		return usage_err(LEVEL, "--json reports %d pages at most per run (--jsonl: any number)",
 				 JSON_MAX_PAGES);
 	fd = ctl_open("pageref");
 	if (fd < 0)
@@ -354,8 +385,8 @@ static int pageref_hold_verb(int argc, char **argv, unsigned long req,
 		close(fd);
 		return EXIT_FAILED;
 	}
-	if (!json_output)
-		printf("%s: holding %llu page%s of pid %d from 0x%llx (hold %llu)\n",
+	if (!json_output && !jsonl)
+		printf("%s: holding %llu page%s of pid %d from 0x%llx (hold id %llu)\n",
 		       verb, (unsigned long long)h.pages, h.pages == 1 ? "" : "s",
 		       a.pid, (unsigned long long)a.start,
 		       (unsigned long long)h.id);
@@ -365,7 +396,7 @@ static int pageref_hold_verb(int argc, char **argv, unsigned long req,
 		wait_hold(a.hold);
 	/* Closing the file drops the references. */
 	close(fd);
-	if (!json_output && ret == EXIT_OK)
+	if (!json_output && !jsonl && ret == EXIT_OK)
 		printf("%s: released\n", verb);
 	return ret;
 }
@@ -402,7 +433,8 @@ int do_pageref(int argc, char **argv)
 	/* "mmscope pageref --pid 1 ADDR" is "mmscope pageref show ...". */
 	if (argc > 0 && argv[0][0] == '-' && !is_help(argv[0]))
 		return pageref_show(argc, argv);
-	if (argc < 1)
+	/* "mmscope pageref pin help": the verb's help is the command's */
+	if (argc < 1 || (argc > 1 && is_help(argv[1])))
 		return pageref_help(0, argv);
 	return cmd_select(cmds, argc, argv, LEVEL);
 }

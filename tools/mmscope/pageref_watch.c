@@ -274,5 +274,7 @@ int pageref_watch(int argc, char **argv)
 		{ NULL }
 	};
 
+	if (argc > 1 && is_help(argv[1]))
+		return pageref_help(0, argv);
 	return cmd_select(cmds, argc, argv, LEVEL " watch");
 }

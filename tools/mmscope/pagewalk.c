@@ -33,6 +33,9 @@ struct pw_args {
 	int pid;
 	bool kernel;
 	bool path;
+	bool all;
+	bool summary;
+	const char *region;	/* --linear-map, --vmalloc: its name in layout */
 	uint64_t start;
 	uint64_t len;
 };
@@ -41,6 +44,9 @@ static int pagewalk_help(void)
 {
 	print_help(
 		"Usage: mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]\n"
+		"       mmscope pagewalk --pid PID { --all | --vma NAME|ADDR } [--path] [--json]\n"
+		"       mmscope pagewalk --kernel { --linear-map | --vmalloc } [--summary]\n"
+		"       mmscope pagewalk ... --summary\n"
 		"\n"
 		"Walk the page tables that map [ADDR, ADDR+LEN) of process PID, or of\n"
 		"the kernel with --kernel, and print one line per leaf entry (page,\n"
@@ -51,8 +57,20 @@ static int pagewalk_help(void)
 		"\n"
 		"  --pid PID    process to walk\n"
 		"  --kernel     walk the kernel's page tables (ADDR is a kernel address)\n"
+		"  --vma NAME|ADDR  the mapping of PID that holds ADDR, or the span of\n"
+		"               the mappings named NAME: '[heap]', '[stack]', or the\n"
+		"               start of a file name ('libc')\n"
+		"  --all        the whole user address space of PID (holes are one\n"
+		"               line each); a range that ends at the top of the user\n"
+		"               half (0x800000000000 on x86_64) ends where it does\n"
 		"  --path       print every level of the walk: index, raw entry, the\n"
 		"               physical address of the entry and of the next table\n"
+		"  --linear-map with --kernel: the linear (direct) map of RAM, as the\n"
+		"               kernel has it (its base to high_memory)\n"
+		"  --vmalloc    with --kernel: the vmalloc area\n"
+		"  --summary    instead of the entries: a line per kind (level, size\n"
+		"               an entry maps, state) with entries, bytes and runs\n"
+		"               of consecutive entries\n"
 		"\n"
 		"JSON: {\"arch\", \"page_size\", \"levels\", \"va_bits\", ..., \"entries\": [{\"va\",\n"
 		"       \"size\", \"level\", \"state\", \"raw\", \"pfn\", \"swap\", \"linux\", \"hw\",\n"
@@ -60,29 +78,56 @@ static int pagewalk_help(void)
 	return EXIT_OK;
 }
 
+struct pw_parse {
+	struct pw_args *a;
+	struct mmscope_target_args *t;
+};
+
 static int path_option(int argc, char **argv, int *i, void *ctx)
 {
-	struct pw_args *a = ctx;
+	struct pw_parse *p = ctx;
+	struct pw_args *a = p->a;
 
 	(void)argc;
-	if (strcmp(argv[*i], "--path"))
+	if (!strcmp(argv[*i], "--path")) {
+		a->path = true;
+	} else if (!strcmp(argv[*i], "--summary")) {
+		a->summary = true;
+	} else if (!strcmp(argv[*i], "--linear-map") ||
+		   !strcmp(argv[*i], "--vmalloc")) {
+		/* a range of its own, in place of ADDR [LEN] */
+		a->region = argv[*i][2] == 'l' ? "linear_map" : "vmalloc";
+		p->t->all = true;
+	} else {
 		return usage_err(PW_LEVEL, "unknown option '%s'", argv[*i]);
-	a->path = true;
+	}
 	return EXIT_OK;
 }
 
 static int parse_args(int argc, char **argv, struct pw_args *a)
 {
 	struct mmscope_target_args t;
+	struct pw_parse p = { a, &t };
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	ret = parse_target(argc, argv, &t,
-			   MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL, 4096,
-			   PW_LEVEL, path_option, a);
+			   MMSCOPE_TARGETS_PID | MMSCOPE_TARGETS_KERNEL |
+			   MMSCOPE_TARGETS_ALL | MMSCOPE_TARGETS_VMA, 4096,
+			   PW_LEVEL, path_option, &p);
 	if (ret)
 		return ret;
+	if (a->region && t.has_start)
+		return usage_err(PW_LEVEL, "give ADDR [LEN] or --%s, not both",
+				 a->region[0] == 'l' ? "linear-map" : "vmalloc");
+	if (a->region && t.kind != MMSCOPE_TARGET_KERNEL)
+		return usage_err(PW_LEVEL, "--linear-map and --vmalloc are kernel ranges: give --kernel");
+	if (t.all && t.kind == MMSCOPE_TARGET_KERNEL && !a->region)
+		return usage_err(PW_LEVEL, "--kernel takes ADDR [LEN], --linear-map or --vmalloc, not --all");
+	if (a->summary && a->path)
+		return usage_err(PW_LEVEL, "--summary counts entries: no --path with it");
 	a->kernel = t.kind == MMSCOPE_TARGET_KERNEL;
+	a->all = t.all;
 	a->pid = t.pid;
 	a->start = t.start;
 	a->len = t.len;
@@ -104,11 +149,26 @@ const char *pw_vma_file(uint64_t vma_start)
 struct sink {
 	struct json_object *entries;	/* tree */
 	struct pw_stream *st;		/* stream */
+	/* text: the header, printed with the first record (not before an error) */
+	const struct mmscope_pagewalk_context *ctx;
+	struct pw_summary *sum;		/* --summary */
 };
+
+static void sink_header(struct sink *k)
+{
+	if (k->ctx)
+		pw_text_context(k->ctx);
+	k->ctx = NULL;
+}
 
 static void sink_record(struct sink *k, const struct mmscope_pagewalk_record *r,
 			const struct mmscope_pagewalk_path *p)
 {
+	if (k->sum) {
+		pw_summary_record(k->sum, r);
+		return;
+	}
+	sink_header(k);
 	if (k->st)
 		pw_stream_record(k->st, r);
 	else if (k->entries)
@@ -117,11 +177,86 @@ static void sink_record(struct sink *k, const struct mmscope_pagewalk_record *r,
 		pw_text_record(r, p);
 }
 
-static int walk_failed(const struct pw_args *a, uint64_t addr)
+/* The end of the user address space the walk may cover. */
+static uint64_t pw_user_end;
+
+/*
+ * What was wrong, in words: the range errors (docs/pagewalk.md) are bad
+ * usage (exit 2), the rest failures (exit 1).
+ */
+static int walk_failed(const struct pw_args *a, int err, uint64_t addr)
 {
+	const uint64_t s = a->start, l = a->len;
+
+	if (err == EFAULT && a->kernel)
+		return usage_err(PW_LEVEL, "--kernel 0x%" PRIx64 ": not a kernel address (a process's address needs --pid PID)",
+				 s);
+	if (err == EFAULT)
+		return usage_err(PW_LEVEL, "pid %d: 0x%" PRIx64 ": not a user address (user space ends at 0x%" PRIx64 "; a kernel address needs --kernel)",
+				 a->pid, s, pw_user_end);
+	if (err == EOVERFLOW)
+		return usage_err(PW_LEVEL, "pid %d: 0x%" PRIx64 "+0x%" PRIx64 " runs past the end of user space at 0x%" PRIx64 " (--all walks all of it)",
+				 a->pid, s, l, pw_user_end);
+	if (err == EINVAL && a->kernel && a->pid)
+		return usage_err(PW_LEVEL, "give --pid PID or --kernel, not both");
+	if (err == ESRCH) {
+		p_err("pid %d: no such process", a->pid);
+		return EXIT_FAILED;
+	}
 	p_err("%s 0x%" PRIx64 ": %s", a->kernel ? "kernel" : "walk", addr,
 	      mmscope_last_error());
 	return EXIT_FAILED;
+}
+
+/* --linear-map, --vmalloc: the range from the module's layout file */
+static int pw_region(struct pw_args *a)
+{
+	char path[256], name[32];
+	unsigned long long s, e;
+	int ret = EXIT_FAILED;
+	FILE *f;
+
+	mmscope_debugfs_path(path, sizeof(path), "pagewalk", "layout");
+	f = fopen(path, "r");
+	if (!f) {
+		p_err("%s: %s (a mmscope_pagewalk without it: give ADDR LEN)",
+		      path, errno_str(errno));
+		return EXIT_FAILED;
+	}
+	while (fscanf(f, "%31s %llx %llx", name, &s, &e) == 3) {
+		if (strcmp(name, a->region) || e <= s)
+			continue;
+		a->start = s;
+		a->len = e - s;
+		ret = EXIT_OK;
+	}
+	fclose(f);
+	if (ret)
+		p_err("%s: no %s range", path, a->region);
+	return ret;
+}
+
+/*
+ * x86_64: the user half is 2^(va_bits - 1) bytes, less a guard page;
+ * arm64: TTBR0 maps 2^va_bits bytes.
+ */
+static void pw_user_range(struct pw_args *a,
+			  const struct mmscope_pagewalk_context *ctx)
+{
+	uint64_t top = pw_arm64 ? 1ULL << ctx->va_bits :
+				  1ULL << (ctx->va_bits - 1);
+
+	pw_user_end = pw_arm64 ? top : top - ctx->page_size;
+	if (a->kernel)
+		return;
+	if (a->all) {
+		a->start = 0;
+		a->len = pw_user_end;
+	}
+	/* "0 0x800000000000": all of it, the guard page aside */
+	if (a->start < pw_user_end && a->len <= top - a->start &&
+	    a->start + a->len > pw_user_end)
+		a->len = pw_user_end - a->start;
 }
 
 /*
@@ -172,7 +307,7 @@ static int walk_compact(int fd, const struct pw_args *a,
 	if (ret == -EINVAL && !w.calls)
 		ret = EINVAL;
 	else if (ret < 0)
-		ret = walk_failed(a, w.next);
+		ret = walk_failed(a, -ret, w.next);
 	else if (have)
 		sink_record(k, &prev, NULL);
 	mmscope_walk_free(&w);
@@ -196,12 +331,12 @@ static int walk_full(int fd, const struct pw_args *a, struct sink *k)
 		for (i = 0; i < w.count; i++)
 			sink_record(k, &w.recs[i], w.paths ? &w.paths[i] : NULL);
 	if (ret < 0)
-		ret = walk_failed(a, w.next);
+		ret = walk_failed(a, -ret, w.next);
 	mmscope_walk_free(&w);
 	return ret;
 }
 
-static int pagewalk_run(const struct pw_args *a)
+static int pagewalk_run(struct pw_args *a)
 {
 	struct mmscope_pagewalk_context ctx = { .size = sizeof(ctx) };
 	struct json_object *root = NULL;
@@ -218,11 +353,19 @@ static int pagewalk_run(const struct pw_args *a)
 		goto out;
 	ctx.arch[sizeof(ctx.arch) - 1] = '\0';
 	pw_arm64 = !strcmp(ctx.arch, "arm64");
+	pw_user_range(a, &ctx);
+	if (a->region && pw_region(a))
+		goto out;
 	if (!a->kernel) {
 		n = mmscope_maps_read(a->pid, &pw_maps);
 		pw_nmaps = n > 0 ? n : 0;
 	}
-	if (json_output) {
+	if (a->summary) {
+		k.sum = pw_summary_new(a->region ? (a->region[0] == 'l' ?
+				       "linear map" : "vmalloc") :
+				       a->kernel ? "kernel" : "range",
+				       a->start, a->start + a->len);
+	} else if (json_output) {
 		root = jw_object();
 		pw_json_context(root, &ctx);
 		k.entries = jw_set_array(root, "entries");
@@ -230,17 +373,21 @@ static int pagewalk_run(const struct pw_args *a)
 		if (!pretty_output && !a->path)
 			k.st = pw_stream_new();
 	} else {
-		pw_text_context(&ctx);
+		k.ctx = &ctx;
 	}
 	/* paths come with full records only */
 	ret = a->path ? EINVAL : walk_compact(fd, a, &ctx, &k);
 	if (ret == EINVAL)
 		ret = walk_full(fd, a, &k);
+	if (!ret && k.sum)
+		pw_summary_print(k.sum);
+	else if (!ret)
+		sink_header(&k);
 	if (ret)
 		json_object_put(root);
 	else if (k.st)
 		ret = pw_stream_emit(k.st, root);
-	else if (json_output)
+	else if (json_output && root)
 		jw_emit(root);
 	pw_stream_free(k.st);
 out:

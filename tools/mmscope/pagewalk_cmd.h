@@ -36,4 +36,12 @@ void pw_stream_record(struct pw_stream *st,
 int pw_stream_emit(struct pw_stream *st, struct json_object *root);
 void pw_stream_free(struct pw_stream *st);
 
+/* pagewalk_summary.c: --summary, counts by kind */
+struct pw_summary;
+struct pw_summary *pw_summary_new(const char *what, uint64_t start,
+				  uint64_t end);
+void pw_summary_record(struct pw_summary *s,
+		       const struct mmscope_pagewalk_record *r);
+void pw_summary_print(struct pw_summary *s);
+
 #endif

@@ -58,7 +58,7 @@ static void text_vma(FILE *f, const struct mmscope_pagewalk_record *r)
 	const char *file;
 
 	if (r->vma_end) {
-		fprintf(f, "  %s", mmscope_pagewalk_vma_kind_name(r->vma_kind));
+		fprintf(f, "  vma %s", mmscope_pagewalk_vma_kind_name(r->vma_kind));
 		file = pw_vma_file(r->vma_start);
 		if (file && (r->vma_kind == MMSCOPE_PAGEWALK_VMA_FILE ||
 			     r->vma_kind == MMSCOPE_PAGEWALK_VMA_SHMEM))

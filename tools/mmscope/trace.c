@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "common.h"
 #include "trace.h"
@@ -117,7 +118,8 @@ static int trace_help(void)
 	if (!f)
 		return EXIT_FAILED;
 	fprintf(f, "Usage: mmscope trace TRACER [--pid PID] [--duration S] [--pin]\n"
-		   "                     [--attach auto|fentry|kprobe] [--verbose]\n");
+		   "                     [--attach auto|fentry|kprobe] [--verbose]\n"
+		   "       mmscope trace TRACER [options] -- COMMAND [ARGS...]\n");
 	for (i = 0; i < ntracers; i++)
 		if (tracers[i]->usage)
 			fprintf(f, "       mmscope trace %s %s\n",
@@ -131,6 +133,9 @@ static int trace_help(void)
 		   "/sys/fs/bpf/mmscope/TRACER/ for bpftool; they are removed at\n"
 		   "the end unless --pin is given, which leaves the tracer attached\n"
 		   "and counting until 'mmscope trace unpin TRACER'.\n"
+		   "With -- COMMAND the tracer attaches first, then runs COMMAND,\n"
+		   "traces it as --pid (faults: its children too) and stops when it\n"
+		   "exits.\n"
 		   "\n"
 		   "TRACER:\n");
 	for (i = 0; i < ntracers; i++)
@@ -151,25 +156,65 @@ static int trace_help(void)
 	return EXIT_OK;
 }
 
-static int trace_list(void)
+void trace_help_names(void)
 {
-	struct json_object *arr, *obj;
 	unsigned int i;
 
 	find_tracers();
-	if (!json_output) {
-		for (i = 0; i < ntracers; i++)
-			printf("%-8s %s\n", tracers[i]->name, tracers[i]->summary);
-		return EXIT_OK;
+	if (json_output || !ntracers)
+		return;
+	printf("\nTRACER := {");
+	for (i = 0; i < ntracers; i++)
+		printf(" %s%s", tracers[i]->name, i + 1 < ntracers ? " |" : " }");
+	printf("\n  mmscope trace TRACER [--pid PID] [--duration S]; each\n"
+	       "  one's help: mmscope trace TRACER help; how each attaches here:\n"
+	       "  mmscope trace list\n");
+}
+
+static int trace_list(void)
+{
+	find_tracers();
+	return trace_list_report(tracers, ntracers);
+}
+
+/* "mmscope trace TRACER help": its usage, what it does, its options. */
+static int tracer_help(const struct tracer *t)
+{
+	size_t size = 0;
+	char *text = NULL;
+	FILE *f;
+
+	f = open_memstream(&text, &size);
+	if (!f)
+		return EXIT_FAILED;
+	fprintf(f, "Usage: mmscope trace %s [--pid PID] [--duration S] [--pin]\n"
+		   "       %*s [--attach auto|fentry|kprobe] [--verbose]\n",
+		t->name, (int)strlen(t->name) + 13, "");
+	if (t->usage)
+		fprintf(f, "       mmscope trace %s %s\n", t->name, t->usage);
+	fprintf(f, "\n%s: %s\n\nEvery tracer:\n", t->name, t->summary);
+	help_options(f, common_options);
+	if (count_options(t->options)) {
+		fprintf(f, "\n%s:\n", t->name);
+		help_options(f, t->options);
 	}
-	arr = jw_array();
-	for (i = 0; i < ntracers; i++) {
-		obj = jw_push_object(arr);
-		jw_set_str(obj, "name", tracers[i]->name);
-		jw_set_str(obj, "summary", tracers[i]->summary);
-	}
-	jw_emit(arr);
+	fprintf(f, "\n'mmscope trace list' says how each tracer attaches on this kernel;\n"
+		   "docs/tracing.md has the JSON fields.\n");
+	fclose(f);
+	print_help(text);
+	free(text);
 	return EXIT_OK;
+}
+
+/* A help word among a tracer's arguments (before any "--"). */
+static bool asks_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_help(argv[i]))
+			return true;
+	return false;
 }
 
 static int trace_unpin_cmd(int argc, char **argv)
@@ -344,6 +389,12 @@ static int parse_opts(const struct tracer *t, struct trace_run *r, void *ctx,
 		if (err)
 			return EXIT_USAGE;
 	}
+	/* getopt stops at "--": the rest is the command to trace */
+	if (optind > 0 && optind <= argc && !strcmp(argv[optind - 1], "--")) {
+		if (optind == argc)
+			return usage_err(LEVEL, "-- needs a COMMAND");
+		r->cmd = argv + optind;
+	}
 	return EXIT_OK;
 }
 
@@ -392,6 +443,12 @@ static int run(const struct tracer *t, int argc, char **argv)
 	ret = parse_args(t, &r, ctx, argc, argv);
 	if (ret)
 		goto out;
+	if (r.cmd && r.pid)
+		ret = usage_err(LEVEL, "give --pid PID or -- COMMAND, not both");
+	else if (r.cmd)
+		ret = trace_cmd_spawn(&r);
+	if (ret)
+		goto out;
 	if (r.pid && kill(r.pid, 0) && errno == ESRCH) {
 		p_err("pid %d: %s", r.pid, errno_str(ESRCH));
 		ret = EXIT_FAILED;
@@ -408,6 +465,10 @@ static int run(const struct tracer *t, int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	ret = trace_run_tracer(&r, t, ctx);
 out:
+	trace_cmd_end(&r);
+	if (r.cmd && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
+		p_warn("%s exited with status %d", r.cmd[0],
+		       WEXITSTATUS(r.child_status));
 	free(ctx);
 	return ret;
 }
@@ -425,5 +486,7 @@ int do_trace(int argc, char **argv)
 	t = find_tracer(argv[0]);
 	if (!t)
 		return usage_err(LEVEL, "unknown tracer '%s'", argv[0]);
+	if (asks_help(argc, argv))
+		return tracer_help(t);
 	return run(t, argc, argv);
 }

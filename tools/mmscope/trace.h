@@ -44,6 +44,10 @@ struct trace_run {
 	enum trace_method attach;	/* the method being started/used */
 	char failed[200];		/* why the last start failed */
 	char fallback[200];		/* --attach auto: why not fentry */
+	char **cmd;			/* -- COMMAND ARGS, or NULL */
+	pid_t child;			/* COMMAND's pid until reaped, or 0 */
+	int go;				/* its start pipe (with child) */
+	int child_status;		/* its waitpid() status */
 };
 
 /*
@@ -98,6 +102,12 @@ struct tracer {
 	size_t ctx_size;
 	const char *banner;		/* stderr while tracing; NULL: the default */
 	struct trace_ops ops;
+	/*
+	 * How it attaches whatever the kernel (TRACE_PERF, TRACE_KPROBE), for
+	 * 'trace list'; TRACE_AUTO (0): fentry where the kernel can, kprobes
+	 * elsewhere.
+	 */
+	enum trace_method attach;
 };
 
 /*
@@ -159,6 +169,24 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx);
 /* Record why a start failed, in r->failed; returns err. */
 int trace_failed(struct trace_run *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Can this kernel attach fentry programs (trace_probe.c)? 0, or a
+ * negative errno with the reason in why.
+ */
+int trace_fentry_probe(char *why, size_t size);
+/* 'mmscope trace list': each tracer with the method it gets here. */
+int trace_list_report(const struct tracer *const *tracers, unsigned int n);
+
+/*
+ * -- COMMAND (trace_cmd.c): fork it held (r->pid becomes its pid), let
+ * it exec once the tracer is ready, see whether it exited, reap it (or
+ * drop it unstarted).
+ */
+int trace_cmd_spawn(struct trace_run *r);
+void trace_cmd_go(struct trace_run *r);
+bool trace_cmd_exited(struct trace_run *r);
+void trace_cmd_end(struct trace_run *r);
+
 /* Stop the wait of trace_run_tracer() (from a signal handler). */
 void trace_stop(void);
 

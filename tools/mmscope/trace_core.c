@@ -146,7 +146,7 @@ static void core_report(struct trace_run *r, void *ctx)
 
 static const struct tracer core_tracer = {
 	.name = "core",
-	.summary = "the core's pid -> mm lookups (fentry on a module function)",
+	.summary = "the core's pid -> mm lookups (a module function: fexit or kretprobe)",
 	.order = 2,
 	.ctx_size = sizeof(struct core_run),
 	.ops = {

@@ -143,6 +143,7 @@ static const struct tracer faults_tracer = {
 	.parse = faults_parse,
 	.check = faults_check,
 	.ctx_size = sizeof(struct faults_run),
+	.attach = TRACE_PERF,	/* --handlers: fentry or kprobes */
 	.ops = {
 		.start = faults_start,
 		.pin = faults_pin,

@@ -236,6 +236,7 @@ static const struct tracer pagetables_tracer = {
 	.order = 3,
 	.check = pt_check,
 	.ctx_size = sizeof(struct pt_run),
+	.attach = TRACE_KPROBE,
 	.banner = "tracing page-table allocation with kprobes",
 	.ops = {
 		.start = pt_start,

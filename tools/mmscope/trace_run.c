@@ -282,6 +282,8 @@ static void trace_wait(struct trace_run *r)
 			break;
 		if (r->pid && kill(r->pid, 0) && errno == ESRCH)
 			break;
+		if (trace_cmd_exited(r))
+			break;
 		nanosleep(&tick, NULL);
 	}
 	r->elapsed_ms = now_ms() - start;
@@ -330,6 +332,19 @@ int trace_failed(struct trace_run *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* What to do about a failed start, when the cause is a common one. */
+static const char *trace_hint(int err)
+{
+	if ((err == -EPERM || err == -EACCES) && geteuid())
+		return " (tracing needs root: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)";
+	if (err == -EPERM || err == -EACCES)
+		return " (refused even to root: kernel lockdown, see dmesg)";
+	if ((err == -ENOENT || err == -ESRCH || err == -EINVAL) &&
+	    access("/sys/module/mmscope_core", F_OK))
+		return " (mmscope_core is not loaded: load it, modprobe mmscope_core)";
+	return "";
+}
+
 int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 {
 	const struct trace_ops *ops = &t->ops;
@@ -344,7 +359,7 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 		err = ops->start(r, ctx);
 	}
 	if (err) {
-		p_err("%s: %s", r->name, r->failed);
+		p_err("%s: %s%s", r->name, r->failed, trace_hint(err));
 		goto out;
 	}
 	if (trace_pin_begin(r) || ops->pin(r, ctx))
@@ -354,6 +369,7 @@ int trace_run_tracer(struct trace_run *r, const struct tracer *t, void *ctx)
 	else if (!json_output)
 		fprintf(stderr, "mmscope: tracing %s with %s, Ctrl-C to stop\n",
 			r->name, trace_method_name(r->attach));
+	trace_cmd_go(r);
 	trace_wait(r);
 	ops->report(r, ctx);
 	ret = EXIT_OK;

@@ -39,6 +39,19 @@ pw_lin=$(awk '/^linear/ { print $2 }' $D/pagewalk/kaddr)
 pw_mod=$(awk '/^module/ { print $2 }' $D/pagewalk/kaddr)
 show mmscope pagewalk --kernel $pw_lin --path
 show mmscope pagewalk --kernel $pw_mod
+say "Is the linear map made of blocks or of pages? --summary counts the \
+entries of a range by kind; --linear-map is the range the kernel says it \
+has (its base to high_memory):"
+echo
+echo "# mmscope pagewalk --kernel --linear-map --summary"
+pw_sum=$(mmscope pagewalk --kernel --linear-map --summary)
+echo "$pw_sum"
+pw_blocks=$(echo "$pw_sum" | awk '$1 == "pmd" && $3 == "present" { print $5 }')
+pw_pages=$(echo "$pw_sum" | awk '$1 == "pte" && $3 == "present" { print $5 }')
+say "Here ${pw_blocks:-none} of it is mapped with 2M blocks and \
+${pw_pages:-none} with 4K pages. x86_64 maps the direct map with blocks \
+and splits them where permissions differ; arm64 with rodata=full mostly \
+uses pages, so that any one page can be made read-only."
 say "The same walk as text, for a person with cat: write a target, read walk."
 echo "kernel $pw_lin" > $D/pagewalk/target
 show cat $D/pagewalk/walk

@@ -237,6 +237,13 @@ enum mmscope_target_kind {
 #define MMSCOPE_TARGETS_PID	(1U << MMSCOPE_TARGET_PID)
 #define MMSCOPE_TARGETS_PFN	(1U << MMSCOPE_TARGET_PFN)
 #define MMSCOPE_TARGETS_KERNEL	(1U << MMSCOPE_TARGET_KERNEL)
+/*
+ * --all with --pid (the whole address space) or --kernel (a range the
+ * command names itself); start and len stay 0
+ */
+#define MMSCOPE_TARGETS_ALL	(1U << 16)
+/* --vma NAME|ADDR (with --pid): a mapping, resolved by mmscope_target_vma() */
+#define MMSCOPE_TARGETS_VMA	(1U << 17)
 
 /*
  * --pid PID | --pfn PFN | --kernel, then ADDR [LEN] (PFN [COUNT] with
@@ -248,6 +255,8 @@ struct mmscope_target_args {
 	uint64_t start;		/* ADDR or PFN */
 	uint64_t len;		/* LEN bytes or COUNT pages */
 	bool has_start, has_len;
+	bool all;		/* --all */
+	const char *vma;	/* --vma NAME|ADDR, or NULL */
 };
 
 /*
@@ -260,10 +269,17 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
 		       int *i);
 /*
  * After the last argument: check the kind is one of kinds and ADDR was
- * given, and default LEN to default_len bytes (one page for --pfn).
+ * given (or --all, if kinds has MMSCOPE_TARGETS_ALL), that LEN or COUNT
+ * is not 0, and default LEN to default_len bytes (one page for --pfn).
  */
 int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 			uint64_t default_len);
+/*
+ * --vma: set start and len to the mapping of t->pid that holds ADDR, or
+ * to the span of the mappings whose path is NAME ("[heap]") or whose file
+ * name begins with NAME ("libc"). 0, or -errno with the reason.
+ */
+int mmscope_target_vma(struct mmscope_target_args *t);
 /* The usage of a target, for help texts. */
 #define MMSCOPE_HELP_TARGET "{ --pid PID | --pfn PFN | --kernel } ADDR [LEN]"
 #define MMSCOPE_HELP_NUMBERS \

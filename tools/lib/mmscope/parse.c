@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libmmscope.h"
@@ -75,6 +76,10 @@ static int take_position(struct mmscope_target_args *t, const char *arg)
 
 	if (t->has_len)
 		return mmscope_fail(EINVAL, "unexpected argument '%s'", arg);
+	if (t->all)
+		return mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both");
+	if (t->vma)
+		return mmscope_fail(EINVAL, "give ADDR [LEN] or --vma, not both");
 	ret = mmscope_parse_size(arg, &v);
 	if (ret)
 		return mmscope_fail(-ret, "%s: %s", !t->has_start ?
@@ -109,6 +114,14 @@ int mmscope_target_arg(struct mmscope_target_args *t, int argc, char **argv,
 		ret = set_kind(t, MMSCOPE_TARGET_PFN);
 	} else if (!strcmp(arg, "--kernel")) {
 		ret = set_kind(t, MMSCOPE_TARGET_KERNEL);
+	} else if (!strcmp(arg, "--vma")) {
+		if (*i + 1 >= argc)
+			return mmscope_fail(EINVAL, "--vma needs a NAME or ADDR");
+		t->vma = argv[++*i];
+		ret = t->has_start ? mmscope_fail(EINVAL, "give ADDR [LEN] or --vma, not both") : 0;
+	} else if (!strcmp(arg, "--all")) {
+		ret = t->has_start ? mmscope_fail(EINVAL, "give ADDR [LEN] or --all, not both") : 0;
+		t->all = true;
 	} else if (arg[0] == '-' && arg[1]) {
 		return 0;
 	} else {
@@ -125,6 +138,20 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 {
 	bool pfn = t->kind == MMSCOPE_TARGET_PFN;
 
+	if (t->vma && (!(kinds & MMSCOPE_TARGETS_VMA) || t->all))
+		return mmscope_fail(EINVAL, t->all ? "give --all or --vma, not both" :
+				    "--vma: not for this command");
+	if (t->vma && t->kind != MMSCOPE_TARGET_PID)
+		return mmscope_fail(EINVAL, "--vma names a mapping of a process: give --pid PID");
+	if (t->vma)
+		return 0;	/* mmscope_target_vma() resolves it */
+	if (t->all && !(kinds & MMSCOPE_TARGETS_ALL))
+		return mmscope_fail(EINVAL, "--all: not for this command");
+	if (t->all && t->kind != MMSCOPE_TARGET_PID &&
+	    t->kind != MMSCOPE_TARGET_KERNEL)
+		return mmscope_fail(EINVAL, "--all walks a process: give --pid PID");
+	if (t->all)
+		return 0;	/* start 0, len 0: the caller knows the end */
 	if (t->kind == MMSCOPE_TARGET_NONE || !(kinds & (1U << t->kind))) {
 		const char *pid = kinds & MMSCOPE_TARGETS_PID ? "--pid PID" : "";
 		const char *pfns = kinds & MMSCOPE_TARGETS_PFN ? "--pfn PFN" : "";
@@ -137,7 +164,54 @@ int mmscope_target_done(struct mmscope_target_args *t, unsigned int kinds,
 	}
 	if (!t->has_start)
 		return mmscope_fail(EINVAL, "missing %s", pfn ? "PFN" : "ADDR");
+	if (t->has_len && !t->len)
+		return mmscope_fail(EINVAL, "%s must not be 0", pfn ? "COUNT" : "LEN");
 	if (!t->has_len)
 		t->len = pfn ? 1 : default_len;
+	return 0;
+}
+
+/* NAME matches a path: all of it, or the start of its file name */
+static bool vma_name_matches(const char *path, const char *name)
+{
+	const char *base = strrchr(path, '/');
+
+	if (!strcmp(path, name))
+		return true;
+	base = base ? base + 1 : path;
+	return *path && !strncmp(base, name, strlen(name));
+}
+
+int mmscope_target_vma(struct mmscope_target_args *t)
+{
+	struct mmscope_map *maps = NULL;
+	uint64_t addr, start = 0, end = 0;
+	bool by_addr = !mmscope_parse_size(t->vma, &addr);
+	long n, i;
+
+	n = mmscope_maps_read(t->pid, &maps);
+	if (n < 0)
+		return mmscope_fail(-n, "pid %d: maps: %s", t->pid,
+				    strerror((int)-n));
+	for (i = 0; i < n; i++) {
+		const struct mmscope_map *m = &maps[i];
+
+		if (by_addr ? m->start <= addr && addr < m->end :
+			      vma_name_matches(m->path, t->vma)) {
+			if (!end)
+				start = m->start;
+			end = m->end;
+			if (by_addr)
+				break;
+		}
+	}
+	free(maps);
+	if (!end)
+		return mmscope_fail(ENOENT, by_addr ?
+				    "pid %d: no mapping holds %s" :
+				    "pid %d: no mapping named %s", t->pid, t->vma);
+	t->start = start;
+	t->len = end - start;
+	t->has_start = t->has_len = true;
 	return 0;
 }
