@@ -17,6 +17,7 @@
 
 static int do_help(int argc, char **argv);
 int do_compaction(int argc, char **argv);
+int do_thp(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "help",	do_help },
@@ -27,6 +28,7 @@ static const struct cmd cmds[] = {
 	{ "pagewalk",	do_pagewalk },
 	{ "compaction",	do_compaction },
 	{ "notifier",	do_notifier },
+	{ "thp",		do_thp },
 	{ NULL }
 };
 
@@ -43,7 +45,7 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | pageref | pagewalk | compaction | notifier | trace | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | compaction | notifier | thp | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
 		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
@@ -51,6 +53,7 @@ static int do_help(int argc, char **argv)
 		"  pagewalk   page-table entries that map a range, level by level\n"
 		"  compaction zones, free lists, pageblocks; why a page cannot move\n"
 		"  notifier   MMU notifier callbacks of a process: invalidations and why\n"
+		"  thp        transparent huge pages: VMA verdicts, folios, collapse, split\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"

@@ -16,5 +16,6 @@
 #include <mmscope/compat-mm.h>
 #include <mmscope/compat-mmu_notifier.h>
 #include <mmscope/compat-pgtable.h>
+#include <mmscope/compat-thp.h>
 
 #endif /* _MMSCOPE_COMPAT_H */

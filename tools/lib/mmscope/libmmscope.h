@@ -283,4 +283,6 @@ const char *mmscope_pagewalk_desc_name(unsigned int desc);
 /* An arch's hw bit (MMSCOPE_PAGEWALK_X86_* or _ARM64_*), or NULL. */
 const char *mmscope_pagewalk_hw_name(bool arm64, unsigned int bit);
 
+#include "libmmscope_thp.h"
+
 #endif /* LIBMMSCOPE_H */
