@@ -57,12 +57,10 @@ static u64 thp_vma_reasons(struct vm_area_struct *vma, unsigned int kind)
 		r |= BIT_ULL(MMSCOPE_THP_R_SPECIAL);
 		break;
 	case MMSCOPE_THP_KIND_FILE:
-		if (!r)
-			r |= BIT_ULL(MMSCOPE_THP_R_FILE);
+		r |= BIT_ULL(MMSCOPE_THP_R_FILE);
 		break;
 	case MMSCOPE_THP_KIND_SHMEM:
-		if (!r)
-			r |= BIT_ULL(MMSCOPE_THP_R_SHMEM);
+		r |= BIT_ULL(MMSCOPE_THP_R_SHMEM);
 		break;
 	default:
 		if (!r && (vma->vm_flags & (VM_GROWSDOWN | VM_GROWSUP)))
