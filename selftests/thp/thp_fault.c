@@ -69,9 +69,14 @@ TEST_F(thp, pmd_mapped_fault)
 	EXPECT_EQ(f[0].expected_refcount, f[0].refcount);
 	EXPECT_FALSE(f[0].info & MMSCOPE_THP_F_HUGE_ZERO);
 	EXPECT_FALSE(f[0].info & MMSCOPE_THP_F_PARTIALLY_MAPPED);
-	/* 6.1 queues a THP only when part of it is unmapped */
+	/*
+	 * 6.1 queues a THP for deferred split only when part of it is
+	 * unmapped; 6.12 and 7.x queue every anon PMD THP at fault.
+	 */
 	if (thp_kver() < 603)
 		EXPECT_FALSE(f[0].info & MMSCOPE_THP_F_DEFERRED_SPLIT);
+	else
+		EXPECT_TRUE(f[0].info & MMSCOPE_THP_F_DEFERRED_SPLIT);
 	ASSERT_EQ(0, thp_kpagecounts(self->p, cnt));
 	for (i = 0; i < THP_PAGES; i++)
 		ASSERT_EQ(1u, cnt[i]);
