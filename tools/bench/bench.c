@@ -137,6 +137,7 @@ static int measure_region(struct region *r, unsigned int which)
 	static const struct bench_item *const tables[] = {
 		bench_proc_items, bench_pagewalk_items, bench_pageref_items,
 		bench_cli_items,
+		bench_thp_items,
 	};
 	const struct bench_item *it;
 	unsigned int t;
@@ -254,6 +255,8 @@ static const struct target targets[] = {
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
 	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
+	{ "thp_folios_ioctl_thp", "pagemap_thp", "<=", 2.0 },
+	{ "smaps_thp_vmas", "thp_vmas", ">=", 10.0 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,
