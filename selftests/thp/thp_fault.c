@@ -73,10 +73,11 @@ TEST_F(thp, pmd_mapped_fault)
 	 * 6.1 queues a THP for deferred split only when part of it is
 	 * unmapped; 6.12 and 7.x queue every anon PMD THP at fault.
 	 */
-	if (thp_kver() < 603)
+	if (thp_kver() < 603) {
 		EXPECT_FALSE(f[0].info & MMSCOPE_THP_F_DEFERRED_SPLIT);
-	else
+	} else {
 		EXPECT_TRUE(f[0].info & MMSCOPE_THP_F_DEFERRED_SPLIT);
+	}
 	ASSERT_EQ(0, thp_kpagecounts(self->p, cnt));
 	for (i = 0; i < THP_PAGES; i++)
 		ASSERT_EQ(1u, cnt[i]);
