@@ -49,12 +49,18 @@ static void thp_folio_fill(struct folio *folio, struct vm_area_struct *vma,
 	rec->order = folio_order(folio);
 	rec->mapped = mapped;
 	rec->entire_mapcount = folio_entire_mapcount(folio);
-	rec->total_mapcount = mmscope_folio_total_mapcount(folio);
 	rec->pincount = mmscope_folio_pincount(folio);
 	rec->refcount = folio_ref_count(folio);
-	for (i = 0; i < nr; i++) {
-		mc = mmscope_page_mapcount(folio_page(folio, i));
-		rec->hist[clamp(mc, 0, MMSCOPE_THP_HIST - 1)]++;
+	if (mmscope_thp_pmd_only(folio)) {
+		/* no page mapped by a PTE: each counts the PMD mappings */
+		rec->total_mapcount = rec->entire_mapcount;
+		rec->hist[clamp(rec->entire_mapcount, 0, MMSCOPE_THP_HIST - 1)] = nr;
+	} else {
+		rec->total_mapcount = mmscope_folio_total_mapcount(folio);
+		for (i = 0; i < nr; i++) {
+			mc = mmscope_page_mapcount(folio_page(folio, i));
+			rec->hist[clamp(mc, 0, MMSCOPE_THP_HIST - 1)]++;
+		}
 	}
 	if (folio_test_anon(folio)) {
 		rec->kind = MMSCOPE_THP_KIND_ANON;

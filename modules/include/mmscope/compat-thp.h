@@ -246,6 +246,16 @@ static inline bool mmscope_thp_deferred(struct folio *folio)
 	       !list_empty_careful(page_deferred_list(&folio->page));
 }
 
+/*
+ * Mapped by PMDs only: then every page's map count is the entire one. A
+ * 6.1 anon THP mapped by a PMD and by PTEs at once has PG_double_map.
+ */
+static inline bool mmscope_thp_pmd_only(struct folio *folio)
+{
+	return folio_test_anon(folio) && !PageDoubleMap(&folio->page) &&
+	       folio_entire_mapcount(folio) > 0;
+}
+
 /* 6.1 queues a THP only when part of it was unmapped. */
 static inline bool mmscope_thp_partially_mapped(struct folio *folio)
 {
@@ -268,6 +278,14 @@ static inline bool mmscope_thp_deferred(struct folio *folio)
 static inline bool mmscope_thp_partially_mapped(struct folio *folio)
 {
 	return folio_order(folio) > 1 && folio_test_partially_mapped(folio);
+}
+
+/* The large mapcount counts every mapping: no more than the PMD ones. */
+static inline bool mmscope_thp_pmd_only(struct folio *folio)
+{
+	int entire = folio_entire_mapcount(folio);
+
+	return entire > 0 && folio_mapcount(folio) == entire;
 }
 #endif
 
