@@ -321,6 +321,20 @@ static void thp_side(struct json_object *root, const char *key, bool have,
 		jw_set_null(root, key);
 }
 
+/* What an errno of collapse or split means, in words. */
+static const char *thp_op_error(bool split, int err)
+{
+	if (err == EINVAL && split)
+		return "no transparent huge page there (a small page, the huge zero page or hugetlb), or a bad order";
+	if (err == EINVAL)
+		return "no aligned 2 MiB range in it, or its VMA takes no THP (MADV_NOHUGEPAGE, hugetlb, pfnmap)";
+	if (err == ENOENT)
+		return "nothing is mapped there";
+	if (err == EOPNOTSUPP)
+		return "the kernel function is not resolved here (see mmscope features)";
+	return errno_str(err);
+}
+
 static int thp_op(int argc, char **argv, bool split)
 {
 	const char *level = split ? THP_LEVEL " split" : THP_LEVEL " collapse";
@@ -330,7 +344,7 @@ static int thp_op(int argc, char **argv, bool split)
 	bool hb, ha;
 	struct thp_args a;
 	struct json_object *root;
-	int fd;
+	int fd, ret;
 
 	if (thp_parse(argc, argv, &a, split ? 1 : 2, split, level))
 		return EXIT_USAGE;
@@ -348,9 +362,12 @@ static int thp_op(int argc, char **argv, bool split)
 	if (fd < 0)
 		return EXIT_FAILED;
 	hb = thp_first_folio(fd, a.pid, qstart, qlen, &before);
-	if (ctl_ioctl(fd, split ? MMSCOPE_THP_IOC_SPLIT : MMSCOPE_THP_IOC_COLLAPSE,
-		      &op, "%s: pid %d 0x%llx", split ? "split" : "collapse",
-		      a.pid, (unsigned long long)op.start) < 0) {
+	ret = mmscope_ioctl(fd, split ? MMSCOPE_THP_IOC_SPLIT :
+			    MMSCOPE_THP_IOC_COLLAPSE, &op, sizeof(op));
+	if (ret) {
+		p_err("%s: pid %d 0x%llx: %s", split ? "split" : "collapse",
+		      a.pid, (unsigned long long)op.start,
+		      thp_op_error(split, -ret));
 		close(fd);
 		return EXIT_FAILED;
 	}
