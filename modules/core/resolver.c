@@ -40,20 +40,19 @@ struct mmscope_symbol_entry {
 static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "kallsyms_lookup_name", .feature = "symbol-resolver" },
 	/* Entries are added with the module feature that needs them. */
-	/* thp: the smaps THPeligible verdict (6.1; 6.12 and 7.x) */
-	{ .name = "hugepage_vma_check", .feature = "thp-verdict" },
-	{ .name = "__thp_vma_allowable_orders", .feature = "thp-verdict" },
+	/* thp: the smaps THPeligible verdict, this kernel's function */
+	{ .name = MMSCOPE_THP_VERDICT_SYM, .feature = "thp-verdict" },
+#if MMSCOPE_THP_HAS_ORDERS
 	/* thp: the anon per-size masks of the verdict (data, 6.12 and 7.x) */
 	{ .name = "transparent_hugepage_flags", .feature = "thp-verdict-orders" },
 	{ .name = "huge_anon_orders_always", .feature = "thp-verdict-orders" },
 	{ .name = "huge_anon_orders_madvise", .feature = "thp-verdict-orders" },
 	{ .name = "huge_anon_orders_inherit", .feature = "thp-verdict-orders" },
+#endif
 	/* thp: MADV_COLLAPSE on another process's mm */
 	{ .name = "madvise_collapse", .feature = "thp-collapse" },
-	/* thp: split (6.1; 6.12; 7.x) */
-	{ .name = "split_huge_page_to_list", .feature = "thp-split" },
-	{ .name = "split_huge_page_to_list_to_order", .feature = "thp-split" },
-	{ .name = "__split_huge_page_to_list_to_order", .feature = "thp-split" },
+	/* thp: split, this kernel's function */
+	{ .name = MMSCOPE_THP_SPLIT_SYM, .feature = "thp-split" },
 };
 
 static unsigned long __init mmscope_find_kallsyms_lookup_name(void)
