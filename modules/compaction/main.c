@@ -218,7 +218,7 @@ static struct mmscope_ctl cp_ctl = {
 	.ioctls = cp_ioctls,
 	.n_ioctls = ARRAY_SIZE(cp_ioctls),
 	.nr_first = 0x70,
-	.nr_last = 0x8f,
+	.nr_last = 0x7f,
 	.open = cp_file_open,
 	.release = cp_file_release,
 };

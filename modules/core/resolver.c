@@ -44,6 +44,19 @@ static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "swp_swap_info", .feature = "swapcache-swap-map" },
 	/* swapcache: the same on 7.x, which has no such function (data) */
 	{ .name = "swap_info", .feature = "swapcache-swap-table" },
+	/* thp: the smaps THPeligible verdict, this kernel's function */
+	{ .name = MMSCOPE_THP_VERDICT_SYM, .feature = "thp-verdict" },
+#if MMSCOPE_THP_HAS_ORDERS
+	/* thp: the anon per-size masks of the verdict (data, 6.12 and 7.x) */
+	{ .name = "transparent_hugepage_flags", .feature = "thp-verdict-orders" },
+	{ .name = "huge_anon_orders_always", .feature = "thp-verdict-orders" },
+	{ .name = "huge_anon_orders_madvise", .feature = "thp-verdict-orders" },
+	{ .name = "huge_anon_orders_inherit", .feature = "thp-verdict-orders" },
+#endif
+	/* thp: MADV_COLLAPSE on another process's mm */
+	{ .name = "madvise_collapse", .feature = "thp-collapse" },
+	/* thp: split, this kernel's function */
+	{ .name = MMSCOPE_THP_SPLIT_SYM, .feature = "thp-split" },
 };
 
 static unsigned long __init mmscope_find_kallsyms_lookup_name(void)

@@ -138,6 +138,7 @@ static int measure_region(struct region *r, unsigned int which)
 		bench_proc_items, bench_pagewalk_items, bench_pageref_items,
 		bench_cli_items,
 		bench_compaction_items,
+		bench_thp_items,
 	};
 	const struct bench_item *it;
 	unsigned int t;
@@ -257,6 +258,8 @@ static const struct target targets[] = {
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
 	{ "compaction_zones_ioctl", "compaction_zones_proc", "<=", 1.0 },
 	{ "swapcache_entries_ioctl", "pagemap_swapped", "<=", 2.0 },
+	{ "thp_folios_ioctl_thp", "pagemap_thp", "<=", 2.0 },
+	{ "smaps_thp_vmas", "thp_vmas", ">=", 10.0 },
 };
 
 static void report(const char *kernel, const char *arch, size_t pages,

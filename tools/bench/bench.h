@@ -56,6 +56,7 @@ extern const struct bench_item bench_pagewalk_items[];
 extern const struct bench_item bench_pageref_items[];
 extern const struct bench_item bench_cli_items[];
 extern const struct bench_item bench_compaction_items[];
+extern const struct bench_item bench_thp_items[];
 
 /* bench.c: settings and what every item shares */
 extern struct result results[MAX_ITEMS];

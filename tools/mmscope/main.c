@@ -18,6 +18,7 @@
 static int do_help(int argc, char **argv);
 int do_compaction(int argc, char **argv);
 int do_swapcache(int argc, char **argv);
+int do_thp(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "help",	do_help },
@@ -29,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "compaction",	do_compaction },
 	{ "notifier",	do_notifier },
 	{ "swapcache",	do_swapcache },
+	{ "thp",		do_thp },
 	{ NULL }
 };
 
@@ -45,7 +47,7 @@ static int do_help(int argc, char **argv)
 		"Usage: mmscope [OPTIONS] COMMAND [ARGS...]\n"
 		"       mmscope COMMAND help\n"
 		"\n"
-		"COMMAND := { version | features | pageref | pagewalk | compaction | notifier | swapcache | trace | help }\n"
+		"COMMAND := { version | features | pageref | pagewalk | compaction | notifier | swapcache | thp | trace | help }\n"
 		"  version    versions of this tool and of the loaded kernel modules\n"
 		"  features   kernel symbols the modules use, and what a missing one disables\n"
 		"  trace      BPF tracers: page faults by handler, the suite's own functions\n"
@@ -54,6 +56,7 @@ static int do_help(int argc, char **argv)
 		"  compaction zones, free lists, pageblocks; why a page cannot move\n"
 		"  notifier   MMU notifier callbacks of a process: invalidations and why\n"
 		"  swapcache  swap entries, swap counts and the swap cache per page, slot, device\n"
+		"  thp        transparent huge pages: VMA verdicts, folios, collapse, split\n"
 		"\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n"
 		"  -j, --json     print JSON on stdout (errors too, as {\"error\": ...})\n"

@@ -27,7 +27,7 @@
  *  - Addresses, lengths and pointers are __u64; output arrays are
  *    caller-allocated, with a count in and a count out.
  *  - Command numbers: core 0x00-0x0f, pageref 0x10-0x2f, pagewalk 0x30-0x4f,
- *    thp 0x50-0x6f, compaction 0x70-0x8f, swapcache 0x90-0xaf,
+ *    compaction 0x70-0x7f, thp 0x80-0x8f, swapcache 0x90-0xaf,
  *    mmu_notifier 0xb0-0xcf.
  */
 #ifndef _UAPI_MMSCOPE_CORE_H

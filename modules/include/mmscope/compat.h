@@ -17,5 +17,6 @@
 #include <mmscope/compat-mmu_notifier.h>
 #include <mmscope/compat-pgtable.h>
 #include <mmscope/compat-swap.h>
+#include <mmscope/compat-thp.h>
 
 #endif /* _MMSCOPE_COMPAT_H */

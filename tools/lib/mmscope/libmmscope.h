@@ -331,5 +331,6 @@ int mmscope_swapcache_stats(int fd, bool reset,
 			    struct mmscope_swapcache_stats *st);
 const char *mmscope_swapcache_state_name(unsigned int state);
 const char *mmscope_swapcache_devflag_name(unsigned int bit);	/* or NULL */
+#include "libmmscope_thp.h"
 
 #endif /* LIBMMSCOPE_H */
