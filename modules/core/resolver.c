@@ -40,10 +40,12 @@ struct mmscope_symbol_entry {
 static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	{ .name = "kallsyms_lookup_name", .feature = "symbol-resolver" },
 	/* Entries are added with the module feature that needs them. */
-	/* swapcache: a type's swap_info_struct (6.1, 6.12; a function) */
-	{ .name = "swp_swap_info", .feature = "swapcache-swap-map" },
-	/* swapcache: the same on 7.x, which has no such function (data) */
-	{ .name = "swap_info", .feature = "swapcache-swap-table" },
+	/*
+	 * swapcache: a type's swap_info_struct, this kernel's way: the
+	 * swp_swap_info() function on 6.1 and 6.12, the swap_info[] array
+	 * (data) on 7.x, which has no such function
+	 */
+	{ .name = MMSCOPE_SWAP_INFO_SYMBOL, .feature = MMSCOPE_SWAP_INFO_FEATURE },
 	/* thp: the smaps THPeligible verdict, this kernel's function */
 	{ .name = MMSCOPE_THP_VERDICT_SYM, .feature = "thp-verdict" },
 #if MMSCOPE_THP_HAS_ORDERS

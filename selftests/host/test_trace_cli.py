@@ -14,7 +14,7 @@ import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
-TRACERS = ["faults", "core", "pagetables", "pageref", "compaction", "thp", "notifier", "swap"]
+TRACERS = ["faults", "core", "pagetables", "pageref", "notifier", "compaction", "swap", "thp"]
 
 
 @unittest.skipUnless(ARCH, "host arch has no mmscope build")

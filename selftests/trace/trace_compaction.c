@@ -299,6 +299,15 @@ TEST_F(cp, order9_burst_stalls_in_direct_compaction)
 	       with_run, s.direct);
 	EXPECT_LE(with_run, w.after[STALL] - w.before[STALL]);
 	EXPECT_GE(tries, w.after[STALL] - w.before[STALL]);
+	/*
+	 * The kernel may skip or defer every attempt of a burst (not enough
+	 * free memory to migrate into, or the zone's defer state left at its
+	 * cap by earlier programs): then no run is the right answer, and the
+	 * bounds above still held; it is reported, not passed.
+	 */
+	if (w.after[STALL] == w.before[STALL] && !with_run)
+		SKIP(return, "the kernel deferred or skipped all %llu direct compaction attempts: no stall to compare",
+		     tries);
 	EXPECT_LT(0ULL, w.after[STALL] - w.before[STALL]);
 }
 

@@ -38,10 +38,12 @@
 #define MMSCOPE_SWAP_MAP 1
 /* The resolver's function that gives a type's swap_info_struct. */
 #define MMSCOPE_SWAP_INFO_SYMBOL "swp_swap_info"
+#define MMSCOPE_SWAP_INFO_FEATURE "swapcache-swap-map"
 #else
 #define MMSCOPE_SWAP_TABLE 1
 /* 7.x: the swap_info[] array itself (a data symbol). */
 #define MMSCOPE_SWAP_INFO_SYMBOL "swap_info"
+#define MMSCOPE_SWAP_INFO_FEATURE "swapcache-swap-table"
 #endif
 
 /*
