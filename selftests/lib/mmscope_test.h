@@ -107,6 +107,16 @@ int mmscope_module_reload(const char *name);
 int mmscope_run_cli(const char *const *args, char *out, size_t size);
 
 /*
+ * The core's registry (MMSCOPE_CORE_IOC_IOCTLS): every loaded module's
+ * ioctls into io[max]; returns how many or -errno (-ENOSPC: more than
+ * max). mmscope_registry_ctl_open(): the ctl file of a module as the
+ * registry names it ("core" is the core's), fd or -errno.
+ */
+struct mmscope_ioctl_info;
+int mmscope_registry(struct mmscope_ioctl_info *io, int max);
+int mmscope_registry_ctl_open(const char *module, int flags);
+
+/*
  * The suite's ctls, ioctls and the kernel's per-page views
  * (mmscope_pagemap_read(), mmscope_kpageflags_read(), the PM_* and KPF_*
  * fields, ...) come from libmmscope; its functions leave their message in
