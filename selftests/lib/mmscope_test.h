@@ -53,6 +53,18 @@ const char *mmscope_unmet(const char *path);
  */
 int mmscope_drop_cap_sys_admin(void);
 
+/*
+ * Fold every CPU's pending vmstat deltas into the counters
+ * (/proc/sys/vm/stat_refresh), so that /proc/vmstat is exact; 0 or -errno.
+ */
+int mmscope_vmstat_refresh(void);
+
+/*
+ * FOLL_PIN pins taken and not yet released, system-wide (/proc/vmstat's
+ * nr_foll_pin_acquired - nr_foll_pin_released, refreshed first).
+ */
+long mmscope_foll_pins_outstanding(void);
+
 /* Read a whole (small) file into buf, NUL-terminated; returns its length. */
 ssize_t mmscope_read_file(const char *path, char *buf, size_t size);
 
