@@ -23,6 +23,8 @@ MMSCOPE_REQUIRE(PAGEREF_CTL)
 #define MAX_MAP_COUNT	"/proc/sys/vm/max_map_count"
 /* the pins one PIN of a slice of SLICE mappings adds to the page */
 #define SLICE		4096
+/* per test, s: GUP of a million pages and 65536 mmap() calls under TCG */
+#define BOUNDS_TIMEOUT	600
 
 FIXTURE(bounds)
 {
@@ -149,7 +151,8 @@ static void expect_baseline(struct __test_metadata *_metadata,
  * The recipe: PIN of the whole range, again and again. Its first
  * 65536 * 1024 references already pass the bound: refused, nothing held.
  */
-TEST_F(bounds, pin_of_every_mapping_again_and_again_is_refused)
+TEST_F_TIMEOUT(bounds, pin_of_every_mapping_again_and_again_is_refused,
+	       BOUNDS_TIMEOUT)
 {
 	struct mmscope_pageref_hold h;
 	uint32_t refcount;
@@ -181,7 +184,8 @@ TEST_F(bounds, pin_of_every_mapping_again_and_again_is_refused)
  * (the batches before were taken, then dropped: the count is exactly the
  * successful ones').
  */
-TEST_F(bounds, pins_stop_at_the_bound_and_close_drops_them)
+TEST_F_TIMEOUT(bounds, pins_stop_at_the_bound_and_close_drops_them,
+	       BOUNDS_TIMEOUT)
 {
 	uint64_t step = (uint64_t)SLICE * GUP_PIN_COUNTING_BIAS;
 	uint64_t fit = (MMSCOPE_PAGEREF_PAGE_REFS_MAX - self->refcount) / step;
@@ -210,7 +214,7 @@ TEST_F(bounds, pins_stop_at_the_bound_and_close_drops_them)
  * A page of the range that cannot be taken (unmapped, PROT_NONE) fails
  * the hold after the pages before it were: they are dropped, once.
  */
-TEST_F(bounds, hold_failing_half_way_drops_what_it_took)
+TEST_F_TIMEOUT(bounds, hold_failing_half_way_drops_what_it_took, BOUNDS_TIMEOUT)
 {
 	struct mmscope_pageref_hold h;
 	char *hole = self->p + (size_t)(SLICE - 3) * self->psize;
@@ -252,7 +256,7 @@ static uint32_t holds_in_module(int fd)
  * MMSCOPE_PAGEREF_MODULE_PAGES_MAX; past either ENOSPC. A detached hold
  * counts against the module only; a PUT makes room again.
  */
-TEST_F(bounds, file_and_module_page_bounds)
+TEST_F_TIMEOUT(bounds, file_and_module_page_bounds, BOUNDS_TIMEOUT)
 {
 	int per_file = MMSCOPE_PAGEREF_FILE_PAGES_MAX / NMAPS;
 	int files = MMSCOPE_PAGEREF_MODULE_PAGES_MAX /

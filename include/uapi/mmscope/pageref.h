@@ -270,7 +270,7 @@ struct mmscope_pageref_query {
 /* Most pages the holds of one open file take together (ENOSPC past it). */
 #define MMSCOPE_PAGEREF_FILE_PAGES_MAX (4 * MMSCOPE_PAGEREF_HOLD_MAX)
 /* Most pages all holds of the module take, detached ones too (ENOSPC). */
-#define MMSCOPE_PAGEREF_MODULE_PAGES_MAX (16 * MMSCOPE_PAGEREF_HOLD_MAX)
+#define MMSCOPE_PAGEREF_MODULE_PAGES_MAX (8 * MMSCOPE_PAGEREF_HOLD_MAX)
 /*
  * Most references a page may have after a hold took its own (ETOOMANYREFS
  * past it, nothing held): 2^24, far below the 2^31 where the kernel's
