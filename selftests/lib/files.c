@@ -169,3 +169,24 @@ long mmscope_foll_pins_outstanding(void)
 		return 0;
 	return strtol(a, NULL, 10) - strtol(r, NULL, 10);
 }
+
+int mmscope_write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		err = -errno ?: -EIO;
+	close(fd);
+	return err;
+}
+
+long mmscope_read_long(const char *path)
+{
+	char text[32];
+
+	if (mmscope_read_file(path, text, sizeof(text)) <= 0)
+		return -1;
+	return strtol(text, NULL, 10);
+}

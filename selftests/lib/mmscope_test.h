@@ -65,6 +65,13 @@ int mmscope_vmstat_refresh(void);
  */
 long mmscope_foll_pins_outstanding(void);
 
+/*
+ * A sysctl or sysfs knob: write val (0 or -errno); read a number (-1 when
+ * it cannot be read).
+ */
+int mmscope_write_str(const char *path, const char *val);
+long mmscope_read_long(const char *path);
+
 /* Read a whole (small) file into buf, NUL-terminated; returns its length. */
 ssize_t mmscope_read_file(const char *path, char *buf, size_t size);
 

@@ -36,28 +36,12 @@ FIXTURE(bounds)
 	uint32_t refcount;
 };
 
-static long read_long(const char *path)
-{
-	char text[64];
-
-	if (mmscope_read_file(path, text, sizeof(text)) <= 0)
-		return -1;
-	return strtol(text, NULL, 10);
-}
-
 static int write_long(const char *path, long v)
 {
-	char text[64];
-	int fd, n, ret = 0;
+	char text[32];
 
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(text, sizeof(text), "%ld\n", v);
-	if (write(fd, text, n) != n)
-		ret = -errno;
-	close(fd);
-	return ret;
+	snprintf(text, sizeof(text), "%ld\n", v);
+	return mmscope_write_str(path, text);
 }
 
 /* The page's reference count, the per-CPU batches drained first. */
@@ -78,7 +62,7 @@ FIXTURE_SETUP(bounds)
 	int mfd, i;
 
 	self->psize = getpagesize();
-	self->old_max_map_count = read_long(MAX_MAP_COUNT);
+	self->old_max_map_count = mmscope_read_long(MAX_MAP_COUNT);
 	ASSERT_LT(0, self->old_max_map_count);
 	if (self->old_max_map_count < NMAPS + 1024)
 		ASSERT_EQ(0, write_long(MAX_MAP_COUNT, NMAPS + 1024));
@@ -117,7 +101,7 @@ FIXTURE_TEARDOWN(bounds)
 	if (self->old_max_map_count > 0 &&
 	    self->old_max_map_count < NMAPS + 1024)
 		write_long(MAX_MAP_COUNT, self->old_max_map_count);
-	EXPECT_EQ(self->old_max_map_count, read_long(MAX_MAP_COUNT));
+	EXPECT_EQ(self->old_max_map_count, mmscope_read_long(MAX_MAP_COUNT));
 	EXPECT_EQ(0, mmscope_kmsg_splats(self->kmsg, first, sizeof(first)))
 		TH_LOG("kernel log: %s", first);
 	close(self->kmsg);

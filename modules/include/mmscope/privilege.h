@@ -19,8 +19,6 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include <mmscope/compat-debugfs.h>
-
 /* Did the opener of @file have CAP_SYS_ADMIN (init user namespace)? */
 bool mmscope_file_capable(const struct file *file);
 
