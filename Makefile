@@ -10,6 +10,7 @@
 #   make guest                build and stage the suite for KERNEL + ARCH guests
 #   make check                install deps, host tests, the guest matrix
 #   make bench                benchmarks in guests (KERNELS=bookworm default)
+#   make stress               the reliability tests' long forms (KERNELS=bookworm)
 #   make demo                 a guided tour in a guest (ARCH=arm64 for arm64)
 #   make vm                   an interactive guest shell with the suite loaded
 #   make clean | distclean    in-tree module objects | and build/
@@ -25,7 +26,7 @@ GARCH := $(or $(ARCH),$(shell uname -m))
 GARCH := $(patsubst aarch64,arm64,$(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(GARCH))))
 
 .PHONY: all modules clean distclean tools selftests bpf guest check demo vm install host-test \
-	bench
+	bench stress
 
 all: modules
 
@@ -58,6 +59,11 @@ bench:
 	@$(TOP)/tools/deps bench
 	@KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),bookworm)" \
 		ARCHES="$(ARCHES)" $(TOP)/tools/bench/run
+
+stress:
+	@$(TOP)/tools/deps check
+	@KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),bookworm)" \
+		ARCHES="$(ARCHES)" $(TOP)/tools/check/mmscope-stress
 
 demo:
 	@$(TOP)/tools/deps demo

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Every module's `ctl` file: the capability check, the size framing of
+ * Every module's `ctl` file: the opener's capability check, the size framing of
  * include/uapi/mmscope/core.h, copy in and out, and the dispatch through
  * the module's table (<mmscope/ctl.h>); and the registry of those tables,
  * which userspace reads to know every command of the loaded suite.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -87,8 +86,9 @@ long mmscope_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	long ret;
 	u32 n;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	ret = mmscope_file_check(file);
+	if (ret)
+		return ret;
 	cmd = MMSCOPE_IOC_NOSIZE(cmd);
 	io = mmscope_ctl_find(cf->ctl, cmd);
 	if (!io)

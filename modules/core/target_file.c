@@ -5,7 +5,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -34,6 +33,10 @@ static int mmscope_target_file_show(struct seq_file *m, void *unused)
 
 int mmscope_target_file_open(struct inode *inode, struct file *file)
 {
+	int ret = mmscope_file_check(file);
+
+	if (ret)
+		return ret;
 	return single_open(file, mmscope_target_file_show, inode->i_private);
 }
 EXPORT_SYMBOL_GPL(mmscope_target_file_open);
@@ -46,8 +49,9 @@ ssize_t mmscope_target_file_write(struct file *file, const char __user *ubuf,
 	char buf[96];
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	ret = mmscope_file_check(file);
+	if (ret)
+		return ret;
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))

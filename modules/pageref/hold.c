@@ -6,9 +6,16 @@
  * that took it (or, with HOLD_DETACH, to the module) and is dropped by
  * PUT/UNPIN, on close, or on unload. Holds keep page pointers, never the
  * process: a hold outlives the process it was taken from.
+ *
+ * What may be held is bounded (include/uapi/mmscope/pageref.h): pages per
+ * hold, per open file and for the whole module, and references per page:
+ * a hold after which one of its pages would have more than
+ * MMSCOPE_PAGEREF_PAGE_REFS_MAX references is undone (ETOOMANYREFS), far
+ * below where the kernel's own guard sees the count wrap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -45,6 +52,58 @@ static DEFINE_MUTEX(pageref_held_lock);
 static LIST_HEAD(pageref_held_list);
 static u64 pageref_next_id = 1;
 
+/* Pages held by the whole module, holds being taken included. */
+static atomic_long_t pageref_module_pages = ATOMIC_LONG_INIT(0);
+
+/* Pages one GUP call takes before their counts are checked. */
+#define PAGEREF_GUP_BATCH 512
+
+/*
+ * What an open ctl file owns: the pages of its holds (not detached ones),
+ * holds being taken included.
+ */
+struct pageref_file {
+	atomic_long_t pages;
+};
+
+int pageref_file_open(struct file *file, void **priv)
+{
+	struct pageref_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+
+	if (!pf)
+		return -ENOMEM;
+	atomic_long_set(&pf->pages, 0);
+	*priv = pf;
+	return 0;
+}
+
+/*
+ * Count @nr pages against the module's bound and, for a hold the file
+ * owns (@pf not NULL), the file's: -ENOSPC past either, nothing counted.
+ */
+static int pageref_charge(struct pageref_file *pf, unsigned long nr)
+{
+	if (atomic_long_add_return(nr, &pageref_module_pages) >
+	    MMSCOPE_PAGEREF_MODULE_PAGES_MAX) {
+		atomic_long_sub(nr, &pageref_module_pages);
+		return -ENOSPC;
+	}
+	if (pf && atomic_long_add_return(nr, &pf->pages) >
+		  MMSCOPE_PAGEREF_FILE_PAGES_MAX) {
+		atomic_long_sub(nr, &pf->pages);
+		atomic_long_sub(nr, &pageref_module_pages);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void pageref_uncharge(struct pageref_file *pf, unsigned long nr)
+{
+	if (pf)
+		atomic_long_sub(nr, &pf->pages);
+	atomic_long_sub(nr, &pageref_module_pages);
+}
+
 static void pageref_drop_pages(enum pageref_kind kind, struct page **pages,
 			       unsigned long nr)
 {
@@ -58,43 +117,75 @@ static void pageref_drop_pages(enum pageref_kind kind, struct page **pages,
 	}
 }
 
-static void pageref_held_free(struct pageref_held *h)
+/* Drop a hold's references and free it; @pf: its file's (NULL: none). */
+static void pageref_held_free(struct pageref_held *h, struct pageref_file *pf)
 {
 	pageref_drop_pages(h->kind, h->pages, h->nr);
+	pageref_uncharge(h->owner ? pf : NULL, h->nr);
 	kvfree(h->pages);
 	kfree(h);
 }
 
-/* Take @nr pages from @start; all or nothing. */
+/* Has any of @nr pages more references than the bound? */
+static bool pageref_too_many_refs(struct page **pages, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (folio_ref_count(page_folio(pages[i])) >
+		    MMSCOPE_PAGEREF_PAGE_REFS_MAX)
+			return true;
+	return false;
+}
+
+/*
+ * Take @nr pages from @start; all or nothing. A batch at most takes
+ * PAGEREF_GUP_BATCH * GUP_PIN_COUNTING_BIAS references of one page before
+ * the counts are looked at, so a count stays far from wrapping on its way
+ * to the refusal. Whatever fails, the pages taken so far (pages[0, done))
+ * are dropped once, here, and nothing else drops them.
+ */
 static long pageref_gup(struct mm_struct *mm, enum pageref_kind kind,
 			unsigned int gup_flags, unsigned long start,
 			unsigned long nr, struct page **pages)
 {
 	unsigned long done = 0;
-	long got;
+	long got, ret = 0;
 
 	if (kind == PAGEREF_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
 	while (done < nr) {
 		unsigned long addr = start + done * PAGE_SIZE;
+		unsigned long want = min_t(unsigned long, nr - done,
+					   PAGEREF_GUP_BATCH);
 
 		if (kind == PAGEREF_GET)
-			got = mmscope_get_user_pages_remote(mm, addr, nr - done,
+			got = mmscope_get_user_pages_remote(mm, addr, want,
 							    gup_flags,
 							    pages + done);
 		else
-			got = mmscope_pin_user_pages_remote(mm, addr, nr - done,
+			got = mmscope_pin_user_pages_remote(mm, addr, want,
 							    gup_flags,
 							    pages + done);
 		if (got <= 0) {
-			pageref_drop_pages(kind, pages, done);
-			return got ? got : -EFAULT;
+			ret = got ? got : -EFAULT;
+			break;
 		}
+		/* never more than asked for, whatever the kernel says */
+		got = min_t(long, got, want);
 		done += got;
-		if (fatal_signal_pending(current)) {
-			pageref_drop_pages(kind, pages, done);
-			return -EINTR;
+		if (pageref_too_many_refs(pages + done - got, got)) {
+			ret = -ETOOMANYREFS;
+			break;
 		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	if (ret) {
+		pageref_drop_pages(kind, pages, done);
+		return ret;
 	}
 	return done;
 }
@@ -119,6 +210,7 @@ static int pageref_cmd_kind(unsigned int cmd, enum pageref_kind *kind)
 long pageref_hold(struct file *owner, unsigned int cmd,
 		  struct mmscope_pageref_hold *h)
 {
+	struct pageref_file *pf = NULL;
 	unsigned int gup_flags = 0;
 	struct pageref_held *held;
 	struct mmscope_range r;
@@ -141,10 +233,18 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 		return -E2BIG;
 	if (h->flags & MMSCOPE_PAGEREF_HOLD_WRITE)
 		gup_flags |= FOLL_WRITE;
+	/* the bounds before anything is allocated or taken */
+	if (!(h->flags & MMSCOPE_PAGEREF_HOLD_DETACH))
+		pf = mmscope_ctl_priv(owner);
+	ret = pageref_charge(pf, nr);
+	if (ret)
+		return ret;
 
 	held = kzalloc(sizeof(*held), GFP_KERNEL);
-	if (!held)
-		return -ENOMEM;
+	if (!held) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
 	held->pages = kvmalloc_array(nr, sizeof(*held->pages), GFP_KERNEL);
 	if (!held->pages) {
 		ret = -ENOMEM;
@@ -186,6 +286,8 @@ long pageref_hold(struct file *owner, unsigned int cmd,
 err_free:
 	kvfree(held->pages);
 	kfree(held);
+err_uncharge:
+	pageref_uncharge(pf, nr);
 	return ret;
 }
 
@@ -237,13 +339,15 @@ long pageref_release(struct file *owner, unsigned int cmd,
 		pages += held->nr;
 		pageref_trace_hold(pageref_kind_names[held->kind], held->pid,
 				   held->start, -(long)held->nr);
-		pageref_held_free(held);
+		/* a hold with an owner matched only if it is @owner */
+		pageref_held_free(held, mmscope_ctl_priv(owner));
 	}
 	h->pages = pages;
 	return pages ? 0 : -ENOENT;
 }
 
-void pageref_release_file(struct file *owner)
+/* The last close of @owner: its holds go, then what counted them. */
+void pageref_release_file(struct file *owner, void *priv)
 {
 	struct pageref_held *held, *tmp;
 	LIST_HEAD(drop);
@@ -255,7 +359,8 @@ void pageref_release_file(struct file *owner)
 	}
 	mutex_unlock(&pageref_held_lock);
 	list_for_each_entry_safe(held, tmp, &drop, node)
-		pageref_held_free(held);
+		pageref_held_free(held, priv);
+	kfree(priv);
 }
 
 void pageref_release_all(void)
@@ -266,7 +371,8 @@ void pageref_release_all(void)
 	list_for_each_entry_safe(held, tmp, &pageref_held_list, node) {
 		list_del(&held->node);
 		pages += held->nr;
-		pageref_held_free(held);
+		/* no file is open: only detached holds are left */
+		pageref_held_free(held, NULL);
 	}
 	if (pages)
 		pr_info("unload: dropped %lu held page references\n", pages);

@@ -27,12 +27,17 @@ long pageref_snapshot(const struct pageref_range *r,
 		      struct mmscope_pageref_page *out, unsigned int max,
 		      u64 *next);
 
-/* hold.c: references owned by an open ctl file (or by the module). */
+/*
+ * hold.c: references owned by an open ctl file (or by the module).
+ * pageref_file_open() is the ctl's open hook (what the file may hold),
+ * pageref_release_file() its release hook.
+ */
+int pageref_file_open(struct file *file, void **priv);
 long pageref_hold(struct file *owner, unsigned int cmd,
 		  struct mmscope_pageref_hold *h);
 long pageref_release(struct file *owner, unsigned int cmd,
 		     struct mmscope_pageref_hold *h);
-void pageref_release_file(struct file *owner);
+void pageref_release_file(struct file *owner, void *priv);
 void pageref_release_all(void);
 void pageref_held_list_show(struct seq_file *m);
 long pageref_ioc_held(struct file *file, unsigned int cmd, void *arg);

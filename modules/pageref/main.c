@@ -121,7 +121,7 @@ static long pageref_ioc_hold(struct file *file, unsigned int cmd, void *arg)
 
 static void pageref_ctl_release(struct file *file, void *priv)
 {
-	pageref_release_file(file);
+	pageref_release_file(file, priv);
 }
 
 #define PAGEREF_IOCTL_HOLD(cmd) \
@@ -150,6 +150,7 @@ static struct mmscope_ctl pageref_ctl = {
 	.n_ioctls = ARRAY_SIZE(pageref_ioctls),
 	.nr_first = 0x10,
 	.nr_last = 0x2f,
+	.open = pageref_file_open,
 	.release = pageref_ctl_release,
 };
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who may use the suite: every file under /sys/kernel/debug/mmscope (every
- * module's, not only the core's) is root's alone, and every ctl ioctl
- * needs CAP_SYS_ADMIN, even on a descriptor opened while it was held.
- * Each test drops privileges in its own process: the harness forks one per
- * test, so nothing is regained afterwards.
+ * module's, found by walking the tree) is root's alone, and what a file
+ * gives (a read, a write, an ioctl of the core's registry) needs
+ * CAP_SYS_ADMIN in the credentials it was opened with, as pagemap's PFNs
+ * do: uid 65534 cannot open anything (EACCES); uid 0 without the
+ * capability cannot open a text file (EPERM) and gets EPERM from every
+ * ioctl of its ctl; a file opened with the capability keeps it after its
+ * process dropped privileges. Each test drops privileges in its own
+ * process: the harness forks one per test.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,20 +25,32 @@
 #include "mmscope_test.h"
 
 #define MAX_FILES	256
+#define MAX_IOCTLS	256
+#define ARG_SIZE	4096
 
 MMSCOPE_REQUIRE(MMSCOPE_DEBUGFS "/ctl")
 
+FIXTURE(priv)
+{
+	int n;			/* files */
+	int nio;		/* registered ioctls */
+	struct mmscope_ioctl_info io[MAX_IOCTLS];
+	unsigned char arg[ARG_SIZE];
+};
+
 static char paths[MAX_FILES][PATH_MAX];
 
-/* Every regular file of the tree, into paths[]. */
-static int all_files(void)
+FIXTURE_SETUP(priv)
 {
-	return mmscope_find_files(MMSCOPE_DEBUGFS, NULL, paths, MAX_FILES);
+	self->n = mmscope_find_files(MMSCOPE_DEBUGFS, NULL, paths, MAX_FILES);
+	ASSERT_LE(3, self->n) TH_LOG("%s", mmscope_error);
+	ASSERT_GT(MAX_FILES, self->n) TH_LOG("more files than room");
+	self->nio = mmscope_registry(self->io, MAX_IOCTLS);
+	ASSERT_LE(1, self->nio) TH_LOG("%s", mmscope_error);
 }
 
-static int all_ctl_files(void)
+FIXTURE_TEARDOWN(priv)
 {
-	return mmscope_find_files(MMSCOPE_DEBUGFS, "ctl", paths, MAX_FILES);
 }
 
 static int become_nobody(void)
@@ -46,14 +61,62 @@ static int become_nobody(void)
 	return 0;
 }
 
-TEST(every_file_is_root_only)
+static bool is_ctl(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && !strcmp(slash + 1, "ctl");
+}
+
+/* The module a ctl path belongs to, as the registry names it. */
+static void ctl_module(const char *path, char *module, size_t size)
+{
+	const char *rel = path + strlen(MMSCOPE_DEBUGFS) + 1;
+	const char *slash = strchr(rel, '/');
+
+	if (slash)
+		snprintf(module, size, "%.*s", (int)(slash - rel), rel);
+	else
+		snprintf(module, size, "core");
+}
+
+/*
+ * Every ioctl of @module's registry entries on @fd, the struct zeroed but
+ * for its size: the result of each is EPERM (@denied) or anything else.
+ * Returns how many were tried.
+ */
+static int ioctls_of(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(priv) *self, const char *module, int fd,
+		     bool denied)
+{
+	int i, ret, tried = 0;
+
+	for (i = 0; i < self->nio; i++) {
+		if (strcmp(self->io[i].module, module))
+			continue;
+		memset(self->arg, 0, sizeof(self->arg));
+		*(uint32_t *)self->arg = self->io[i].kernel_size;
+		ret = ioctl(fd, self->io[i].cmd, self->arg) ? errno : 0;
+		if (denied) {
+			EXPECT_EQ(EPERM, ret)
+				TH_LOG("%s nr 0x%x: %s", module, self->io[i].nr,
+				       strerror(ret));
+		} else {
+			EXPECT_NE(EPERM, ret)
+				TH_LOG("%s nr 0x%x denied", module,
+				       self->io[i].nr);
+		}
+		tried++;
+	}
+	return tried;
+}
+
+TEST_F(priv, every_file_is_root_only)
 {
 	struct stat st;
-	int i, n;
+	int i;
 
-	n = all_files();
-	ASSERT_LE(3, n) TH_LOG("%s", mmscope_error);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < self->n; i++) {
 		ASSERT_EQ(0, stat(paths[i], &st));
 		EXPECT_EQ(0, st.st_uid)
 			TH_LOG("%s: owner %u", paths[i], st.st_uid);
@@ -62,58 +125,115 @@ TEST(every_file_is_root_only)
 	}
 }
 
-TEST(unprivileged_open_of_every_file_is_denied)
+TEST_F(priv, unprivileged_open_of_every_file_is_denied)
 {
-	int i, n, fd;
+	int i, fd, how;
 
-	n = all_files();
-	ASSERT_LE(3, n) TH_LOG("%s", mmscope_error);
 	ASSERT_EQ(0, become_nobody());
-	for (i = 0; i < n; i++) {
-		fd = open(paths[i], O_RDONLY);
-		EXPECT_EQ(-1, fd) TH_LOG("%s opened by uid %d", paths[i],
-					 MMSCOPE_NOBODY);
-		if (fd >= 0)
-			close(fd);
-		else
-			EXPECT_TRUE(errno == EACCES || errno == EPERM)
-				TH_LOG("%s: %s", paths[i], strerror(errno));
+	for (i = 0; i < self->n; i++) {
+		for (how = O_RDONLY; how <= O_RDWR; how++) {
+			fd = open(paths[i], how);
+			EXPECT_EQ(-1, fd) TH_LOG("%s opened by uid %d",
+						 paths[i], MMSCOPE_NOBODY);
+			if (fd >= 0)
+				close(fd);
+			else
+				EXPECT_TRUE(errno == EACCES || errno == EPERM)
+					TH_LOG("%s: %s", paths[i],
+					       strerror(errno));
+		}
 	}
 }
 
-/* Every ctl checks the capability before it looks at the command. */
-static void ioctl_each_ctl(struct __test_metadata *_metadata,
-			   int (*drop)(void))
+/*
+ * uid 0 without CAP_SYS_ADMIN: a text file does not open, for reading or
+ * writing (EPERM); a ctl opens (its mode lets root in) and every ioctl
+ * the registry lists for its module is EPERM.
+ */
+TEST_F(priv, root_without_cap_sys_admin_is_denied_everything)
 {
-	struct mmscope_version v = { .size = sizeof(v) };
-	int fds[MAX_FILES];
-	int i, n;
+	int i, fd, how, tried = 0, denied = 0;
+	char module[64];
+	struct stat st;
 
-	n = all_ctl_files();
-	ASSERT_LE(1, n) TH_LOG("%s", mmscope_error);
-	for (i = 0; i < n; i++) {
-		fds[i] = open(paths[i], O_RDWR);
-		ASSERT_LE(0, fds[i])
-			TH_LOG("%s: %s", paths[i], strerror(errno));
+	ASSERT_EQ(0, mmscope_drop_cap_sys_admin());
+	for (i = 0; i < self->n; i++) {
+		ASSERT_EQ(0, stat(paths[i], &st));
+		if (is_ctl(paths[i])) {
+			fd = open(paths[i], O_RDWR);
+			ASSERT_LE(0, fd) TH_LOG("%s: %s", paths[i],
+						strerror(errno));
+			ctl_module(paths[i], module, sizeof(module));
+			how = ioctls_of(_metadata, self, module, fd, true);
+			EXPECT_LT(0, how) TH_LOG("%s: no ioctl in the registry",
+						 paths[i]);
+			denied += how;
+			close(fd);
+			continue;
+		}
+		for (how = O_RDONLY; how <= O_WRONLY; how++) {
+			if (how == O_WRONLY && !(st.st_mode & 0200))
+				continue;
+			fd = open(paths[i], how);
+			EXPECT_EQ(-1, fd) TH_LOG("%s opened (%s)", paths[i],
+						 how ? "write" : "read");
+			if (fd >= 0)
+				close(fd);
+			else
+				EXPECT_EQ(EPERM, errno)
+					TH_LOG("%s: %s", paths[i],
+					       strerror(errno));
+			tried++;
+		}
+	}
+	EXPECT_LE(3, tried);
+	EXPECT_EQ(self->nio, denied);
+	TH_LOG("denied: %d opens (read, write) of text files, %d ioctls",
+	       tried, denied);
+}
+
+/*
+ * Opened with the capability, then privileges dropped (@drop): the file
+ * keeps what its opener had, like pagemap: reads give text, no ioctl is
+ * EPERM.
+ */
+static void opened_before_drop(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(priv) *self, int (*drop)(void))
+{
+	static int fds[MAX_FILES];
+	char module[64], buf[256];
+	int i, tried = 0, nctl = 0;
+
+	for (i = 0; i < self->n; i++) {
+		fds[i] = open(paths[i], is_ctl(paths[i]) ? O_RDWR : O_RDONLY);
+		ASSERT_LE(0, fds[i]) TH_LOG("%s: %s", paths[i],
+					    strerror(errno));
 	}
 	ASSERT_EQ(0, drop());
-	for (i = 0; i < n; i++) {
-		EXPECT_EQ(-1, ioctl(fds[i], MMSCOPE_CORE_IOC_VERSION, &v))
-			TH_LOG("%s: ioctl allowed", paths[i]);
-		EXPECT_EQ(EPERM, errno) TH_LOG("%s: %s", paths[i],
-					       strerror(errno));
+	for (i = 0; i < self->n; i++) {
+		if (is_ctl(paths[i])) {
+			ctl_module(paths[i], module, sizeof(module));
+			tried += ioctls_of(_metadata, self, module, fds[i],
+					   false);
+			nctl++;
+		} else {
+			EXPECT_LE(0, read(fds[i], buf, sizeof(buf)))
+				TH_LOG("%s: %s", paths[i], strerror(errno));
+		}
 		close(fds[i]);
 	}
+	EXPECT_EQ(self->nio, tried);
+	TH_LOG("allowed: %d files read, %d ioctls", self->n - nctl, tried);
 }
 
-TEST(ioctl_on_fd_kept_after_setuid_is_eperm)
+TEST_F(priv, file_opened_as_root_keeps_it_after_setuid)
 {
-	ioctl_each_ctl(_metadata, become_nobody);
+	opened_before_drop(_metadata, self, become_nobody);
 }
 
-TEST(ioctl_as_root_without_cap_sys_admin_is_eperm)
+TEST_F(priv, file_opened_as_root_keeps_it_after_capability_drop)
 {
-	ioctl_each_ctl(_metadata, mmscope_drop_cap_sys_admin);
+	opened_before_drop(_metadata, self, mmscope_drop_cap_sys_admin);
 }
 
 TEST_HARNESS_MAIN

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -43,6 +44,7 @@ MMSCOPE_REQUIRE(PW_CTL)
 #define AREA		(4 * HUGE)	/* 2 anon + 2 shmem THP-sized blocks */
 #define MAX_RECS	(AREA / 4096 + 64)	/* a record a page, and the gaps */
 #define RACE_MS		1500		/* per test: TCG arm64 is slow */
+#define RACE_TIMEOUT	3600		/* the harness's limit per test, s */
 #define TARGET_MS	250		/* then the target exits by itself */
 
 FIXTURE(race)
@@ -276,14 +278,16 @@ static int walk_lockless(FIXTURE_DATA(race) *self, const char **why)
 typedef int (*walk_fn)(FIXTURE_DATA(race) *self, const char **why);
 
 /*
- * Walk with @fn for RACE_MS; returns how many walks found the target.
+ * Walk with @fn for RACE_MS, or MMSCOPE_RACE_SECONDS when set (the long
+ * form `make stress` runs); returns how many walks found the target.
  * @empty is the errno the interface documents for a range with nothing
  * mapped in it (pageref: ENOENT, the range contract's), 0 if it has none.
  */
 static int race(struct __test_metadata *_metadata, FIXTURE_DATA(race) *self,
 		walk_fn fn, int empty, const char *name)
 {
-	long until = now_ms() + RACE_MS;
+	const char *secs = getenv("MMSCOPE_RACE_SECONDS");
+	long until = now_ms() + (secs ? atol(secs) * 1000 : RACE_MS);
 	int walks = 0, gone = 0, unmapped = 0, ret;
 	const char *why = "";
 
@@ -313,17 +317,17 @@ static int race(struct __test_metadata *_metadata, FIXTURE_DATA(race) *self,
 	return walks;
 }
 
-TEST_F(race, locked_walks_records_and_paths)
+TEST_F_TIMEOUT(race, locked_walks_records_and_paths, RACE_TIMEOUT)
 {
 	ASSERT_LT(0, race(_metadata, self, walk_records, 0, "records"));
 }
 
-TEST_F(race, locked_walks_compact_pte_runs)
+TEST_F_TIMEOUT(race, locked_walks_compact_pte_runs, RACE_TIMEOUT)
 {
 	ASSERT_LT(0, race(_metadata, self, walk_compact, 0, "compact"));
 }
 
-TEST_F(race, lockless_walks_pageref)
+TEST_F_TIMEOUT(race, lockless_walks_pageref, RACE_TIMEOUT)
 {
 	ASSERT_LT(0, race(_metadata, self, walk_lockless, ENOENT, "pageref"));
 }

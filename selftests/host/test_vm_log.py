@@ -130,6 +130,23 @@ class ScanTest(unittest.TestCase):
             "UBSAN: array-index-out-of-bounds in mm/page_alloc.c:4242:17": "sanitizer",
             "BUG: KFENCE: out-of-bounds read in mmscope_pageref_query+0x4c/0x120": "bug",
             "failed to validate module [mmscope_core] BTF: -22": "btf",
+            "refcount_t: underflow; use-after-free.": "refcount",
+            "refcount_t: saturated; leaking memory.": "refcount",
+            "refcount_t: addition on 0; use-after-free.": "refcount",
+            "list_del corruption, ffff888004b1c0c8->next is LIST_POISON1 "
+            "(dead000000000100)": "list-corruption",
+            "list_del corruption. prev->next should be ffff888003f2a2c8, "
+            "but was 0000000000000000. (prev=ffff888003f2a6c8)": "list-corruption",
+            "list_add corruption. next->prev should be prev "
+            "(ffff888003f2a2c8), but was ffff888003f2a6c8. "
+            "(next=ffff888003f2a2d0).": "list-corruption",
+            "INFO: task mmscope-selfte:212 blocked for more than 122 seconds.": "hung-task",
+            "INFO: task khugepaged:40 blocked for more than 241 seconds.": "hung-task",
+            "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:": "rcu-stall",
+            "rcu: rcu_preempt kthread starved for 10502 jiffies! g4729 f0x0 "
+            "RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=1": "rcu-stall",
+            "INFO: rcu_tasks detected stalls on tasks:": "rcu-stall",
+            "UBSAN: signed-integer-overflow in mm/gup.c:149:6": "sanitizer",
         }
         for line, kind in cases.items():
             with self.subTest(line=line):
@@ -137,6 +154,16 @@ class ScanTest(unittest.TestCase):
                 self.assertIsNotNone(f)
                 self.assertEqual(f.message, line)
                 self.assertEqual(f.kind, kind)
+
+    def test_refcount_report_comes_before_its_warning(self):
+        text = _at(CLEAN_BOOT,
+                   "[   42.100000] ------------[ cut here ]------------\n"
+                   "[   42.100001] refcount_t: underflow; use-after-free.\n"
+                   "[   42.100002] WARNING: CPU: 1 PID: 212 at "
+                   "lib/refcount.c:28 refcount_warn_saturate+0x9c/0x150")
+        f = self.scan(text)
+        self.assertEqual(f.kind, "refcount")
+        self.assertEqual(f.message, "refcount_t: underflow; use-after-free.")
 
     def test_user_program_fault_is_not_a_splat(self):
         line = ("[   42.123456] traps: gp[127] general protection fault "

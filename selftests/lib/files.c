@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -140,4 +141,52 @@ int mmscope_find_files(const char *dir, const char *name,
 		return -errno;
 	}
 	return find_state.found;
+}
+
+int mmscope_vmstat_refresh(void)
+{
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+long mmscope_foll_pins_outstanding(void)
+{
+	char text[16384], a[32], r[32];
+
+	mmscope_vmstat_refresh();
+	if (mmscope_read_file("/proc/vmstat", text, sizeof(text)) <= 0 ||
+	    mmscope_text_field(text, "nr_foll_pin_acquired", ' ', a,
+			       sizeof(a)) ||
+	    mmscope_text_field(text, "nr_foll_pin_released", ' ', r,
+			       sizeof(r)))
+		return 0;
+	return strtol(a, NULL, 10) - strtol(r, NULL, 10);
+}
+
+int mmscope_write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		err = -errno ?: -EIO;
+	close(fd);
+	return err;
+}
+
+long mmscope_read_long(const char *path)
+{
+	char text[32];
+
+	if (mmscope_read_file(path, text, sizeof(text)) <= 0)
+		return -1;
+	return strtol(text, NULL, 10);
 }

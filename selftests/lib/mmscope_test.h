@@ -53,6 +53,25 @@ const char *mmscope_unmet(const char *path);
  */
 int mmscope_drop_cap_sys_admin(void);
 
+/*
+ * Fold every CPU's pending vmstat deltas into the counters
+ * (/proc/sys/vm/stat_refresh), so that /proc/vmstat is exact; 0 or -errno.
+ */
+int mmscope_vmstat_refresh(void);
+
+/*
+ * FOLL_PIN pins taken and not yet released, system-wide (/proc/vmstat's
+ * nr_foll_pin_acquired - nr_foll_pin_released, refreshed first).
+ */
+long mmscope_foll_pins_outstanding(void);
+
+/*
+ * A sysctl or sysfs knob: write val (0 or -errno); read a number (-1 when
+ * it cannot be read).
+ */
+int mmscope_write_str(const char *path, const char *val);
+long mmscope_read_long(const char *path);
+
 /* Read a whole (small) file into buf, NUL-terminated; returns its length. */
 ssize_t mmscope_read_file(const char *path, char *buf, size_t size);
 
@@ -107,6 +126,16 @@ int mmscope_module_reload(const char *name);
 int mmscope_run_cli(const char *const *args, char *out, size_t size);
 /* The same with stderr into out too, in the order they were written. */
 int mmscope_run_cli_all(const char *const *args, char *out, size_t size);
+
+/*
+ * The core's registry (MMSCOPE_CORE_IOC_IOCTLS): every loaded module's
+ * ioctls into io[max]; returns how many or -errno (-ENOSPC: more than
+ * max). mmscope_registry_ctl_open(): the ctl file of a module as the
+ * registry names it ("core" is the core's), fd or -errno.
+ */
+struct mmscope_ioctl_info;
+int mmscope_registry(struct mmscope_ioctl_info *io, int max);
+int mmscope_registry_ctl_open(const char *module, int flags);
 
 /*
  * The suite's ctls, ioctls and the kernel's per-page views

@@ -70,27 +70,6 @@ static void fault_in(char *p, size_t npages, bool write)
 	}
 }
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		err = -errno ?: -EIO;
-	close(fd);
-	return err;
-}
-
-static long read_long(const char *path)
-{
-	char text[32];
-
-	if (mmscope_read_file(path, text, sizeof(text)) <= 0)
-		return -1;
-	return strtol(text, NULL, 10);
-}
-
 /*
  * A directory for the file: the first writable one of $MMSCOPE_TEST_DIR,
  * /var/tmp, /tmp on a real filesystem (page cache that is not shmem),
@@ -151,7 +130,7 @@ static int make_file(struct mmscope_region *r, size_t len)
 /* Room for nr huge pages in the pool, nr_hugepages saved first. */
 static int reserve_huge(struct mmscope_region *r, size_t nr)
 {
-	long total = read_long(NR_HUGEPAGES), avail = read_long(FREE_HUGEPAGES);
+	long total = mmscope_read_long(NR_HUGEPAGES), avail = mmscope_read_long(FREE_HUGEPAGES);
 	char want[32];
 
 	if (total < 0)
@@ -160,9 +139,9 @@ static int reserve_huge(struct mmscope_region *r, size_t nr)
 		return 0;
 	snprintf(r->huge_saved, sizeof(r->huge_saved), "%ld", total);
 	snprintf(want, sizeof(want), "%ld", total + (long)nr - (avail > 0 ? avail : 0));
-	if (write_str(NR_HUGEPAGES, want) ||
-	    read_long(FREE_HUGEPAGES) < (long)nr) {
-		write_str(NR_HUGEPAGES, r->huge_saved);
+	if (mmscope_write_str(NR_HUGEPAGES, want) ||
+	    mmscope_read_long(FREE_HUGEPAGES) < (long)nr) {
+		mmscope_write_str(NR_HUGEPAGES, r->huge_saved);
 		r->huge_saved[0] = '\0';
 		return fail(-EOPNOTSUPP, "%s", "cannot reserve a huge page");
 	}
@@ -290,7 +269,7 @@ void mmscope_region_free(struct mmscope_region *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
-	if (r->huge_saved[0] && write_str(NR_HUGEPAGES, r->huge_saved))
+	if (r->huge_saved[0] && mmscope_write_str(NR_HUGEPAGES, r->huge_saved))
 		perror(NR_HUGEPAGES);
 	r->huge_saved[0] = '\0';
 	if (r->thp_pushed && mmscope_thp_pop())

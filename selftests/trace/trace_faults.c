@@ -561,6 +561,44 @@ TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 }
 
 /*
+ * What --pin leaves is root's alone, like the modules' files: directories
+ * 0700, objects 0600, and uid 65534 cannot reach them. Returns how many
+ * objects it checked.
+ */
+static int pinned_modes(struct __test_metadata *_metadata, const char *dir)
+{
+	static char paths[64][PATH_MAX];
+	struct stat st;
+	pid_t child;
+	int i, n, status = 0;
+
+	ASSERT_EQ(0, stat(TRACER_PIN_ROOT, &st));
+	EXPECT_EQ(040700, st.st_mode & 0170777);
+	ASSERT_EQ(0, stat(dir, &st));
+	EXPECT_EQ(040700, st.st_mode & 0170777);
+	n = mmscope_find_files(dir, NULL, paths, 64);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, stat(paths[i], &st));
+		EXPECT_EQ(0, st.st_uid) TH_LOG("%s", paths[i]);
+		EXPECT_EQ(0600, st.st_mode & 0777)
+			TH_LOG("%s: mode %o", paths[i], st.st_mode & 0777);
+	}
+	child = fork();
+	if (!child) {
+		if (setgid(MMSCOPE_NOBODY) || setuid(MMSCOPE_NOBODY))
+			_exit(2);
+		for (i = 0; i < n; i++)
+			if (open(paths[i], O_RDONLY) >= 0 || errno != EACCES)
+				_exit(1);
+		_exit(0);
+	}
+	EXPECT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("uid %d reached a pinned object",
+				    MMSCOPE_NOBODY);
+	return n;
+}
+
+/*
  * --pin leaves the counting maps for bpftool; unpin removes them. Every
  * process, per-CPU events: while the tracer runs, the map is behind the
  * exact counts (the summary's, a little later) by less than a sample
@@ -595,6 +633,7 @@ TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 	ret = tracer_stop(&t, out, sizeof(out), err, sizeof(err));
 	ASSERT_EQ(0, ret) TH_LOG("stderr: %s", err);
 	ASSERT_EQ(0, access(TRACER_PIN_ROOT "/faults/counts", F_OK));
+	EXPECT_LE(2, pinned_modes(_metadata, TRACER_PIN_ROOT "/faults"));
 	ASSERT_EQ(0, pinned_counts(v, ncpus, left));
 	pg1 = vmstat_pgfault();
 	TH_LOG("%s", out);

@@ -134,6 +134,14 @@ void say_query_error(const struct range_args *a, int err)
 		p_err("pid %d: 0x%llx+0x%llx: range overflows the address space",
 		      a->pid, (unsigned long long)a->start,
 		      (unsigned long long)a->len);
+	else if (err == ETOOMANYREFS)
+		p_err("pid %d: 0x%llx+0x%llx: a page would have more than %d references",
+		      a->pid, (unsigned long long)a->start,
+		      (unsigned long long)a->len, MMSCOPE_PAGEREF_PAGE_REFS_MAX);
+	else if (err == ENOSPC)
+		p_err("pid %d: holds are full (%d pages per file, %d for the module)",
+		      a->pid, MMSCOPE_PAGEREF_FILE_PAGES_MAX,
+		      MMSCOPE_PAGEREF_MODULE_PAGES_MAX);
 	else if (err == EINVAL && !a->by_pfn)
 		p_err("pid %d: 0x%llx+0x%llx: length must be non-zero",
 		      a->pid, (unsigned long long)a->start,

@@ -172,6 +172,11 @@ int trace_pin_begin(struct trace_run *r)
 		p_err("%s: %s", TRACE_PIN_ROOT, errno_str(errno));
 		return -errno;
 	}
+	/* root's alone, like the module's files, whatever made it first */
+	if (chmod(TRACE_PIN_ROOT, 0700)) {
+		p_err("%s: %s", TRACE_PIN_ROOT, errno_str(errno));
+		return -errno;
+	}
 	if (!mkdir(r->dir, 0700))
 		return 0;
 	if (errno != EEXIST) {
@@ -206,6 +211,8 @@ int trace_pin_map(struct trace_run *r, struct bpf_map *map)
 	/* Internal maps ("faults_b.bss") are pinned as "bss". */
 	snprintf(path, sizeof(path), "%s/%s", r->dir, dot ? dot + 1 : name);
 	err = bpf_map__pin(map, path);
+	if (!err && chmod(path, 0600))
+		err = -errno;
 	if (err)
 		p_err("pin %s: %s", path, errno_str(-err));
 	return err;
@@ -219,6 +226,8 @@ int trace_pin_link(struct trace_run *r, struct bpf_link *link,
 
 	snprintf(path, sizeof(path), "%s/link_%s", r->dir, name);
 	err = bpf_link__pin(link, path);
+	if (!err && chmod(path, 0600))
+		err = -errno;
 	if (err)
 		p_err("pin %s: %s", path, errno_str(-err));
 	return err;

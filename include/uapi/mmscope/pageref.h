@@ -265,8 +265,18 @@ struct mmscope_pageref_query {
 #define MMSCOPE_PAGEREF_HOLD_DETACH	(1U << 1)	/* owned by the module, not the file */
 #define MMSCOPE_PAGEREF_HOLD_ALL	(1U << 2)	/* PUT/UNPIN: every hold of the file */
 
-/* Most pages one hold takes. */
+/* Most pages one hold takes (E2BIG past it). */
 #define MMSCOPE_PAGEREF_HOLD_MAX 65536
+/* Most pages the holds of one open file take together (ENOSPC past it). */
+#define MMSCOPE_PAGEREF_FILE_PAGES_MAX (4 * MMSCOPE_PAGEREF_HOLD_MAX)
+/* Most pages all holds of the module take, detached ones too (ENOSPC). */
+#define MMSCOPE_PAGEREF_MODULE_PAGES_MAX (8 * MMSCOPE_PAGEREF_HOLD_MAX)
+/*
+ * Most references a page may have after a hold took its own (ETOOMANYREFS
+ * past it, nothing held): 2^24, far below the 2^31 where the kernel's
+ * guard sees the count wrap. A pin of an order-0 page counts 1024.
+ */
+#define MMSCOPE_PAGEREF_PAGE_REFS_MAX (1 << 24)
 
 /**
  * struct mmscope_pageref_hold - GET, PIN, PIN_LONGTERM, PUT, UNPIN
@@ -286,7 +296,9 @@ struct mmscope_pageref_query {
  * must be faultable (EFAULT otherwise, nothing held). References belong to
  * the open file and are dropped by PUT (GET holds), UNPIN (PIN holds), on
  * close and on unload; HOLD_DETACH ones only by PUT/UNPIN or unload.
- * PUT/UNPIN fail with ENOENT when nothing matched.
+ * PUT/UNPIN fail with ENOENT when nothing matched. A hold past the bounds
+ * above fails with E2BIG (one hold), ENOSPC (the file's or the module's
+ * pages) or ETOOMANYREFS (a page's references), and holds nothing.
  */
 struct mmscope_pageref_hold {
 	__u32 size;

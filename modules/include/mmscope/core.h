@@ -30,7 +30,7 @@ void mmscope_debugfs_remove_dir(struct dentry *dir);
  * Returns the mm with a reference held (release it with
  * mmscope_target_put()) or ERR_PTR(-ESRCH) when there is no such process
  * or it has exited, ERR_PTR(-EINVAL) for pid <= 0 or a kernel thread.
- * Callers check CAP_SYS_ADMIN before they get here.
+ * Callers check the opener's CAP_SYS_ADMIN (<mmscope/privilege.h>) first.
  */
 struct mm_struct *mmscope_target_get(pid_t pid);
 
@@ -65,6 +65,7 @@ struct mmscope_target_spec {
 int mmscope_target_parse(const char *text, struct mmscope_target_spec *t);
 
 #include <mmscope/ctl.h>
+#include <mmscope/privilege.h>
 #include <mmscope/range.h>
 #include <mmscope/target-file.h>
 

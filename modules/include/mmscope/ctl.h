@@ -3,7 +3,8 @@
  * A module's `ctl` file: the module gives the core a table of its ioctls
  * and the core does the rest, the same way for every module (docs/core.md):
  *
- *  1. CAP_SYS_ADMIN, before the command is looked at: -EPERM;
+ *  1. CAP_SYS_ADMIN of the file's opener (file->f_cred,
+ *     <mmscope/privilege.h>), before the command is looked at: -EPERM;
  *  2. the command looked up without its size bits (MMSCOPE_IOC_NOSIZE):
  *     -ENOTTY when the table does not have it;
  *  3. the caller's struct read: size field below @min_size -EINVAL, above

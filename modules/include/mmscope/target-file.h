@@ -2,7 +2,8 @@
 /*
  * A module's debugfs `target` file: what a person writes to choose what
  * the module's text files report. The core stores it, parses it with
- * mmscope_target_parse(), checks CAP_SYS_ADMIN on write (-EPERM), takes
+ * mmscope_target_parse(), checks the opener's CAP_SYS_ADMIN at open and
+ * on write (-EPERM, <mmscope/privilege.h>), takes
  * only the kinds the module accepts (-EINVAL for the others), fills in the
  * module's default length and shows it back:
  *

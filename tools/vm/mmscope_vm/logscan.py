@@ -35,6 +35,8 @@ PATTERNS = [
     ("rcu-stall", re.compile(r"\brcu: INFO: ")),
     ("rcu-stall", re.compile(r"self-detected stall")),
     ("rcu-stall", re.compile(r"detected stalls on CPUs")),
+    ("rcu-stall", re.compile(r"detected stalls on tasks")),
+    ("rcu-stall", re.compile(r"^rcu: \S+ kthread starved for \d+ jiffies")),
     ("lockup", re.compile(r"soft lockup")),
     ("lockup", re.compile(r"hard LOCKUP")),
     ("hung-task", re.compile(r"blocked for more than \d+ seconds")),
@@ -42,6 +44,12 @@ PATTERNS = [
     # too. Advisory lines such as "Spectre V2 : WARNING: ..." do not.
     ("warning", re.compile(r"^WARNING: ")),
     ("sanitizer", re.compile(r"^(UBSAN|KASAN|KFENCE|KCSAN): ")),
+    # refcount_t's own report, before the WARNING it raises (also when
+    # the warning is rate-limited away).
+    ("refcount", re.compile(r"^refcount_t: ")),
+    # CONFIG_DEBUG_LIST (lib/list_debug.c): a corrupted list seen at
+    # list_add()/list_del(), before the BUG or WARNING it raises.
+    ("list-corruption", re.compile(r"\blist_(add|del) corruption\b")),
     ("call-trace", re.compile(r"^Call [Tt]race:")),
     # A module whose BTF does not fit the kernel's still loads, without
     # /sys/kernel/btf/<module>: BPF tracing of the suite would then fail.
