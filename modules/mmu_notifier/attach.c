@@ -14,7 +14,8 @@
  * for SRCU (mmu_notifier_synchronize()).
  *
  * Callbacks may run in atomic context (under page table locks, from the
- * OOM reaper): they take a spinlock, copy one record and never allocate.
+ * OOM reaper): they take a spinlock, write one 72-byte record (and the
+ * stack, when asked) and never allocate.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -110,44 +111,50 @@ static unsigned int mn_stack_save(unsigned long *out)
 static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 			     const unsigned long *stack, unsigned int nr_stack)
 {
-	unsigned int i;
-	struct mmscope_mmu_notifier_record *r;
+	struct mn_rec *r;
 	u64 seq = ++att->made;
 
 	att->ops[cb->op]++;
 	att->events[cb->event]++;
 	this_cpu_inc(mn_totals_pcpu.ops[cb->op]);
 	this_cpu_inc(mn_totals_pcpu.events[cb->event]);
-	trace_mmu_notifier_callback(att->id, seq,
-				    mmscope_mmu_notifier_op_name(cb->op),
-				    mmscope_mmu_notifier_event_name(cb->event),
-				    cb->start, cb->end, cb->flags);
+	if (trace_mmu_notifier_callback_enabled())
+		trace_mmu_notifier_callback(att->id, seq,
+					    mmscope_mmu_notifier_op_name(cb->op),
+					    mmscope_mmu_notifier_event_name(cb->event),
+					    cb->start, cb->end, cb->flags);
 	if (att->wr - att->rd >= att->ring_size) {
 		att->dropped++;
 		this_cpu_inc(mn_totals_pcpu.dropped);
 		return;
 	}
-	r = &att->ring[att->wr++ % att->ring_size];
+	if (att->stacks) {
+		struct mn_stack *s = &att->stacks[att->wpos];
+
+		s->nr = nr_stack;
+		memcpy(s->ips, stack, nr_stack * sizeof(*stack));
+	}
+	/* @wpos is @wr modulo the ring size: no division per record */
+	r = &att->ring[att->wpos];
+	if (++att->wpos == att->ring_size)
+		att->wpos = 0;
+	att->wr++;
 	r->seq = seq;
-	r->ns = ktime_get_ns();
+	/* CLOCK_MONOTONIC without the seqcount retry loop of ktime_get_ns() */
+	r->ns = ktime_get_mono_fast_ns();
 	r->start = cb->start;
 	r->end = cb->end;
-	r->interval_seq_before = cb->seq_before;
-	r->interval_seq_after = cb->seq_after;
+	r->seq_before = cb->seq_before;
+	r->seq_after = cb->seq_after;
 	r->op = cb->op;
 	r->event = cb->event;
 	r->flags = cb->flags;
+	if (nr_stack)
+		r->flags |= MMSCOPE_MMU_NOTIFIER_REC_STACK;
 	r->pid = current->pid;
 	/* no task_lock(): the caller may hold it (exit) */
 	memcpy(r->comm, current->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
-	if (!(att->flags & MMSCOPE_MMU_NOTIFIER_STACK))
-		return;
-	r->nr_stack = nr_stack;
-	for (i = 0; i < nr_stack; i++)
-		r->stack[i] = stack[i];
-	if (nr_stack)
-		r->flags |= MMSCOPE_MMU_NOTIFIER_REC_STACK;
 }
 
 static void mn_record(struct mn_att *att, const struct mn_cb *cb)
@@ -391,7 +398,8 @@ static void mn_att_free(struct kref *ref)
 	struct mn_att *att = container_of(ref, struct mn_att, ref);
 
 	/* may run from an SRCU callback: vfree() defers itself there */
-	vfree(att->ring);
+	kvfree(att->stacks);
+	kvfree(att->ring);
 	kfree(att);
 }
 
@@ -474,14 +482,22 @@ static int mn_attach_check(struct mm_struct *mm, u32 flags, u64 start,
 	return 0;
 }
 
-static struct mn_att *mn_att_alloc(u32 ring)
+static struct mn_att *mn_att_alloc(u32 ring, bool stacks)
 {
 	struct mn_att *att = kzalloc(sizeof(*att), GFP_KERNEL);
 
 	if (!att)
 		return NULL;
-	att->ring = vzalloc(array_size(ring, sizeof(*att->ring)));
-	if (!att->ring) {
+	/*
+	 * From the linear map when it can be (kvzalloc): a callback that
+	 * follows a TLB flush then does not walk vmalloc's 4K page tables
+	 */
+	att->ring = kvzalloc(array_size(ring, sizeof(*att->ring)), GFP_KERNEL);
+	if (stacks && att->ring)
+		att->stacks = kvzalloc(array_size(ring, sizeof(*att->stacks)),
+				       GFP_KERNEL);
+	if (!att->ring || (stacks && !att->stacks)) {
+		kvfree(att->ring);
 		kfree(att);
 		return NULL;
 	}
@@ -572,7 +588,7 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 		if (IS_ERR(mm))
 			return PTR_ERR(mm);
 	}
-	att = mn_att_alloc(ring);
+	att = mn_att_alloc(ring, a->flags & MMSCOPE_MMU_NOTIFIER_STACK);
 	if (!att) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -630,6 +646,35 @@ unsigned int mn_ring_take(struct mn_att *att,
 	return n;
 }
 
+/* The record READ hands out: every byte written (it goes to user space). */
+static void mn_rec_out(const struct mn_att *att, u64 pos,
+		       struct mmscope_mmu_notifier_record *o)
+{
+	u32 i = pos % att->ring_size;
+	const struct mn_rec *r = &att->ring[i];
+
+	memset(o, 0, sizeof(*o));
+	o->seq = r->seq;
+	o->ns = r->ns;
+	o->start = r->start;
+	o->end = r->end;
+	o->interval_seq_before = r->seq_before;
+	o->interval_seq_after = r->seq_after;
+	o->op = r->op;
+	o->event = r->event;
+	o->flags = r->flags;
+	o->pid = r->pid;
+	memcpy(o->comm, r->comm, sizeof(o->comm));
+	if (att->stacks && (r->flags & MMSCOPE_MMU_NOTIFIER_REC_STACK)) {
+		const struct mn_stack *s = &att->stacks[i];
+		unsigned int k;
+
+		o->nr_stack = s->nr;
+		for (k = 0; k < s->nr; k++)
+			o->stack[k] = s->ips[k];
+	}
+}
+
 unsigned int mn_ring_peek(struct mn_att *att,
 			  struct mmscope_mmu_notifier_record *out,
 			  unsigned int max)
@@ -640,7 +685,7 @@ unsigned int mn_ring_peek(struct mn_att *att,
 	spin_lock_irqsave(&att->lock, flags);
 	n = min_t(u64, att->wr - att->rd, max);
 	for (i = 0; i < n; i++)
-		out[i] = att->ring[(att->rd + i) % att->ring_size];
+		mn_rec_out(att, att->rd + i, &out[i]);
 	spin_unlock_irqrestore(&att->lock, flags);
 	return n;
 }

@@ -18,6 +18,31 @@
 
 struct seq_file;
 
+/*
+ * A record as the ring keeps it: the callback's fields without the
+ * stack, half the size of the record READ hands out, so that a callback
+ * writes little more than one cache line. Stacks, when the attachment
+ * asked for them, are in a ring of their own (@stacks, same index).
+ */
+struct mn_rec {
+	u64 seq;
+	u64 ns;
+	u64 start;
+	u64 end;
+	u64 seq_before;
+	u64 seq_after;
+	u8 op;
+	u8 event;
+	u16 flags;
+	s32 pid;
+	char comm[TASK_COMM_LEN];
+};
+
+struct mn_stack {
+	u32 nr;
+	unsigned long ips[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
+};
+
 /**
  * struct mn_att - one attachment to a process's mm
  * @mn: the subscription of the whole address space (not for an interval)
@@ -37,6 +62,7 @@ struct seq_file;
  * @made: callbacks recorded (the last record's seq)
  * @wr: records written into the ring
  * @rd: records read from it
+ * @wpos: where the next record goes (@wr modulo @ring_size)
  */
 struct mn_att {
 	struct mmu_notifier mn;
@@ -62,10 +88,12 @@ struct mn_att {
 	u64 start;
 	u64 end;
 	u32 ring_size;
-	struct mmscope_mmu_notifier_record *ring;
+	struct mn_rec *ring;
+	struct mn_stack *stacks;	/* MMSCOPE_MMU_NOTIFIER_STACK only */
 	u64 made;
 	u64 wr;
 	u64 rd;
+	u32 wpos;
 	u64 dropped;
 	u64 ops[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
 	u64 events[MMSCOPE_MMU_NOTIFIER_EV_COUNT];

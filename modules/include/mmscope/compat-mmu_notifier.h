@@ -9,7 +9,10 @@
  *  - 6.6 and later have ->arch_invalidate_secondary_tlbs, called where
  *    the CPU's TLB is flushed; a subscription that has it must not have
  *    ->invalidate_range_start/end (WARN and -EINVAL at registration), so
- *    it needs a second subscription of its own.
+ *    it needs a second subscription of its own. The same change took
+ *    ptep_clear_flush_notify() (the macro that called ->invalidate_range)
+ *    out of the CONFIG_MMU_NOTIFIER half of the header, so with notifiers
+ *    built in, its definition tells 6.1's callback from the later one.
  *  - 7.x's age callbacks (clear_flush_young, clear_young, test_young)
  *    return bool, 6.1's and 6.12's int: mmscope_mn_young_t is whichever
  *    this kernel's ops declare.
@@ -23,7 +26,6 @@
 #define _MMSCOPE_COMPAT_MMU_NOTIFIER_H
 
 #include <linux/mmu_notifier.h>
-#include <linux/version.h>
 
 #ifdef set_pte_at_notify
 #define MMSCOPE_MN_HAS_CHANGE_PTE 1
@@ -31,7 +33,7 @@
 #define MMSCOPE_MN_HAS_CHANGE_PTE 0
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if defined(CONFIG_MMU_NOTIFIER) && !defined(ptep_clear_flush_notify)
 #define MMSCOPE_MN_HAS_SECONDARY_TLBS 1
 #define MMSCOPE_MN_HAS_INVALIDATE_RANGE 0
 #else
