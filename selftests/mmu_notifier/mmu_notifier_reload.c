@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Unloading while attachments are open is refused (each open file holds
+ * the module): EWOULDBLOCK, and the attachments keep recording.
  * Unloading right after attachments were closed: the module waits until
  * the kernel freed every subscription (->free_notifier, from SRCU), and
  * leaves no attachment, no splat and a clean reload behind. The
  * attachments: the whole mm of a live process, an interval, and one whose
  * target exited before it was closed.
  */
+#include <sys/syscall.h>
+
 #include "kselftest_harness.h"
 #include "mn_util.h"
 
@@ -35,6 +39,12 @@ TEST(unload_after_close_waits_for_every_subscription)
 	munmap(mn_pages(1), getpagesize());
 
 	kmsg = mmscope_kmsg_open();
+	errno = 0;
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "mmscope_mmu_notifier",
+			      O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(0, ioctl(fds[0], MMSCOPE_MMU_NOTIFIER_IOC_STATS, &s));
+	EXPECT_LE(2, s.attachments);
 	for (i = 0; i < 3; i++)
 		close(fds[i]);
 	ASSERT_EQ(0, mmscope_module_reload("mmscope_mmu_notifier"))
