@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cost of one MMU notifier on this process (mmscope_mmu_notifier,
+ * The cost of one MMU notifier on a process (mmscope_mmu_notifier,
  * every callback recorded in a ring big enough for what it sees): a
  * map/protect/unmap loop and the fault loop, each without and with an
  * attachment. The attachment is made before its run and removed after
- * it, both untimed. The map/protect/unmap runs are cut into MN_CHUNKS
- * chunks, attached and not in turn (ABBA), so that a change of the
- * machine's speed during a run weighs on both items alike.
+ * it, both untimed.
+ *
+ * The map/protect/unmap runs are cut into MN_CHUNKS chunks, attached and
+ * not in turn (ABBA), so that a change of the machine's speed during a
+ * run weighs on both items alike. Each chunk runs in a child of its own:
+ * an mm keeps its notifier list once it had a subscription, and the
+ * kernel walks it (empty) on every invalidation from then on, so a
+ * process that was ever attached is no baseline.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mmscope/mmu_notifier.h>
@@ -19,7 +25,7 @@
 #include "bench.h"
 
 #define MN_ROUNDS	4096	/* map/protect/unmap rounds per run */
-#define MN_CHUNKS	16	/* pieces of a run, attached and not in turn */
+#define MN_CHUNKS	8	/* pieces of a run, attached and not in turn */
 /* records per chunk: 6 callbacks a round at most, with room to spare */
 #define MN_CHUNK_RING	8192
 
@@ -41,13 +47,13 @@ static int unmap_run(int rounds)
 	return 0;
 }
 
-static void attach(int fd, unsigned int ring)
+static void attach(int fd, pid_t pid, unsigned int ring)
 {
 	struct mmscope_mmu_notifier_attach a;
 
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
-	a.pid = getpid();
+	a.pid = pid;
 	a.ring = ring;
 	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_ATTACH, &a))
 		die("mmu_notifier attach");
@@ -67,25 +73,62 @@ static void detach(int fd, const char *name)
 }
 
 /*
+ * @rounds map/protect/unmap rounds in a new child, attached first if
+ * @notified; the child's own timing of the loop, in seconds, or < 0.
+ */
+static double unmap_chunk(int fd, bool notified, int rounds)
+{
+	int go[2], res[2], status;
+	double t = -1;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(go) || pipe(res))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		double t0;
+
+		close(go[1]);
+		close(res[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		t0 = now();
+		t = unmap_run(rounds) ? -1 : now() - t0;
+		_exit(write(res[1], &t, sizeof(t)) == sizeof(t) ? 0 : 1);
+	}
+	close(go[0]);
+	close(res[1]);
+	if (notified)
+		attach(fd, pid, MN_CHUNK_RING);
+	if (write(go[1], &c, 1) != 1 || read(res[0], &t, sizeof(t)) != sizeof(t))
+		t = -1;
+	close(go[1]);
+	close(res[0]);
+	waitpid(pid, &status, 0);
+	if (notified)
+		detach(fd, "unmap_notified");
+	return t;
+}
+
+/*
  * One run of each unmap item: MN_CHUNKS chunks each, in the order
  * u n n u u n n u ...; t[0] unnotified, t[1] notified (seconds).
  */
 static int unmap_pair(int fd, double t[2])
 {
 	int c, k, rounds = MN_ROUNDS / MN_CHUNKS;
-	double t0;
+	double dt;
 
 	t[0] = t[1] = 0;
 	for (c = 0; c < 2 * MN_CHUNKS; c++) {
 		k = ((c + 1) / 2) % 2;
-		if (k)
-			attach(fd, MN_CHUNK_RING);
-		t0 = now();
-		if (unmap_run(rounds))
+		dt = unmap_chunk(fd, k, rounds);
+		if (dt < 0)
 			return -1;
-		t[k] += now() - t0;
-		if (k)
-			detach(fd, "unmap_notified");
+		t[k] += dt;
 	}
 	return 0;
 }
@@ -126,7 +169,7 @@ int bench_notifier(void)
 			if (!res[k])
 				continue;
 			if (k % 2)
-				attach(fd, MMSCOPE_MMU_NOTIFIER_RING_MAX);
+				attach(fd, getpid(), MMSCOPE_MMU_NOTIFIER_RING_MAX);
 			t0 = now();
 			if (bench_fault_run(NULL, i < 0 ? &calls : &res[k]->calls))
 				return -1;
