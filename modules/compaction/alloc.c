@@ -175,22 +175,63 @@ long cp_ioc_release(struct file *file, unsigned int cmd, void *arg)
 	return 0;
 }
 
-/* The first page of [pfn, pfn + nr) that cannot move, if any. */
+/*
+ * Whether the page at pfn stops the isolation of its pageblock: the check
+ * lets free pages, pages on an LRU list (pinned or not: that fails only
+ * their migration), movable_ops and hugetlb pages through.
+ */
+static bool cp_isolation_blocker(u64 pfn, struct mmscope_compaction_pfn *p)
+{
+	struct page *page;
+
+	memset(p, 0, sizeof(*p));
+	cp_pfn_reason(pfn, p);
+	if (p->movable)
+		return false;
+	page = pfn_to_online_page(pfn);
+	return !(p->reason == MMSCOPE_COMPACTION_R_PINNED && page &&
+		 PageLRU(page));
+}
+
+/*
+ * A page that made the range fail, if one is found. The kernel isolates
+ * every pageblock the range touches, and the isolation check looks at all
+ * of their pages, also those outside the range; then it migrates the
+ * range's pages only. So: a page of the range that stops isolation, else
+ * one of the rest of its pageblocks (reported with its own PFN, outside
+ * [start_pfn, start_pfn + nr_pages)), else a page of the range that
+ * cannot be migrated (pinned).
+ */
 static void cp_contig_blocker(struct mmscope_compaction_contig *c)
 {
+	u64 end = c->start_pfn + c->nr_pages;
+	u64 bstart = ALIGN_DOWN(c->start_pfn, pageblock_nr_pages);
+	u64 bend = ALIGN(end, pageblock_nr_pages);
 	struct mmscope_compaction_pfn p;
 	u64 pfn;
 
-	for (pfn = c->start_pfn; pfn < c->start_pfn + c->nr_pages; pfn++) {
+	for (pfn = c->start_pfn; pfn < end; pfn++)
+		if (cp_isolation_blocker(pfn, &p))
+			goto found;
+	for (pfn = bstart; pfn < bend; pfn++) {
+		if (pfn == c->start_pfn)
+			pfn = end;
+		/* a hole in the block is not looked at */
+		if (pfn < bend && pfn_to_online_page(pfn) &&
+		    cp_isolation_blocker(pfn, &p))
+			goto found;
+	}
+	for (pfn = c->start_pfn; pfn < end; pfn++) {
 		memset(&p, 0, sizeof(p));
 		cp_pfn_reason(pfn, &p);
-		if (!p.movable) {
-			c->has_blocker = 1;
-			c->blocker_pfn = pfn;
-			c->blocker_reason = p.reason;
-			return;
-		}
+		if (!p.movable)
+			goto found;
 	}
+	return;
+found:
+	c->has_blocker = 1;
+	c->blocker_pfn = pfn;
+	c->blocker_reason = p.reason;
 }
 
 /* Both ends online and in one zone. */
