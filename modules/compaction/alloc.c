@@ -175,22 +175,63 @@ long cp_ioc_release(struct file *file, unsigned int cmd, void *arg)
 	return 0;
 }
 
-/* The first page of [pfn, pfn + nr) that cannot move, if any. */
-static void cp_contig_blocker(struct mmscope_compaction_contig *c)
+/*
+ * Whether the page at pfn stops the isolation of its pageblock: the check
+ * lets free pages, pages on an LRU list (pinned or not: that fails only
+ * their migration), movable_ops and hugetlb pages through.
+ */
+static bool cp_isolation_blocker(u64 pfn, struct mmscope_compaction_pfn *p)
 {
+	struct page *page;
+
+	memset(p, 0, sizeof(*p));
+	cp_pfn_reason(pfn, p);
+	if (p->movable)
+		return false;
+	page = pfn_to_online_page(pfn);
+	return !(p->reason == MMSCOPE_COMPACTION_R_PINNED && page &&
+		 PageLRU(page));
+}
+
+/*
+ * A page that would make the range fail, if one is found. The kernel
+ * isolates every pageblock the range touches, and the isolation check
+ * looks at all of their pages, also those outside the range; then it
+ * migrates the range's pages only. So: a page of the range that stops
+ * isolation, else one of the rest of its pageblocks (reported with its
+ * own PFN, outside [start_pfn, start_pfn + nr_pages)), else a page of the
+ * range that cannot be migrated (pinned). Returns whether one was found.
+ */
+static bool cp_contig_blocker(u64 start, u64 nr, u64 *bpfn, u32 *reason)
+{
+	u64 end = start + nr;
+	u64 bstart = ALIGN_DOWN(start, pageblock_nr_pages);
+	u64 bend = ALIGN(end, pageblock_nr_pages);
 	struct mmscope_compaction_pfn p;
 	u64 pfn;
 
-	for (pfn = c->start_pfn; pfn < c->start_pfn + c->nr_pages; pfn++) {
+	for (pfn = start; pfn < end; pfn++)
+		if (cp_isolation_blocker(pfn, &p))
+			goto found;
+	for (pfn = bstart; pfn < bend; pfn++) {
+		if (pfn == start)
+			pfn = end;
+		/* a hole in the block is not looked at */
+		if (pfn < bend && pfn_to_online_page(pfn) &&
+		    cp_isolation_blocker(pfn, &p))
+			goto found;
+	}
+	for (pfn = start; pfn < end; pfn++) {
 		memset(&p, 0, sizeof(p));
 		cp_pfn_reason(pfn, &p);
-		if (!p.movable) {
-			c->has_blocker = 1;
-			c->blocker_pfn = pfn;
-			c->blocker_reason = p.reason;
-			return;
-		}
+		if (!p.movable)
+			goto found;
 	}
+	return false;
+found:
+	*bpfn = pfn;
+	*reason = p.reason;
+	return true;
 }
 
 /* Both ends online and in one zone. */
@@ -207,6 +248,9 @@ long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg)
 	struct mmscope_compaction_contig *c = arg;
 	struct cp_file *f = mmscope_ctl_priv(file);
 	struct cp_range *r;
+	bool before;
+	u32 breason;
+	u64 bpfn;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(*c) != MMSCOPE_COMPACTION_CONTIG_SIZE_VER0);
@@ -232,6 +276,12 @@ long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg)
 	c->has_blocker = 0;
 	c->blocker_pfn = 0;
 	c->blocker_reason = 0;
+	/*
+	 * Looked for before the attempt too: a failed attempt puts the pages
+	 * it took off the LRU back through a per-CPU batch, where they look
+	 * unmovable for a while (off_lru) without having been the cause.
+	 */
+	before = cp_contig_blocker(c->start_pfn, c->nr_pages, &bpfn, &breason);
 	ret = alloc_contig_range(c->start_pfn, c->start_pfn + c->nr_pages,
 				 MMSCOPE_CONTIG_ARG, GFP_KERNEL | __GFP_NOWARN);
 	c->result = ret;
@@ -241,8 +291,11 @@ long cp_ioc_contig(struct file *file, unsigned int cmd, void *arg)
 		list_add_tail(&r->node, &f->ranges);
 		f->held += r->nr;
 		r = NULL;
-	} else {
-		cp_contig_blocker(c);
+	} else if (before || cp_contig_blocker(c->start_pfn, c->nr_pages,
+					       &bpfn, &breason)) {
+		c->has_blocker = 1;
+		c->blocker_pfn = bpfn;
+		c->blocker_reason = breason;
 	}
 	c->held_pages = f->held;
 	mutex_unlock(&f->lock);

@@ -47,14 +47,22 @@ u8 cp_mt(int mt)
 	}
 }
 
-/* The free buddy block pfn is in, if any. */
-static struct page *cp_buddy_of(unsigned long pfn, unsigned int *order)
+/*
+ * The free buddy block pfn is in, if any, looking at heads of order from
+ * and up (the heads below are pfn itself or in pfn's own block).
+ */
+static struct page *cp_buddy_of(unsigned long pfn, unsigned int from,
+				unsigned int *order)
 {
 	unsigned int o;
 
-	for (o = 0; o < MMSCOPE_NR_ORDERS; o++) {
+	for (o = from; o < MMSCOPE_NR_ORDERS; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);
-		struct page *page = pfn_to_online_page(head);
+		struct page *page;
+
+		if (o && head == pfn)
+			continue;
+		page = pfn_to_online_page(head);
 
 		if (!page || !PageBuddy(page))
 			continue;
@@ -65,41 +73,102 @@ static struct page *cp_buddy_of(unsigned long pfn, unsigned int *order)
 	return NULL;
 }
 
+/*
+ * What one in-use page (or the whole compound page it heads) counts as:
+ * n pages of it into the record.
+ */
+static void cp_count_used(struct page *head, unsigned long n,
+			  struct mmscope_compaction_block *b)
+{
+	if (PageReserved(head))
+		b->reserved += n;
+	else if (PageLRU(head))
+		b->lru += n;
+	else if (page_ref_count(head) &&
+		 !mmscope_folio_has_movable_ops((struct folio *)head))
+		b->unmovable += n;
+}
+
+/* page->flags as one word (a struct around it on 7.x). */
+static inline unsigned long cp_page_flags(const struct page *page)
+{
+	BUILD_BUG_ON(sizeof(page->flags) != sizeof(unsigned long));
+	return READ_ONCE(*(const unsigned long *)&page->flags);
+}
+
+/*
+ * Count the pages of [pfn, end), one subsection's worth of the memory map
+ * from page (pfn's): one load of the flags word decides an order-0 page
+ * on an LRU list (the common in-use case); free buddies and compound
+ * pages go in one step. Returns where it stopped (a step may pass end).
+ */
+static unsigned long cp_count_run(struct page *page, unsigned long pfn,
+				  unsigned long end, unsigned long bend,
+				  int zid, struct mmscope_compaction_block *b)
+{
+	const unsigned long mask = (ZONEID_MASK << ZONEID_PGSHIFT) |
+				   BIT(PG_lru) | BIT(PG_head);
+	const unsigned long lru = ((unsigned long)zid << ZONEID_PGSHIFT) |
+				  BIT(PG_lru);
+	unsigned int nr_lru = 0;
+
+	while (pfn < end) {
+		unsigned long f = cp_page_flags(page), step = 1;
+		struct page *head;
+		unsigned int order;
+
+		if ((f & mask) == lru) {
+			/* an order-0 page of this zone on an LRU list */
+			nr_lru++;
+		} else if (((f >> ZONEID_PGSHIFT) & ZONEID_MASK) != zid) {
+			b->other_zone++;
+		} else if (PageBuddy(page)) {
+			order = mmscope_buddy_order(page);
+			if (order < MMSCOPE_NR_ORDERS)
+				step = min(1UL << order, bend - pfn);
+			b->free += step;
+		} else if ((f & BIT(PG_head)) || PageTail(page)) {
+			head = compound_head(page);
+			step = page_to_pfn(head) + compound_nr(head);
+			step = step > pfn ? min(step, bend) - pfn : 1;
+			cp_count_used(head, step, b);
+		} else {
+			cp_count_used(page, 1, b);
+		}
+		pfn += step;
+		page += step;
+	}
+	b->lru += nr_lru;
+	return pfn;
+}
+
 /* What the pages of [pfn, end) of one pageblock are. */
 static void cp_block_count(unsigned long pfn, unsigned long end,
-			   struct zone *zone,
+			   struct page *first,
 			   struct mmscope_compaction_block *b)
 {
+	int zid = page_zone_id(first);
 	unsigned int order;
 
 	/* a free block that started in an earlier pageblock */
-	if (cp_buddy_of(pfn, &order)) {
+	if (cp_buddy_of(pfn, IS_ALIGNED(pfn, pageblock_nr_pages) ?
+			pageblock_order + 1 : 1, &order)) {
 		unsigned long head = pfn & ~((1UL << order) - 1);
 
 		b->free = min(head + (1UL << order), end) - pfn;
 		pfn += b->free;
 	}
 	while (pfn < end) {
+		unsigned long sub_end = min(end, ALIGN(pfn + 1,
+						       PAGES_PER_SUBSECTION));
 		struct page *page = pfn_to_online_page(pfn);
-		unsigned long step = 1;
 
-		if (!page || page_zone(page) != zone) {
-			b->other_zone++;
-		} else if (PageBuddy(page)) {
-			unsigned int order = mmscope_buddy_order(page);
-
-			if (order < MMSCOPE_NR_ORDERS)
-				step = min(1UL << order, end - pfn);
-			b->free += step;
-		} else if (PageReserved(page)) {
-			b->reserved++;
-		} else if (PageLRU(page)) {
-			b->lru++;
-		} else if (page_count(page) &&
-			   !mmscope_folio_has_movable_ops(page_folio(page))) {
-			b->unmovable++;
+		if (!page) {
+			b->other_zone += sub_end - pfn;
+			pfn = sub_end;
+			continue;
 		}
-		pfn += step;
+		pfn = cp_count_run(page, pfn, sub_end, end, zid, b);
 	}
 }
 
@@ -128,7 +197,7 @@ static unsigned long cp_block(unsigned long pfn, unsigned long end,
 	b->migratetype = cp_mt(mmscope_pfnblock_mt(pfn));
 	if (mmscope_pfnblock_skip(pfn))
 		b->flags |= MMSCOPE_COMPACTION_BLOCK_SKIP;
-	cp_block_count(pfn, bend, page_zone(page), b);
+	cp_block_count(pfn, bend, page, b);
 	return bend;
 }
 
@@ -245,7 +314,7 @@ void cp_pfn_reason(unsigned long pfn, struct mmscope_compaction_pfn *p)
 	p->zone_idx = page_zonenum(page);
 	p->migratetype = cp_mt(mmscope_pfnblock_mt(pfn));
 	p->refcount = page_count(page);
-	if (cp_buddy_of(pfn, &order)) {
+	if (cp_buddy_of(pfn, 0, &order)) {
 		p->reason = MMSCOPE_COMPACTION_R_FREE;
 		p->order = order;
 		p->head_pfn = pfn & ~((1UL << order) - 1);

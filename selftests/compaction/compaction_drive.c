@@ -5,9 +5,12 @@
  * pattern took every free one stall in direct compaction [vmstat] and
  * update the zone's defer state; CONTIG over a page pinned with the page
  * ref module fails and names that PFN as pinned, and once unpinned the
- * range is obtained: the page moved [pagemap] with its data.
+ * range is obtained: the page moved [pagemap] with its data; an mlocked
+ * order-0 page on the LRU is migrated by CONTIG and is still mlocked at
+ * its new frame [pagemap, kpageflags].
  */
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include <mmscope/pageref.h>
 
@@ -18,6 +21,8 @@
 MMSCOPE_REQUIRE(CP_CTL)
 
 #define PAGEREF_CTL	MMSCOPE_DEBUGFS "/pageref/ctl"
+#define SPLIT_FILE	"/sys/kernel/debug/split_huge_pages"
+#define KPF_MLOCKED	33
 
 static int compact(int fd, unsigned int node, uint32_t flags,
 		   struct mmscope_compaction_compact *c)
@@ -210,6 +215,97 @@ TEST(contig_pinned)
 	EXPECT_EQ(c.held_pages, rel.released_pages);
 	mmscope_region_free(&reg);
 	close(pfd);
+	close(fd);
+}
+
+/* Split the THPs mapped in [start, start + len) into order-0 pages. */
+static int split_range(char *start, size_t len)
+{
+	char cmd[96];
+	int fd, n, ok;
+
+	fd = open(SPLIT_FILE, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
+		     (unsigned long)start, (unsigned long)(start + len));
+	ok = write(fd, cmd, n) == n;
+	close(fd);
+	return ok ? 0 : -errno;
+}
+
+static uint64_t kflags(uint64_t pfn)
+{
+	uint64_t f = 0;
+
+	return mmscope_kpageflags_read(pfn, 1, &f) ? 0 : f;
+}
+
+/*
+ * The mlocked page lives in a pageblock the test owns alone: a THP,
+ * mlocked, then split into order-0 pages (each still mlocked, on the
+ * unevictable LRU). Isolation checks every page of the block, so a page
+ * of another process there could block the range. A page that goes
+ * through a per-CPU LRU batch (a fresh fault, a new mlock, a failed
+ * migration's putback) is off the LRU until the batch drains, and the
+ * isolation check refuses it (reason off_lru) on every kernel here; the
+ * test drains every CPU's batches first: migrate_pages(2) from node 0 to
+ * node 0 runs lru_add_drain_all() and moves nothing.
+ */
+TEST(contig_mlocked)
+{
+	struct mmscope_compaction_release rel = { .size = sizeof(rel) };
+	unsigned long nodes = 1;
+	struct mmscope_compaction_contig c;
+	struct mmscope_region reg;
+	uint64_t pfn, tpfn, moved, f;
+	size_t ps = getpagesize();
+	int fd = cp_open(), ret;
+	char *page;
+
+	ASSERT_LE(0, fd);
+	ret = mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no THP: %s", mmscope_error);
+	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
+	if (!mmscope_region_is_thp(&reg)) {
+		mmscope_region_free(&reg);
+		SKIP(return, "the region did not get a THP (no free block)");
+	}
+	pfn = pfn_of(reg.start);
+	ASSERT_EQ(0, mlock(reg.start, MMSCOPE_HUGE_SIZE)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, split_range(reg.start, MMSCOPE_HUGE_SIZE))
+		TH_LOG("%s: %s", SPLIT_FILE, strerror(errno));
+	page = reg.start + 7 * ps;
+	tpfn = pfn_of(page);
+	ASSERT_EQ(pfn + 7, tpfn);
+	ASSERT_LE(0, syscall(SYS_migrate_pages, 0, 8 * sizeof(nodes),
+			     &nodes, &nodes)) TH_LOG("%s", strerror(errno));
+	f = kflags(tpfn);
+	EXPECT_FALSE(f & KPF_BIT(KPF_THP));
+	EXPECT_TRUE(f & KPF_BIT(KPF_LRU));
+	EXPECT_TRUE(f & KPF_BIT(KPF_MLOCKED));
+	EXPECT_TRUE(f & KPF_BIT(KPF_UNEVICTABLE));
+	EXPECT_EQ(MMSCOPE_COMPACTION_R_LRU, reason(fd, tpfn));
+	ASSERT_EQ(0, contig(fd, tpfn, 1, &c));
+	EXPECT_EQ(0, c.result) TH_LOG("blocker %llu reason %u (page %llu)",
+				      (unsigned long long)c.blocker_pfn,
+				      c.blocker_reason,
+				      (unsigned long long)tpfn);
+	EXPECT_EQ(1, c.held_pages);
+	moved = pfn_of(page);
+	EXPECT_NE(0, moved);
+	EXPECT_NE(tpfn, moved);
+	f = kflags(moved);
+	EXPECT_TRUE(f & KPF_BIT(KPF_MLOCKED)) TH_LOG("flags 0x%llx at %llu",
+						      (unsigned long long)f,
+						      (unsigned long long)moved);
+	EXPECT_EQ(8, page[0]);
+	EXPECT_EQ(pfn + 8, pfn_of(page + ps));
+	ASSERT_EQ(0, ioctl(fd, MMSCOPE_COMPACTION_IOC_RELEASE, &rel));
+	EXPECT_EQ(c.held_pages, rel.released_pages);
+	munlock(reg.start, MMSCOPE_HUGE_SIZE);
+	mmscope_region_free(&reg);
 	close(fd);
 }
 
