@@ -25,7 +25,7 @@ TEST(explain_rows_are_the_raw_entry)
 	bool arm64 = pw_is_arm64(), pfn_row = false, present = false,
 	     user = false;
 	uint32_t count = 1;
-	int fd, rows = 0;
+	int fd, b, rows = 0;
 	char *p;
 
 	p = mmap(NULL, PW_PAGE, PROT_READ | PROT_WRITE,
@@ -86,9 +86,10 @@ TEST(explain_rows_are_the_raw_entry)
 			user = v == 1;
 	}
 	EXPECT_EQ(64, strlen(bits)) TH_LOG("no 64-digit diagram line");
-	for (int b = 0; b < 64 && strlen(bits) == 64; b++)
+	for (b = 0; b < 64 && strlen(bits) == 64; b++) {
 		EXPECT_EQ((r.raw >> (63 - b)) & 1, (uint64_t)(bits[b] - '0'))
 			TH_LOG("bit %d", 63 - b);
+	}
 	EXPECT_EQ(~0ULL, covered) TH_LOG("%d rows", rows);
 	EXPECT_TRUE(pfn_row);
 	EXPECT_TRUE(present);
