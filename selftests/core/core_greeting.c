@@ -57,12 +57,14 @@ TEST(greeting_names_three_commands_that_work)
 
 TEST(dmesg_reads_the_kernel_log)
 {
-	char mark[64];
+	char mark[64], line[80];
 	size_t bytes;
 	bool seen;
 
 	snprintf(mark, sizeof(mark), "core_greeting mark %d", getpid());
-	ASSERT_EQ(0, mmscope_write_str("/dev/kmsg", mark));
+	/* a whole line: one without a newline may wait for the next */
+	snprintf(line, sizeof(line), "%s\n", mark);
+	ASSERT_EQ(0, mmscope_write_str("/dev/kmsg", line));
 	EXPECT_EQ(0, shell("dmesg", &bytes, mark, &seen));
 	EXPECT_TRUE(seen) TH_LOG("dmesg has no '%s' (%zu bytes)", mark, bytes);
 }

@@ -35,6 +35,14 @@ TEST(explain_rows_are_the_raw_entry)
 	ASSERT_EQ(0, mmscope_pagemap_read(0, (unsigned long)p, 1, &pm));
 	ASSERT_TRUE(pm >> 63) TH_LOG("pagemap: not present");
 	want_pfn = pm & ((1ULL << 55) - 1);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(addr, sizeof(addr), "%p", p);
+	ASSERT_EQ(0, mmscope_run_cli(args, out, sizeof(out)));
+	/*
+	 * The entry as the CLI saw it: after the fork that ran it, which
+	 * write-protected the page for copy-on-write (R/W 0 on x86_64,
+	 * AP[2] 1 on arm64) until this process writes it again.
+	 */
 	fd = pw_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pw_walk_once(fd, getpid(), 0, (unsigned long)p, PW_PAGE,
@@ -43,9 +51,6 @@ TEST(explain_rows_are_the_raw_entry)
 	ASSERT_EQ(1, count);
 	ASSERT_EQ(MMSCOPE_PAGEWALK_PRESENT, r.state);
 
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	snprintf(addr, sizeof(addr), "%p", p);
-	ASSERT_EQ(0, mmscope_run_cli(args, out, sizeof(out)));
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned int hi, lo, w;
