@@ -305,3 +305,29 @@ class QemuCommand(unittest.TestCase):
         i = locked.index("-overcommit")
         self.assertEqual("mem-lock=on", locked[i + 1])
         self.assertEqual(plain, locked[:i] + locked[i + 2:])
+
+
+class QuietShellTest(unittest.TestCase):
+    """The interactive shell boots quietly (warnings and worse still reach
+    the console and the log scan); a command run keeps every message."""
+
+    def test_interactive_shell_is_quiet(self):
+        from mmscope_vm.qemu import kernel_cmdline
+        for arch in ("x86_64", "arm64"):
+            quiet = kernel_cmdline(arch, quiet=True).split()
+            loud = kernel_cmdline(arch).split()
+            self.assertIn("loglevel=5", quiet)
+            self.assertNotIn("loglevel=7", quiet)
+            self.assertIn("loglevel=7", loud)
+
+    def test_shell_greets_with_three_commands(self):
+        init = os.path.join(os.path.dirname(__file__), "..", "..", "tools",
+                            "vm", "guest", "init")
+        with open(init) as f:
+            text = f.read()
+        greeting = text.split("<<'GREETING'\n", 1)[1].split("\nGREETING\n", 1)[0]
+        self.assertEqual(3, sum(1 for line in greeting.splitlines()
+                                if line.startswith("  mmscope ")))
+        self.assertIn("dmesg", greeting)
+        shell = text.index('if [ "$VM_MODE" = shell ]')
+        self.assertLess(shell, text.index("cat /etc/mmscope/greeting"))

@@ -61,6 +61,25 @@ TEST(walk_file_reports_pagemap_pfn)
 	munmap(p, 2 * PW_PAGE);
 }
 
+/* The CLI's number grammar: K/M/G suffixes read back as bytes. */
+TEST(target_lengths_take_suffixes)
+{
+	static const char *const len[] = { "8K", "2M", "1G" };
+	static const unsigned long bytes[] = { 8UL << 10, 2UL << 20, 1UL << 30 };
+	char text[128], want[128], report[256];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(len); i++) {
+		snprintf(text, sizeof(text), "%d 0x10000000 %s\n", getpid(),
+			 len[i]);
+		ASSERT_EQ(0, write_target(text)) TH_LOG("%s", text);
+		ASSERT_LT(0, mmscope_read_file(PW_TARGET, report, sizeof(report)));
+		snprintf(want, sizeof(want), "%d 0x10000000 0x%lx\n", getpid(),
+			 bytes[i]);
+		EXPECT_STREQ(want, report);
+	}
+}
+
 TEST(malformed_targets_are_einval)
 {
 	static const char *const bad[] = {

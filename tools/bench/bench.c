@@ -355,7 +355,7 @@ int main(int argc, char **argv)
 	bool do_thp = true, do_cli = true, do_trace = true;
 	struct region r4k = { .suffix = "" };
 	struct region rthp = { .suffix = "_thp", .thp = true };
-	size_t mb = 1024, fault_mb = 256, cli_mb = 64;
+	size_t mb = 1024, fault_mb = 256, cli_mb = 1024;
 	int fault_rounds = 2;
 	struct utsname u;
 	int opt;

@@ -19,3 +19,9 @@ show() {
 	echo "# $*"
 	"$@"
 }
+
+# question TEXT: what the chapter answers, before it runs anything
+question() {
+	echo
+	echo "$*" | fold -s -w 76 | sed '1s/^/ ? /; 2,$s/^/   /'
+}

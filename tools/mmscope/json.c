@@ -107,11 +107,49 @@ void jw_emit(struct json_object *root)
 	json_object_put(root);
 }
 
+static int plain_flags(void)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN;
+}
+
+static const char *js_head(struct json_object *root, size_t *n)
+{
+	const char *t = json_object_to_json_string_ext(root, plain_flags());
+
+	*n = strlen(t);
+	/* t ends in "key":[]} */
+	if (*n < 3 || strcmp(t + *n - 3, "[]}"))
+		return NULL;
+	*n -= 2;
+	return t;
+}
+
+/* Write what waits (after the document's head, the first time). */
+static int js_spill(struct jw_stream *s)
+{
+	const char *t;
+	size_t n;
+
+	if (!s->started && !s->lines) {
+		t = js_head(s->root, &n);
+		if (!t || fwrite(t, 1, n, stdout) != n)
+			return -1;
+	}
+	s->started = true;
+	if (s->len && fwrite(s->p, 1, s->len, stdout) != s->len)
+		return -1;
+	s->len = 0;
+	return 0;
+}
+
 static bool js_room(struct jw_stream *s, size_t n)
 {
 	size_t cap;
 	char *p;
 
+	if (s->len + n > JS_CHUNK && s->len && (s->root || s->lines) &&
+	    !s->oom && js_spill(s))
+		s->oom = true;
 	if (s->len + n <= s->cap)
 		return true;
 	if (s->oom)
@@ -171,11 +209,6 @@ void js_hex(struct jw_stream *s, uint64_t val)
 	js_raw(s, tmp + i, sizeof(tmp) - i);
 }
 
-static int plain_flags(void)
-{
-	return JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN;
-}
-
 void jw_part_make(struct jw_part *pt, struct json_object *obj)
 {
 	const char *t = json_object_to_json_string_ext(obj, plain_flags());
@@ -204,17 +237,14 @@ void jw_part_free(struct jw_part *pt)
 
 int jw_emit_stream(struct json_object *root, struct jw_stream *s)
 {
-	const char *t = json_object_to_json_string_ext(root, plain_flags());
-	size_t n = strlen(t);
 	int ret = 0;
 
-	/* t ends in "key":[]} */
-	if (s->oom || n < 3 || strcmp(t + n - 3, "[]}")) {
-		p_err("out of memory");
-		ret = -1;
-	} else if (fwrite(t, 1, n - 2, stdout) != n - 2 ||
-		   (s->len && fwrite(s->p, 1, s->len, stdout) != s->len) ||
-		   fputs("]}\n", stdout) == EOF || fflush(stdout)) {
+	if (!s->lines && !s->root)
+		s->root = root;
+	if (s->oom || js_spill(s) ||
+	    (!s->lines && fputs("]}\n", stdout) == EOF) || fflush(stdout)) {
+		p_err(s->oom ? "out of memory, or writing the output failed" :
+		      "writing the output failed");
 		ret = -1;
 	}
 	json_object_put(root);

@@ -55,7 +55,18 @@ struct jw_stream {
 	char *p;
 	size_t len, cap;
 	bool oom;
+	/*
+	 * Once more than JS_CHUNK bytes are waiting, they are written out
+	 * (the document's head first), so memory stays flat: a failure
+	 * after that leaves the document unfinished. lines: elements are
+	 * JSON Lines, with no document around them.
+	 */
+	struct json_object *root;
+	bool started;
+	bool lines;
 };
+
+#define JS_CHUNK (256 << 10)
 
 struct jw_part {
 	char *text;	/* "key":value,... */

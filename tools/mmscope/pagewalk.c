@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "pagewalk_cmd.h"
 
 #define PW_LEVEL "mmscope pagewalk"
@@ -35,6 +36,8 @@ struct pw_args {
 	bool path;
 	bool all;
 	bool summary;
+	bool jsonl;
+	bool explain;
 	const char *region;	/* --linear-map, --vmalloc: its name in layout */
 	uint64_t start;
 	uint64_t len;
@@ -46,7 +49,7 @@ static int pagewalk_help(void)
 		"Usage: mmscope pagewalk [--pid PID | --kernel] ADDR [LEN] [--path] [--json]\n"
 		"       mmscope pagewalk --pid PID { --all | --vma NAME|ADDR } [--path] [--json]\n"
 		"       mmscope pagewalk --kernel { --linear-map | --vmalloc } [--summary]\n"
-		"       mmscope pagewalk ... --summary\n"
+		"       mmscope pagewalk ... --summary | --jsonl | --explain\n"
 		"\n"
 		"Walk the page tables that map [ADDR, ADDR+LEN) of process PID, or of\n"
 		"the kernel with --kernel, and print one line per leaf entry (page,\n"
@@ -68,6 +71,11 @@ static int pagewalk_help(void)
 		"  --linear-map with --kernel: the linear (direct) map of RAM, as the\n"
 		"               kernel has it (its base to high_memory)\n"
 		"  --vmalloc    with --kernel: the vmalloc area\n"
+		"  --jsonl      the entries as JSON Lines, an object per line, as the\n"
+		"               walk goes: any range, in flat memory\n"
+		"  --explain    each present entry as a bit diagram: the raw value's\n"
+		"               64 bits, then a row per field of the arch's format\n"
+		"               (bit positions, name, value, meaning)\n"
 		"  --summary    instead of the entries: a line per kind (level, size\n"
 		"               an entry maps, state) with entries, bytes and runs\n"
 		"               of consecutive entries\n"
@@ -93,6 +101,10 @@ static int path_option(int argc, char **argv, int *i, void *ctx)
 		a->path = true;
 	} else if (!strcmp(argv[*i], "--summary")) {
 		a->summary = true;
+	} else if (!strcmp(argv[*i], "--jsonl")) {
+		a->jsonl = true;
+	} else if (!strcmp(argv[*i], "--explain")) {
+		a->explain = true;
 	} else if (!strcmp(argv[*i], "--linear-map") ||
 		   !strcmp(argv[*i], "--vmalloc")) {
 		/* a range of its own, in place of ADDR [LEN] */
@@ -126,6 +138,10 @@ static int parse_args(int argc, char **argv, struct pw_args *a)
 		return usage_err(PW_LEVEL, "--kernel takes ADDR [LEN], --linear-map or --vmalloc, not --all");
 	if (a->summary && a->path)
 		return usage_err(PW_LEVEL, "--summary counts entries: no --path with it");
+	if (a->jsonl && (a->summary || a->path || json_output))
+		return usage_err(PW_LEVEL, "--jsonl prints the entries alone: no --summary, --path or -j with it");
+	if (a->explain && (a->summary || a->path || a->jsonl || json_output))
+		return usage_err(PW_LEVEL, "--explain draws the entries' bits as text: no --summary, --path, --jsonl or -j with it");
 	a->kernel = t.kind == MMSCOPE_TARGET_KERNEL;
 	a->all = t.all;
 	a->pid = t.pid;
@@ -152,6 +168,7 @@ struct sink {
 	/* text: the header, printed with the first record (not before an error) */
 	const struct mmscope_pagewalk_context *ctx;
 	struct pw_summary *sum;		/* --summary */
+	bool explain;			/* --explain */
 };
 
 static void sink_header(struct sink *k)
@@ -166,6 +183,10 @@ static void sink_record(struct sink *k, const struct mmscope_pagewalk_record *r,
 {
 	if (k->sum) {
 		pw_summary_record(k->sum, r);
+		return;
+	}
+	if (k->explain) {
+		pw_explain_record(r);
 		return;
 	}
 	sink_header(k);
@@ -365,13 +386,17 @@ static int pagewalk_run(struct pw_args *a)
 				       "linear map" : "vmalloc") :
 				       a->kernel ? "kernel" : "range",
 				       a->start, a->start + a->len);
+	} else if (a->explain) {
+		k.explain = true;
+	} else if (a->jsonl) {
+		k.st = pw_stream_new(NULL, true);
 	} else if (json_output) {
 		root = jw_object();
 		pw_json_context(root, &ctx);
 		k.entries = jw_set_array(root, "entries");
 		/* the stream has no paths */
 		if (!pretty_output && !a->path)
-			k.st = pw_stream_new();
+			k.st = pw_stream_new(root, false);
 	} else {
 		k.ctx = &ctx;
 	}
@@ -383,6 +408,8 @@ static int pagewalk_run(struct pw_args *a)
 		pw_summary_print(k.sum);
 	else if (!ret)
 		sink_header(&k);
+	if (out_flush() && !ret)
+		ret = EXIT_FAILED;
 	if (ret)
 		json_object_put(root);
 	else if (k.st)

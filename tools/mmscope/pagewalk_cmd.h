@@ -29,12 +29,16 @@ void pw_json_record(struct json_object *arr,
 		    const struct mmscope_pagewalk_record *r,
 		    const struct mmscope_pagewalk_path *p);
 struct pw_stream;
-struct pw_stream *pw_stream_new(void);
+/* root: the document around the entries; lines: JSON Lines, root NULL */
+struct pw_stream *pw_stream_new(struct json_object *root, bool lines);
 void pw_stream_record(struct pw_stream *st,
 		      const struct mmscope_pagewalk_record *r);
 /* Print root (its last member the empty "entries") with the stream. */
 int pw_stream_emit(struct pw_stream *st, struct json_object *root);
 void pw_stream_free(struct pw_stream *st);
+
+/* pagewalk_explain.c: --explain, a bit diagram per leaf entry */
+void pw_explain_record(const struct mmscope_pagewalk_record *r);
 
 /* pagewalk_summary.c: --summary, counts by kind */
 struct pw_summary;

@@ -4,6 +4,7 @@
  * a json-c tree; plain -j streams the entries (json.h), the parts that
  * repeat from one entry to the next (its Linux view, its hw bits, its
  * VMA) made by the same functions as the tree's, once per distinct value.
+ * --jsonl writes the same entry objects, one per line, with no document.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -189,9 +190,15 @@ struct pw_stream {
 	struct mmscope_pagewalk_record lin_key, hw_key, vma_key;
 };
 
-struct pw_stream *pw_stream_new(void)
+struct pw_stream *pw_stream_new(struct json_object *root, bool lines)
 {
-	return calloc(1, sizeof(struct pw_stream));
+	struct pw_stream *st = calloc(1, sizeof(struct pw_stream));
+
+	if (st) {
+		st->out.root = root;
+		st->out.lines = lines;
+	}
+	return st;
 }
 
 typedef void (*part_fn)(struct json_object *e,
@@ -233,7 +240,7 @@ void pw_stream_record(struct pw_stream *st,
 {
 	struct jw_stream *s = &st->out;
 
-	if (st->entries++)
+	if (st->entries++ && !s->lines)
 		js_raw(s, ",", 1);
 	js_str(s, "{\"va\":");
 	js_hex(s, r->va);
@@ -268,7 +275,7 @@ void pw_stream_record(struct pw_stream *st,
 		st->vma.valid = false;
 	st->vma_key = *r;
 	stream_part(st, &st->vma, r, json_vma);
-	js_raw(s, "}", 1);
+	js_raw(s, s->lines ? "}\n" : "}", s->lines ? 2 : 1);
 }
 
 int pw_stream_emit(struct pw_stream *st, struct json_object *root)

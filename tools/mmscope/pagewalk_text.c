@@ -5,16 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
 #include "pagewalk_cmd.h"
 
 static void print_size(uint64_t size)
 {
-	if (size >= (1ULL << 30) && !(size & ((1ULL << 30) - 1)))
-		printf("%6" PRIu64 "G", size >> 30);
-	else if (size >= (1ULL << 20) && !(size & ((1ULL << 20) - 1)))
-		printf("%6" PRIu64 "M", size >> 20);
-	else
-		printf("%6" PRIu64 "K", size >> 10);
+	if (size >= (1ULL << 30) && !(size & ((1ULL << 30) - 1))) {
+		out_u64_w(size >> 30, 6);
+		out_char('G');
+	} else if (size >= (1ULL << 20) && !(size & ((1ULL << 20) - 1))) {
+		out_u64_w(size >> 20, 6);
+		out_char('M');
+	} else {
+		out_u64_w(size >> 10, 6);
+		out_char('K');
+	}
 }
 
 static void print_hw_bits(FILE *f, uint64_t hw)
@@ -77,6 +82,7 @@ static void text_vma(FILE *f, const struct mmscope_pagewalk_record *r)
  */
 struct cached_text {
 	char *text;
+	size_t len;
 	bool ok;
 	void (*render)(FILE *f, const struct mmscope_pagewalk_record *r);
 };
@@ -98,18 +104,25 @@ static void put_cached(struct cached_text *c,
 		if (f) {
 			c->render(f, r);
 			c->ok = !fclose(f);
+			c->len = n;
 		}
 	}
-	if (c->ok)
-		fputs(c->text, stdout);
-	else
+	if (c->ok) {
+		out_raw(c->text, c->len);
+	} else {
+		out_flush();
 		c->render(stdout, r);
+		fflush(stdout);
+	}
 }
 
 static void text_path(const struct mmscope_pagewalk_path *p)
 {
 	unsigned int i;
 
+	if (!p || !p->count)
+		return;
+	out_flush();
 	for (i = 0; p && i < p->count && i < MMSCOPE_PAGEWALK_NR_LEVELS; i++) {
 		const struct mmscope_pagewalk_step *s = &p->step[i];
 
@@ -123,6 +136,7 @@ static void text_path(const struct mmscope_pagewalk_path *p)
 		}
 		printf("\n");
 	}
+	fflush(stdout);
 }
 
 void pw_text_record(const struct mmscope_pagewalk_record *r,
@@ -130,10 +144,14 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 {
 	struct mmscope_pagewalk_record *k = &text_key;
 
-	printf("0x%016" PRIx64 " ", (uint64_t)r->va);
+	out_str("0x");
+	out_hex(r->va, 16);
+	out_char(' ');
 	print_size(r->size);
-	printf(" %s %-9s", mmscope_pagewalk_level_name(r->level),
-	       mmscope_pagewalk_state_name(r->state));
+	out_char(' ');
+	out_str(mmscope_pagewalk_level_name(r->level));
+	out_char(' ');
+	out_str_w(mmscope_pagewalk_state_name(r->state), 9);
 	if (r->linux_flags != k->linux_flags || r->hw != k->hw ||
 	    r->desc_type != k->desc_type || r->attr != k->attr ||
 	    r->mair != k->mair || r->sh != k->sh || r->pkey != k->pkey)
@@ -144,16 +162,22 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 		vma_text.ok = false;
 	*k = *r;
 	if (r->state != MMSCOPE_PAGEWALK_NONE) {
-		printf(" 0x%016" PRIx64, (uint64_t)r->raw);
-		if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN)
-			printf(" pfn 0x%" PRIx64, (uint64_t)r->pfn);
-		if (r->state == MMSCOPE_PAGEWALK_SWAP)
-			printf(" swap %u:0x%" PRIx64, r->swap_type,
-			       (uint64_t)r->swap_offset);
+		out_str(" 0x");
+		out_hex(r->raw, 16);
+		if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN) {
+			out_str(" pfn 0x");
+			out_hex(r->pfn, 0);
+		}
+		if (r->state == MMSCOPE_PAGEWALK_SWAP) {
+			out_str(" swap ");
+			out_u64(r->swap_type);
+			out_str(":0x");
+			out_hex(r->swap_offset, 0);
+		}
 		put_cached(&bits_text, r);
 	}
 	put_cached(&vma_text, r);
-	putchar('\n');
+	out_char('\n');
 	text_path(p);
 }
 

@@ -1,4 +1,5 @@
 chapter "The suite is loaded: mmscope_core"
+question "Is the suite loaded into this kernel, and which of the kernel's internal symbols could it find?"
 say "Every mmscope module lives under /sys/kernel/debug/mmscope/. The core \
 owns that directory, looks up target processes for the other modules and is \
 the one place that resolves kernel symbols modules may not normally use."

@@ -1,4 +1,5 @@
 chapter "Tracing page faults with BPF: mmscope trace faults"
+question "Which kind of page fault does a program take, and how many of each?"
 say "mmscope trace loads a CO-RE BPF program (built against this kernel's \
 own BTF), attaches it, pins its maps under /sys/fs/bpf/mmscope/ so bpftool \
 can read them, and removes everything when it ends. The faults tracer \

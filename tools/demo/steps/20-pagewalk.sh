@@ -1,4 +1,5 @@
 chapter "Page tables, level by level: mmscope_pagewalk"
+question "Which page-table entries map a range, at which level, and with which bits?"
 say "mmscope_pagewalk walks the page tables the MMU walks: pgd -> (p4d) -> \
 pud -> pmd -> pte, under the same locks the kernel takes. Each line is one \
 leaf entry (or a run of empty ones): its level, its state, the raw value, \

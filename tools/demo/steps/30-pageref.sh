@@ -1,4 +1,5 @@
 chapter "Page references: mmscope_pageref"
+question "Who holds a page: how many references and mappings does it have, and what happens to them across fork and copy-on-write?"
 say "A page has a reference count (who may use it) and a map count (how many \
 page table entries point at it). /proc shows the map count (kpagecount) but \
 not the references, the pins or AnonExclusive. mmscope pageref reads them, \

@@ -1,4 +1,5 @@
 chapter "Zones, free lists and pageblocks: mmscope_compaction"
+question "How fragmented is free memory, and what keeps a pageblock from being emptied?"
 say "The buddy allocator keeps free memory per zone in lists by order (1, 2, \
 4 ... 1024 pages) and by migratetype. Memory is also cut in pageblocks (512 \
 pages here), each marked with the migratetype it is meant for. Compaction \

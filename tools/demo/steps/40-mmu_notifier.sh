@@ -1,4 +1,5 @@
 chapter "MMU notifiers: mmscope_mmu_notifier"
+question "Which devices or subsystems follow a process's page tables, and which changes are they told about?"
 say "A device with its own page tables (KVM's guest memory, a GPU, an \
 IOMMU with shared virtual addressing) mirrors part of a process. The kernel \
 tells it before it changes the process's page tables: an MMU notifier's \

@@ -1,4 +1,5 @@
 chapter "Transparent huge pages: mmscope_thp"
+question "Is this memory backed by huge pages, and if not, why not?"
 say "A THP is one 2 MiB folio mapped by one PMD entry instead of 512 PTEs. \
 Whether a VMA may have one is decided per VMA (smaps THPeligible says yes \
 or no, not why); whether it got one, and how it is mapped, smaps only sums \

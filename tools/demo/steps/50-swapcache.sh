@@ -1,4 +1,5 @@
 chapter "Swap entries and the swap cache: mmscope_swapcache"
+question "Where does a page go when it is swapped out, and what is left of it in the swap cache?"
 say "When an anonymous page is swapped out its page table entry becomes a \
 swap entry: a device (type) and a slot (offset). The slot has a count, the \
 number of page table entries and shmem files that point at it (swap_map on \

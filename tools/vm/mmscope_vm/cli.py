@@ -231,7 +231,8 @@ def main(argv=None):
                 f.truncate(args.swap)
         cfg = qemu.QemuConfig(
             arch=args.arch, kernel=kernel, initrd=initrd,
-            cmdline=qemu.kernel_cmdline(args.arch, args.append),
+            cmdline=qemu.kernel_cmdline(args.arch, args.append,
+                                        quiet=not args.command),
             mem=args.mem, cpus=args.cpus, accel=args.accel,
             cpu=os.environ.get("MMSCOPE_VM_CPU", ""),
             swap_image=swap_image, interactive=not args.command,

@@ -39,7 +39,7 @@ ARCHES = {
 PORTS = ("stdout", "stderr", "status")
 
 
-def kernel_cmdline(arch, append=""):
+def kernel_cmdline(arch, append="", quiet=False):
     """The guest kernel command line.
 
     panic=-1 with QEMU's -no-reboot ends the run on a panic; oops=panic
@@ -49,13 +49,15 @@ def kernel_cmdline(arch, append=""):
     The guest is disposable: CPU vulnerability mitigations are off, and on
     arm64 so is the page table isolation KASLR forces, which alone makes
     every system call ten times slower under TCG. --append comes last, so
-    it can turn any of these back (e.g. --append kpti=1).
+    it can turn any of these back (e.g. --append kpti=1). quiet (the
+    interactive shell): only warnings and worse reach the console
+    (loglevel=5); dmesg has the rest.
     """
     args = [
         "console=" + ARCHES[arch]["console"],
         "panic=-1",
         "oops=panic",
-        "loglevel=7",
+        "loglevel=5" if quiet else "loglevel=7",
         "printk.time=1",
         "mitigations=off",
     ]

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "out.h"
+
+#define OUT_SIZE (256 << 10)
+
+static char out_buf[OUT_SIZE];
+static size_t out_len;
+static bool out_failed;
+
+int out_flush(void)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	fflush(stdout);
+	while (off < out_len && !out_failed) {
+		n = write(STDOUT_FILENO, out_buf + off, out_len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			p_err("writing the output: %s", errno_str(errno));
+			out_failed = true;
+			break;
+		}
+		off += n;
+	}
+	out_len = 0;
+	return out_failed ? -1 : 0;
+}
+
+void out_raw(const char *text, size_t n)
+{
+	if (out_len + n > OUT_SIZE) {
+		out_flush();
+		if (n > OUT_SIZE) {
+			memcpy(out_buf, text, OUT_SIZE);
+			out_len = OUT_SIZE;
+			out_raw(text + OUT_SIZE, n - OUT_SIZE);
+			return;
+		}
+	}
+	memcpy(out_buf + out_len, text, n);
+	out_len += n;
+}
+
+void out_str(const char *text)
+{
+	out_raw(text, strlen(text));
+}
+
+void out_char(char c)
+{
+	if (out_len == OUT_SIZE)
+		out_flush();
+	out_buf[out_len++] = c;
+}
+
+/* digits of val in base (10 or 16) at the end of tmp[24]; their count */
+static int fmt_u64(char *tmp, uint64_t val, unsigned int base, int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i = 24;
+
+	do {
+		tmp[--i] = digits[val % base];
+		val /= base;
+	} while (val);
+	while (24 - i < width && i > 0)
+		tmp[--i] = '0';
+	return 24 - i;
+}
+
+static void pad(int n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n > 0) {
+		int k = n < 32 ? n : 32;
+
+		out_raw(spaces, k);
+		n -= k;
+	}
+}
+
+void out_u64(uint64_t val)
+{
+	char tmp[24];
+	int n = fmt_u64(tmp, val, 10, 0);
+
+	out_raw(tmp + 24 - n, n);
+}
+
+void out_i64(int64_t val)
+{
+	if (val < 0) {
+		out_char('-');
+		out_u64(-(uint64_t)val);
+	} else {
+		out_u64(val);
+	}
+}
+
+void out_hex(uint64_t val, int width)
+{
+	char tmp[24];
+	int n = fmt_u64(tmp, val, 16, width);
+
+	out_raw(tmp + 24 - n, n);
+}
+
+void out_u64_w(uint64_t val, int width)
+{
+	char tmp[24];
+	int n = fmt_u64(tmp, val, 10, 0);
+
+	pad(width - n);
+	out_raw(tmp + 24 - n, n);
+}
+
+void out_i64_w(int64_t val, int width)
+{
+	char tmp[25];
+	int n;
+
+	if (val >= 0) {
+		out_u64_w(val, width);
+		return;
+	}
+	n = fmt_u64(tmp + 1, -(uint64_t)val, 10, 0);
+	tmp[24 - n] = '-';
+	pad(width - n - 1);
+	out_raw(tmp + 24 - n, n + 1);
+}
+
+void out_hex_w(uint64_t val, int width)
+{
+	char tmp[24];
+	int n = fmt_u64(tmp, val, 16, 0);
+
+	pad(width - n);
+	out_raw(tmp + 24 - n, n);
+}
+
+void out_str_w(const char *text, int width)
+{
+	size_t n = strlen(text);
+
+	if (width < 0)
+		pad(-width - (int)n);
+	out_raw(text, n);
+	if (width > 0)
+		pad(width - (int)n);
+}
