@@ -41,22 +41,7 @@ static const char *cp_mt_name(u8 mt)
 	return mt < MMSCOPE_COMPACTION_NR_MT ? cp_mt_names[mt] : "none";
 }
 
-/* Copy n entries of ksize bytes to the user's array of usize each. */
-static int cp_copy_array(u64 uptr, const void *kbuf, unsigned int n,
-			 size_t ksize, size_t usize)
-{
-	size_t len = min(ksize, usize);
-	unsigned int i;
-
-	if (len == ksize && len == usize)
-		return copy_to_user(u64_to_user_ptr(uptr), kbuf, n * len) ?
-		       -EFAULT : 0;
-	for (i = 0; i < n; i++)
-		if (copy_to_user(u64_to_user_ptr(uptr + (u64)i * usize),
-				 kbuf + i * ksize, len))
-			return -EFAULT;
-	return 0;
-}
+#define cp_copy_array mmscope_copy_array	/* the core's */
 
 static int cp_zone_out(struct zone *zone, struct mmscope_compaction_zones *a,
 		       unsigned int i, unsigned int *pcp_done,

@@ -107,6 +107,23 @@ long mmscope_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 }
 EXPORT_SYMBOL_GPL(mmscope_ctl_ioctl);
 
+int mmscope_copy_array(u64 uptr, const void *kbuf, unsigned int n,
+		       size_t ksize, size_t usize)
+{
+	size_t len = min(ksize, usize);
+	unsigned int i;
+
+	if (len == ksize && len == usize)
+		return copy_to_user(u64_to_user_ptr(uptr), kbuf, n * len) ?
+		       -EFAULT : 0;
+	for (i = 0; i < n; i++)
+		if (copy_to_user(u64_to_user_ptr(uptr + (u64)i * usize),
+				 kbuf + i * ksize, len))
+			return -EFAULT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmscope_copy_array);
+
 int mmscope_ctl_open(struct inode *inode, struct file *file)
 {
 	const struct mmscope_ctl *ctl = inode->i_private;

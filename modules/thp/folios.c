@@ -233,8 +233,10 @@ long thp_ioc_folios(struct file *file, unsigned int cmd, void *arg)
 			ret = n;
 			break;
 		}
-		ret = thp_copy_array(a->records + (u64)done * a->record_size,
-				     recs, n, sizeof(*recs), a->record_size);
+		ret = mmscope_copy_array(a->records +
+					 (u64)done * a->record_size,
+					 recs, n, sizeof(*recs),
+					 a->record_size);
 		if (ret)
 			break;
 		done += n;

@@ -15,10 +15,6 @@ extern struct mmscope_thp_syms thp_syms;
 extern const char *const thp_kind_names[MMSCOPE_THP_NR_KINDS];
 extern const char *const thp_reason_names[MMSCOPE_THP_NR_REASONS];
 
-/* Copy n entries of ksize bytes to the user's array of usize each. */
-int thp_copy_array(u64 uptr, const void *kbuf, unsigned int n, size_t ksize,
-		   size_t usize);
-
 /* vmas.c */
 long thp_ioc_vmas(struct file *file, unsigned int cmd, void *arg);
 int thp_vmas_show_pid(struct seq_file *m, pid_t pid);

@@ -181,8 +181,8 @@ long thp_ioc_khugepaged(struct file *file, unsigned int cmd, void *arg)
 	}
 	n = thp_records_get(mm, out, min_t(u32, a->count, THP_RING),
 			    &a->total);
-	ret = thp_copy_array(a->records, out, n, sizeof(*out),
-			     a->record_size);
+	ret = mmscope_copy_array(a->records, out, n, sizeof(*out),
+				 a->record_size);
 	kfree(out);
 	if (!ret) {
 		a->count = n;

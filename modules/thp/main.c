@@ -43,22 +43,6 @@ static struct mmscope_target_file thp_target = {
 	.default_len = HPAGE_PMD_SIZE,
 };
 
-int thp_copy_array(u64 uptr, const void *kbuf, unsigned int n, size_t ksize,
-		   size_t usize)
-{
-	size_t len = min(ksize, usize);
-	unsigned int i;
-
-	if (len == ksize && len == usize)
-		return copy_to_user(u64_to_user_ptr(uptr), kbuf, n * len) ?
-		       -EFAULT : 0;
-	for (i = 0; i < n; i++)
-		if (copy_to_user(u64_to_user_ptr(uptr + (u64)i * usize),
-				 kbuf + i * ksize, len))
-			return -EFAULT;
-	return 0;
-}
-
 static const struct mmscope_ioctl thp_ioctls[] = {
 	MMSCOPE_IOCTL(MMSCOPE_THP_IOC_VMAS, MMSCOPE_THP_VMAS_SIZE_VER0,
 		      struct mmscope_thp_vmas, thp_ioc_vmas),

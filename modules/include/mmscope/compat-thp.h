@@ -33,17 +33,25 @@
 #include <linux/huge_mm.h>
 #include <linux/mm_types.h>
 #include <linux/sched/coredump.h>
-#include <linux/version.h>
 
+/*
+ * Header feature tests instead of version numbers: THP_ORDERS_ALL comes
+ * with multi-size THP (6.8), TVA_ENFORCE_SYSFS is a 6.8-6.17 flag that
+ * 7.x turned into enum tva_type. DoubleMap went in 6.2, before mTHP
+ * came, and has no macro of its own; among the kernels the suite
+ * supports, "no THP_ORDERS_ALL" is exactly the kernels with DoubleMap.
+ */
 #ifndef THP_ORDERS_ALL
 /* 6.1: one THP size, the PMD's. */
 #define MMSCOPE_THP_ORDERS_ALL		BIT(HPAGE_PMD_ORDER)
+#define MMSCOPE_THP_MTHP		0
 #else
 #define MMSCOPE_THP_ORDERS_ALL		THP_ORDERS_ALL
+#define MMSCOPE_THP_MTHP		1
 #endif
 
 /* The names the core's resolver gives out for each entry point. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#if !MMSCOPE_THP_MTHP
 #define MMSCOPE_THP_VERDICT_SYM		"hugepage_vma_check"
 #define MMSCOPE_THP_SPLIT_SYM		"split_huge_page_to_list"
 #define MMSCOPE_THP_HAS_ORDERS		0
@@ -166,9 +174,7 @@ static inline int mmscope_thp_split(const struct mmscope_thp_syms *s,
  * for read; returns with it held for read (it may have been dropped and
  * taken again: @vma is then stale).
  */
-#ifdef TVA_ENFORCE_SYSFS
-#define MMSCOPE_THP_COLLAPSE_PREV	1
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#if defined(TVA_ENFORCE_SYSFS) || !MMSCOPE_THP_MTHP
 #define MMSCOPE_THP_COLLAPSE_PREV	1
 #else
 #define MMSCOPE_THP_COLLAPSE_PREV	0
@@ -232,7 +238,7 @@ static inline bool mmscope_thp_mm_registered(struct mm_struct *mm)
 #endif
 
 /* DoubleMap (6.1 only), the deferred split queue, partial mapping. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if !MMSCOPE_THP_MTHP
 #define MMSCOPE_THP_HAS_DOUBLE_MAP	1
 
 static inline bool mmscope_thp_double_map(struct folio *folio)
@@ -300,7 +306,7 @@ static inline bool mmscope_thp_pmd_only(struct folio *folio)
  * order of its enum scan_result (mm/khugepaged.c), as its trace events
  * print them (include/trace/events/huge_memory.h).
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0) || defined(TVA_ENFORCE_SYSFS)
+#if !MMSCOPE_THP_MTHP || defined(TVA_ENFORCE_SYSFS)
 static inline unsigned long mmscope_thp_page_pfn(struct page *page)
 {
 	return page ? page_to_pfn(page) : -1UL;

@@ -123,4 +123,12 @@ void mmscope_ctl_remove(struct mmscope_ctl *ctl);
 /* What the @open hook stored for this open file (NULL without a hook). */
 void *mmscope_ctl_priv(struct file *file);
 
+/*
+ * Copy @n records of @ksize bytes from @kbuf to the user's array at @uptr
+ * of @usize bytes each: the shorter of the two sizes per record, so that
+ * an older or newer caller's record size works (0 or -EFAULT).
+ */
+int mmscope_copy_array(u64 uptr, const void *kbuf, unsigned int n,
+		       size_t ksize, size_t usize);
+
 #endif /* _MMSCOPE_CTL_H */
