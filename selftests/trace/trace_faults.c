@@ -705,7 +705,6 @@ TEST_F_TIMEOUT(faults, bpftool_names_handler_keys, TRACE_TIMEOUT)
 	dump[n] = '\0';
 	EXPECT_EQ(0, pclose(p)) TH_LOG("%s", dump);
 	EXPECT_EQ(0, system("mmscope trace unpin faults"));
-	TH_LOG("%s", dump);
 	for (i = 0; i < 2; i++) {
 		char q[64];
 
