@@ -675,4 +675,47 @@ TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));
 }
 
+/*
+ * The handlers map is keyed by the BPF program's enum, typed in the
+ * map's BTF: bpftool prints each handler by its name, with the count the
+ * CLI reported for it (the traced command has exited, so the pinned
+ * programs count nothing more).
+ */
+TEST_F_TIMEOUT(faults, bpftool_names_handler_keys, TRACE_TIMEOUT)
+{
+	static const char *const names[][2] = {
+		{ "FAULTS_ANON", "do_anonymous_page" },
+		{ "FAULTS_READ", "do_fault:read" },
+	};
+	static char out[1 << 16], dump[1 << 16];
+	unsigned long long cli, map;
+	FILE *p;
+	size_t n;
+	int i;
+
+	p = popen("mmscope -j trace faults --handlers --pin -- true 2>&1", "r");
+	ASSERT_NE(NULL, p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	ASSERT_EQ(0, pclose(p)) TH_LOG("%s", out);
+	p = popen("bpftool -j map dump pinned " TRACER_PIN_ROOT
+		  "/faults/handlers 2>&1", "r");
+	ASSERT_NE(NULL, p);
+	n = fread(dump, 1, sizeof(dump) - 1, p);
+	dump[n] = '\0';
+	EXPECT_EQ(0, pclose(p)) TH_LOG("%s", dump);
+	EXPECT_EQ(0, system("mmscope trace unpin faults"));
+	for (i = 0; i < 2; i++) {
+		char q[64];
+
+		/* exec and the loader: first touches and file reads */
+		cli = faults_field(out, names[i][1], "count");
+		EXPECT_LT(0, cli) TH_LOG("%s: %s", names[i][1], out);
+		snprintf(q, sizeof(q), "\"%s\"", names[i][0]);
+		ASSERT_EQ(0, json_field_u64(dump, "key", q, "count", &map))
+			TH_LOG("no key %s in bpftool's dump", q);
+		EXPECT_EQ(cli, map) TH_LOG("%s", names[i][0]);
+	}
+}
+
 TEST_HARNESS_MAIN

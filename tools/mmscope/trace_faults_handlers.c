@@ -265,6 +265,9 @@ static void print_human(struct trace_run *r, struct faults_run *f,
 	       (unsigned long long)tot.count, (unsigned long long)tot.minor,
 	       (unsigned long long)tot.major, (unsigned long long)tot.retry,
 	       (unsigned long long)tot.error);
+	if (st[FAULTS_SWAP].minor)
+		printf("note: %llu do_swap_page faults found the page still in the swap cache (no read: counted as minor)\n",
+		       (unsigned long long)st[FAULTS_SWAP].minor);
 	if (f->tp)
 		printf("exceptions:page_fault_user: %llu\n",
 		       (unsigned long long)f->skel->bss->user_faults);
