@@ -60,7 +60,9 @@ enum mmscope_swapcache_state {
  * @refcount: the folio's reference count, the module's own not counted
  * @mapcount: the folio's mapcount (all its pages)
  * @order: the folio's order
- * @pad: zero
+ * @pages: pages this record stands for: 1, or with
+ *	   MMSCOPE_SWAPCACHE_ENTRIES_RUNS a run of alike pages (every field
+ *	   the same except va, offset and pfn, which step by one page each)
  */
 struct mmscope_swapcache_entry {
 	__u64 va;
@@ -74,15 +76,16 @@ struct mmscope_swapcache_entry {
 	__u32 refcount;
 	__s32 mapcount;
 	__u32 order;
-	__u32 pad;
+	__u32 pages;
 };
 
 /**
  * struct mmscope_swapcache_entries - MMSCOPE_SWAPCACHE_IOC_ENTRIES
  * @size: framing
- * @flags: zero
+ * @flags: 0 or MMSCOPE_SWAPCACHE_ENTRIES_RUNS (merge runs of alike pages)
  * @pid: the process
- * @count: in, room in @entries; out, records written (one per page)
+ * @count: in, room in @entries; out, records written (one per page, or
+ *	   per run with MMSCOPE_SWAPCACHE_ENTRIES_RUNS)
  * @start: first address (rounded down to a page)
  * @len: bytes
  * @entries: user pointer to struct mmscope_swapcache_entry[@count]
@@ -107,6 +110,9 @@ struct mmscope_swapcache_entries {
 };
 
 #define MMSCOPE_SWAPCACHE_ENTRIES_SIZE_VER0	56
+
+/* struct mmscope_swapcache_entries.flags */
+#define MMSCOPE_SWAPCACHE_ENTRIES_RUNS	(1U << 0)
 
 /**
  * struct mmscope_swapcache_slots - MMSCOPE_SWAPCACHE_IOC_SLOTS

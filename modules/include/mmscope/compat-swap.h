@@ -32,7 +32,6 @@
 #include <linux/spinlock.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/version.h>
 
 #ifdef SWAP_HAS_CACHE
 #define MMSCOPE_SWAP_MAP 1
@@ -153,23 +152,63 @@ static inline void mmscope_swap_probe_set(struct folio *probe, swp_entry_t entry
 	set_page_private(&probe->page, entry.val);
 }
 
-/* The folio in the swap cache for @entry, with a reference, or NULL. */
+/*
+ * A reader's place in the swap cache: consecutive slots of one address
+ * space are found by stepping the xarray cursor instead of a lookup from
+ * the root each. Valid while the caller stays in one RCU read section;
+ * mmscope_swap_cursor_reset() when it leaves it.
+ */
+struct mmscope_swap_cursor {
+	struct folio *probe;
+	struct xa_state xas;
+	unsigned long key;	/* 1 + the space's type and number; 0: none */
+};
+
+static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
+{
+	cur->key = 0;
+}
+
+/*
+ * The folio in the swap cache for @entry, or NULL; no reference taken:
+ * the caller holds rcu_read_lock() and checks the folio's entry after
+ * reading it (struct folio memory stays; a freed one reads as changed).
+ */
 static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
-						     struct folio *probe,
+						     struct mmscope_swap_cursor *cur,
 						     swp_entry_t entry,
 						     const struct mmscope_swap_slot *s)
 {
-	struct address_space *space;
 	unsigned long index = swp_offset(entry);
-	struct folio *folio;
+	unsigned long key = 1 + ((unsigned long)swp_type(entry) << 32 |
+				 index >> MMSCOPE_SWAP_SPACE_SHIFT);
+	struct address_space *space;
+	void *xe;
 
-	mmscope_swap_probe_set(probe, entry);
-	space = folio_mapping(probe);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef SWAP_NR_ORDERS
+	/* the space's index is relative since multi-order swap (6.10) */
 	index &= BIT(MMSCOPE_SWAP_SPACE_SHIFT) - 1;
 #endif
-	folio = __filemap_get_folio(space, index, 0, 0);
-	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+	if (cur->key == key && xas_valid(&cur->xas) &&
+	    cur->xas.xa_index + 1 == index) {
+		xe = xas_next(&cur->xas);
+	} else if (cur->key == key) {
+		xas_set(&cur->xas, index);
+		xe = xas_load(&cur->xas);
+	} else {
+		mmscope_swap_probe_set(cur->probe, entry);
+		space = folio_mapping(cur->probe);
+		if (!space)
+			return NULL;
+		cur->xas = (struct xa_state)__XA_STATE(&space->i_pages, index, 0, 0);
+		cur->key = key;
+		xe = xas_load(&cur->xas);
+	}
+	if (xas_retry(&cur->xas, xe)) {
+		xas_reset(&cur->xas);
+		xe = xas_load(&cur->xas);
+	}
+	return !xe || xa_is_value(xe) || xa_is_internal(xe) ? NULL : xe;
 }
 
 /* The address space of slots [n << shift, (n + 1) << shift) of @type. */
@@ -274,26 +313,23 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 	}
 }
 
-/* 7.x: the cached folio is the one at the table's PFN. */
+struct mmscope_swap_cursor {
+	struct folio *probe;	/* unused: the table gives the PFN */
+};
+
+static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
+{
+}
+
+/* 7.x: the cached folio is the one at the table's PFN (no reference). */
 static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
-						     struct folio *probe,
+						     struct mmscope_swap_cursor *cur,
 						     swp_entry_t entry,
 						     const struct mmscope_swap_slot *s)
 {
-	struct folio *folio;
-	struct page *page;
-
 	if (!s->cache_pfn || !pfn_valid(s->cache_pfn))
 		return NULL;
-	page = pfn_to_page(s->cache_pfn);
-	folio = page_folio(page);
-	if (!folio_try_get(folio))
-		return NULL;
-	if (page_folio(page) != folio || !folio_test_swapcache(folio)) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio;
+	return page_folio(pfn_to_page(s->cache_pfn));
 }
 
 static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
@@ -330,13 +366,13 @@ static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
 
 #endif /* MMSCOPE_SWAP_MAP */
 
-/* Cluster lists of a device (6.11 and later keep them as list_heads). */
+/* Cluster lists of a device (list_heads since multi-order swap, 6.10). */
 struct mmscope_swap_clusters {
 	bool valid;
 	unsigned int nr, free, nonfull, full, frag;
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef SWAP_NR_ORDERS
 static inline unsigned int mmscope_list_len(struct list_head *head)
 {
 	struct list_head *p;

@@ -309,6 +309,7 @@ struct mmscope_swapents {
 	uint64_t start, left;		/* what is still to query */
 	uint32_t batch;
 	uint32_t count;			/* records of the last call */
+	uint32_t flags;			/* MMSCOPE_SWAPCACHE_ENTRIES_RUNS or 0 */
 	uint64_t calls;
 	struct mmscope_swapcache_entry *recs;
 };

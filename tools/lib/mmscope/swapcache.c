@@ -55,6 +55,7 @@ int mmscope_swapents_next(struct mmscope_swapents *q)
 	q->count = 0;
 	if (!q->left)
 		return 0;
+	a.flags = q->flags;
 	a.pid = q->pid;
 	a.start = q->start;
 	a.len = q->left;
