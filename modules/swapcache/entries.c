@@ -37,7 +37,15 @@ struct sc_ctx {
 	struct swap_info_struct *si;	/* held device of the last entry */
 	unsigned int si_type;
 	bool runs;			/* merge alike pages into one record */
+	unsigned long run_kflags;	/* SC_KFLAGS of the last folio filled */
 };
+
+/* The folio flags sc_pgflags() reports: alike when these bits are. */
+#define SC_KFLAGS (BIT(PG_locked) | BIT(PG_referenced) | BIT(PG_uptodate) | \
+		   BIT(PG_dirty) | BIT(PG_lru) | BIT(PG_active) |		\
+		   BIT(PG_workingset) | BIT(PG_writeback) | BIT(PG_reclaim) | \
+		   BIT(PG_swapbacked) | BIT(PG_unevictable) |		\
+		   BIT(PG_swapcache) | BIT(PG_head))
 
 #define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
 #define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
@@ -66,7 +74,7 @@ static u64 sc_pgflags(struct folio *folio)
 }
 
 /* Folio fields of @e for @page of @folio (mapped, or under RCU). */
-static void sc_fill_folio(struct mmscope_swapcache_entry *e,
+static void sc_fill_folio(struct sc_ctx *c, struct mmscope_swapcache_entry *e,
 			  struct folio *folio, struct page *page)
 {
 	e->info |= MMSCOPE_SWAPCACHE_E_FOLIO;
@@ -75,6 +83,7 @@ static void sc_fill_folio(struct mmscope_swapcache_entry *e,
 	e->refcount = folio_ref_count(folio);
 	e->mapcount = mmscope_folio_total_mapcount(folio);
 	e->pgflags = sc_pgflags(folio);
+	c->run_kflags = mmscope_folio_flags(folio) & SC_KFLAGS;
 	if (folio_test_swapcache(folio))
 		e->info |= MMSCOPE_SWAPCACHE_E_SWAPCACHE;
 }
@@ -132,7 +141,7 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
 		goto out;
 	}
-	sc_fill_folio(e, folio, folio_page(folio, idx));
+	sc_fill_folio(c, e, folio, folio_page(folio, idx));
 	/* freed or reused while read: the fields may mix two folios */
 	if (!folio_test_swapcache(folio) ||
 	    mmscope_folio_swap_val(folio) != first.val)
@@ -178,7 +187,7 @@ static void sc_settle(struct sc_ctx *c)
 {
 	if (c->runs && c->n >= 2 &&
 	    sc_continues(&c->recs[c->n - 2], &c->recs[c->n - 1])) {
-		c->recs[c->n - 2].pages++;
+		c->recs[c->n - 2].pages += c->recs[c->n - 1].pages;
 		c->n--;
 	}
 }
@@ -194,7 +203,7 @@ static void sc_present(struct sc_ctx *c, struct page *page, u64 va, u32 info)
 	swp_entry_t entry;
 
 	e->info |= info;
-	sc_fill_folio(e, folio, page);
+	sc_fill_folio(c, e, folio, page);
 	if (folio_test_swapcache(folio)) {
 		entry.val = mmscope_folio_swap_val(folio);
 		entry = swp_entry(swp_type(entry),
@@ -223,6 +232,60 @@ static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
 		sc_rec(c, addr, MMSCOPE_SWAPCACHE_PRESENT);
 	else
 		sc_present(c, pfn_to_page(pfn), addr, 0);
+}
+
+/*
+ * Whether swap PTE @pte at @addr continues the last record's run: the
+ * next slot of the device, the same count and cache bit, and, when the
+ * run has cached folios, the next frame's order-0 folio in the cache for
+ * that slot with the same flags, refcount and mapcount. The record then
+ * grows by a page; otherwise the caller builds a record. The fields read
+ * are the ones sc_fill_slot() reads; no record is built for the page.
+ */
+static bool sc_swap_extends(struct sc_ctx *c, pte_t pte, unsigned long addr)
+{
+	struct mmscope_swapcache_entry *r = &c->recs[c->n - 1];
+	const u32 plain = MMSCOPE_SWAPCACHE_E_SWAP | MMSCOPE_SWAPCACHE_E_HAS_CACHE;
+	const u32 cached = plain | MMSCOPE_SWAPCACHE_E_FOLIO |
+			   MMSCOPE_SWAPCACHE_E_SWAPCACHE;
+	struct mmscope_swap_slot sl;
+	struct mmscope_softpte s;
+	struct folio *folio;
+	unsigned long kf;
+	bool ok;
+
+	if (r->state != MMSCOPE_SWAPCACHE_SWAP ||
+	    r->va + (u64)r->pages * PAGE_SIZE != addr ||
+	    (r->info & ~plain && r->info != cached) || r->order)
+		return false;
+	mmscope_softpte_decode(pte, &s);
+	if (s.kind != MMSCOPE_SOFTPTE_SWAP || s.type != r->type ||
+	    s.offset != r->offset + r->pages || !c->si || c->si_type != s.type ||
+	    s.offset >= c->si->max)
+		return false;
+	mmscope_swap_slot_read(c->si, s.offset, &sl);
+	if (sl.bad || sl.continued || sl.count != r->count ||
+	    sl.has_cache != !!(r->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE))
+		return false;
+	if (!(r->info & MMSCOPE_SWAPCACHE_E_FOLIO)) {
+		if (sl.has_cache)	/* the run's slots have no folio read */
+			return false;
+		r->pages++;
+		return true;
+	}
+	folio = mmscope_swap_cache_folio(c->si, &c->cur,
+					 swp_entry(s.type, s.offset), &sl);
+	if (!folio || folio_pfn(folio) != r->pfn + r->pages)
+		return false;
+	kf = mmscope_folio_flags(folio) & SC_KFLAGS;
+	ok = kf == c->run_kflags && folio_ref_count(folio) == r->refcount &&
+	     atomic_read(&folio->_mapcount) + 1 == r->mapcount &&
+	     mmscope_folio_swap_val(folio) == swp_entry(s.type, s.offset).val;
+	/* the same folio still: not freed and reused while read */
+	if (!ok || (mmscope_folio_flags(folio) & SC_KFLAGS) != kf)
+		return false;
+	r->pages++;
+	return true;
 }
 
 /* A non-present, non-none PTE at @addr. */
@@ -278,11 +341,14 @@ static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
 	rcu_read_lock();
 	c->in_rcu = true;
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte = ptep_get(ptep);
+		if (c->runs && c->n && !pte_present(pte) && !pte_none(pte) &&
+		    sc_swap_extends(c, pte, addr))
+			continue;
 		if (sc_full(c, addr)) {
 			ret = 1;
 			break;
 		}
-		pte = ptep_get(ptep);
 		if (pte_present(pte))
 			sc_pte_present(c, w->vma, pte, addr);
 		else if (!pte_none(pte))

@@ -119,6 +119,15 @@ int bench_swapcache(void)
 	for (k = 0; k < 2; k++)
 		if (res[k])
 			res[k]->pages = r.npages;
+	if (res[1]) {
+		size_t recs = 0;
+
+		mmscope_swapents_reset(&ents, (uintptr_t)r.map, r.len);
+		while (mmscope_swapents_next(&ents) > 0)
+			recs += ents.count;
+		fprintf(stderr, "mmscope-bench: swapcache: %zu records (runs of alike pages)\n",
+			recs);
+	}
 	for (i = -1; i < reps; i++) {
 		for (k = 0; k < 2; k++) {
 			if (!res[k])
