@@ -62,6 +62,52 @@ static void assert_swapped(struct __test_metadata *_metadata,
 	}
 }
 
+/* The records of [buf, buf + n pages) merged into runs; count or -errno. */
+static int sc_runs(int fd, const void *buf, size_t n,
+		   struct mmscope_swapcache_entry *recs)
+{
+	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
+
+	a.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS;
+	a.pid = getpid();
+	a.start = (uintptr_t)buf;
+	a.len = n * sc_psize();
+	a.count = n;
+	a.entries = (uintptr_t)recs;
+	a.entry_size = sizeof(*recs);
+	if (ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
+		return -errno;
+	return a.count;
+}
+
+/* Runs, expanded page by page, are the per-page records. */
+static void assert_runs_expand(struct __test_metadata *_metadata, int fd,
+			       const char *buf, size_t n,
+			       const struct mmscope_swapcache_entry *e)
+{
+	struct mmscope_swapcache_entry r[NPAGES];
+	size_t i = 0, k;
+	int nr, j;
+
+	nr = sc_runs(fd, buf, n, r);
+	ASSERT_LT(0, nr);
+	for (j = 0; j < nr; j++) {
+		ASSERT_LE(1, r[j].pages);
+		for (k = 0; k < r[j].pages; k++, i++) {
+			ASSERT_GT(n, i);
+			EXPECT_EQ(e[i].va, r[j].va + k * sc_psize());
+			EXPECT_EQ(e[i].state, r[j].state);
+			EXPECT_EQ(e[i].info, r[j].info) TH_LOG("page %zu", i);
+			EXPECT_EQ(e[i].count, r[j].count);
+			if (e[i].info & MMSCOPE_SWAPCACHE_E_SWAP)
+				EXPECT_EQ(e[i].offset, r[j].offset + k);
+			if (e[i].info & MMSCOPE_SWAPCACHE_E_FOLIO)
+				EXPECT_EQ(e[i].pfn, r[j].pfn + k);
+		}
+	}
+	EXPECT_EQ(n, i);
+}
+
 TEST_F(sc, pageout_matches_pagemap_and_pswpout)
 {
 	long long out0 = sc_vmstat("pswpout"), out1;
@@ -74,6 +120,8 @@ TEST_F(sc, pageout_matches_pagemap_and_pswpout)
 	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
 	assert_swapped(_metadata, self->e, pm, NPAGES);
 	EXPECT_EQ(NPAGES, out1 - out0);
+	/* the pages still in the swap cache: runs of cached folios */
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
 }
 
 TEST_F(sc, read_fault_maps_the_cached_page_and_keeps_the_slot)
@@ -195,52 +243,6 @@ TEST_F(sc, fork_shares_the_slot_and_a_child_read_caches_it)
 	assert_mincore(_metadata, self->buf, e, NPAGES);
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
-}
-
-/* The records of [buf, buf + n pages) merged into runs; count or -errno. */
-static int sc_runs(int fd, const void *buf, size_t n,
-		   struct mmscope_swapcache_entry *recs)
-{
-	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
-
-	a.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS;
-	a.pid = getpid();
-	a.start = (uintptr_t)buf;
-	a.len = n * sc_psize();
-	a.count = n;
-	a.entries = (uintptr_t)recs;
-	a.entry_size = sizeof(*recs);
-	if (ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
-		return -errno;
-	return a.count;
-}
-
-/* Runs, expanded page by page, are the per-page records. */
-static void assert_runs_expand(struct __test_metadata *_metadata, int fd,
-			       const char *buf, size_t n,
-			       const struct mmscope_swapcache_entry *e)
-{
-	struct mmscope_swapcache_entry r[NPAGES];
-	size_t i = 0, k;
-	int nr, j;
-
-	nr = sc_runs(fd, buf, n, r);
-	ASSERT_LT(0, nr);
-	for (j = 0; j < nr; j++) {
-		ASSERT_LE(1, r[j].pages);
-		for (k = 0; k < r[j].pages; k++, i++) {
-			ASSERT_GT(n, i);
-			EXPECT_EQ(e[i].va, r[j].va + k * sc_psize());
-			EXPECT_EQ(e[i].state, r[j].state);
-			EXPECT_EQ(e[i].info, r[j].info) TH_LOG("page %zu", i);
-			EXPECT_EQ(e[i].count, r[j].count);
-			if (e[i].info & MMSCOPE_SWAPCACHE_E_SWAP)
-				EXPECT_EQ(e[i].offset, r[j].offset + k);
-			if (e[i].info & MMSCOPE_SWAPCACHE_E_FOLIO)
-				EXPECT_EQ(e[i].pfn, r[j].pfn + k);
-		}
-	}
-	EXPECT_EQ(n, i);
 }
 
 TEST_F(sc, runs_merge_alike_pages_as_pagemap_splits_them)
