@@ -38,7 +38,18 @@ struct sc_ctx {
 	unsigned int si_type;
 	bool runs;			/* merge alike pages into one record */
 	unsigned long run_kflags;	/* SC_KFLAGS of the last folio filled */
+	unsigned long run_word;		/* the last slot read, as one word */
 };
+
+/* The swap entry of non-present, non-none PTE @pte, as a value. */
+static inline unsigned long sc_pte_swp_val(pte_t pte)
+{
+#ifdef _LINUX_LEAFOPS_H
+	return softleaf_from_pte(pte).val;
+#else
+	return pte_to_swp_entry(pte).val;
+#endif
+}
 
 /* The folio flags sc_pgflags() reports: alike when these bits are. */
 #define SC_KFLAGS (BIT(PG_locked) | BIT(PG_referenced) | BIT(PG_uptodate) | \
@@ -120,6 +131,7 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 		return;
 	}
 	mmscope_swap_slot_read(si, offset, &s);
+	c->run_word = s.word;
 	e->count = s.count;
 	if (s.has_cache)
 		e->info |= MMSCOPE_SWAPCACHE_E_HAS_CACHE;
@@ -235,57 +247,62 @@ static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
 }
 
 /*
- * Whether swap PTE @pte at @addr continues the last record's run: the
- * next slot of the device, the same count and cache bit, and, when the
- * run has cached folios, the next frame's order-0 folio in the cache for
- * that slot with the same flags, refcount and mapcount. The record then
- * grows by a page; otherwise the caller builds a record. The fields read
- * are the ones sc_fill_slot() reads; no record is built for the page.
+ * How many PTEs from @ptep (at most @nr) continue the last record's run:
+ * the next slots of its device, with the same slot word (count and bits)
+ * and, when the run has cached folios, the next frames' order-0 folios in
+ * the cache for those slots with the same flags, refcount and mapcount.
+ * The record grows by as many pages; no record is built for them. The
+ * fields read are the ones sc_fill_slot() reads.
  */
-static bool sc_swap_extends(struct sc_ctx *c, pte_t pte, unsigned long addr)
+static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
+				   unsigned int nr)
 {
 	struct mmscope_swapcache_entry *r = &c->recs[c->n - 1];
 	const u32 plain = MMSCOPE_SWAPCACHE_E_SWAP | MMSCOPE_SWAPCACHE_E_HAS_CACHE;
 	const u32 cached = plain | MMSCOPE_SWAPCACHE_E_FOLIO |
 			   MMSCOPE_SWAPCACHE_E_SWAPCACHE;
 	struct mmscope_swap_slot sl;
-	struct mmscope_softpte s;
+	unsigned long offset, kf;
 	struct folio *folio;
-	unsigned long kf;
-	bool ok;
+	swp_entry_t entry;
+	unsigned int i;
+	bool folios;
 
 	if (r->state != MMSCOPE_SWAPCACHE_SWAP ||
-	    r->va + (u64)r->pages * PAGE_SIZE != addr ||
-	    (r->info & ~plain && r->info != cached) || r->order)
-		return false;
-	mmscope_softpte_decode(pte, &s);
-	if (s.kind != MMSCOPE_SOFTPTE_SWAP || s.type != r->type ||
-	    s.offset != r->offset + r->pages || !c->si || c->si_type != s.type ||
-	    s.offset >= c->si->max)
-		return false;
-	mmscope_swap_slot_read(c->si, s.offset, &sl);
-	if (sl.bad || sl.continued || sl.count != r->count ||
-	    sl.has_cache != !!(r->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE))
-		return false;
-	if (!(r->info & MMSCOPE_SWAPCACHE_E_FOLIO)) {
-		if (sl.has_cache)	/* the run's slots have no folio read */
-			return false;
+	    (r->info & ~plain && r->info != cached) || r->order ||
+	    !c->si || c->si_type != r->type)
+		return 0;
+	folios = r->info & MMSCOPE_SWAPCACHE_E_FOLIO;
+	/* a run of slots with a cache bit and no folio read: not extended */
+	if (!folios && (r->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE))
+		return 0;
+	for (i = 0; i < nr; i++) {
+		offset = r->offset + r->pages;
+		entry = swp_entry(r->type, offset);
+		/* the next slot of the device (a non-swap entry never equals) */
+		if (sc_pte_swp_val(ptep_get(ptep + i)) != entry.val ||
+		    offset >= c->si->max ||
+		    mmscope_swap_slot_word(c->si, offset, &sl.cache_pfn) !=
+		    c->run_word)
+			break;
+		if (folios) {
+			folio = mmscope_swap_cache_folio(c->si, &c->cur, entry,
+							 &sl);
+			if (!folio || folio_pfn(folio) != r->pfn + r->pages)
+				break;
+			kf = mmscope_folio_flags(folio) & SC_KFLAGS;
+			if (kf != c->run_kflags ||
+			    folio_ref_count(folio) != r->refcount ||
+			    atomic_read(&folio->_mapcount) + 1 != r->mapcount)
+				break;
+			/* read last: still this slot's folio, not reused */
+			smp_rmb();
+			if (mmscope_folio_swap_val(folio) != entry.val)
+				break;
+		}
 		r->pages++;
-		return true;
 	}
-	folio = mmscope_swap_cache_folio(c->si, &c->cur,
-					 swp_entry(s.type, s.offset), &sl);
-	if (!folio || folio_pfn(folio) != r->pfn + r->pages)
-		return false;
-	kf = mmscope_folio_flags(folio) & SC_KFLAGS;
-	ok = kf == c->run_kflags && folio_ref_count(folio) == r->refcount &&
-	     atomic_read(&folio->_mapcount) + 1 == r->mapcount &&
-	     mmscope_folio_swap_val(folio) == swp_entry(s.type, s.offset).val;
-	/* the same folio still: not freed and reused while read */
-	if (!ok || (mmscope_folio_flags(folio) & SC_KFLAGS) != kf)
-		return false;
-	r->pages++;
-	return true;
+	return i;
 }
 
 /* A non-present, non-none PTE at @addr. */
@@ -334,6 +351,7 @@ static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
 {
 	bool shmem = sc_vma_shmem(w->vma);
 	struct sc_ctx *c = w->priv;
+	unsigned int n;
 	int ret = 0;
 	pte_t pte;
 
@@ -343,8 +361,15 @@ static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte = ptep_get(ptep);
 		if (c->runs && c->n && !pte_present(pte) && !pte_none(pte) &&
-		    sc_swap_extends(c, pte, addr))
-			continue;
+		    c->recs[c->n - 1].va +
+		    (u64)c->recs[c->n - 1].pages * PAGE_SIZE == addr) {
+			n = sc_swap_extend(c, ptep, (end - addr) >> PAGE_SHIFT);
+			if (n) {
+				addr += (unsigned long)(n - 1) << PAGE_SHIFT;
+				ptep += n - 1;
+				continue;
+			}
+		}
 		if (sc_full(c, addr)) {
 			ret = 1;
 			break;

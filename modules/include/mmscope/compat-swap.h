@@ -111,6 +111,7 @@ struct mmscope_swap_slot {
 	bool continued;
 	bool shmem;
 	unsigned long cache_pfn;	/* 7.x: the cached page's PFN, or 0 */
+	unsigned long word;		/* equal for slots read alike */
 };
 
 #ifdef MMSCOPE_SWAP_MAP
@@ -118,6 +119,19 @@ struct mmscope_swap_slot {
 #ifndef SWAP_MAP_SHMEM
 #define SWAP_MAP_SHMEM 0
 #endif
+
+/*
+ * Slot @offset of @si as one word: slots with equal words read alike
+ * (count and bits); @pfn the cached page's frame where the slot keeps it
+ * (7.x), else 0.
+ */
+static inline unsigned long mmscope_swap_slot_word(struct swap_info_struct *si,
+						   unsigned long offset,
+						   unsigned long *pfn)
+{
+	*pfn = 0;
+	return READ_ONCE(si->swap_map[offset]);
+}
 
 /* Read slot @offset of @si (held, offset < si->max) into @s. */
 static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
@@ -127,6 +141,7 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 	unsigned char map = READ_ONCE(si->swap_map[offset]);
 
 	memset(s, 0, sizeof(*s));
+	s->word = map;
 	if (map == SWAP_MAP_BAD) {
 		s->bad = true;
 		return;
@@ -292,13 +307,39 @@ static inline unsigned long mmscope_swap_table_entry(struct swap_info_struct *si
 	return tb;
 }
 
+#define MMSCOPE_SWP_TB_PFN_MASK	((~0UL >> MMSCOPE_SWP_TB_FLAGS_BITS) & ~3UL)
+
+/* The table entry without its PFN or shadow: alike slots, equal words. */
+static inline unsigned long mmscope_swap_tb_word(unsigned long tb,
+						 unsigned long *pfn)
+{
+	*pfn = 0;
+	if (tb == MMSCOPE_SWP_TB_BAD)
+		return tb;
+	if ((tb & 3) == 2)
+		*pfn = (tb & MMSCOPE_SWP_TB_PFN_MASK) >> 2;
+	/* a shadow's bits above bit 0 are its own */
+	if (tb & 1)
+		return tb & ~(MMSCOPE_SWP_TB_PFN_MASK | 2UL);
+	return tb & ~MMSCOPE_SWP_TB_PFN_MASK;
+}
+
+static inline unsigned long mmscope_swap_slot_word(struct swap_info_struct *si,
+						   unsigned long offset,
+						   unsigned long *pfn)
+{
+	return mmscope_swap_tb_word(mmscope_swap_table_entry(si, offset), pfn);
+}
+
 static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 					  unsigned long offset,
 					  struct mmscope_swap_slot *s)
 {
 	unsigned long tb = mmscope_swap_table_entry(si, offset);
+	unsigned long pfn;
 
 	memset(s, 0, sizeof(*s));
+	s->word = mmscope_swap_tb_word(tb, &pfn);
 	if (!tb)
 		return;
 	if (tb == MMSCOPE_SWP_TB_BAD) {
@@ -408,6 +449,90 @@ static inline void mmscope_swap_clusters(struct swap_info_struct *si,
 					 struct mmscope_swap_clusters *c)
 {
 	memset(c, 0, sizeof(*c));
+}
+#endif
+
+/*
+ * Per-CPU state behind a device. 6.1 and 6.12 keep a per-CPU cache of
+ * allocated slots (swp_slots: slots handed out in batches of up to 64,
+ * with SWAP_HAS_CACHE set, and freed slots waiting to be returned), a
+ * static per-CPU variable reached through the resolver where kallsyms
+ * has data symbols (not 6.1 arm64). 7.x has no slot cache. Per-CPU
+ * clusters: 6.12 keeps each CPU's next offset per order in
+ * si->percpu_cluster (solid-state devices only); 7.x keeps one per-CPU
+ * percpu_swap_cluster for all devices (device and next offset per order,
+ * used for solid-state devices; rotating ones share a global cluster),
+ * private to mm/swapfile.c: its layout below is 7.x's (from BTF). 6.1's
+ * per-CPU cluster is not read.
+ */
+#ifdef MMSCOPE_SWAP_MAP
+#include <linux/swap_slots.h>
+
+#if IS_ENABLED(CONFIG_KALLSYMS_ALL)
+#define MMSCOPE_SWAP_SLOTS_SYMBOL	"swp_slots"
+#endif
+
+/* Slots of @type in every CPU's allocation and freed-slot caches. */
+static inline void mmscope_swap_slot_caches(void *sym, unsigned int type,
+					    u32 *alloc, u32 *freed)
+{
+	struct swap_slots_cache *sc;
+	unsigned int cpu;
+	int i;
+
+	*alloc = *freed = 0;
+	for_each_possible_cpu(cpu) {
+		sc = per_cpu_ptr((struct swap_slots_cache __percpu *)sym, cpu);
+		if (!READ_ONCE(sc->lock_initialized))
+			continue;
+		mutex_lock(&sc->alloc_lock);
+		for (i = 0; sc->slots && i < sc->nr; i++)
+			*alloc += swp_type(sc->slots[sc->cur + i]) == type;
+		mutex_unlock(&sc->alloc_lock);
+		spin_lock_irq(&sc->free_lock);
+		for (i = 0; sc->slots_ret && i < sc->n_ret; i++)
+			*freed += swp_type(sc->slots_ret[i]) == type;
+		spin_unlock_irq(&sc->free_lock);
+	}
+}
+
+#ifdef SWAP_NR_ORDERS
+/* 6.12: whether @si has per-CPU clusters; @cpu's order-0 next offset. */
+static inline bool mmscope_swap_pcp_next(void *sym, struct swap_info_struct *si,
+					 unsigned int cpu, u64 *next)
+{
+	if (!si->percpu_cluster)
+		return false;
+	*next = READ_ONCE(per_cpu_ptr(si->percpu_cluster, cpu)->next[0]);
+	if (*next == SWAP_NEXT_INVALID)
+		*next = ~0ULL;
+	return true;
+}
+#endif
+
+#else /* MMSCOPE_SWAP_TABLE */
+
+#if IS_ENABLED(CONFIG_KALLSYMS_ALL)
+#define MMSCOPE_SWAP_PCP_SYMBOL		"percpu_swap_cluster"
+#endif
+
+struct mmscope_percpu_swap_cluster {
+	struct swap_info_struct *si[SWAP_NR_ORDERS];
+	unsigned long offset[SWAP_NR_ORDERS];
+	local_lock_t lock;
+};
+
+/* 7.x: @cpu's order-0 next offset when its cluster is on @si. */
+static inline bool mmscope_swap_pcp_next(void *sym, struct swap_info_struct *si,
+					 unsigned int cpu, u64 *next)
+{
+	struct mmscope_percpu_swap_cluster *pc;
+
+	if (!sym || !(READ_ONCE(si->flags) & SWP_SOLIDSTATE))
+		return false;
+	pc = per_cpu_ptr((struct mmscope_percpu_swap_cluster __percpu *)sym, cpu);
+	*next = READ_ONCE(pc->si[0]) == si ? READ_ONCE(pc->offset[0]) : ~0ULL;
+	return true;
 }
 #endif
 
