@@ -50,9 +50,12 @@ static void sc_device_pcp(struct swap_info_struct *si, unsigned int type,
 		if (n == MMSCOPE_SWAPCACHE_PCP_CPUS)
 			break;
 		if (!mmscope_swap_pcp_next(sc_pcp_sym, si, cpu, &d->pcp_next[n])) {
-			/* 7.x without the symbol: not known */
-			if (IS_ENABLED(MMSCOPE_SWAP_MAP) || sc_pcp_sym)
-				d->info |= MMSCOPE_SWAPCACHE_DEV_NO_PCP;
+#ifdef MMSCOPE_SWAP_TABLE
+			/* without the symbol: not known */
+			if (!sc_pcp_sym)
+				return;
+#endif
+			d->info |= MMSCOPE_SWAPCACHE_DEV_NO_PCP;
 			return;
 		}
 		n++;

@@ -230,6 +230,23 @@ static inline void sc_lru_drain(void)
 }
 
 /* pagemap entries of n pages at p. */
+/* Whether /proc/swaps lists @path: 1, 0, or -1. */
+static inline int sc_proc_swaps_has(const char *path)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, path, strlen(path)) &&
+		    (line[strlen(path)] == ' ' || line[strlen(path)] == '\t'))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
 static inline int sc_pagemap(const void *p, size_t n, uint64_t *pm)
 {
 	return mmscope_pagemap_read(0, (unsigned long)p, n, pm);

@@ -465,6 +465,17 @@ static inline void mmscope_swap_clusters(struct swap_info_struct *si,
  * private to mm/swapfile.c: its layout below is 7.x's (from BTF). 6.1's
  * per-CPU cluster is not read.
  */
+/*
+ * @cpu's copy of per-CPU variable @sym (an address kallsyms gave): what
+ * per_cpu_ptr() computes, without a cast into the per-CPU address space
+ * (a named address space on 7.x x86_64, which a plain pointer cannot be
+ * cast to).
+ */
+static inline void *mmscope_percpu_sym(void *sym, unsigned int cpu)
+{
+	return (void *)((unsigned long)sym + per_cpu_offset(cpu));
+}
+
 #ifdef MMSCOPE_SWAP_MAP
 #include <linux/swap_slots.h>
 
@@ -482,7 +493,7 @@ static inline void mmscope_swap_slot_caches(void *sym, unsigned int type,
 
 	*alloc = *freed = 0;
 	for_each_possible_cpu(cpu) {
-		sc = per_cpu_ptr((struct swap_slots_cache __percpu *)sym, cpu);
+		sc = mmscope_percpu_sym(sym, cpu);
 		if (!READ_ONCE(sc->lock_initialized))
 			continue;
 		mutex_lock(&sc->alloc_lock);
@@ -530,7 +541,7 @@ static inline bool mmscope_swap_pcp_next(void *sym, struct swap_info_struct *si,
 
 	if (!sym || !(READ_ONCE(si->flags) & SWP_SOLIDSTATE))
 		return false;
-	pc = per_cpu_ptr((struct mmscope_percpu_swap_cluster __percpu *)sym, cpu);
+	pc = mmscope_percpu_sym(sym, cpu);
 	*next = READ_ONCE(pc->si[0]) == si ? READ_ONCE(pc->offset[0]) : ~0ULL;
 	return true;
 }
