@@ -20,6 +20,7 @@
 #include <mmscope/compat.h>
 #include <mmscope/compat-swap.h>
 #include <mmscope/core.h>
+#include <mmscope/pgflags.h>
 #include <mmscope/walk.h>
 #include <uapi/mmscope/pageref.h>
 
@@ -52,31 +53,14 @@ static inline unsigned long sc_pte_swp_val(pte_t pte)
 }
 
 /* The folio flags sc_pgflags() reports: alike when these bits are. */
-#define SC_KFLAGS (BIT(PG_locked) | BIT(PG_referenced) | BIT(PG_uptodate) | \
-		   BIT(PG_dirty) | BIT(PG_lru) | BIT(PG_active) |		\
-		   BIT(PG_workingset) | BIT(PG_writeback) | BIT(PG_reclaim) | \
-		   BIT(PG_swapbacked) | BIT(PG_unevictable) |		\
-		   BIT(PG_swapcache) | BIT(PG_head))
+#define SC_KFLAGS (MMSCOPE_PGF_KBITS | BIT(PG_swapcache) | BIT(PG_head))
 
 #define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
-#define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
 
 static u64 sc_pgflags(struct folio *folio)
 {
-	unsigned long k = mmscope_folio_flags(folio);
-	u64 f;
+	u64 f = mmscope_pgflags_of(mmscope_folio_flags(folio));
 
-	f = PGF_OF(k, PG_locked, LOCKED) |
-	    PGF_OF(k, PG_referenced, REFERENCED) |
-	    PGF_OF(k, PG_uptodate, UPTODATE) |
-	    PGF_OF(k, PG_dirty, DIRTY) |
-	    PGF_OF(k, PG_lru, LRU) |
-	    PGF_OF(k, PG_active, ACTIVE) |
-	    PGF_OF(k, PG_workingset, WORKINGSET) |
-	    PGF_OF(k, PG_writeback, WRITEBACK) |
-	    PGF_OF(k, PG_reclaim, RECLAIM) |
-	    PGF_OF(k, PG_swapbacked, SWAPBACKED) |
-	    PGF_OF(k, PG_unevictable, UNEVICTABLE);
 	if (folio_test_swapcache(folio))
 		f |= PGF(SWAPCACHE);
 	if (folio_test_large(folio))
