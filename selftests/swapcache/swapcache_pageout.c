@@ -66,18 +66,8 @@ static void assert_swapped(struct __test_metadata *_metadata,
 static int sc_runs(int fd, const void *buf, size_t n,
 		   struct mmscope_swapcache_entry *recs)
 {
-	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
-
-	a.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS;
-	a.pid = getpid();
-	a.start = (uintptr_t)buf;
-	a.len = n * sc_psize();
-	a.count = n;
-	a.entries = (uintptr_t)recs;
-	a.entry_size = sizeof(*recs);
-	if (ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
-		return -errno;
-	return a.count;
+	return sc_entries_flags(fd, getpid(), buf, n,
+				MMSCOPE_SWAPCACHE_ENTRIES_RUNS, recs);
 }
 
 /* Runs, expanded page by page, are the per-page records. */
