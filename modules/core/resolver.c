@@ -46,6 +46,14 @@ static struct mmscope_symbol_entry mmscope_symbols[] __ro_after_init = {
 	 * (data) on 7.x, which has no such function
 	 */
 	{ .name = MMSCOPE_SWAP_INFO_SYMBOL, .feature = MMSCOPE_SWAP_INFO_FEATURE },
+#ifdef MMSCOPE_SWAP_SLOTS_SYMBOL
+	/* swapcache: the per-CPU swap slot caches (data, 6.1 and 6.12) */
+	{ .name = MMSCOPE_SWAP_SLOTS_SYMBOL, .feature = "swapcache-slot-cache" },
+#endif
+#ifdef MMSCOPE_SWAP_PCP_SYMBOL
+	/* swapcache: the per-CPU swap clusters (data, 7.x) */
+	{ .name = MMSCOPE_SWAP_PCP_SYMBOL, .feature = "swapcache-percpu-cluster" },
+#endif
 	/* thp: the smaps THPeligible verdict, this kernel's function */
 	{ .name = MMSCOPE_THP_VERDICT_SYM, .feature = "thp-verdict" },
 #if MMSCOPE_THP_HAS_ORDERS

@@ -34,6 +34,7 @@
 
 #include <mmscope/compat.h>
 #include <mmscope/core.h>
+#include <mmscope/pgflags.h>
 #include <mmscope/walk.h>
 
 #include "internal.h"
@@ -139,33 +140,12 @@ static u32 pageref_lru(struct folio *folio, u32 *gen)
 }
 
 #define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
-/* The PG_ bit @pg of @k as the suite's bit @pgf, without a branch. */
-#define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
 
 /* The flags of the folio: the same for every page of it. */
 static u64 pageref_folio_pgflags(struct folio *folio)
 {
-	unsigned long k = mmscope_folio_flags(folio);
-	u64 f;
+	u64 f = mmscope_pgflags_of(mmscope_folio_flags(folio));
 
-	f = PGF_OF(k, PG_locked, LOCKED) |
-	    PGF_OF(k, PG_referenced, REFERENCED) |
-	    PGF_OF(k, PG_uptodate, UPTODATE) |
-	    PGF_OF(k, PG_dirty, DIRTY) |
-	    PGF_OF(k, PG_lru, LRU) |
-	    PGF_OF(k, PG_active, ACTIVE) |
-	    PGF_OF(k, PG_workingset, WORKINGSET) |
-	    PGF_OF(k, PG_waiters, WAITERS) |
-	    PGF_OF(k, PG_owner_priv_1, OWNER_PRIV_1) |
-	    PGF_OF(k, PG_arch_1, ARCH_1) |
-	    PGF_OF(k, PG_reserved, RESERVED) |
-	    PGF_OF(k, PG_private, PRIVATE) |
-	    PGF_OF(k, PG_private_2, PRIVATE_2) |
-	    PGF_OF(k, PG_writeback, WRITEBACK) |
-	    PGF_OF(k, PG_reclaim, RECLAIM) |
-	    PGF_OF(k, PG_swapbacked, SWAPBACKED) |
-	    PGF_OF(k, PG_unevictable, UNEVICTABLE) |
-	    PGF_OF(k, PG_mlocked, MLOCKED);
 	if (folio_test_slab(folio))
 		f |= PGF(SLAB);
 	if (mmscope_folio_test_error(folio))

@@ -28,6 +28,43 @@ static const unsigned long sc_swp_flags[MMSCOPE_SWAPCACHE_NR_DEVFLAGS] = {
 	[MMSCOPE_SWAPCACHE_DEV_CONTINUED] = MMSCOPE_SWP_CONTINUED,
 };
 
+/* The per-CPU slot caches and clusters of held device @si into @d. */
+static void sc_device_pcp(struct swap_info_struct *si, unsigned int type,
+			  struct mmscope_swapcache_device *d)
+{
+#if defined(MMSCOPE_SWAP_TABLE) || defined(SWAP_NR_ORDERS)
+	unsigned int cpu, n = 0;
+#endif
+
+#ifdef MMSCOPE_SWAP_TABLE
+	d->info |= MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE;
+#else
+	if (sc_slots_sym) {
+		mmscope_swap_slot_caches(sc_slots_sym, type, &d->slot_cache,
+					 &d->slot_cache_freed);
+		d->info |= MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE;
+	}
+#endif
+#if defined(MMSCOPE_SWAP_TABLE) || defined(SWAP_NR_ORDERS)
+	for_each_possible_cpu(cpu) {
+		if (n == MMSCOPE_SWAPCACHE_PCP_CPUS)
+			break;
+		if (!mmscope_swap_pcp_next(sc_pcp_sym, si, cpu, &d->pcp_next[n])) {
+#ifdef MMSCOPE_SWAP_TABLE
+			/* without the symbol: not known */
+			if (!sc_pcp_sym)
+				return;
+#endif
+			d->info |= MMSCOPE_SWAPCACHE_DEV_NO_PCP;
+			return;
+		}
+		n++;
+	}
+	d->pcp_cpus = n;
+	d->info |= MMSCOPE_SWAPCACHE_DEV_PCP;
+#endif
+}
+
 /* Device @type into @d if it is swapped on; false otherwise. */
 static bool sc_device(unsigned int type, struct mmscope_swapcache_device *d,
 		      struct folio *probe)
@@ -71,6 +108,7 @@ static bool sc_device(unsigned int type, struct mmscope_swapcache_device *d,
 	}
 	mmscope_swap_cache_count(si, type, probe, &d->cache_folios,
 				 &d->cache_pages);
+	sc_device_pcp(si, type, d);
 	sc_put_device(si);
 	return true;
 }
@@ -113,6 +151,33 @@ out:
 	return ret;
 }
 
+static void sc_device_pcp_show(struct seq_file *m,
+			       const struct mmscope_swapcache_device *d)
+{
+	unsigned int i;
+
+	if (d->info & MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE)
+		seq_printf(m, "  slot caches %u allocated %u freed\n",
+			   d->slot_cache, d->slot_cache_freed);
+	else
+		seq_printf(m, "  slot caches: %s\n",
+			   d->info & MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE ?
+			   "none on this kernel" : "not readable here");
+	if (d->info & MMSCOPE_SWAPCACHE_DEV_PCP) {
+		seq_puts(m, "  per-cpu clusters, next offset:");
+		for (i = 0; i < d->pcp_cpus; i++)
+			if (d->pcp_next[i] == ~0ULL)
+				seq_printf(m, " cpu%u -", i);
+			else
+				seq_printf(m, " cpu%u %llu", i, d->pcp_next[i]);
+		seq_putc(m, '\n');
+	} else {
+		seq_printf(m, "  per-cpu clusters: %s\n",
+			   d->info & MMSCOPE_SWAPCACHE_DEV_NO_PCP ?
+			   "none on this device" : "not read on this kernel");
+	}
+}
+
 int sc_devices_show(struct seq_file *m, void *unused)
 {
 	struct mmscope_swapcache_device *d;
@@ -142,6 +207,7 @@ int sc_devices_show(struct seq_file *m, void *unused)
 				   d->frag_clusters);
 		else
 			seq_puts(m, "\n  clusters not read on this kernel\n");
+		sc_device_pcp_show(m, d);
 	}
 	kfree(probe);
 	kfree(d);

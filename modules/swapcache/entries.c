@@ -2,8 +2,13 @@
 /*
  * Swap entries and swap cache membership: per page of a process (the
  * core's walker, locked mode) and per slot of a device. One record per
- * page or slot, filled under the page-table lock into a kernel buffer,
- * copied out between walks.
+ * page or slot (or per run of alike pages, on request), filled under the
+ * page-table lock into a kernel buffer, copied out between walks.
+ *
+ * No folio reference is taken: a present page is held by its mapping
+ * while the page-table lock is held, and a cached folio is read under
+ * RCU and checked against the entry afterwards (a folio freed meanwhile
+ * reads as changed), as /proc/kpageflags reads any frame.
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -15,42 +20,47 @@
 #include <mmscope/compat.h>
 #include <mmscope/compat-swap.h>
 #include <mmscope/core.h>
+#include <mmscope/pgflags.h>
 #include <mmscope/walk.h>
 #include <uapi/mmscope/pageref.h>
 
 #include "internal.h"
 
 /* Records per walk: the kernel buffer between copies. */
-#define SC_CHUNK	512
+#define SC_CHUNK	2048
 
 struct sc_ctx {
 	struct mmscope_swapcache_entry *recs;
 	unsigned int n, max;
 	u64 next;			/* first page not recorded */
-	struct folio *probe;		/* 6.1, 6.12: stands for an entry */
+	struct mmscope_swap_cursor cur;	/* where the last lookup was */
+	bool in_rcu;			/* the cursor lives across pages */
 	struct swap_info_struct *si;	/* held device of the last entry */
 	unsigned int si_type;
+	bool runs;			/* merge alike pages into one record */
+	unsigned long run_kflags;	/* SC_KFLAGS of the last folio filled */
+	unsigned long run_word;		/* the last slot read, as one word */
 };
 
+/* The swap entry of non-present, non-none PTE @pte, as a value. */
+static inline unsigned long sc_pte_swp_val(pte_t pte)
+{
+#ifdef _LINUX_LEAFOPS_H
+	return softleaf_from_pte(pte).val;
+#else
+	return pte_to_swp_entry(pte).val;
+#endif
+}
+
+/* The folio flags sc_pgflags() reports: alike when these bits are. */
+#define SC_KFLAGS (MMSCOPE_PGF_KBITS | BIT(PG_swapcache) | BIT(PG_head))
+
 #define PGF(name) BIT_ULL(MMSCOPE_PGF_##name)
-#define PGF_OF(k, pg, pgf) ((u64)(((k) >> (pg)) & 1) << MMSCOPE_PGF_##pgf)
 
 static u64 sc_pgflags(struct folio *folio)
 {
-	unsigned long k = mmscope_folio_flags(folio);
-	u64 f;
+	u64 f = mmscope_pgflags_of(mmscope_folio_flags(folio));
 
-	f = PGF_OF(k, PG_locked, LOCKED) |
-	    PGF_OF(k, PG_referenced, REFERENCED) |
-	    PGF_OF(k, PG_uptodate, UPTODATE) |
-	    PGF_OF(k, PG_dirty, DIRTY) |
-	    PGF_OF(k, PG_lru, LRU) |
-	    PGF_OF(k, PG_active, ACTIVE) |
-	    PGF_OF(k, PG_workingset, WORKINGSET) |
-	    PGF_OF(k, PG_writeback, WRITEBACK) |
-	    PGF_OF(k, PG_reclaim, RECLAIM) |
-	    PGF_OF(k, PG_swapbacked, SWAPBACKED) |
-	    PGF_OF(k, PG_unevictable, UNEVICTABLE);
 	if (folio_test_swapcache(folio))
 		f |= PGF(SWAPCACHE);
 	if (folio_test_large(folio))
@@ -58,16 +68,17 @@ static u64 sc_pgflags(struct folio *folio)
 	return f;
 }
 
-/* Folio fields of @e for @page of @folio (held by the caller). */
-static void sc_fill_folio(struct mmscope_swapcache_entry *e,
+/* Folio fields of @e for @page of @folio (mapped, or under RCU). */
+static void sc_fill_folio(struct sc_ctx *c, struct mmscope_swapcache_entry *e,
 			  struct folio *folio, struct page *page)
 {
 	e->info |= MMSCOPE_SWAPCACHE_E_FOLIO;
 	e->pfn = page_to_pfn(page);
 	e->order = folio_order(folio);
-	e->refcount = folio_ref_count(folio) - 1;
+	e->refcount = folio_ref_count(folio);
 	e->mapcount = mmscope_folio_total_mapcount(folio);
 	e->pgflags = sc_pgflags(folio);
+	c->run_kflags = mmscope_folio_flags(folio) & SC_KFLAGS;
 	if (folio_test_swapcache(folio))
 		e->info |= MMSCOPE_SWAPCACHE_E_SWAPCACHE;
 }
@@ -92,6 +103,7 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 	struct swap_info_struct *si;
 	struct mmscope_swap_slot s;
 	struct folio *folio;
+	swp_entry_t first;
 	long idx;
 
 	e->info |= MMSCOPE_SWAPCACHE_E_SWAP;
@@ -103,6 +115,7 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 		return;
 	}
 	mmscope_swap_slot_read(si, offset, &s);
+	c->run_word = s.word;
 	e->count = s.count;
 	if (s.has_cache)
 		e->info |= MMSCOPE_SWAPCACHE_E_HAS_CACHE;
@@ -113,17 +126,28 @@ static void sc_fill_slot(struct sc_ctx *c, swp_entry_t entry,
 	/* a folio enters the cache after its slot's cache bit is set */
 	if (!want_folio || s.bad || !s.has_cache)
 		return;
-	folio = mmscope_swap_cache_folio(si, c->probe, entry, &s);
+	rcu_read_lock();
+	folio = mmscope_swap_cache_folio(si, &c->cur, entry, &s);
 	if (!folio)
-		return;
-	idx = offset - swp_offset((swp_entry_t){ mmscope_folio_swap_val(folio) });
-	if (folio_test_swapcache(folio) &&
-	    swp_type((swp_entry_t){ mmscope_folio_swap_val(folio) }) == e->type &&
-	    idx >= 0 && idx < folio_nr_pages(folio))
-		sc_fill_folio(e, folio, folio_page(folio, idx));
-	else
+		goto out;
+	first.val = mmscope_folio_swap_val(folio);
+	idx = offset - swp_offset(first);
+	if (!folio_test_swapcache(folio) || swp_type(first) != e->type ||
+	    idx < 0 || idx >= folio_nr_pages(folio)) {
 		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
-	folio_put(folio);
+		goto out;
+	}
+	sc_fill_folio(c, e, folio, folio_page(folio, idx));
+	/* freed or reused while read: the fields may mix two folios */
+	if (!folio_test_swapcache(folio) ||
+	    mmscope_folio_swap_val(folio) != first.val)
+		e->info = (e->info & ~(MMSCOPE_SWAPCACHE_E_FOLIO |
+				       MMSCOPE_SWAPCACHE_E_SWAPCACHE)) |
+			  MMSCOPE_SWAPCACHE_E_CHANGED;
+out:
+	rcu_read_unlock();
+	if (!c->in_rcu)
+		mmscope_swap_cursor_reset(&c->cur);
 }
 
 static struct mmscope_swapcache_entry *sc_rec(struct sc_ctx *c, u64 va,
@@ -134,10 +158,40 @@ static struct mmscope_swapcache_entry *sc_rec(struct sc_ctx *c, u64 va,
 	memset(e, 0, sizeof(*e));
 	e->va = va;
 	e->state = state;
+	e->pages = 1;
 	return e;
 }
 
-/* A present page at @va; its folio, and its slot if it is in the cache. */
+/* @b continues the run of @a: everything alike, addresses one page on. */
+static bool sc_continues(const struct mmscope_swapcache_entry *a,
+			 const struct mmscope_swapcache_entry *b)
+{
+	u64 n = a->pages;
+
+	return b->va == a->va + n * PAGE_SIZE && b->state == a->state &&
+	       b->info == a->info && b->type == a->type &&
+	       b->count == a->count && b->refcount == a->refcount &&
+	       b->mapcount == a->mapcount && b->order == a->order &&
+	       b->pgflags == a->pgflags &&
+	       (!(a->info & MMSCOPE_SWAPCACHE_E_SWAP) ||
+		b->offset == a->offset + n) &&
+	       (!(a->info & MMSCOPE_SWAPCACHE_E_FOLIO) || b->pfn == a->pfn + n);
+}
+
+/* Merges the last record into the one before when it continues it. */
+static void sc_settle(struct sc_ctx *c)
+{
+	if (c->runs && c->n >= 2 &&
+	    sc_continues(&c->recs[c->n - 2], &c->recs[c->n - 1])) {
+		c->recs[c->n - 2].pages += c->recs[c->n - 1].pages;
+		c->n--;
+	}
+}
+
+/*
+ * A present page at @va, held by its mapping (the page-table lock is
+ * held); its folio, and its slot if it is in the cache.
+ */
 static void sc_present(struct sc_ctx *c, struct page *page, u64 va, u32 info)
 {
 	struct mmscope_swapcache_entry *e = sc_rec(c, va, MMSCOPE_SWAPCACHE_PRESENT);
@@ -145,27 +199,18 @@ static void sc_present(struct sc_ctx *c, struct page *page, u64 va, u32 info)
 	swp_entry_t entry;
 
 	e->info |= info;
-	if (!folio_try_get(folio)) {
-		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
-		return;
-	}
-	if (page_folio(page) != folio) {
-		e->info |= MMSCOPE_SWAPCACHE_E_CHANGED;
-		goto out;
-	}
-	sc_fill_folio(e, folio, page);
+	sc_fill_folio(c, e, folio, page);
 	if (folio_test_swapcache(folio)) {
 		entry.val = mmscope_folio_swap_val(folio);
 		entry = swp_entry(swp_type(entry),
 				  swp_offset(entry) + folio_page_idx(folio, page));
 		sc_fill_slot(c, entry, e, false);
 	}
-out:
-	folio_put(folio);
 }
 
 static int sc_full(struct sc_ctx *c, u64 va)
 {
+	sc_settle(c);
 	if (c->n < c->max)
 		return 0;
 	c->next = va;
@@ -183,6 +228,65 @@ static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
 		sc_rec(c, addr, MMSCOPE_SWAPCACHE_PRESENT);
 	else
 		sc_present(c, pfn_to_page(pfn), addr, 0);
+}
+
+/*
+ * How many PTEs from @ptep (at most @nr) continue the last record's run:
+ * the next slots of its device, with the same slot word (count and bits)
+ * and, when the run has cached folios, the next frames' order-0 folios in
+ * the cache for those slots with the same flags, refcount and mapcount.
+ * The record grows by as many pages; no record is built for them. The
+ * fields read are the ones sc_fill_slot() reads.
+ */
+static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
+				   unsigned int nr)
+{
+	struct mmscope_swapcache_entry *r = &c->recs[c->n - 1];
+	const u32 plain = MMSCOPE_SWAPCACHE_E_SWAP | MMSCOPE_SWAPCACHE_E_HAS_CACHE;
+	const u32 cached = plain | MMSCOPE_SWAPCACHE_E_FOLIO |
+			   MMSCOPE_SWAPCACHE_E_SWAPCACHE;
+	struct mmscope_swap_slot sl;
+	unsigned long offset, kf;
+	struct folio *folio;
+	swp_entry_t entry;
+	unsigned int i;
+	bool folios;
+
+	if (r->state != MMSCOPE_SWAPCACHE_SWAP ||
+	    (r->info & ~plain && r->info != cached) || r->order ||
+	    !c->si || c->si_type != r->type)
+		return 0;
+	folios = r->info & MMSCOPE_SWAPCACHE_E_FOLIO;
+	/* a run of slots with a cache bit and no folio read: not extended */
+	if (!folios && (r->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE))
+		return 0;
+	for (i = 0; i < nr; i++) {
+		offset = r->offset + r->pages;
+		entry = swp_entry(r->type, offset);
+		/* the next slot of the device (a non-swap entry never equals) */
+		if (sc_pte_swp_val(ptep_get(ptep + i)) != entry.val ||
+		    offset >= c->si->max ||
+		    mmscope_swap_slot_word(c->si, offset, &sl.cache_pfn) !=
+		    c->run_word)
+			break;
+		if (folios) {
+			folio = mmscope_swap_cache_folio(c->si, &c->cur, entry,
+							 &sl);
+			if (!folio || folio_pfn(folio) != r->pfn + r->pages)
+				break;
+			kf = mmscope_folio_flags(folio) & SC_KFLAGS;
+			if (kf != c->run_kflags ||
+			    folio_ref_count(folio) != r->refcount ||
+			    atomic_read(&folio->_mapcount) + 1 != r->mapcount)
+				break;
+			/* read last: still this slot's folio, not reused */
+			smp_rmb();
+			if (mmscope_folio_swap_val(folio) != entry.val)
+				break;
+		}
+		r->pages++;
+	}
+	return i;
 }
 
 /* A non-present, non-none PTE at @addr. */
@@ -231,12 +335,29 @@ static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
 {
 	bool shmem = sc_vma_shmem(w->vma);
 	struct sc_ctx *c = w->priv;
+	unsigned int n;
+	int ret = 0;
 	pte_t pte;
 
+	/* one read section: the swap cache cursor steps along the table */
+	rcu_read_lock();
+	c->in_rcu = true;
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
-		if (sc_full(c, addr))
-			return 1;
 		pte = ptep_get(ptep);
+		if (c->runs && c->n && !pte_present(pte) && !pte_none(pte) &&
+		    c->recs[c->n - 1].va +
+		    (u64)c->recs[c->n - 1].pages * PAGE_SIZE == addr) {
+			n = sc_swap_extend(c, ptep, (end - addr) >> PAGE_SHIFT);
+			if (n) {
+				addr += (unsigned long)(n - 1) << PAGE_SHIFT;
+				ptep += n - 1;
+				continue;
+			}
+		}
+		if (sc_full(c, addr)) {
+			ret = 1;
+			break;
+		}
 		if (pte_present(pte))
 			sc_pte_present(c, w->vma, pte, addr);
 		else if (!pte_none(pte))
@@ -246,7 +367,10 @@ static int sc_on_ptes(struct mmscope_walk *w, pte_t *ptep, unsigned long addr,
 		else
 			sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE);
 	}
-	return 0;
+	c->in_rcu = false;
+	mmscope_swap_cursor_reset(&c->cur);
+	rcu_read_unlock();
+	return ret;
 }
 
 static int sc_on_pmd(struct mmscope_walk *w, pmd_t *pmdp, pmd_t pmd,
@@ -322,10 +446,10 @@ static int sc_ctx_init(struct sc_ctx *c, unsigned int max)
 	memset(c, 0, sizeof(*c));
 	c->max = max;
 	c->recs = kvmalloc_array(max, sizeof(*c->recs), GFP_KERNEL);
-	c->probe = kzalloc(sizeof(*c->probe), GFP_KERNEL);
-	if (!c->recs || !c->probe) {
+	c->cur.probe = kzalloc(sizeof(*c->cur.probe), GFP_KERNEL);
+	if (!c->recs || !c->cur.probe) {
 		kvfree(c->recs);
-		kfree(c->probe);
+		kfree(c->cur.probe);
 		return -ENOMEM;
 	}
 	return 0;
@@ -342,7 +466,7 @@ static void sc_ctx_free(struct sc_ctx *c)
 {
 	sc_ctx_drop_device(c);
 	kvfree(c->recs);
-	kfree(c->probe);
+	kfree(c->cur.probe);
 }
 
 static int sc_copy_out(u64 uptr, u32 usize, const struct sc_ctx *c,
@@ -367,7 +491,7 @@ static int sc_copy_out(u64 uptr, u32 usize, const struct sc_ctx *c,
  * and sets *next, or a negative errno.
  */
 static long sc_walk_range(struct mm_struct *mm, u64 start, u64 end,
-			  u32 room, u64 uptr, u32 usize, u64 *next)
+			  u32 room, u64 uptr, u32 usize, bool runs, u64 *next)
 {
 	struct sc_ctx c;
 	struct mmscope_walk w = {
@@ -380,11 +504,13 @@ static long sc_walk_range(struct mm_struct *mm, u64 start, u64 end,
 	ret = sc_ctx_init(&c, min_t(u32, room, SC_CHUNK));
 	if (ret)
 		return ret;
+	c.runs = runs;
 	while (start < end && done < room) {
 		c.n = 0;
 		c.max = min_t(u32, room - done, SC_CHUNK);
 		c.next = end;
 		ret = mmscope_walk(&w, start, end);
+		sc_settle(&c);
 		sc_ctx_drop_device(&c);
 		if (ret < 0)
 			break;
@@ -408,13 +534,15 @@ long sc_ioc_entries(struct file *file, unsigned int cmd, void *arg)
 	u64 next;
 
 	BUILD_BUG_ON(sizeof(*a) != MMSCOPE_SWAPCACHE_ENTRIES_SIZE_VER0);
-	if (a->flags || a->pad || !a->count || !a->entries || !a->entry_size)
+	if ((a->flags & ~MMSCOPE_SWAPCACHE_ENTRIES_RUNS) || a->pad ||
+	    !a->count || !a->entries || !a->entry_size)
 		return -EINVAL;
 	ret = mmscope_range_get(a->pid, a->start, a->len, MMSCOPE_RANGE_MM, &r);
 	if (ret)
 		return ret;
 	ret = sc_walk_range(r.mm, r.start, r.end, a->count, a->entries,
-			    a->entry_size, &next);
+			    a->entry_size, a->flags & MMSCOPE_SWAPCACHE_ENTRIES_RUNS,
+			    &next);
 	mmscope_range_put(&r);
 	if (ret < 0)
 		return ret;

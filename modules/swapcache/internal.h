@@ -12,6 +12,8 @@
 struct swap_info_struct *sc_get_device(unsigned int type);
 void sc_put_device(struct swap_info_struct *si);
 u32 sc_copy_size(u32 usize, size_t ksize);
+/* The resolver's per-CPU slot caches (6.1, 6.12) and clusters (7.x), or NULL. */
+extern void *sc_slots_sym, *sc_pcp_sym;
 
 /* entries.c */
 long sc_ioc_entries(struct file *file, unsigned int cmd, void *arg);

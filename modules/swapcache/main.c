@@ -31,6 +31,7 @@ const char *const sc_devflag_names[MMSCOPE_SWAPCACHE_NR_DEVFLAGS] =
 
 static struct dentry *sc_dir;
 static void *sc_swap_info_sym;
+void *sc_slots_sym, *sc_pcp_sym;
 
 static struct mmscope_target_file sc_target = {
 	.accepts = MMSCOPE_TARGET_ACCEPTS(PID),
@@ -110,6 +111,12 @@ static int __init mmscope_swapcache_init(void)
 	if (!sc_swap_info_sym)
 		pr_notice("%s missing: slot counts and the swap cache cannot be read\n",
 			  MMSCOPE_SWAP_INFO_SYMBOL);
+#ifdef MMSCOPE_SWAP_SLOTS_SYMBOL
+	sc_slots_sym = mmscope_symbol(MMSCOPE_SWAP_SLOTS_SYMBOL);
+#endif
+#ifdef MMSCOPE_SWAP_PCP_SYMBOL
+	sc_pcp_sym = mmscope_symbol(MMSCOPE_SWAP_PCP_SYMBOL);
+#endif
 	sc_dir = mmscope_debugfs_create_dir("swapcache");
 	if (IS_ERR(sc_dir))
 		return PTR_ERR(sc_dir);

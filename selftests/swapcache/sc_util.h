@@ -43,12 +43,14 @@ static inline long sc_psize(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-/* One record per page of [addr, addr + n pages) of pid; 0 or -errno. */
-static inline int sc_entries(int fd, pid_t pid, const void *addr, size_t n,
-			     struct mmscope_swapcache_entry *recs)
+/* Records of [addr, addr + n pages) of pid (room for n); count or -errno. */
+static inline int sc_entries_flags(int fd, pid_t pid, const void *addr,
+				   size_t n, uint32_t flags,
+				   struct mmscope_swapcache_entry *recs)
 {
 	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
 
+	a.flags = flags;
 	a.pid = pid;
 	a.start = (uintptr_t)addr;
 	a.len = n * sc_psize();
@@ -57,7 +59,16 @@ static inline int sc_entries(int fd, pid_t pid, const void *addr, size_t n,
 	a.entry_size = sizeof(*recs);
 	if (ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
 		return -errno;
-	return a.count == n ? 0 : -EAGAIN;
+	return a.count;
+}
+
+/* One record per page of [addr, addr + n pages) of pid; 0 or -errno. */
+static inline int sc_entries(int fd, pid_t pid, const void *addr, size_t n,
+			     struct mmscope_swapcache_entry *recs)
+{
+	int ret = sc_entries_flags(fd, pid, addr, n, 0, recs);
+
+	return ret < 0 ? ret : (size_t)ret == n ? 0 : -EAGAIN;
 }
 
 static inline int sc_slots(int fd, uint32_t type, uint64_t offset,
@@ -230,6 +241,23 @@ static inline void sc_lru_drain(void)
 }
 
 /* pagemap entries of n pages at p. */
+/* Whether /proc/swaps lists @path: 1, 0, or -1. */
+static inline int sc_proc_swaps_has(const char *path)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, path, strlen(path)) &&
+		    (line[strlen(path)] == ' ' || line[strlen(path)] == '\t'))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
 static inline int sc_pagemap(const void *p, size_t n, uint64_t *pm)
 {
 	return mmscope_pagemap_read(0, (unsigned long)p, n, pm);

@@ -102,6 +102,83 @@ TEST(slots_by_offset_equal_entries_by_address)
 	close(fd);
 }
 
+/* Whether /proc/kallsyms names @sym (a data symbol kallsyms may lack). */
+static bool in_kallsyms(const char *sym)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[256], name[128];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %127s", name) == 1 &&
+			!strcmp(name, sym);
+	fclose(f);
+	return found;
+}
+
+/*
+ * Per-CPU state: slots in the CPUs' slot caches are allocated slots, so
+ * no more than /proc/swaps' used (at a calm moment, when the two agree);
+ * the slot cache is read where kallsyms has it (6.1, 6.12) and said to be
+ * absent where the kernel has none (no swp_slots: 7.x); per-CPU next
+ * offsets lie on the device.
+ */
+TEST(percpu_state_is_bounded)
+{
+	struct mmscope_swapcache_device *d = NULL;
+	long kb = sc_psize() / 1024;
+	bool slots = in_kallsyms("swp_slots");
+	bool table = in_kallsyms("swap_info") && !in_kallsyms("swp_swap_info");
+	struct proc_swap ps[8];
+	int fd = sc_open(), n, i, tries;
+	unsigned int c;
+	char *p = sc_buffer(8, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, p);
+	if (proc_swaps(ps, 8) <= 0)
+		SKIP(return, "no swap device (run with --swap)");
+	ASSERT_EQ(0, madvise(p, 8 * sc_psize(), MADV_PAGEOUT));
+	for (tries = 0; tries < SC_TRIES; tries++) {
+		free(d);
+		n = mmscope_swapcache_devices(fd, &d);
+		ASSERT_LE(0, n);
+		ASSERT_EQ(n, proc_swaps(ps, 8));
+		for (i = 0; i < n; i++)
+			if ((long long)d[i].inuse * kb != ps[i].used_kb)
+				break;
+		if (i == n)
+			break;
+	}
+	for (i = 0; i < n; i++) {
+		TH_LOG("%s: inuse %llu, slot caches %u + %u, info 0x%x", d[i].path,
+		       (unsigned long long)d[i].inuse, d[i].slot_cache,
+		       d[i].slot_cache_freed, d[i].info);
+		if (slots) {
+			ASSERT_TRUE(d[i].info & MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE);
+			EXPECT_GE(ps[i].used_kb / kb,
+				  (long long)d[i].slot_cache + d[i].slot_cache_freed);
+		} else {
+			EXPECT_FALSE(d[i].info & MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE);
+		}
+		EXPECT_EQ(table, !!(d[i].info & MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE));
+		if (!(d[i].info & MMSCOPE_SWAPCACHE_DEV_PCP))
+			continue;
+		ASSERT_LE(1, d[i].pcp_cpus);
+		ASSERT_GE(MMSCOPE_SWAPCACHE_PCP_CPUS, d[i].pcp_cpus);
+		for (c = 0; c < d[i].pcp_cpus; c++) {
+			if (d[i].pcp_next[c] != ~0ULL) {
+				EXPECT_GT(d[i].max, d[i].pcp_next[c]);
+			}
+		}
+	}
+	free(d);
+	munmap(p, 8 * sc_psize());
+	close(fd);
+}
+
 static int has(const char *out, const char *text)
 {
 	return strstr(out, text) != NULL;
@@ -115,7 +192,12 @@ TEST(cli_json_contract)
 	const char *stats[] = { "-j", "swapcache", "stats", NULL };
 	const char *ents[] = { "-j", "swapcache", "entries", "--pid",
 			       pid, addr, "16K", NULL };
+	char type[16], off[32];
+	const char *slots[] = { "-j", "swapcache", "slots", "--type", type,
+				off, NULL };
+	struct mmscope_swapcache_entry e;
 	char *p = sc_buffer(4, 0);
+	int sc_fd_cli;
 
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, madvise(p, 2 * sc_psize(), MADV_PAGEOUT));
@@ -127,6 +209,13 @@ TEST(cli_json_contract)
 		    has(out, "\"pages\":") && has(out, "\"inuse\":") &&
 		    has(out, "\"flags\":[") && has(out, "\"cache_folios\":") &&
 		    has(out, "\"clusters\":{")) TH_LOG("%s", out);
+	/* per-CPU state: an object, or null with a note saying why */
+	EXPECT_TRUE(has(out, "\"slot_cache\":{\"allocated\":") ||
+		    has(out, "\"slot_cache\":null,\"slot_cache_note\":\""))
+		TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "\"percpu_clusters\":[") ||
+		    has(out, "\"percpu_clusters\":null,\"percpu_clusters_note\":\""))
+		TH_LOG("%s", out);
 	ASSERT_EQ(0, mmscope_run_cli(stats, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_TRUE(has(out, "{\"add\":") && has(out, "\"delete\":") &&
 		    has(out, "\"find\":") && has(out, "\"hit\":") &&
@@ -143,6 +232,14 @@ TEST(cli_json_contract)
 	EXPECT_TRUE(has(out, "\"has_cache\":") && has(out, "\"refcount\":") &&
 		    has(out, "\"mapcount\":") && has(out, "\"order\":"))
 		TH_LOG("%s", out);
+	/* slots say that their users are not reported, and why */
+	ASSERT_EQ(0, sc_entries(sc_fd_cli = sc_open(), getpid(), p, 1, &e));
+	close(sc_fd_cli);
+	ASSERT_EQ(MMSCOPE_SWAPCACHE_SWAP, e.state);
+	snprintf(type, sizeof(type), "%u", e.type);
+	snprintf(off, sizeof(off), "%llu", (unsigned long long)e.offset);
+	ASSERT_EQ(0, mmscope_run_cli(slots, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_TRUE(has(out, "\"users\":null,\"users_note\":\"")) TH_LOG("%s", out);
 	munmap(p, 4 * sc_psize());
 }
 

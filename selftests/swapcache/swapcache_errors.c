@@ -64,7 +64,7 @@ TEST(bad_input)
 	a.count = 1;
 	a.entries = (uintptr_t)e;
 	a.entry_size = sizeof(e[0]);
-	a.flags = 1;
+	a.flags = 1U << 31;	/* no such flag */
 	EXPECT_EQ(-1, ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a));
 	EXPECT_EQ(EINVAL, errno);
 	a.flags = 0;

@@ -62,6 +62,42 @@ static void assert_swapped(struct __test_metadata *_metadata,
 	}
 }
 
+/* The records of [buf, buf + n pages) merged into runs; count or -errno. */
+static int sc_runs(int fd, const void *buf, size_t n,
+		   struct mmscope_swapcache_entry *recs)
+{
+	return sc_entries_flags(fd, getpid(), buf, n,
+				MMSCOPE_SWAPCACHE_ENTRIES_RUNS, recs);
+}
+
+/* Runs, expanded page by page, are the per-page records. */
+static void assert_runs_expand(struct __test_metadata *_metadata, int fd,
+			       const char *buf, size_t n,
+			       const struct mmscope_swapcache_entry *e)
+{
+	struct mmscope_swapcache_entry r[NPAGES];
+	size_t i = 0, k;
+	int nr, j;
+
+	nr = sc_runs(fd, buf, n, r);
+	ASSERT_LT(0, nr);
+	for (j = 0; j < nr; j++) {
+		ASSERT_LE(1, r[j].pages);
+		for (k = 0; k < r[j].pages; k++, i++) {
+			ASSERT_GT(n, i);
+			EXPECT_EQ(e[i].va, r[j].va + k * sc_psize());
+			EXPECT_EQ(e[i].state, r[j].state);
+			EXPECT_EQ(e[i].info, r[j].info) TH_LOG("page %zu", i);
+			EXPECT_EQ(e[i].count, r[j].count);
+			if (e[i].info & MMSCOPE_SWAPCACHE_E_SWAP)
+				EXPECT_EQ(e[i].offset, r[j].offset + k);
+			if (e[i].info & MMSCOPE_SWAPCACHE_E_FOLIO)
+				EXPECT_EQ(e[i].pfn, r[j].pfn + k);
+		}
+	}
+	EXPECT_EQ(n, i);
+}
+
 TEST_F(sc, pageout_matches_pagemap_and_pswpout)
 {
 	long long out0 = sc_vmstat("pswpout"), out1;
@@ -74,6 +110,8 @@ TEST_F(sc, pageout_matches_pagemap_and_pswpout)
 	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
 	assert_swapped(_metadata, self->e, pm, NPAGES);
 	EXPECT_EQ(NPAGES, out1 - out0);
+	/* the pages still in the swap cache: runs of cached folios */
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
 }
 
 TEST_F(sc, read_fault_maps_the_cached_page_and_keeps_the_slot)
@@ -195,6 +233,27 @@ TEST_F(sc, fork_shares_the_slot_and_a_child_read_caches_it)
 	assert_mincore(_metadata, self->buf, e, NPAGES);
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
+}
+
+TEST_F(sc, runs_merge_alike_pages_as_pagemap_splits_them)
+{
+	struct mmscope_swapcache_entry r[NPAGES];
+	uint64_t pm[NPAGES];
+	int runs = 1, i;
+
+	ASSERT_EQ(0, sc_pageout_evict(self->fd, self->cgroup, self->buf,
+				      NPAGES, self->e));
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
+	/* no page cached: a run ends exactly where the offsets jump */
+	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
+	for (i = 1; i < NPAGES; i++)
+		runs += PM_SWAP_TYPE(pm[i]) != PM_SWAP_TYPE(pm[i - 1]) ||
+			PM_SWAP_OFFSET(pm[i]) != PM_SWAP_OFFSET(pm[i - 1]) + 1;
+	EXPECT_EQ(runs, sc_runs(self->fd, self->buf, NPAGES, r));
+	/* faulted back: present records split the run */
+	self->buf[0] = 1;
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, self->e));
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
 }
 
 TEST_HARNESS_MAIN

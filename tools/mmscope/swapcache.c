@@ -240,6 +240,15 @@ static int cmd_entries(int argc, char **argv)
 	return ret;
 }
 
+/*
+ * Why slots come without the processes that reference them: a swap PTE
+ * has no reverse map (swapoff finds them by walking every process), and
+ * a cached folio's anon_vma is read only through functions the kernel
+ * does not export.
+ */
+#define SC_USERS_NOTE \
+	"not found cheaply: a swap entry has no reverse map (only a walk of every process's page tables, as swapoff does, finds its users); count says how many references there are"
+
 /* slots --type T OFFSET [COUNT] */
 static int cmd_slots(int argc, char **argv)
 {
@@ -286,9 +295,82 @@ static int cmd_slots(int argc, char **argv)
 		sc_put(&o, &recs[i]);
 	sc_flush(&o);
 	free(recs);
-	if (root)
+	/* said, not left out: the kernel keeps no way back from a slot */
+	if (root) {
+		jw_set_null(root, "users");
+		jw_set_str(root, "users_note", SC_USERS_NOTE);
 		jw_emit(root);
+	} else {
+		printf("users: not reported: %s\n", SC_USERS_NOTE);
+	}
 	return EXIT_OK;
+}
+
+static const char *sc_slot_cache_note(const struct mmscope_swapcache_device *d)
+{
+	return d->info & MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE ?
+	       "this kernel has no per-CPU swap slot cache" :
+	       "not readable: the per-CPU cache is a data symbol this kernel's kallsyms lacks";
+}
+
+static const char *sc_pcp_note(const struct mmscope_swapcache_device *d)
+{
+	return d->info & MMSCOPE_SWAPCACHE_DEV_NO_PCP ?
+	       "this device has no per-CPU clusters (a rotating disk: one cluster or none)" :
+	       "not read on this kernel";
+}
+
+static void sc_device_pcp_text(const struct mmscope_swapcache_device *d)
+{
+	unsigned int c;
+
+	if (d->info & MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE)
+		printf("  slot caches: %u allocated, %u freed\n", d->slot_cache,
+		       d->slot_cache_freed);
+	else
+		printf("  slot caches: %s\n", sc_slot_cache_note(d));
+	if (!(d->info & MMSCOPE_SWAPCACHE_DEV_PCP)) {
+		printf("  per-cpu clusters: %s\n", sc_pcp_note(d));
+		return;
+	}
+	printf("  per-cpu clusters, next offset:");
+	for (c = 0; c < d->pcp_cpus && c < MMSCOPE_SWAPCACHE_PCP_CPUS; c++)
+		if (d->pcp_next[c] == ~0ULL)
+			printf(" cpu%u -", c);
+		else
+			printf(" cpu%u %llu", c, (unsigned long long)d->pcp_next[c]);
+	printf("\n");
+}
+
+/* "slot_cache" and "percpu_clusters": objects, or null with a note why. */
+static void sc_device_pcp_json(struct json_object *o,
+			       const struct mmscope_swapcache_device *d)
+{
+	struct json_object *sc, *arr, *c;
+	unsigned int i;
+
+	if (d->info & MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE) {
+		sc = jw_set_object(o, "slot_cache");
+		jw_set_uint(sc, "allocated", d->slot_cache);
+		jw_set_uint(sc, "freed", d->slot_cache_freed);
+	} else {
+		jw_set_null(o, "slot_cache");
+		jw_set_str(o, "slot_cache_note", sc_slot_cache_note(d));
+	}
+	if (!(d->info & MMSCOPE_SWAPCACHE_DEV_PCP)) {
+		jw_set_null(o, "percpu_clusters");
+		jw_set_str(o, "percpu_clusters_note", sc_pcp_note(d));
+		return;
+	}
+	arr = jw_set_array(o, "percpu_clusters");
+	for (i = 0; i < d->pcp_cpus && i < MMSCOPE_SWAPCACHE_PCP_CPUS; i++) {
+		c = jw_push_object(arr);
+		jw_set_uint(c, "cpu", i);
+		if (d->pcp_next[i] == ~0ULL)
+			jw_set_null(c, "next");
+		else
+			jw_set_uint(c, "next", d->pcp_next[i]);
+	}
 }
 
 static int cmd_devices(int argc, char **argv)
@@ -330,6 +412,7 @@ static int cmd_devices(int argc, char **argv)
 				       d[i].nonfull_clusters, d[i].full_clusters,
 				       d[i].frag_clusters);
 			printf("\n");
+			sc_device_pcp_text(&d[i]);
 			continue;
 		}
 		o = jw_push_object(arr);
@@ -353,6 +436,7 @@ static int cmd_devices(int argc, char **argv)
 			jw_set_uint(c, "full", d[i].full_clusters);
 			jw_set_uint(c, "frag", d[i].frag_clusters);
 		}
+		sc_device_pcp_json(o, &d[i]);
 	}
 	free(d);
 	if (json_output)

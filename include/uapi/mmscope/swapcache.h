@@ -60,7 +60,9 @@ enum mmscope_swapcache_state {
  * @refcount: the folio's reference count, the module's own not counted
  * @mapcount: the folio's mapcount (all its pages)
  * @order: the folio's order
- * @pad: zero
+ * @pages: pages this record stands for: 1, or with
+ *	   MMSCOPE_SWAPCACHE_ENTRIES_RUNS a run of alike pages (every field
+ *	   the same except va, offset and pfn, which step by one page each)
  */
 struct mmscope_swapcache_entry {
 	__u64 va;
@@ -74,15 +76,16 @@ struct mmscope_swapcache_entry {
 	__u32 refcount;
 	__s32 mapcount;
 	__u32 order;
-	__u32 pad;
+	__u32 pages;
 };
 
 /**
  * struct mmscope_swapcache_entries - MMSCOPE_SWAPCACHE_IOC_ENTRIES
  * @size: framing
- * @flags: zero
+ * @flags: 0 or MMSCOPE_SWAPCACHE_ENTRIES_RUNS (merge runs of alike pages)
  * @pid: the process
- * @count: in, room in @entries; out, records written (one per page)
+ * @count: in, room in @entries; out, records written (one per page, or
+ *	   per run with MMSCOPE_SWAPCACHE_ENTRIES_RUNS)
  * @start: first address (rounded down to a page)
  * @len: bytes
  * @entries: user pointer to struct mmscope_swapcache_entry[@count]
@@ -107,6 +110,9 @@ struct mmscope_swapcache_entries {
 };
 
 #define MMSCOPE_SWAPCACHE_ENTRIES_SIZE_VER0	56
+
+/* struct mmscope_swapcache_entries.flags */
+#define MMSCOPE_SWAPCACHE_ENTRIES_RUNS	(1U << 0)
 
 /**
  * struct mmscope_swapcache_slots - MMSCOPE_SWAPCACHE_IOC_SLOTS
@@ -163,6 +169,13 @@ enum mmscope_swapcache_devflag {
 
 /* struct mmscope_swapcache_device.info */
 #define MMSCOPE_SWAPCACHE_DEV_CLUSTERS	(1U << 0) /* the cluster counts are valid */
+#define MMSCOPE_SWAPCACHE_DEV_SLOT_CACHE (1U << 1) /* slot_cache* are valid */
+#define MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE (1U << 2) /* the kernel has none (7.x) */
+#define MMSCOPE_SWAPCACHE_DEV_PCP	(1U << 3) /* pcp_next is valid */
+#define MMSCOPE_SWAPCACHE_DEV_NO_PCP	(1U << 4) /* the device has no per-CPU clusters */
+
+/* CPUs whose per-CPU cluster a device record carries (the first ones). */
+#define MMSCOPE_SWAPCACHE_PCP_CPUS	8
 
 /**
  * struct mmscope_swapcache_device - one active swap device or file
@@ -181,6 +194,13 @@ enum mmscope_swapcache_devflag {
  * @full_clusters: on the full list (6.12 and 7.x)
  * @frag_clusters: on the fragmented lists (all orders; 6.12 and 7.x)
  * @path: the device or file, NUL-terminated
+ * @slot_cache: slots of this device in the CPUs' swap slot caches (6.1,
+ *		6.12: allocated, SWAP_HAS_CACHE set, no page yet)
+ * @slot_cache_freed: slots of this device in the CPUs' freed-slot caches
+ * @pcp_cpus: CPUs in @pcp_next (possible CPUs, at most
+ *	      MMSCOPE_SWAPCACHE_PCP_CPUS)
+ * @pcp_next: per CPU, the next order-0 offset of its cluster on this
+ *	      device, or ~0 for none (6.12 and 7.x, solid-state devices)
  */
 struct mmscope_swapcache_device {
 	__u32 type;
@@ -199,6 +219,11 @@ struct mmscope_swapcache_device {
 	__u32 frag_clusters;
 	__u32 pad;
 	char path[256];
+	__u32 slot_cache;
+	__u32 slot_cache_freed;
+	__u32 pcp_cpus;
+	__u32 pad2;
+	__u64 pcp_next[MMSCOPE_SWAPCACHE_PCP_CPUS];
 };
 
 /**

@@ -32,7 +32,6 @@
 #include <linux/spinlock.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <linux/version.h>
 
 #ifdef SWAP_HAS_CACHE
 #define MMSCOPE_SWAP_MAP 1
@@ -112,6 +111,7 @@ struct mmscope_swap_slot {
 	bool continued;
 	bool shmem;
 	unsigned long cache_pfn;	/* 7.x: the cached page's PFN, or 0 */
+	unsigned long word;		/* equal for slots read alike */
 };
 
 #ifdef MMSCOPE_SWAP_MAP
@@ -119,6 +119,19 @@ struct mmscope_swap_slot {
 #ifndef SWAP_MAP_SHMEM
 #define SWAP_MAP_SHMEM 0
 #endif
+
+/*
+ * Slot @offset of @si as one word: slots with equal words read alike
+ * (count and bits); @pfn the cached page's frame where the slot keeps it
+ * (7.x), else 0.
+ */
+static inline unsigned long mmscope_swap_slot_word(struct swap_info_struct *si,
+						   unsigned long offset,
+						   unsigned long *pfn)
+{
+	*pfn = 0;
+	return READ_ONCE(si->swap_map[offset]);
+}
 
 /* Read slot @offset of @si (held, offset < si->max) into @s. */
 static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
@@ -128,6 +141,7 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 	unsigned char map = READ_ONCE(si->swap_map[offset]);
 
 	memset(s, 0, sizeof(*s));
+	s->word = map;
 	if (map == SWAP_MAP_BAD) {
 		s->bad = true;
 		return;
@@ -153,23 +167,63 @@ static inline void mmscope_swap_probe_set(struct folio *probe, swp_entry_t entry
 	set_page_private(&probe->page, entry.val);
 }
 
-/* The folio in the swap cache for @entry, with a reference, or NULL. */
+/*
+ * A reader's place in the swap cache: consecutive slots of one address
+ * space are found by stepping the xarray cursor instead of a lookup from
+ * the root each. Valid while the caller stays in one RCU read section;
+ * mmscope_swap_cursor_reset() when it leaves it.
+ */
+struct mmscope_swap_cursor {
+	struct folio *probe;
+	struct xa_state xas;
+	unsigned long key;	/* 1 + the space's type and number; 0: none */
+};
+
+static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
+{
+	cur->key = 0;
+}
+
+/*
+ * The folio in the swap cache for @entry, or NULL; no reference taken:
+ * the caller holds rcu_read_lock() and checks the folio's entry after
+ * reading it (struct folio memory stays; a freed one reads as changed).
+ */
 static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
-						     struct folio *probe,
+						     struct mmscope_swap_cursor *cur,
 						     swp_entry_t entry,
 						     const struct mmscope_swap_slot *s)
 {
-	struct address_space *space;
 	unsigned long index = swp_offset(entry);
-	struct folio *folio;
+	unsigned long key = 1 + ((unsigned long)swp_type(entry) << 32 |
+				 index >> MMSCOPE_SWAP_SPACE_SHIFT);
+	struct address_space *space;
+	void *xe;
 
-	mmscope_swap_probe_set(probe, entry);
-	space = folio_mapping(probe);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef SWAP_NR_ORDERS
+	/* the space's index is relative since multi-order swap (6.10) */
 	index &= BIT(MMSCOPE_SWAP_SPACE_SHIFT) - 1;
 #endif
-	folio = __filemap_get_folio(space, index, 0, 0);
-	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+	if (cur->key == key && xas_valid(&cur->xas) &&
+	    cur->xas.xa_index + 1 == index) {
+		xe = xas_next(&cur->xas);
+	} else if (cur->key == key) {
+		xas_set(&cur->xas, index);
+		xe = xas_load(&cur->xas);
+	} else {
+		mmscope_swap_probe_set(cur->probe, entry);
+		space = folio_mapping(cur->probe);
+		if (!space)
+			return NULL;
+		cur->xas = (struct xa_state)__XA_STATE(&space->i_pages, index, 0, 0);
+		cur->key = key;
+		xe = xas_load(&cur->xas);
+	}
+	if (xas_retry(&cur->xas, xe)) {
+		xas_reset(&cur->xas);
+		xe = xas_load(&cur->xas);
+	}
+	return !xe || xa_is_value(xe) || xa_is_internal(xe) ? NULL : xe;
 }
 
 /* The address space of slots [n << shift, (n + 1) << shift) of @type. */
@@ -253,13 +307,39 @@ static inline unsigned long mmscope_swap_table_entry(struct swap_info_struct *si
 	return tb;
 }
 
+#define MMSCOPE_SWP_TB_PFN_MASK	((~0UL >> MMSCOPE_SWP_TB_FLAGS_BITS) & ~3UL)
+
+/* The table entry without its PFN or shadow: alike slots, equal words. */
+static inline unsigned long mmscope_swap_tb_word(unsigned long tb,
+						 unsigned long *pfn)
+{
+	*pfn = 0;
+	if (tb == MMSCOPE_SWP_TB_BAD)
+		return tb;
+	if ((tb & 3) == 2)
+		*pfn = (tb & MMSCOPE_SWP_TB_PFN_MASK) >> 2;
+	/* a shadow's bits above bit 0 are its own */
+	if (tb & 1)
+		return tb & ~(MMSCOPE_SWP_TB_PFN_MASK | 2UL);
+	return tb & ~MMSCOPE_SWP_TB_PFN_MASK;
+}
+
+static inline unsigned long mmscope_swap_slot_word(struct swap_info_struct *si,
+						   unsigned long offset,
+						   unsigned long *pfn)
+{
+	return mmscope_swap_tb_word(mmscope_swap_table_entry(si, offset), pfn);
+}
+
 static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 					  unsigned long offset,
 					  struct mmscope_swap_slot *s)
 {
 	unsigned long tb = mmscope_swap_table_entry(si, offset);
+	unsigned long pfn;
 
 	memset(s, 0, sizeof(*s));
+	s->word = mmscope_swap_tb_word(tb, &pfn);
 	if (!tb)
 		return;
 	if (tb == MMSCOPE_SWP_TB_BAD) {
@@ -274,26 +354,23 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 	}
 }
 
-/* 7.x: the cached folio is the one at the table's PFN. */
+struct mmscope_swap_cursor {
+	struct folio *probe;	/* unused: the table gives the PFN */
+};
+
+static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
+{
+}
+
+/* 7.x: the cached folio is the one at the table's PFN (no reference). */
 static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si,
-						     struct folio *probe,
+						     struct mmscope_swap_cursor *cur,
 						     swp_entry_t entry,
 						     const struct mmscope_swap_slot *s)
 {
-	struct folio *folio;
-	struct page *page;
-
 	if (!s->cache_pfn || !pfn_valid(s->cache_pfn))
 		return NULL;
-	page = pfn_to_page(s->cache_pfn);
-	folio = page_folio(page);
-	if (!folio_try_get(folio))
-		return NULL;
-	if (page_folio(page) != folio || !folio_test_swapcache(folio)) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio;
+	return page_folio(pfn_to_page(s->cache_pfn));
 }
 
 static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
@@ -330,13 +407,13 @@ static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
 
 #endif /* MMSCOPE_SWAP_MAP */
 
-/* Cluster lists of a device (6.11 and later keep them as list_heads). */
+/* Cluster lists of a device (list_heads since multi-order swap, 6.10). */
 struct mmscope_swap_clusters {
 	bool valid;
 	unsigned int nr, free, nonfull, full, frag;
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef SWAP_NR_ORDERS
 static inline unsigned int mmscope_list_len(struct list_head *head)
 {
 	struct list_head *p;
@@ -372,6 +449,101 @@ static inline void mmscope_swap_clusters(struct swap_info_struct *si,
 					 struct mmscope_swap_clusters *c)
 {
 	memset(c, 0, sizeof(*c));
+}
+#endif
+
+/*
+ * Per-CPU state behind a device. 6.1 and 6.12 keep a per-CPU cache of
+ * allocated slots (swp_slots: slots handed out in batches of up to 64,
+ * with SWAP_HAS_CACHE set, and freed slots waiting to be returned), a
+ * static per-CPU variable reached through the resolver where kallsyms
+ * has data symbols (not 6.1 arm64). 7.x has no slot cache. Per-CPU
+ * clusters: 6.12 keeps each CPU's next offset per order in
+ * si->percpu_cluster (solid-state devices only); 7.x keeps one per-CPU
+ * percpu_swap_cluster for all devices (device and next offset per order,
+ * used for solid-state devices; rotating ones share a global cluster),
+ * private to mm/swapfile.c: its layout below is 7.x's (from BTF). 6.1's
+ * per-CPU cluster is not read.
+ */
+/*
+ * @cpu's copy of per-CPU variable @sym (an address kallsyms gave): what
+ * per_cpu_ptr() computes, without a cast into the per-CPU address space
+ * (a named address space on 7.x x86_64, which a plain pointer cannot be
+ * cast to).
+ */
+static inline void *mmscope_percpu_sym(void *sym, unsigned int cpu)
+{
+	return (void *)((unsigned long)sym + per_cpu_offset(cpu));
+}
+
+#ifdef MMSCOPE_SWAP_MAP
+#include <linux/swap_slots.h>
+
+#if IS_ENABLED(CONFIG_KALLSYMS_ALL)
+#define MMSCOPE_SWAP_SLOTS_SYMBOL	"swp_slots"
+#endif
+
+/* Slots of @type in every CPU's allocation and freed-slot caches. */
+static inline void mmscope_swap_slot_caches(void *sym, unsigned int type,
+					    u32 *alloc, u32 *freed)
+{
+	struct swap_slots_cache *sc;
+	unsigned int cpu;
+	int i;
+
+	*alloc = *freed = 0;
+	for_each_possible_cpu(cpu) {
+		sc = mmscope_percpu_sym(sym, cpu);
+		if (!READ_ONCE(sc->lock_initialized))
+			continue;
+		mutex_lock(&sc->alloc_lock);
+		for (i = 0; sc->slots && i < sc->nr; i++)
+			*alloc += swp_type(sc->slots[sc->cur + i]) == type;
+		mutex_unlock(&sc->alloc_lock);
+		spin_lock_irq(&sc->free_lock);
+		for (i = 0; sc->slots_ret && i < sc->n_ret; i++)
+			*freed += swp_type(sc->slots_ret[i]) == type;
+		spin_unlock_irq(&sc->free_lock);
+	}
+}
+
+#ifdef SWAP_NR_ORDERS
+/* 6.12: whether @si has per-CPU clusters; @cpu's order-0 next offset. */
+static inline bool mmscope_swap_pcp_next(void *sym, struct swap_info_struct *si,
+					 unsigned int cpu, u64 *next)
+{
+	if (!si->percpu_cluster)
+		return false;
+	*next = READ_ONCE(per_cpu_ptr(si->percpu_cluster, cpu)->next[0]);
+	if (*next == SWAP_NEXT_INVALID)
+		*next = ~0ULL;
+	return true;
+}
+#endif
+
+#else /* MMSCOPE_SWAP_TABLE */
+
+#if IS_ENABLED(CONFIG_KALLSYMS_ALL)
+#define MMSCOPE_SWAP_PCP_SYMBOL		"percpu_swap_cluster"
+#endif
+
+struct mmscope_percpu_swap_cluster {
+	struct swap_info_struct *si[SWAP_NR_ORDERS];
+	unsigned long offset[SWAP_NR_ORDERS];
+	local_lock_t lock;
+};
+
+/* 7.x: @cpu's order-0 next offset when its cluster is on @si. */
+static inline bool mmscope_swap_pcp_next(void *sym, struct swap_info_struct *si,
+					 unsigned int cpu, u64 *next)
+{
+	struct mmscope_percpu_swap_cluster *pc;
+
+	if (!sym || !(READ_ONCE(si->flags) & SWP_SOLIDSTATE))
+		return false;
+	pc = mmscope_percpu_sym(sym, cpu);
+	*next = READ_ONCE(pc->si[0]) == si ? READ_ONCE(pc->offset[0]) : ~0ULL;
+	return true;
 }
 #endif
 

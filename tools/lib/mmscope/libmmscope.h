@@ -118,6 +118,14 @@ mmscope_walk_vma_of(const struct mmscope_walk *w, uint64_t va,
 
 /* query.c: MMSCOPE_PAGEREF_IOC_QUERY over a range, a batch per call. -- */
 
+/*
+ * A batched range query's resume step, for every module's iterator: the
+ * call returned count records and said next; moves start and left past
+ * what it covered (left 0 at the end). 1 if records came, else 0.
+ */
+int mmscope_range_resume(uint64_t *start, uint64_t *left, uint32_t count,
+			 uint64_t next);
+
 struct mmscope_query {
 	int fd;
 	int pid;
@@ -309,6 +317,7 @@ struct mmscope_swapents {
 	uint64_t start, left;		/* what is still to query */
 	uint32_t batch;
 	uint32_t count;			/* records of the last call */
+	uint32_t flags;			/* MMSCOPE_SWAPCACHE_ENTRIES_RUNS or 0 */
 	uint64_t calls;
 	struct mmscope_swapcache_entry *recs;
 };

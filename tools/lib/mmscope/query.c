@@ -9,6 +9,19 @@
 
 #include "libmmscope.h"
 
+int mmscope_range_resume(uint64_t *start, uint64_t *left, uint32_t count,
+			 uint64_t next)
+{
+	/* the module stops early only after a full batch or at the end */
+	if (!count || next <= *start || next - *start >= *left) {
+		*left = 0;
+	} else {
+		*left -= next - *start;
+		*start = next;
+	}
+	return count ? 1 : 0;
+}
+
 int mmscope_query_init(struct mmscope_query *q, int fd, int pid,
 		       uint32_t flags, uint64_t start, uint64_t len,
 		       uint32_t batch)
@@ -46,14 +59,7 @@ int mmscope_query_next(struct mmscope_query *q)
 		return ret;
 	q->calls++;
 	q->count = a.count;
-	/* the module stops early only after a full batch or at the end */
-	if (!a.count || a.next <= q->start || a.next - q->start >= q->left)
-		q->left = 0;
-	else {
-		q->left -= a.next - q->start;
-		q->start = a.next;
-	}
-	return a.count ? 1 : 0;
+	return mmscope_range_resume(&q->start, &q->left, a.count, a.next);
 }
 
 void mmscope_query_reset(struct mmscope_query *q, uint64_t start,

@@ -55,6 +55,7 @@ int mmscope_swapents_next(struct mmscope_swapents *q)
 	q->count = 0;
 	if (!q->left)
 		return 0;
+	a.flags = q->flags;
 	a.pid = q->pid;
 	a.start = q->start;
 	a.len = q->left;
@@ -66,14 +67,7 @@ int mmscope_swapents_next(struct mmscope_swapents *q)
 		return ret;
 	q->calls++;
 	q->count = a.count;
-	/* the module stops early only after a full batch or at the end */
-	if (!a.count || a.next <= q->start || a.next - q->start >= q->left) {
-		q->left = 0;
-	} else {
-		q->left -= a.next - q->start;
-		q->start = a.next;
-	}
-	return a.count ? 1 : 0;
+	return mmscope_range_resume(&q->start, &q->left, a.count, a.next);
 }
 
 void mmscope_swapents_reset(struct mmscope_swapents *q, uint64_t start,
