@@ -118,13 +118,14 @@ struct cycle_tracer {
 };
 
 static const struct cycle_tracer tracers[] = {
-	{ "faults", NULL, "counts" },
-	{ "core", NULL, "lookups" },
-	{ "pageref", "--pid", "sites", true, true },
-	{ "compaction", NULL, "kinds" },
-	{ "thp", NULL, "collapses" },
-	{ "notifier", "--pid", "counts", true },
-	{ "swap", NULL, "procs" },
+	{ .name = "faults", .ready = "counts" },
+	{ .name = "core", .ready = "lookups" },
+	{ .name = "pageref", .opt = "--pid", .ready = "sites", .pid = true,
+	  .addr = true },
+	{ .name = "compaction", .ready = "kinds" },
+	{ .name = "thp", .ready = "collapses" },
+	{ .name = "notifier", .opt = "--pid", .ready = "counts", .pid = true },
+	{ .name = "swap", .ready = "procs" },
 };
 
 static char tracer_out[1 << 16], tracer_err[1 << 12];
