@@ -60,6 +60,7 @@ int pageref_parse_range(const char *buf, struct pageref_range *r);
 int pageref_watch_init(struct dentry *dir);
 void pageref_watch_exit(void);
 long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg);
+void pageref_watch_release(struct file *owner);
 long pageref_ioc_events(struct file *file, unsigned int cmd, void *arg);
 void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,
 			long pages);

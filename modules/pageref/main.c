@@ -122,6 +122,7 @@ static long pageref_ioc_hold(struct file *file, unsigned int cmd, void *arg)
 static void pageref_ctl_release(struct file *file, void *priv)
 {
 	pageref_release_file(file, priv);
+	pageref_watch_release(file);
 }
 
 #define PAGEREF_IOCTL_HOLD(cmd) \

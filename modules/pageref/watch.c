@@ -38,8 +38,10 @@
 #define PAGEREF_WATCH_MAX 64
 #define PAGEREF_EVENTS 512
 
+/* @owner: the ctl file that added it, NULL for the module's (detached) */
 struct pageref_watched {
 	unsigned long pfn;
+	const struct file *owner;
 	int ref;
 	int map;
 };
@@ -165,8 +167,11 @@ static void pageref_probes_unregister(void)
 	pageref_probes_registered = false;
 }
 
-/* Add @pfn to the list; -ENOSPC when full. Caller holds the mutex. */
-static int pageref_watch_pfn(unsigned long pfn)
+/*
+ * Add @pfn for @owner to the list; -ENOSPC when full. Caller holds the
+ * mutex.
+ */
+static int pageref_watch_pfn(unsigned long pfn, const struct file *owner)
 {
 	struct pageref_watched *w;
 	unsigned long flags;
@@ -175,7 +180,8 @@ static int pageref_watch_pfn(unsigned long pfn)
 
 	spin_lock_irqsave(&pageref_watch_lock, flags);
 	for (i = 0; i < pageref_nwatch; i++)
-		if (pageref_watch[i].pfn == pfn)
+		if (pageref_watch[i].pfn == pfn &&
+		    pageref_watch[i].owner == owner)
 			goto out;
 	if (pageref_nwatch == PAGEREF_WATCH_MAX) {
 		ret = -ENOSPC;
@@ -183,6 +189,7 @@ static int pageref_watch_pfn(unsigned long pfn)
 	}
 	w = &pageref_watch[pageref_nwatch];
 	w->pfn = pfn;
+	w->owner = owner;
 	pageref_read(pfn, &w->ref, &w->map);
 	WRITE_ONCE(pageref_nwatch, pageref_nwatch + 1);
 out:
@@ -191,7 +198,8 @@ out:
 }
 
 /* Watch the present pages of @r (by pfn: valid online pfns only). */
-static int pageref_watch_range(struct pageref_range *r)
+static int pageref_watch_range(struct pageref_range *r,
+			       const struct file *owner)
 {
 	struct mmscope_pageref_page *buf;
 	unsigned int added = 0;
@@ -208,7 +216,7 @@ static int pageref_watch_range(struct pageref_range *r)
 		if (buf[i].state != MMSCOPE_PAGEREF_PRESENT &&
 		    buf[i].state != MMSCOPE_PAGEREF_FREE)
 			continue;
-		ret = pageref_watch_pfn(buf[i].pfn);
+		ret = pageref_watch_pfn(buf[i].pfn, owner);
 		if (ret)
 			break;
 		added++;
@@ -222,16 +230,37 @@ static int pageref_watch_range(struct pageref_range *r)
 	return added ? 0 : (ret ? ret : -ENOENT);
 }
 
-static void pageref_watch_clear(void)
+/*
+ * End the watches of @owner, and the module's too if @detached (every
+ * watch if @all); the probes go with the last watch.
+ */
+static void pageref_watch_drop(const struct file *owner, bool detached,
+			       bool all)
 {
+	struct pageref_watched *w;
 	unsigned long flags;
+	unsigned int i, n;
 
 	mutex_lock(&pageref_watch_mutex);
 	spin_lock_irqsave(&pageref_watch_lock, flags);
-	WRITE_ONCE(pageref_nwatch, 0);
+	for (i = 0, n = 0; i < pageref_nwatch; i++) {
+		w = &pageref_watch[i];
+		if (all || (owner && w->owner == owner) ||
+		    (detached && !w->owner))
+			continue;
+		pageref_watch[n++] = *w;
+	}
+	WRITE_ONCE(pageref_nwatch, n);
 	spin_unlock_irqrestore(&pageref_watch_lock, flags);
-	pageref_probes_unregister();
+	if (!n)
+		pageref_probes_unregister();
 	mutex_unlock(&pageref_watch_mutex);
+}
+
+/* The ctl file's release hook: its watches end with it. */
+void pageref_watch_release(struct file *owner)
+{
+	pageref_watch_drop(owner, false, false);
 }
 
 static ssize_t pageref_watch_write(struct file *file, const char __user *ubuf,
@@ -247,12 +276,12 @@ static ssize_t pageref_watch_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[count] = '\0';
 	if (sysfs_streq(buf, "clear")) {
-		pageref_watch_clear();
+		pageref_watch_drop(NULL, true, false);
 		return count;
 	}
 	ret = pageref_parse_range(buf, &r);
 	if (!ret)
-		ret = pageref_watch_range(&r);
+		ret = pageref_watch_range(&r, NULL);
 	return ret ? ret : count;
 }
 
@@ -276,10 +305,13 @@ static unsigned int pageref_watch_list(struct pageref_watched *w,
 
 static int pageref_watch_show(struct seq_file *m, void *unused)
 {
-	struct pageref_watched w[PAGEREF_WATCH_MAX];
+	struct pageref_watched *w;
 	unsigned int i, n, sites;
 	int ref, map;
 
+	w = kmalloc_array(PAGEREF_WATCH_MAX, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
 	seq_puts(m, "# sites:");
 	mutex_lock(&pageref_watch_mutex);
 	for (i = 0; i < ARRAY_SIZE(pageref_sites); i++)
@@ -298,6 +330,7 @@ static int pageref_watch_show(struct seq_file *m, void *unused)
 		pageref_read(w[i].pfn, &ref, &map);
 		seq_printf(m, "0x%lx %d %d\n", w[i].pfn, ref, map);
 	}
+	kfree(w);
 	return 0;
 }
 
@@ -314,15 +347,17 @@ long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg)
 	BUILD_BUG_ON(sizeof(*q) != MMSCOPE_PAGEREF_WATCH_SIZE_VER0);
 	BUILD_BUG_ON(PAGEREF_WATCH_MAX != MMSCOPE_PAGEREF_WATCH_MAX);
 	if (q->flags & ~(MMSCOPE_PAGEREF_BY_PFN | MMSCOPE_PAGEREF_WATCH_CLEAR |
-			 MMSCOPE_PAGEREF_WATCH_ADD))
+			 MMSCOPE_PAGEREF_WATCH_ADD | MMSCOPE_PAGEREF_WATCH_DETACH))
 		return -EINVAL;
 	if (q->flags & MMSCOPE_PAGEREF_WATCH_CLEAR)
-		pageref_watch_clear();
+		pageref_watch_drop(file, true, false);
 	if (q->flags & MMSCOPE_PAGEREF_WATCH_ADD) {
 		r = (struct pageref_range){
 			.flags = q->flags & MMSCOPE_PAGEREF_BY_PFN,
 			.pid = q->pid, .start = q->start, .len = q->len };
-		ret = pageref_watch_range(&r);
+		ret = pageref_watch_range(&r, q->flags &
+					  MMSCOPE_PAGEREF_WATCH_DETACH ?
+					  NULL : file);
 		if (ret)
 			return ret;
 	}
@@ -463,7 +498,7 @@ int pageref_watch_init(struct dentry *dir)
 
 void pageref_watch_exit(void)
 {
-	pageref_watch_clear();
+	pageref_watch_drop(NULL, true, true);
 }
 
 void pageref_trace_hold(const char *kind, pid_t pid, unsigned long start,

@@ -5,10 +5,13 @@
  * with what outlives a file made in between: each cycle pins pages with a
  * detached hold (the module's until unload), takes a hold of the file,
  * watches a page, attaches an MMU notifier to the workload and allocates
- * blocks, each where its module is loaded, and every registered ctl is
- * opened. Every unload must succeed, and after the last cycle the FOLL_PIN
- * pins released equal those acquired and the kernel log has no splat.
- * MMSCOPE_CYCLES=N cycles (default CYCLES; `make stress` runs 100).
+ * blocks, each where its module is loaded, every registered ctl is
+ * opened, and one of the `mmscope trace` BPF tracers (each in turn) is
+ * attached, counts that activity and is detached again: it must exit 0
+ * and leave nothing pinned under /sys/fs/bpf/mmscope. Every unload must
+ * succeed, and after the last cycle the FOLL_PIN pins released equal those
+ * acquired and the kernel log has no splat. MMSCOPE_CYCLES=N cycles
+ * (default: one per tracer; `make stress` runs 100).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +31,10 @@
 
 #include "kselftest_harness.h"
 #include "mmscope_test.h"
+#include "../trace/tracer.h"
 
 MMSCOPE_REQUIRE(MMSCOPE_DEBUGFS "/ctl")
 
-#define CYCLES		5
 #define WORK_MB		32
 #define HOLD_PAGES	16
 #define MAX_IOCTLS	256
@@ -108,6 +111,72 @@ static int make_things(char *region, pid_t work)
 	return made;
 }
 
+/* The tracers, each with what it needs and the map it pins last. */
+struct cycle_tracer {
+	const char *name, *opt, *ready;
+	bool pid, addr;		/* --pid PID, then the region's address */
+};
+
+static const struct cycle_tracer tracers[] = {
+	{ .name = "faults", .ready = "counts" },
+	{ .name = "core", .ready = "lookups" },
+	{ .name = "pageref", .opt = "--pid", .ready = "sites", .pid = true,
+	  .addr = true },
+	{ .name = "compaction", .ready = "kinds" },
+	{ .name = "thp", .ready = "collapses" },
+	{ .name = "notifier", .opt = "--pid", .ready = "counts", .pid = true },
+	{ .name = "swap", .ready = "procs" },
+};
+
+static char tracer_out[1 << 16], tracer_err[1 << 12];
+
+/*
+ * Attach tracer @t, run @during, detach it: 0, or a message in
+ * mmscope_error. @pid and @addr for the tracers that take them.
+ */
+static int tracer_cycle(const struct cycle_tracer *t, pid_t pid, void *addr,
+			int (*during)(void))
+{
+	char p[16], a[32], dir[128];
+	const char *argv[6] = { t->name };
+	struct tracer tr = { .out = -1, .err = -1 };
+	int n = 1, ret, status = 0;
+
+	snprintf(p, sizeof(p), "%d", pid);
+	snprintf(a, sizeof(a), "%p", addr);
+	if (t->pid) {
+		argv[n++] = t->opt;
+		argv[n++] = p;
+	}
+	if (t->addr)
+		argv[n++] = a;
+	ret = tracer_start(&tr, argv, t->ready, &status);
+	if (ret) {
+		tracer_stop(&tr, tracer_out, sizeof(tracer_out), tracer_err,
+			    sizeof(tracer_err));
+		snprintf(mmscope_error, sizeof(mmscope_error),
+			 "mmscope trace %s did not start: %s (status %d): %.200s",
+			 t->name, strerror(-ret), status, tracer_err);
+		return -1;
+	}
+	during();
+	ret = tracer_stop(&tr, tracer_out, sizeof(tracer_out), tracer_err,
+			  sizeof(tracer_err));
+	if (ret) {
+		snprintf(mmscope_error, sizeof(mmscope_error),
+			 "mmscope trace %s exited %d: %.200s", t->name, ret,
+			 tracer_err);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), TRACER_PIN_ROOT "/%s", t->name);
+	if (!access(dir, F_OK)) {
+		snprintf(mmscope_error, sizeof(mmscope_error),
+			 "%s is left pinned after the tracer exited", dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* Every registered ctl opened and closed again. */
 static int open_every_ctl(void)
 {
@@ -139,7 +208,8 @@ FIXTURE_TEARDOWN(cycles)
 TEST_F_TIMEOUT(cycles, suite_unloads_and_loads_under_load, 7200)
 {
 	const char *env = getenv("MMSCOPE_CYCLES");
-	int cycles = env ? atoi(env) : CYCLES, i, made = 0, status;
+	int ntracers = ARRAY_SIZE(tracers), traced = 0;
+	int cycles = env ? atoi(env) : ntracers, i, made = 0, status;
 	char first[256] = "", *region;
 	long pins_before;
 	pid_t work;
@@ -162,6 +232,10 @@ TEST_F_TIMEOUT(cycles, suite_unloads_and_loads_under_load, 7200)
 			TH_LOG("cycle %d: %s", i, mmscope_error);
 		EXPECT_LT(0, open_every_ctl()) TH_LOG("cycle %d", i);
 		made += make_things(region, work);
+		EXPECT_EQ(0, tracer_cycle(&tracers[i % ntracers], getpid(),
+					  region, open_every_ctl))
+			TH_LOG("cycle %d: %s", i, mmscope_error);
+		traced++;
 		ASSERT_EQ(0, mmscope_suite_unload())
 			TH_LOG("cycle %d: %s", i, mmscope_error);
 		EXPECT_EQ(pins_before, mmscope_foll_pins_outstanding())
@@ -173,6 +247,8 @@ TEST_F_TIMEOUT(cycles, suite_unloads_and_loads_under_load, 7200)
 	ksft_print_msg("cycles: %d load/unload cycles, %d holds, watches, attachments and allocations made in between\n",
 		       cycles, made);
 	EXPECT_LE(cycles, made);
+	ksft_print_msg("tracers: %d attached and detached, %d kinds\n", traced,
+		       cycles < ntracers ? cycles : ntracers);
 	ksft_print_msg("leak: FOLL_PIN pins not released: %ld\n",
 		       mmscope_foll_pins_outstanding() - pins_before);
 	EXPECT_EQ(pins_before, mmscope_foll_pins_outstanding());

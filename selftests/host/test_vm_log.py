@@ -227,6 +227,71 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual((rc, msg.split(" (")[0]), (125, "guest: module x failed to load"))
 
 
+CONSOLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "consoles")
+
+# Whole console logs of a run that ended with status 0 after the kernel
+# reported trouble the suite must not cause: the kind found and the line.
+CONSOLE_REPORTS = {
+    "ubsan-6.12-x86_64.log": (
+        "sanitizer", "UBSAN: array-index-out-of-bounds in "
+        "/build/mmscope/modules/pageref/watch.c:188:4"),
+    "refcount-6.1-arm64.log": (
+        "refcount", "refcount_t: underflow; use-after-free."),
+    "list-del-7.3-x86_64.log": (
+        "list-corruption", "list_del corruption. prev->next should be "
+        "ffff8d9a02c3e400, but was ffff8d9a02c3e480. (prev=ffff8d9a01a07c28)"),
+    "hung-task-6.1-x86_64.log": (
+        "hung-task",
+        "INFO: task mmscope-selfte:203 blocked for more than 120 seconds."),
+    "rcu-stall-6.12-arm64.log": (
+        "rcu-stall", "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:"),
+}
+
+
+class ConsoleLogTest(unittest.TestCase):
+    """The runner fails a run on each report in a whole console log."""
+
+    def setUp(self):
+        self.log = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                                f"vm-console-test-{os.getpid()}.log")
+        self.args = parse_args(["--timeout", "30", "--", "true"])
+
+    def tearDown(self):
+        if os.path.exists(self.log):
+            os.unlink(self.log)
+
+    def test_every_report_fails_the_run(self):
+        self.assertEqual(sorted(os.listdir(CONSOLES)), sorted(CONSOLE_REPORTS))
+        for name, (kind, message) in CONSOLE_REPORTS.items():
+            with self.subTest(log=name):
+                with open(os.path.join(CONSOLES, name)) as f:
+                    text = f.read()
+                f = logscan.scan(io.StringIO(text))
+                self.assertIsNotNone(f)
+                self.assertEqual((f.kind, f.message), (kind, message))
+                lines = text.splitlines()
+                self.assertEqual(lines[f.lineno - 1].split("] ", 1)[1], message)
+                with open(self.log, "w") as out:
+                    out.write(text)
+                rc, msg = verdict(self.args, RunResult(status=0), self.log)
+                self.assertEqual(rc, 125)
+                self.assertTrue(msg.startswith("kernel reported " + message), msg)
+
+    def test_same_boot_without_the_report_passes(self):
+        for name in CONSOLE_REPORTS:
+            with self.subTest(log=name):
+                with open(os.path.join(CONSOLES, name)) as f:
+                    lines = f.read().splitlines(keepends=True)
+                ready = next(i for i, line in enumerate(lines)
+                             if line.startswith("mmscope-init: ready"))
+                text = "".join(lines[:ready + 1]) + "mmscope-init: exit status 0\n"
+                self.assertIsNone(logscan.scan(io.StringIO(text)))
+                with open(self.log, "w") as out:
+                    out.write(text)
+                self.assertEqual(verdict(self.args, RunResult(status=0), self.log),
+                                 (0, None))
+
+
 class RelayTest(unittest.TestCase):
     TOKEN = b"@@mmscope-eof-0123456789abcdef@@"
 

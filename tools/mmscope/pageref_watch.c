@@ -174,7 +174,8 @@ static int watch_add(int argc, char **argv)
 	ret = parse_range(argc, argv, &a, false);
 	if (ret)
 		return ret;
-	return watch_call(MMSCOPE_PAGEREF_WATCH_ADD, &a, false);
+	return watch_call(MMSCOPE_PAGEREF_WATCH_ADD | MMSCOPE_PAGEREF_WATCH_DETACH,
+			  &a, false);
 }
 
 static int watch_clear(int argc, char **argv)

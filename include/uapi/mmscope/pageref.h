@@ -381,8 +381,9 @@ struct mmscope_pageref_held_list {
 #define MMSCOPE_PAGEREF_WATCH_MAX	64
 
 /* struct mmscope_pageref_watch.flags (with MMSCOPE_PAGEREF_BY_PFN) */
-#define MMSCOPE_PAGEREF_WATCH_CLEAR	(1U << 1)	/* stop watching every page */
+#define MMSCOPE_PAGEREF_WATCH_CLEAR	(1U << 1)	/* stop this file's and detached watches */
 #define MMSCOPE_PAGEREF_WATCH_ADD	(1U << 2)	/* then watch start/len */
+#define MMSCOPE_PAGEREF_WATCH_DETACH	(1U << 3)	/* added watches are the module's */
 
 /* struct mmscope_pageref_watched - a watched page and its counts now */
 struct mmscope_pageref_watched {
@@ -406,6 +407,12 @@ struct mmscope_pageref_watched {
  * The `watch` file's commands as one call: clear, add the present pages
  * of a range (ENOENT: none, ENOSPC: the list is full), then list. Errors
  * of the range as MMSCOPE_PAGEREF_IOC_QUERY's.
+ *
+ * A watch added through a ctl file belongs to that file: it ends when the
+ * file is closed, or on unload. With MMSCOPE_PAGEREF_WATCH_DETACH (and for
+ * pages written to the `watch` file) it is the module's until a clear or
+ * unload. WATCH_CLEAR ends this file's watches and the module's; other
+ * open files keep theirs. The list shows every watch.
  */
 struct mmscope_pageref_watch {
 	__u32 size;
