@@ -63,7 +63,9 @@ bench:
 stress:
 	@$(TOP)/tools/deps check
 	@KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),bookworm)" \
-		ARCHES="$(ARCHES)" $(TOP)/tools/check/mmscope-stress
+		ARCHES="$(ARCHES)" $(TOP)/tools/check/mmscope-stress; rc=$$?; \
+	KERNELS="$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),bookworm)" \
+		ARCHES="$(ARCHES)" $(TOP)/tools/check/mm-selftests || rc=1; exit $$rc
 
 demo:
 	@$(TOP)/tools/deps demo
