@@ -223,8 +223,8 @@ TEST_F(orders, pinned_split_is_refused)
 	ASSERT_EQ(0, thp_op(self->fd, MMSCOPE_THP_IOC_SPLIT, getpid(),
 			    self->p, 0, 0, &op));
 	EXPECT_EQ(MMSCOPE_THP_FAILED, op.result);
-	/* the extra reference: 6.1 says EBUSY, 6.12 and later EAGAIN */
-	EXPECT_EQ(thp_kver() < 608 ? EBUSY : EAGAIN, op.err);
+	/* the extra reference fails can_split_folio(): EAGAIN, not EBUSY */
+	EXPECT_EQ(EAGAIN, op.err);
 	EXPECT_EQ(before + 1, thp_vmstat("thp_split_page_failed"));
 	/* unchanged: one PMD-mapped order-9 folio at the same frames */
 	ASSERT_EQ(1, thp_folios(self->fd, getpid(), self->p, THP_SIZE, f));
