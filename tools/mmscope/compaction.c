@@ -401,8 +401,7 @@ static int cmd_alloc(int argc, char **argv)
 {
 	struct mmscope_compaction_alloc a = { .size = sizeof(a) };
 	uint64_t order, count, hold = 0;
-	struct json_object *o;
-	int i, fd;
+	int i;
 
 	if (argc < 2)
 		return usage_err(LEVEL " alloc", "give ORDER and COUNT");
@@ -423,33 +422,7 @@ static int cmd_alloc(int argc, char **argv)
 	}
 	a.order = order;
 	a.count = count;
-	fd = ctl_open("compaction");
-	if (fd < 0)
-		return EXIT_FAILED;
-	if (ctl_ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, &a, "alloc") < 0) {
-		close(fd);
-		return EXIT_FAILED;
-	}
-	if (json_output) {
-		o = jw_object();
-		jw_set_uint(o, "order", order);
-		jw_set_uint(o, "requested", count);
-		jw_set_uint(o, "allocated", a.allocated);
-		jw_set_uint(o, "failed", a.failed);
-		jw_set_uint(o, "elapsed_ns", a.elapsed_ns);
-		jw_set_uint(o, "held_pages", a.held_pages);
-		jw_emit(o);
-	} else {
-		printf("order %llu: %u allocated, %u failed in %.3f ms; %llu pages held%s\n",
-		       (unsigned long long)order, a.allocated, a.failed,
-		       a.elapsed_ns / 1e6, (unsigned long long)a.held_pages,
-		       hold ? "" : ", freed now");
-	}
-	fflush(stdout);
-	if (hold)
-		sleep(hold);
-	close(fd);	/* frees what the file holds */
-	return EXIT_OK;
+	return compaction_alloc_run(&a, hold, "alloc");
 }
 
 /* contig START NR [--hold SECONDS] */

@@ -37,5 +37,7 @@ int compaction_map(int argc, char **argv);
 /* compaction_drive.c */
 int compaction_compact(int argc, char **argv);
 int compaction_fragment(int argc, char **argv);
+int compaction_alloc_run(struct mmscope_compaction_alloc *a, uint64_t hold,
+			 const char *what);
 
 #endif

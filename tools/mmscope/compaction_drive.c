@@ -72,8 +72,7 @@ int compaction_fragment(int argc, char **argv)
 {
 	struct mmscope_compaction_alloc a = { .size = sizeof(a) };
 	uint64_t count, order = 0, hold = 0;
-	struct json_object *o;
-	int i, fd;
+	int i;
 
 	a.flags = MMSCOPE_COMPACTION_ALLOC_FRAGMENT;
 	if (argc < 1)
@@ -96,27 +95,46 @@ int compaction_fragment(int argc, char **argv)
 		return usage_err(LEVEL " fragment", "--order or COUNT too large");
 	a.order = order;
 	a.count = count;
+	return compaction_alloc_run(&a, hold, "fragment");
+}
+
+/*
+ * compaction_alloc_run: the ALLOC ioctl of `alloc` and `fragment`, its
+ * report, then --hold: the blocks stay held while the file is open.
+ */
+int compaction_alloc_run(struct mmscope_compaction_alloc *a, uint64_t hold,
+			 const char *what)
+{
+	int fragment = !strcmp(what, "fragment");
+	struct json_object *o;
+	int fd;
+
 	fd = ctl_open("compaction");
 	if (fd < 0)
 		return EXIT_FAILED;
-	if (ctl_ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, &a, "fragment") < 0) {
+	if (ctl_ioctl(fd, MMSCOPE_COMPACTION_IOC_ALLOC, a, what) < 0) {
 		close(fd);
 		return EXIT_FAILED;
 	}
 	if (json_output) {
 		o = jw_object();
-		jw_set_uint(o, "order", order);
-		jw_set_uint(o, "requested", count);
-		jw_set_uint(o, "kept", a.allocated);
-		jw_set_uint(o, "failed", a.failed);
-		jw_set_uint(o, "elapsed_ns", a.elapsed_ns);
-		jw_set_uint(o, "held_pages", a.held_pages);
+		jw_set_uint(o, "order", a->order);
+		jw_set_uint(o, "requested", a->count);
+		jw_set_uint(o, fragment ? "kept" : "allocated", a->allocated);
+		jw_set_uint(o, "failed", a->failed);
+		jw_set_uint(o, "elapsed_ns", a->elapsed_ns);
+		jw_set_uint(o, "held_pages", a->held_pages);
 		jw_emit(o);
+	} else if (fragment) {
+		printf("order %u: %u of %u blocks kept (every other one), %u failed, in %.3f ms; %llu pages held%s\n",
+		       (unsigned int)a->order, a->allocated,
+		       (unsigned int)a->count, a->failed, a->elapsed_ns / 1e6,
+		       (unsigned long long)a->held_pages,
+		       hold ? "" : ", freed now");
 	} else {
-		printf("order %llu: %u of %llu blocks kept (every other one), %u failed, in %.3f ms; %llu pages held%s\n",
-		       (unsigned long long)order, a.allocated,
-		       (unsigned long long)count, a.failed, a.elapsed_ns / 1e6,
-		       (unsigned long long)a.held_pages,
+		printf("order %u: %u allocated, %u failed in %.3f ms; %llu pages held%s\n",
+		       (unsigned int)a->order, a->allocated, a->failed,
+		       a->elapsed_ns / 1e6, (unsigned long long)a->held_pages,
 		       hold ? "" : ", freed now");
 	}
 	fflush(stdout);
