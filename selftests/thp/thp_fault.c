@@ -43,6 +43,8 @@ FIXTURE_TEARDOWN(thp)
 static bool thp_fault(char *p)
 {
 	thp_fill(p);
+	if (thp_khugepaged_off(p))
+		return false;
 	return thp_kflags(thp_pfn_of(p)) & KPF_BIT(KPF_THP);
 }
 

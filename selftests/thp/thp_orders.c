@@ -157,12 +157,17 @@ TEST_F(orders, mthp_fault)
 	EXPECT_TRUE(thp_data_ok(self->p));
 }
 
-/* Fault a PMD THP in; false when the fault fell back. */
+/*
+ * Fault a PMD THP in; false when the fault fell back. Then keep
+ * khugepaged away from the range (the THP stays).
+ */
 static bool pmd_fault(char *p)
 {
 	if (madvise(p, THP_SIZE, MADV_HUGEPAGE))
 		return false;
 	thp_fill(p);
+	if (thp_khugepaged_off(p))
+		return false;
 	return thp_kflags(thp_pfn_of(p)) & KPF_BIT(KPF_THP);
 }
 

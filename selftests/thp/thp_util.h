@@ -154,6 +154,16 @@ static inline void thp_fill(char *p)
 		p[i * 4096UL] = (char)(i + 1);
 }
 
+/*
+ * Keep khugepaged off a THP-sized region faulted in (VM_NOHUGEPAGE; the
+ * folios there stay as they are), so it cannot collapse the range again
+ * between a test's split or unmap and what the test reads after it.
+ */
+static inline int thp_khugepaged_off(char *p)
+{
+	return madvise(p, THP_SIZE, MADV_NOHUGEPAGE);
+}
+
 static inline bool thp_data_ok(const char *p)
 {
 	for (unsigned int i = 0; i < THP_PAGES; i++)

@@ -161,6 +161,10 @@ TEST_F(thp, fault_collapse_split_match_vmstat)
 	for (i = 0; i < HUGE; i += pg)		/* small pages: enabled=madvise */
 		b[i] = (char)i;
 	ASSERT_EQ(0, madvise(b, HUGE, MADV_COLLAPSE)) TH_LOG("MADV_COLLAPSE: %s", strerror(errno));
+	/* from here on, khugepaged may not collapse a range behind the test */
+	ASSERT_EQ(0, madvise(a, HUGE, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, madvise(b, HUGE, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, madvise(c, HUGE, MADV_NOHUGEPAGE));
 	ASSERT_EQ(0, split_range(a, HUGE)) TH_LOG("split_huge_pages: %s", strerror(errno));
 	ASSERT_EQ(0, madvise(c, HUGE / 2, MADV_DONTNEED));	/* partly unmapped */
 
