@@ -106,6 +106,8 @@ static bool sc_device(unsigned int type, struct mmscope_swapcache_device *d,
 		d->full_clusters = cl.full;
 		d->frag_clusters = cl.frag;
 	}
+	if (cl.none)
+		d->info |= MMSCOPE_SWAPCACHE_DEV_NO_CLUSTERS;
 	mmscope_swap_cache_count(si, type, probe, &d->cache_folios,
 				 &d->cache_pages);
 	sc_device_pcp(si, type, d);
@@ -205,6 +207,8 @@ int sc_devices_show(struct seq_file *m, void *unused)
 				   d->clusters, d->free_clusters,
 				   d->nonfull_clusters, d->full_clusters,
 				   d->frag_clusters);
+		else if (d->info & MMSCOPE_SWAPCACHE_DEV_NO_CLUSTERS)
+			seq_puts(m, "\n  clusters: none on this device\n");
 		else
 			seq_puts(m, "\n  clusters not read on this kernel\n");
 		sc_device_pcp_show(m, d);

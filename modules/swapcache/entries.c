@@ -38,6 +38,7 @@ struct sc_ctx {
 	struct swap_info_struct *si;	/* held device of the last entry */
 	unsigned int si_type;
 	bool runs;			/* merge alike pages into one record */
+	bool steps;			/* the caller reads pfn_step */
 	unsigned long run_kflags;	/* SC_KFLAGS of the last folio filled */
 	unsigned long run_word;		/* the last slot read, as one word */
 };
@@ -159,33 +160,64 @@ static struct mmscope_swapcache_entry *sc_rec(struct sc_ctx *c, u64 va,
 	e->va = va;
 	e->state = state;
 	e->pages = 1;
+	e->pfn_step = 1;
 	return e;
 }
 
-/* @b continues the run of @a: everything alike, addresses one page on. */
-static bool sc_continues(const struct mmscope_swapcache_entry *a,
-			 const struct mmscope_swapcache_entry *b)
+/*
+ * The frame step with which a page of frame @pfn continues the run of
+ * @a (a record with a folio), or 0 if it does not. A run of one order-0
+ * page takes any step the caller can read: neighbouring order-0 folios
+ * are as often in descending frames as in ascending ones.
+ */
+static s64 sc_run_step(const struct sc_ctx *c,
+		       const struct mmscope_swapcache_entry *a, u64 pfn)
+{
+	s64 d = (s64)(pfn - a->pfn);
+
+	if (a->pages == 1 && c->steps && !a->order)
+		return d;
+	return d == (s64)a->pages * a->pfn_step ? a->pfn_step : 0;
+}
+
+/*
+ * @b continues the run of @a: everything alike, addresses and slots one
+ * page on; the frame step with which it does (1 without a folio), or 0.
+ */
+static s64 sc_continues(const struct sc_ctx *c,
+			const struct mmscope_swapcache_entry *a,
+			const struct mmscope_swapcache_entry *b)
 {
 	u64 n = a->pages;
 
-	return b->va == a->va + n * PAGE_SIZE && b->state == a->state &&
-	       b->info == a->info && b->type == a->type &&
-	       b->count == a->count && b->refcount == a->refcount &&
-	       b->mapcount == a->mapcount && b->order == a->order &&
-	       b->pgflags == a->pgflags &&
-	       (!(a->info & MMSCOPE_SWAPCACHE_E_SWAP) ||
-		b->offset == a->offset + n) &&
-	       (!(a->info & MMSCOPE_SWAPCACHE_E_FOLIO) || b->pfn == a->pfn + n);
+	if (b->va != a->va + n * PAGE_SIZE || b->state != a->state ||
+	    b->info != a->info || b->type != a->type ||
+	    b->count != a->count || b->refcount != a->refcount ||
+	    b->mapcount != a->mapcount || b->order != a->order ||
+	    b->pgflags != a->pgflags ||
+	    ((a->info & MMSCOPE_SWAPCACHE_E_SWAP) && b->offset != a->offset + n))
+		return 0;
+	return a->info & MMSCOPE_SWAPCACHE_E_FOLIO ?
+	       sc_run_step(c, a, b->pfn) : 1;
 }
 
 /* Merges the last record into the one before when it continues it. */
 static void sc_settle(struct sc_ctx *c)
 {
-	if (c->runs && c->n >= 2 &&
-	    sc_continues(&c->recs[c->n - 2], &c->recs[c->n - 1])) {
-		c->recs[c->n - 2].pages += c->recs[c->n - 1].pages;
-		c->n--;
-	}
+	struct mmscope_swapcache_entry *a;
+	s64 step;
+
+	if (!c->runs || c->n < 2)
+		return;
+	a = &c->recs[c->n - 2];
+	step = sc_continues(c, a, a + 1);
+	/* a record already grown keeps its own step */
+	if (!step || (a[1].pages > 1 && a[1].pfn_step != step &&
+		      (a->info & MMSCOPE_SWAPCACHE_E_FOLIO)))
+		return;
+	a->pfn_step = step;
+	a->pages += a[1].pages;
+	c->n--;
 }
 
 /*
@@ -233,8 +265,9 @@ static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
 /*
  * How many PTEs from @ptep (at most @nr) continue the last record's run:
  * the next slots of its device, with the same slot word (count and bits)
- * and, when the run has cached folios, the next frames' order-0 folios in
- * the cache for those slots with the same flags, refcount and mapcount.
+ * and, when the run has cached folios, order-0 folios in the cache for
+ * those slots, in frames that keep the run's step, with the same flags,
+ * refcount and mapcount.
  * The record grows by as many pages; no record is built for them. The
  * fields read are the ones sc_fill_slot() reads.
  */
@@ -251,6 +284,7 @@ static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
 	swp_entry_t entry;
 	unsigned int i;
 	bool folios;
+	s64 step = 1;
 
 	if (r->state != MMSCOPE_SWAPCACHE_SWAP ||
 	    (r->info & ~plain && r->info != cached) || r->order ||
@@ -266,13 +300,14 @@ static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
 		/* the next slot of the device (a non-swap entry never equals) */
 		if (sc_pte_swp_val(ptep_get(ptep + i)) != entry.val ||
 		    offset >= c->si->max ||
-		    mmscope_swap_slot_word(c->si, offset, &sl.cache_pfn) !=
-		    c->run_word)
+		    mmscope_swap_slot_word_at(c->si, &c->cur, offset,
+					      &sl.cache_pfn) != c->run_word)
 			break;
 		if (folios) {
 			folio = mmscope_swap_cache_folio(c->si, &c->cur, entry,
 							 &sl);
-			if (!folio || folio_pfn(folio) != r->pfn + r->pages)
+			step = folio ? sc_run_step(c, r, folio_pfn(folio)) : 0;
+			if (!step)
 				break;
 			kf = mmscope_folio_flags(folio) & SC_KFLAGS;
 			if (kf != c->run_kflags ||
@@ -283,6 +318,7 @@ static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
 			smp_rmb();
 			if (mmscope_folio_swap_val(folio) != entry.val)
 				break;
+			r->pfn_step = step;
 		}
 		r->pages++;
 	}
@@ -505,6 +541,7 @@ static long sc_walk_range(struct mm_struct *mm, u64 start, u64 end,
 	if (ret)
 		return ret;
 	c.runs = runs;
+	c.steps = usize >= MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER1;
 	while (start < end && done < room) {
 		c.n = 0;
 		c.max = min_t(u32, room - done, SC_CHUNK);
@@ -534,6 +571,8 @@ long sc_ioc_entries(struct file *file, unsigned int cmd, void *arg)
 	u64 next;
 
 	BUILD_BUG_ON(sizeof(*a) != MMSCOPE_SWAPCACHE_ENTRIES_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct mmscope_swapcache_entry) !=
+		     MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER1);
 	if ((a->flags & ~MMSCOPE_SWAPCACHE_ENTRIES_RUNS) || a->pad ||
 	    !a->count || !a->entries || !a->entry_size)
 		return -EINVAL;

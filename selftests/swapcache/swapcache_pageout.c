@@ -5,6 +5,7 @@
  * swap fields, vmstat's pswpout, kpageflags' swapcache bit, kpagecount
  * and mincore().
  */
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -70,16 +71,49 @@ static int sc_runs(int fd, const void *buf, size_t n,
 				MMSCOPE_SWAPCACHE_ENTRIES_RUNS, recs);
 }
 
-/* Runs, expanded page by page, are the per-page records. */
+/*
+ * Runs as a caller that knows records up to @pages only (entry_size
+ * MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0) gets them: pfn_step left 1.
+ */
+static int sc_runs_ver0(int fd, const void *buf, size_t n,
+			struct mmscope_swapcache_entry *recs)
+{
+	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
+	static char raw[NPAGES * MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0];
+	uint32_t i;
+
+	a.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS;
+	a.pid = getpid();
+	a.start = (uintptr_t)buf;
+	a.len = n * sc_psize();
+	a.count = n;
+	a.entries = (uintptr_t)raw;
+	a.entry_size = MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0;
+	if (ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
+		return -errno;
+	for (i = 0; i < a.count; i++) {
+		memset(&recs[i], 0, sizeof(recs[i]));
+		memcpy(&recs[i], raw + i * MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0,
+		       MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0);
+		recs[i].pfn_step = 1;
+	}
+	return a.count;
+}
+
+/*
+ * Runs, expanded page by page, are the per-page records: with pfn_step
+ * as the module gives it (@ver0: as an older caller reads them, step 1).
+ */
 static void assert_runs_expand(struct __test_metadata *_metadata, int fd,
 			       const char *buf, size_t n,
-			       const struct mmscope_swapcache_entry *e)
+			       const struct mmscope_swapcache_entry *e,
+			       bool ver0)
 {
 	struct mmscope_swapcache_entry r[NPAGES];
 	size_t i = 0, k;
 	int nr, j;
 
-	nr = sc_runs(fd, buf, n, r);
+	nr = ver0 ? sc_runs_ver0(fd, buf, n, r) : sc_runs(fd, buf, n, r);
 	ASSERT_LT(0, nr);
 	for (j = 0; j < nr; j++) {
 		ASSERT_LE(1, r[j].pages);
@@ -92,7 +126,10 @@ static void assert_runs_expand(struct __test_metadata *_metadata, int fd,
 			if (e[i].info & MMSCOPE_SWAPCACHE_E_SWAP)
 				EXPECT_EQ(e[i].offset, r[j].offset + k);
 			if (e[i].info & MMSCOPE_SWAPCACHE_E_FOLIO)
-				EXPECT_EQ(e[i].pfn, r[j].pfn + k);
+				EXPECT_EQ(e[i].pfn, r[j].pfn + k * r[j].pfn_step)
+					TH_LOG("page %zu: run %d of %u pages, step %lld",
+					       i, j, r[j].pages,
+					       (long long)r[j].pfn_step);
 		}
 	}
 	EXPECT_EQ(n, i);
@@ -111,7 +148,10 @@ TEST_F(sc, pageout_matches_pagemap_and_pswpout)
 	assert_swapped(_metadata, self->e, pm, NPAGES);
 	EXPECT_EQ(NPAGES, out1 - out0);
 	/* the pages still in the swap cache: runs of cached folios */
-	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e,
+			   false);
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e,
+			   true);
 }
 
 TEST_F(sc, read_fault_maps_the_cached_page_and_keeps_the_slot)
@@ -243,7 +283,7 @@ TEST_F(sc, runs_merge_alike_pages_as_pagemap_splits_them)
 
 	ASSERT_EQ(0, sc_pageout_evict(self->fd, self->cgroup, self->buf,
 				      NPAGES, self->e));
-	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e, false);
 	/* no page cached: a run ends exactly where the offsets jump */
 	ASSERT_EQ(0, sc_pagemap(self->buf, NPAGES, pm));
 	for (i = 1; i < NPAGES; i++)
@@ -253,7 +293,65 @@ TEST_F(sc, runs_merge_alike_pages_as_pagemap_splits_them)
 	/* faulted back: present records split the run */
 	self->buf[0] = 1;
 	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, self->e));
-	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e);
+	assert_runs_expand(_metadata, self->fd, self->buf, NPAGES, self->e, false);
+}
+
+/* Whether the running kernel is at least major.minor. */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int a, b;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a > major || (a == major && b >= minor);
+}
+
+/*
+ * Zero-filled pages: from 6.12 on, swap-out marks their slots as zero
+ * and writes nothing; reclaim then finds them clean, not under writeback,
+ * and deletes them from the swap cache at once. The others are written
+ * and stay in the cache until reclaim comes back for them. 6.1 writes
+ * both alike. The swap cache's deletes (the module's stats, counted for
+ * every process) count at least the zero pages.
+ */
+TEST_F(sc, zero_pages_leave_the_cache_at_once)
+{
+	bool zeromap = kernel_at_least(6, 12);
+	struct mmscope_swapcache_stats st0, st1;
+	long long out0, out1;
+	int i, zero = 0;
+
+	for (i = 0; i < NPAGES; i += 2, zero++)
+		memset(self->buf + i * sc_psize(), 0, sc_psize());
+	ASSERT_EQ(0, sc_stats(self->fd, &st0));
+	out0 = sc_vmstat("pswpout");
+	ASSERT_EQ(0, madvise(self->buf, NPAGES * sc_psize(), MADV_PAGEOUT));
+	out1 = sc_vmstat("pswpout");
+	ASSERT_EQ(0, sc_stats(self->fd, &st1));
+	ASSERT_EQ(0, sc_entries(self->fd, getpid(), self->buf, NPAGES, self->e));
+	for (i = 0; i < NPAGES; i++) {
+		ASSERT_EQ(MMSCOPE_SWAPCACHE_SWAP, self->e[i].state)
+			TH_LOG("page %d", i);
+		EXPECT_EQ(1, self->e[i].count) TH_LOG("page %d", i);
+		/*
+		 * A written page stays cached unless its write completed
+		 * before reclaim looked again (a race: not asserted).
+		 */
+		if (!zeromap || i % 2)
+			continue;
+		EXPECT_FALSE(self->e[i].info & MMSCOPE_SWAPCACHE_E_SWAPCACHE)
+			TH_LOG("zero page %d", i);
+		EXPECT_FALSE(self->e[i].info & MMSCOPE_SWAPCACHE_E_HAS_CACHE)
+			TH_LOG("zero page %d", i);
+	}
+	EXPECT_EQ(zeromap ? NPAGES - zero : NPAGES, out1 - out0);
+	TH_LOG("adds %llu, deletes %llu, pswpout %lld, zero pages %d",
+	       (unsigned long long)(st1.add - st0.add),
+	       (unsigned long long)(st1.delete - st0.delete), out1 - out0, zero);
+	if (zeromap && (st1.probes & MMSCOPE_SWAPCACHE_PROBE_DELETE))
+		EXPECT_LE((unsigned long long)zero, st1.delete_pages -
+			  st0.delete_pages);
 }
 
 TEST_HARNESS_MAIN

@@ -13,10 +13,17 @@ TEST(reload_detaches_probes_and_counts_from_zero)
 	struct mmscope_swapcache_stats st;
 	char text[4096];
 	int fd, kmsg;
-	char *p = sc_buffer(16, 0);
+	uint64_t pm;
+	char *p;
 
+	/* one CPU: MADV_PAGEOUT drains its LRU batches, none is left out */
+	ASSERT_EQ(0, sc_pin_cpu0());
+	p = sc_buffer(16, 0);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, madvise(p, 16 * sc_psize(), MADV_PAGEOUT));
+	/* page 0 is a swap entry: reading it faults and looks the cache up */
+	ASSERT_EQ(0, sc_pagemap(p, 1, &pm));
+	ASSERT_TRUE(pm & PM_SWAP) TH_LOG("pagemap 0x%llx", (unsigned long long)pm);
 	kmsg = mmscope_kmsg_open();
 	ASSERT_EQ(0, mmscope_module_reload("mmscope_swapcache"))
 		TH_LOG("%s", mmscope_error);

@@ -27,7 +27,11 @@
 #endif
 #define SC_BATCH 4096
 
-/* A run of alike records: merged in the output with a page count. */
+/*
+ * A run of alike records: merged in the output with a page count. The
+ * module merges runs itself (MMSCOPE_SWAPCACHE_ENTRIES_RUNS); runs
+ * without a folio are joined again here across its batches and mappings.
+ */
 struct sc_run {
 	struct mmscope_swapcache_entry e;
 	uint64_t pages;
@@ -120,8 +124,12 @@ static void sc_entry_text(const struct sc_run *r)
 	if (e->info & MMSCOPE_SWAPCACHE_E_SWAPCACHE)
 		printf(" in-swapcache");
 	if (sc_has_folio(e)) {
-		printf(" pfn %llu order %u ref %u map %d",
-		       (unsigned long long)e->pfn, e->order, e->refcount,
+		printf(" pfn %llu", (unsigned long long)e->pfn);
+		/* a run of folios: its pages' frames, first to last */
+		if (r->pages > 1)
+			printf("..%llu", (unsigned long long)(e->pfn +
+			       (r->pages - 1) * e->pfn_step));
+		printf(" order %u ref %u map %d", e->order, e->refcount,
 		       e->mapcount);
 		for (i = 0; i < 64; i++) {
 			if (!(e->pgflags & (1ULL << i)) ||
@@ -154,13 +162,39 @@ static void sc_flush(struct sc_out *o)
 
 static void sc_put(struct sc_out *o, const struct mmscope_swapcache_entry *e)
 {
+	uint64_t pages = e->pages ? e->pages : 1;
+
 	if (sc_alike(&o->run, e)) {
-		o->run.pages++;
+		o->run.pages += pages;
 		return;
 	}
 	sc_flush(o);
 	o->run.e = *e;
-	o->run.pages = 1;
+	o->run.pages = pages;
+}
+
+/*
+ * A record of the module, maybe a run. JSON keeps one object per page
+ * that has a folio (each its own pfn): such a run is given page by page.
+ */
+static void sc_put_run(struct sc_out *o, const struct mmscope_swapcache_entry *e)
+{
+	struct mmscope_swapcache_entry p;
+	uint64_t k;
+
+	if (!json_output || !sc_has_folio(e) || e->pages <= 1) {
+		sc_put(o, e);
+		return;
+	}
+	for (k = 0; k < e->pages; k++) {
+		p = *e;
+		p.pages = 1;
+		p.va += k * getpagesize();
+		if (p.info & MMSCOPE_SWAPCACHE_E_SWAP)
+			p.offset += k;
+		p.pfn += k * e->pfn_step;
+		sc_put(o, &p);
+	}
 }
 
 static int sc_range(int fd, int pid, uint64_t start, uint64_t len,
@@ -174,9 +208,10 @@ static int sc_range(int fd, int pid, uint64_t start, uint64_t len,
 		p_err("%s", mmscope_last_error());
 		return EXIT_FAILED;
 	}
+	q.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS;
 	while ((ret = mmscope_swapents_next(&q)) > 0)
 		for (i = 0; i < q.count; i++)
-			sc_put(o, &q.recs[i]);
+			sc_put_run(o, &q.recs[i]);
 	mmscope_swapents_free(&q);
 	if (ret < 0) {
 		p_err("pid %d 0x%llx: %s", pid, (unsigned long long)start,
@@ -320,6 +355,14 @@ static const char *sc_pcp_note(const struct mmscope_swapcache_device *d)
 	       "not read on this kernel";
 }
 
+/* Why a device's cluster counts are not given. */
+static const char *sc_clusters_note(const struct mmscope_swapcache_device *d)
+{
+	return d->info & MMSCOPE_SWAPCACHE_DEV_NO_CLUSTERS ?
+	       "this device has no clusters (a rotating disk before 7.x: its slots are scanned one by one)" :
+	       "not read on this kernel";
+}
+
 static void sc_device_pcp_text(const struct mmscope_swapcache_device *d)
 {
 	unsigned int c;
@@ -411,6 +454,8 @@ static int cmd_devices(int argc, char **argv)
 				       d[i].clusters, d[i].free_clusters,
 				       d[i].nonfull_clusters, d[i].full_clusters,
 				       d[i].frag_clusters);
+			else
+				printf("\n  clusters: %s", sc_clusters_note(&d[i]));
 			printf("\n");
 			sc_device_pcp_text(&d[i]);
 			continue;
@@ -435,6 +480,8 @@ static int cmd_devices(int argc, char **argv)
 			jw_set_uint(c, "nonfull", d[i].nonfull_clusters);
 			jw_set_uint(c, "full", d[i].full_clusters);
 			jw_set_uint(c, "frag", d[i].frag_clusters);
+		} else {
+			jw_set_str(o, "clusters_note", sc_clusters_note(&d[i]));
 		}
 		sc_device_pcp_json(o, &d[i]);
 	}

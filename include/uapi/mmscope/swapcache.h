@@ -62,7 +62,13 @@ enum mmscope_swapcache_state {
  * @order: the folio's order
  * @pages: pages this record stands for: 1, or with
  *	   MMSCOPE_SWAPCACHE_ENTRIES_RUNS a run of alike pages (every field
- *	   the same except va, offset and pfn, which step by one page each)
+ *	   the same except va and offset, which step by one page each, and
+ *	   pfn, which steps by @pfn_step)
+ * @pfn_step: with MMSCOPE_SWAPCACHE_E_FOLIO, page k of the record has
+ *	   frame pfn + k * pfn_step: 1, or in a run of order-0 folios the
+ *	   distance between neighbouring pages' frames (the page allocator
+ *	   often hands out frames in descending order). Only a caller whose
+ *	   entry_size covers this field gets runs that step other than by 1.
  */
 struct mmscope_swapcache_entry {
 	__u64 va;
@@ -77,7 +83,12 @@ struct mmscope_swapcache_entry {
 	__s32 mapcount;
 	__u32 order;
 	__u32 pages;
+	__s64 pfn_step;
 };
+
+/* struct mmscope_swapcache_entry up to @pages, and with @pfn_step */
+#define MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER0	64
+#define MMSCOPE_SWAPCACHE_ENTRY_SIZE_VER1	72
 
 /**
  * struct mmscope_swapcache_entries - MMSCOPE_SWAPCACHE_IOC_ENTRIES
@@ -173,6 +184,7 @@ enum mmscope_swapcache_devflag {
 #define MMSCOPE_SWAPCACHE_DEV_NO_SLOT_CACHE (1U << 2) /* the kernel has none (7.x) */
 #define MMSCOPE_SWAPCACHE_DEV_PCP	(1U << 3) /* pcp_next is valid */
 #define MMSCOPE_SWAPCACHE_DEV_NO_PCP	(1U << 4) /* the device has no per-CPU clusters */
+#define MMSCOPE_SWAPCACHE_DEV_NO_CLUSTERS (1U << 5) /* the device has no clusters */
 
 /* CPUs whose per-CPU cluster a device record carries (the first ones). */
 #define MMSCOPE_SWAPCACHE_PCP_CPUS	8

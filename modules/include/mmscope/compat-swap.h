@@ -184,6 +184,15 @@ static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
 	cur->key = 0;
 }
 
+/* mmscope_swap_slot_word() for a reader that steps along slots. */
+static inline unsigned long mmscope_swap_slot_word_at(struct swap_info_struct *si,
+						      struct mmscope_swap_cursor *cur,
+						      unsigned long offset,
+						      unsigned long *pfn)
+{
+	return mmscope_swap_slot_word(si, offset, pfn);
+}
+
 /*
  * The folio in the swap cache for @entry, or NULL; no reference taken:
  * the caller holds rcu_read_lock() and checks the folio's entry after
@@ -354,12 +363,72 @@ static inline void mmscope_swap_slot_read(struct swap_info_struct *si,
 	}
 }
 
+/*
+ * A reader's place: the table of the cluster it read last, kept while the
+ * caller stays in one RCU read section (a cluster's table is freed after
+ * a grace period); mmscope_swap_cursor_reset() when it leaves it.
+ */
 struct mmscope_swap_cursor {
 	struct folio *probe;	/* unused: the table gives the PFN */
+	struct swap_info_struct *si;
+	unsigned long cluster;	/* the cluster's number + 1; 0: none */
+	atomic_long_t *table;
+	unsigned long valid;	/* a block of frames pfn_valid() said + 1 */
 };
 
 static inline void mmscope_swap_cursor_reset(struct mmscope_swap_cursor *cur)
 {
+	cur->cluster = 0;
+	cur->valid = 0;
+}
+
+/*
+ * pfn_valid(@pfn), asked once per block of frames that is valid or not
+ * as a whole (a subsection of the memory map), while the reader stays in
+ * one RCU read section.
+ */
+static inline bool mmscope_swap_pfn_valid(struct mmscope_swap_cursor *cur,
+					  unsigned long pfn)
+{
+#ifdef PFN_SUBSECTION_SHIFT
+	unsigned long block = (pfn >> PFN_SUBSECTION_SHIFT) + 1;
+
+	if (cur->valid == block)
+		return true;
+	if (!pfn_valid(pfn))
+		return false;
+	cur->valid = block;
+	return true;
+#else
+	return pfn_valid(pfn);
+#endif
+}
+
+/*
+ * mmscope_swap_slot_word() for a reader that steps along slots under
+ * rcu_read_lock(): the cluster's table is looked up once per cluster.
+ */
+static inline unsigned long mmscope_swap_slot_word_at(struct swap_info_struct *si,
+						      struct mmscope_swap_cursor *cur,
+						      unsigned long offset,
+						      unsigned long *pfn)
+{
+	struct mmscope_swap_cluster_info *ci;
+	unsigned long n = offset / MMSCOPE_SWAP_CLUSTER;
+
+	if (cur->cluster != n + 1 || cur->si != si) {
+		ci = (struct mmscope_swap_cluster_info *)si->cluster_info;
+		cur->table = ci ? rcu_dereference(ci[n].table) : NULL;
+		cur->si = si;
+		cur->cluster = n + 1;
+	}
+	if (!cur->table) {
+		*pfn = 0;
+		return 0;
+	}
+	return mmscope_swap_tb_word(atomic_long_read(&cur->table[offset %
+							MMSCOPE_SWAP_CLUSTER]),
+				    pfn);
 }
 
 /* 7.x: the cached folio is the one at the table's PFN (no reference). */
@@ -368,7 +437,7 @@ static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si
 						     swp_entry_t entry,
 						     const struct mmscope_swap_slot *s)
 {
-	if (!s->cache_pfn || !pfn_valid(s->cache_pfn))
+	if (!s->cache_pfn || !mmscope_swap_pfn_valid(cur, s->cache_pfn))
 		return NULL;
 	return page_folio(pfn_to_page(s->cache_pfn));
 }
@@ -407,9 +476,15 @@ static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
 
 #endif /* MMSCOPE_SWAP_MAP */
 
-/* Cluster lists of a device (list_heads since multi-order swap, 6.10). */
+/*
+ * Cluster lists of a device (list_heads since multi-order swap, 6.10).
+ * 6.1 and 6.12 give only solid-state devices clusters (a rotating disk
+ * is scanned slot by slot: no cluster_info, @none); 7.x gives every
+ * device clusters.
+ */
 struct mmscope_swap_clusters {
 	bool valid;
+	bool none;
 	unsigned int nr, free, nonfull, full, frag;
 };
 
@@ -430,7 +505,8 @@ static inline void mmscope_swap_clusters(struct swap_info_struct *si,
 	unsigned int o;
 
 	memset(c, 0, sizeof(*c));
-	if (!si->cluster_info)
+	c->none = !si->cluster_info;
+	if (c->none)
 		return;
 	c->valid = true;
 	c->nr = DIV_ROUND_UP(si->max, MMSCOPE_SWAP_CLUSTER);
@@ -449,6 +525,7 @@ static inline void mmscope_swap_clusters(struct swap_info_struct *si,
 					 struct mmscope_swap_clusters *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->none = !si->cluster_info;
 }
 #endif
 

@@ -23,6 +23,10 @@ cache's own reference) until reclaim drops it: a fault now finds it there \
 without I/O. The shell already touched a page or two again: present, still \
 in the cache (ref 2: the mapping and the cache), its slot's count 0."
 show mmscope swapcache entries --pid $P $heap $len
+say "From 6.12 on, a page that holds only zeroes is not written: its slot \
+is marked zero-filled and reclaim takes the page out of the swap cache at \
+once (a swap entry with no cache bit above). Those are deletes in the \
+statistics; the pages listed as cached are the ones with data."
 show mmscope swapcache stats
 slot=$(mmscope -j swapcache entries --pid $P $heap $len |
 	tr '{' '\n' | sed -n 's/.*"offset":\([0-9]*\).*/\1/p' | tail -1)
