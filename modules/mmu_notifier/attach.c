@@ -464,7 +464,6 @@ static void mn_release_work(struct work_struct *work)
 
 void mn_close(struct mn_att *att, u32 state)
 {
-
 	spin_lock(&att->lock);
 	att->closing = true;
 	if (att->state == MMSCOPE_MMU_NOTIFIER_ATTACHED)
@@ -720,7 +719,6 @@ u64 mn_interval_seq(struct mn_att *att)
 
 void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 {
-
 	memset(i, 0, sizeof(*i));
 	i->id = att->id;
 	i->pid = att->pid;
