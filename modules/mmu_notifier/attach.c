@@ -108,7 +108,7 @@ static unsigned int mn_stack_save(unsigned long *out)
 	return n;
 }
 
-/* Caller holds att->lock: @ns (since @t0) into the op's histogram. */
+/* Caller holds att->lock: the time since @t0 into the op's histogram. */
 static void mn_lat_add(struct mn_lat *l, u32 op, u64 t0)
 {
 	u64 ns = ktime_get_mono_fast_ns() - t0;
@@ -121,10 +121,9 @@ static void mn_lat_add(struct mn_lat *l, u32 op, u64 t0)
 		l->max_ns[op] = ns;
 }
 
-/* Caller holds att->lock; @ns: the callback's entry. */
+/* Caller holds att->lock. */
 static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
-			     const unsigned long *stack, unsigned int nr_stack,
-			     u64 ns)
+			     const unsigned long *stack, unsigned int nr_stack)
 {
 	struct mn_rec *r;
 	u64 seq = ++att->made;
@@ -155,7 +154,11 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 		att->wpos = 0;
 	att->wr++;
 	r->seq = seq;
-	r->ns = ns;
+	/*
+	 * CLOCK_MONOTONIC without the seqcount retry loop of ktime_get_ns();
+	 * under the lock, so that it grows with @seq
+	 */
+	r->ns = ktime_get_mono_fast_ns();
 	r->start = cb->start;
 	r->end = cb->end;
 	r->seq_before = cb->seq_before;
@@ -173,17 +176,17 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 
 static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 {
-	/* CLOCK_MONOTONIC without the seqcount retry loop of ktime_get_ns() */
-	u64 ns = ktime_get_mono_fast_ns();
+	/* the callback's entry, when it is timed */
+	u64 t0 = att->lat ? ktime_get_mono_fast_ns() : 0;
 	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 	unsigned int nr_stack = 0;
 
 	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
 		nr_stack = mn_stack_save(stack);
 	spin_lock(&att->lock);
-	mn_record_locked(att, cb, stack, nr_stack, ns);
+	mn_record_locked(att, cb, stack, nr_stack);
 	if (att->lat)
-		mn_lat_add(att->lat, cb->op, ns);
+		mn_lat_add(att->lat, cb->op, t0);
 	spin_unlock(&att->lock);
 	/* a reader waits rarely: no wait queue lock per record without one */
 	if (wq_has_sleeper(&att->wq))
@@ -380,7 +383,7 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	};
 	bool refuse = !mmu_notifier_range_blockable(range) &&
 		      (att->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK);
-	u64 ns = ktime_get_mono_fast_ns();
+	u64 t0 = att->lat ? ktime_get_mono_fast_ns() : 0;
 	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 	unsigned int nr_stack = 0;
 
@@ -395,9 +398,9 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	spin_lock(&att->lock);
 	cb.seq_before = ivl->invalidate_seq;
 	mmu_interval_set_seq(ivl, cur_seq);
-	mn_record_locked(att, &cb, stack, nr_stack, ns);
+	mn_record_locked(att, &cb, stack, nr_stack);
 	if (att->lat)
-		mn_lat_add(att->lat, cb.op, ns);
+		mn_lat_add(att->lat, cb.op, t0);
 	spin_unlock(&att->lock);
 	if (wq_has_sleeper(&att->wq))
 		wake_up_interruptible(&att->wq);
