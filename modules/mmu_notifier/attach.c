@@ -15,7 +15,8 @@
  *
  * Callbacks may run in atomic context (under page table locks, from the
  * OOM reaper): they take a spinlock, write one 72-byte record (and the
- * stack, when asked) and never allocate.
+ * stack, when asked; and the time they took, when asked) and never
+ * allocate. What a callback costs is in docs/mmu_notifier.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -107,6 +108,19 @@ static unsigned int mn_stack_save(unsigned long *out)
 	return n;
 }
 
+/* Caller holds att->lock: the time since @t0 into the op's histogram. */
+static void mn_lat_add(struct mn_lat *l, u32 op, u64 t0)
+{
+	u64 ns = ktime_get_mono_fast_ns() - t0;
+	unsigned int b = ns ? min_t(unsigned int, ilog2(ns),
+				    MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS - 1) : 0;
+
+	l->buckets[op][b]++;
+	l->sum_ns[op] += ns;
+	if (ns > l->max_ns[op])
+		l->max_ns[op] = ns;
+}
+
 /* Caller holds att->lock. */
 static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 			     const unsigned long *stack, unsigned int nr_stack)
@@ -140,7 +154,10 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 		att->wpos = 0;
 	att->wr++;
 	r->seq = seq;
-	/* CLOCK_MONOTONIC without the seqcount retry loop of ktime_get_ns() */
+	/*
+	 * CLOCK_MONOTONIC without the seqcount retry loop of ktime_get_ns();
+	 * under the lock, so that it grows with @seq
+	 */
 	r->ns = ktime_get_mono_fast_ns();
 	r->start = cb->start;
 	r->end = cb->end;
@@ -159,15 +176,18 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 
 static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 {
+	/* the callback's entry, when it is timed */
+	u64 t0 = att->lat ? ktime_get_mono_fast_ns() : 0;
 	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 	unsigned int nr_stack = 0;
-	unsigned long flags;
 
 	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
 		nr_stack = mn_stack_save(stack);
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	mn_record_locked(att, cb, stack, nr_stack);
-	spin_unlock_irqrestore(&att->lock, flags);
+	if (att->lat)
+		mn_lat_add(att->lat, cb->op, t0);
+	spin_unlock(&att->lock);
 	/* a reader waits rarely: no wait queue lock per record without one */
 	if (wq_has_sleeper(&att->wq))
 		wake_up_interruptible(&att->wq);
@@ -216,16 +236,15 @@ static bool mn_age_record(struct mn_att *att, u32 op, unsigned long start,
 /* The target is gone: detach from a work (a callback cannot unregister). */
 static void mn_released(struct mn_att *att)
 {
-	unsigned long flags;
 	bool queue = false;
 
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	if (!att->closing && att->state == MMSCOPE_MMU_NOTIFIER_ATTACHED) {
 		att->state = MMSCOPE_MMU_NOTIFIER_RELEASED;
 		kref_get(&att->ref);
 		queue = true;
 	}
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	if (queue)
 		schedule_work(&att->release_work);
 	wake_up_interruptible(&att->wq);
@@ -364,9 +383,9 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	};
 	bool refuse = !mmu_notifier_range_blockable(range) &&
 		      (att->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK);
+	u64 t0 = att->lat ? ktime_get_mono_fast_ns() : 0;
 	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 	unsigned int nr_stack = 0;
-	unsigned long flags;
 
 	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
 		nr_stack = mn_stack_save(stack);
@@ -376,11 +395,13 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_OWNER;
 	if (refuse)
 		cb.flags |= MMSCOPE_MMU_NOTIFIER_REC_REFUSED;
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	cb.seq_before = ivl->invalidate_seq;
 	mmu_interval_set_seq(ivl, cur_seq);
 	mn_record_locked(att, &cb, stack, nr_stack);
-	spin_unlock_irqrestore(&att->lock, flags);
+	if (att->lat)
+		mn_lat_add(att->lat, cb.op, t0);
+	spin_unlock(&att->lock);
 	if (wq_has_sleeper(&att->wq))
 		wake_up_interruptible(&att->wq);
 	if (range->event == MMU_NOTIFY_RELEASE)
@@ -398,6 +419,7 @@ static void mn_att_free(struct kref *ref)
 	struct mn_att *att = container_of(ref, struct mn_att, ref);
 
 	/* may run from an SRCU callback: vfree() defers itself there */
+	kfree(att->lat);
 	kvfree(att->stacks);
 	kvfree(att->ring);
 	kfree(att);
@@ -412,7 +434,6 @@ void mn_att_put(struct mn_att *att)
 static void mn_detach(struct mn_att *att)
 {
 	u64 records, dropped;
-	unsigned long flags;
 	bool was_live;
 
 	mutex_lock(&att->detach_lock);
@@ -429,10 +450,10 @@ static void mn_detach(struct mn_att *att)
 	mutex_unlock(&att->detach_lock);
 	if (!was_live)
 		return;
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	records = att->made;
 	dropped = att->dropped;
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	trace_mmu_notifier_detach(att->id, records, dropped);
 }
 
@@ -446,13 +467,11 @@ static void mn_release_work(struct work_struct *work)
 
 void mn_close(struct mn_att *att, u32 state)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	att->closing = true;
 	if (att->state == MMSCOPE_MMU_NOTIFIER_ATTACHED)
 		att->state = state;
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	wake_up_interruptible(&att->wq);
 	if (cancel_work_sync(&att->release_work))
 		mn_att_put(att);
@@ -482,8 +501,9 @@ static int mn_attach_check(struct mm_struct *mm, u32 flags, u64 start,
 	return 0;
 }
 
-static struct mn_att *mn_att_alloc(u32 ring, bool stacks)
+static struct mn_att *mn_att_alloc(u32 ring, u32 flags)
 {
+	bool stacks = flags & MMSCOPE_MMU_NOTIFIER_STACK;
 	struct mn_att *att = kzalloc(sizeof(*att), GFP_KERNEL);
 
 	if (!att)
@@ -496,7 +516,11 @@ static struct mn_att *mn_att_alloc(u32 ring, bool stacks)
 	if (stacks && att->ring)
 		att->stacks = kvzalloc(array_size(ring, sizeof(*att->stacks)),
 				       GFP_KERNEL);
-	if (!att->ring || (stacks && !att->stacks)) {
+	if (att->ring && (flags & MMSCOPE_MMU_NOTIFIER_LATENCY))
+		att->lat = kzalloc(sizeof(*att->lat), GFP_KERNEL);
+	if (!att->ring || (stacks && !att->stacks) ||
+	    ((flags & MMSCOPE_MMU_NOTIFIER_LATENCY) && !att->lat)) {
+		kvfree(att->stacks);
 		kvfree(att->ring);
 		kfree(att);
 		return NULL;
@@ -572,7 +596,8 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 	if (a->flags & ~(MMSCOPE_MMU_NOTIFIER_INTERVAL |
 			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG |
 			 MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK |
-			 MMSCOPE_MMU_NOTIFIER_STACK) ||
+			 MMSCOPE_MMU_NOTIFIER_STACK |
+			 MMSCOPE_MMU_NOTIFIER_LATENCY) ||
 	    (interval && (a->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG)) ||
 	    (!interval && (a->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK)) ||
 	    a->reserved || ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)
@@ -588,7 +613,7 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 		if (IS_ERR(mm))
 			return PTR_ERR(mm);
 	}
-	att = mn_att_alloc(ring, a->flags & MMSCOPE_MMU_NOTIFIER_STACK);
+	att = mn_att_alloc(ring, a->flags);
 	if (!att) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -638,11 +663,10 @@ unsigned int mn_ring_take(struct mn_att *att,
 			  unsigned int max)
 {
 	unsigned int n = mn_ring_peek(att, out, max);
-	unsigned long flags;
 
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	att->rd += n;
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	return n;
 }
 
@@ -679,14 +703,13 @@ unsigned int mn_ring_peek(struct mn_att *att,
 			  struct mmscope_mmu_notifier_record *out,
 			  unsigned int max)
 {
-	unsigned long flags;
 	unsigned int n, i;
 
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	n = min_t(u64, att->wr - att->rd, max);
 	for (i = 0; i < n; i++)
 		mn_rec_out(att, att->rd + i, &out[i]);
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	return n;
 }
 
@@ -699,8 +722,6 @@ u64 mn_interval_seq(struct mn_att *att)
 
 void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 {
-	unsigned long flags;
-
 	memset(i, 0, sizeof(*i));
 	i->id = att->id;
 	i->pid = att->pid;
@@ -710,11 +731,21 @@ void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 	memcpy(i->comm, att->comm, sizeof(i->comm));
 	i->comm[sizeof(i->comm) - 1] = '\0';
 	i->interval_seq = mn_interval_seq(att);
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	i->state = att->state;
 	i->records = att->made;
 	i->dropped = att->dropped;
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
+}
+
+int mn_att_latency(struct mn_att *att, struct mn_lat *l)
+{
+	if (!att->lat)
+		return -ENODATA;
+	spin_lock(&att->lock);
+	memcpy(l, att->lat, sizeof(*l));
+	spin_unlock(&att->lock);
+	return 0;
 }
 
 void mn_totals(struct mmscope_mmu_notifier_stats *s)

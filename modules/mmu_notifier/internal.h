@@ -43,6 +43,13 @@ struct mn_stack {
 	unsigned long ips[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 };
 
+/* The latency histogram of an attachment (MMSCOPE_MMU_NOTIFIER_LATENCY). */
+struct mn_lat {
+	u64 buckets[MMSCOPE_MMU_NOTIFIER_OP_COUNT][MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS];
+	u64 sum_ns[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
+	u64 max_ns[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
+};
+
 /**
  * struct mn_att - one attachment to a process's mm
  * @mn: the subscription of the whole address space (not for an interval)
@@ -55,7 +62,10 @@ struct mn_stack {
  * @read_lock: one READ at a time
  * @release_work: detaches after the target exited
  * @wq: readers waiting for a record
- * @lock: the ring, the counters, @state, @closing
+ * @lock: the ring, the counters, @lat, @state, @closing; never taken in
+ *        interrupt context (every callback runs in a task: the faulting or
+ *        syscalling one, reclaim, the OOM reaper, khugepaged, ...), so
+ *        without disabling interrupts
  * @mm: the target's mm, compared only (the notifiers hold it while live)
  * @live: the notifiers are on the mm
  * @closing: the owner is detaching: a release queues no work
@@ -76,7 +86,7 @@ struct mn_att {
 	struct mutex read_lock;		/* one reader */
 	struct work_struct release_work;
 	wait_queue_head_t wq;
-	spinlock_t lock;	/* ring, counters, @state, @closing */
+	spinlock_t lock;	/* ring, counters, @lat, @state, @closing */
 	struct mm_struct *mm;
 	u32 id;
 	pid_t pid;
@@ -90,6 +100,7 @@ struct mn_att {
 	u32 ring_size;
 	struct mn_rec *ring;
 	struct mn_stack *stacks;	/* MMSCOPE_MMU_NOTIFIER_STACK only */
+	struct mn_lat *lat;		/* MMSCOPE_MMU_NOTIFIER_LATENCY only */
 	u64 made;
 	u64 wr;
 	u64 rd;
@@ -117,6 +128,8 @@ unsigned int mn_ring_peek(struct mn_att *att,
 			  unsigned int max);
 u64 mn_interval_seq(struct mn_att *att);
 void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i);
+/* The histogram into @l: 0, or -ENODATA without one. */
+int mn_att_latency(struct mn_att *att, struct mn_lat *l);
 /* Module-wide counters since load. */
 void mn_totals(struct mmscope_mmu_notifier_stats *s);
 /* Wait until every subscription was freed; at unload. */

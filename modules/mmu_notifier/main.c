@@ -8,6 +8,7 @@
  *   attachments  one line per attachment
  *   events       the records not read yet, per attachment
  *   stats        callbacks per op and per event since load
+ *   latency      the latency histograms of the attachments that keep one
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -109,7 +110,6 @@ static long mn_ioc_read(struct file *file, unsigned int cmd, void *arg)
 {
 	struct mmscope_mmu_notifier_read *rd = arg;
 	struct mn_att *att;
-	unsigned long flags;
 	long ret;
 
 	BUILD_BUG_ON(sizeof(*rd) != MMSCOPE_MMU_NOTIFIER_READ_SIZE_VER0);
@@ -134,10 +134,10 @@ static long mn_ioc_read(struct file *file, unsigned int cmd, void *arg)
 	if (ret >= 0) {
 		rd->count = ret;
 		rd->record_size = sizeof(struct mmscope_mmu_notifier_record);
-		spin_lock_irqsave(&att->lock, flags);
+		spin_lock(&att->lock);
 		rd->state = att->state;
 		rd->dropped = att->dropped;
-		spin_unlock_irqrestore(&att->lock, flags);
+		spin_unlock(&att->lock);
 		rd->interval_seq = mn_interval_seq(att);
 		ret = 0;
 	}
@@ -150,7 +150,6 @@ static long mn_ioc_detach(struct file *file, unsigned int cmd, void *arg)
 	struct mmscope_mmu_notifier_detach *d = arg;
 	struct mn_file *f = mmscope_ctl_priv(file);
 	struct mn_att *att;
-	unsigned long flags;
 
 	BUILD_BUG_ON(sizeof(*d) != MMSCOPE_MMU_NOTIFIER_DETACH_SIZE_VER0);
 	if (d->flags)
@@ -163,10 +162,10 @@ static long mn_ioc_detach(struct file *file, unsigned int cmd, void *arg)
 		return -ENOENT;
 	kref_get(&att->ref);
 	mn_close(att, MMSCOPE_MMU_NOTIFIER_DETACHED);
-	spin_lock_irqsave(&att->lock, flags);
+	spin_lock(&att->lock);
 	d->records = att->made;
 	d->dropped = att->dropped;
-	spin_unlock_irqrestore(&att->lock, flags);
+	spin_unlock(&att->lock);
 	mn_att_put(att);
 	return 0;
 }
@@ -175,7 +174,6 @@ static long mn_ioc_stats(struct file *file, unsigned int cmd, void *arg)
 {
 	struct mmscope_mmu_notifier_stats *s = arg;
 	struct mn_att *att;
-	unsigned long flags;
 	long ret = -ENOENT;
 
 	BUILD_BUG_ON(sizeof(*s) != MMSCOPE_MMU_NOTIFIER_STATS_SIZE_VER0);
@@ -191,16 +189,74 @@ static long mn_ioc_stats(struct file *file, unsigned int cmd, void *arg)
 	list_for_each_entry(att, &mn_atts, node) {
 		if (att->id != s->id)
 			continue;
-		spin_lock_irqsave(&att->lock, flags);
+		spin_lock(&att->lock);
 		memcpy(s->ops, att->ops, sizeof(att->ops));
 		memcpy(s->events, att->events, sizeof(att->events));
 		s->dropped = att->dropped;
-		spin_unlock_irqrestore(&att->lock, flags);
+		spin_unlock(&att->lock);
 		s->attachments = 1;
 		ret = 0;
 		break;
 	}
 	mutex_unlock(&mn_atts_lock);
+	return ret;
+}
+
+/* The attachment with this id (0: the file's own) with a reference. */
+static struct mn_att *mn_att_by_id(struct file *file, u32 id)
+{
+	struct mn_att *att;
+
+	if (!id)
+		return mn_file_att(file);
+	mutex_lock(&mn_atts_lock);
+	list_for_each_entry(att, &mn_atts, node) {
+		if (att->id == id) {
+			kref_get(&att->ref);
+			mutex_unlock(&mn_atts_lock);
+			return att;
+		}
+	}
+	mutex_unlock(&mn_atts_lock);
+	return NULL;
+}
+
+static long mn_ioc_latency(struct file *file, unsigned int cmd, void *arg)
+{
+	struct mmscope_mmu_notifier_latency *lt = arg;
+	struct mmscope_mmu_notifier_lat_op *o;
+	unsigned int op, b, n;
+	struct mn_att *att;
+	struct mn_lat *l;
+	long ret;
+
+	BUILD_BUG_ON(sizeof(*lt) != MMSCOPE_MMU_NOTIFIER_LATENCY_SIZE_VER0);
+	if (lt->flags || !lt->nr_ops || !lt->ops)
+		return -EINVAL;
+	att = mn_att_by_id(file, lt->id);
+	if (!att)
+		return -ENOENT;
+	n = min_t(u32, lt->nr_ops, MMSCOPE_MMU_NOTIFIER_OP_COUNT);
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	o = kcalloc(n, sizeof(*o), GFP_KERNEL);
+	ret = l && o ? mn_att_latency(att, l) : -ENOMEM;
+	mn_att_put(att);
+	if (ret)
+		goto out;
+	for (op = 0; op < n; op++) {
+		for (b = 0; b < MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS; b++) {
+			o[op].buckets[b] = l->buckets[op][b];
+			o[op].count += l->buckets[op][b];
+		}
+		o[op].sum_ns = l->sum_ns[op];
+		o[op].max_ns = l->max_ns[op];
+	}
+	if (copy_to_user(u64_to_user_ptr(lt->ops), o, n * sizeof(*o)))
+		ret = -EFAULT;
+	lt->nr_ops = n;
+out:
+	kfree(o);
+	kfree(l);
 	return ret;
 }
 
@@ -273,6 +329,9 @@ static const struct mmscope_ioctl mn_ioctls[] = {
 	MMSCOPE_IOCTL(MMSCOPE_MMU_NOTIFIER_IOC_LIST,
 		      MMSCOPE_MMU_NOTIFIER_LIST_SIZE_VER0,
 		      struct mmscope_mmu_notifier_list, mn_ioc_list),
+	MMSCOPE_IOCTL(MMSCOPE_MMU_NOTIFIER_IOC_LATENCY,
+		      MMSCOPE_MMU_NOTIFIER_LATENCY_SIZE_VER0,
+		      struct mmscope_mmu_notifier_latency, mn_ioc_latency),
 };
 
 static struct mmscope_ctl mn_ctl = {

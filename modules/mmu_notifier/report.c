@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The text files of mmscope_mmu_notifier: attachments, events, stats. */
+/*
+ * The text files of mmscope_mmu_notifier: attachments, events, stats,
+ * latency.
+ */
 #include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -108,10 +111,52 @@ static int mn_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mn_stats);
 
+/* One line per op that was timed: count, sum, max, the non-empty buckets. */
+static void mn_latency_one(struct seq_file *m, struct mn_att *att,
+			   const struct mn_lat *l)
+{
+	unsigned int op, b;
+	u64 n;
+
+	for (op = 0; op < MMSCOPE_MMU_NOTIFIER_OP_COUNT; op++) {
+		for (n = 0, b = 0; b < MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS; b++)
+			n += l->buckets[op][b];
+		if (!n)
+			continue;
+		seq_printf(m, "%u %s %llu %llu %llu", att->id,
+			   mmscope_mmu_notifier_op_name(op), n, l->sum_ns[op],
+			   l->max_ns[op]);
+		for (b = 0; b < MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS; b++)
+			if (l->buckets[op][b])
+				seq_printf(m, " %u:%llu", b, l->buckets[op][b]);
+		seq_putc(m, '\n');
+	}
+}
+
+static int mn_latency_show(struct seq_file *m, void *unused)
+{
+	struct mn_att *att;
+	struct mn_lat *l;
+
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	seq_puts(m, "# id op count sum_ns max_ns bucket:count... (bucket b: [2^b, 2^(b+1)) ns)\n");
+	mutex_lock(&mn_atts_lock);
+	list_for_each_entry(att, &mn_atts, node)
+		if (!mn_att_latency(att, l))
+			mn_latency_one(m, att, l);
+	mutex_unlock(&mn_atts_lock);
+	kfree(l);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mn_latency);
+
 void mn_report_init(struct dentry *dir)
 {
 	debugfs_create_file("attachments", 0400, dir, NULL,
 			    &mn_attachments_fops);
 	debugfs_create_file("events", 0400, dir, NULL, &mn_events_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &mn_stats_fops);
+	debugfs_create_file("latency", 0400, dir, NULL, &mn_latency_fops);
 }

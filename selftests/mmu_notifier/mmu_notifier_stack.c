@@ -108,7 +108,7 @@ TEST(bad_flags)
 	int fd = mn_open();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0, 1U << 4, NULL));
+	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0, 1U << 5, NULL));
 	close(fd);
 }
 

@@ -16,6 +16,7 @@
 #include <mmscope/mmu_notifier.h>
 
 #include "common.h"
+#include "notifier_cmd.h"
 #include "trace_points.h"
 
 #define LEVEL "mmscope notifier"
@@ -38,10 +39,11 @@ static int notifier_help(int argc, char **argv)
 	(void)argv;
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
-		"                               [--young | --refuse-nonblock] [--stack]\n"
+		"                               [--young | --refuse-nonblock] [--stack] [--latency]\n"
 		"       mmscope notifier attach [options] -- COMMAND [ARGS...]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
+		"       mmscope notifier latency [--id N]\n"
 		"\n"
 		"attach: register an MMU notifier on the address space of PID (with\n"
 		"ADDR LEN, an interval notifier on [ADDR, ADDR+LEN) instead) and print\n"
@@ -61,9 +63,16 @@ static int notifier_help(int argc, char **argv)
 		"must sleep does. --stack: each record also gets the kernel stack that\n"
 		"led to the callback (at most 8 frames, from the kernel's caller of the\n"
 		"notifier on), printed under the record (JSON: \"stack\", a list).\n"
+		"--latency: time each callback (its entry to its record written) into\n"
+		"a log2 histogram per op, printed at the end (JSON: one more line,\n"
+		"{\"latency\": {\"ops\": {OP: {\"count\", \"sum_ns\", \"max_ns\",\n"
+		"\"buckets\": [{\"lo_ns\", \"hi_ns\", \"count\"}]}}}}).\n"
 		"\n"
 		"stats: callbacks per op and per event since the module was loaded.\n"
 		"list: the attachments there are now (every user's).\n"
+		"latency: the histograms of the attachments made with --latency (or\n"
+		"of attachment N), while they last (JSON: {\"attachments\": [{\"id\",\n"
+		"\"ops\"}]}).\n"
 		"\n"
 		"JSON (one object per line): {\"seq\", \"op\", \"event\", \"start\", \"end\",\n"
 		"  \"blockable\", \"pid\", \"comm\", \"ns\", \"interval_seq\"[, \"stack\"]}\n"
@@ -87,6 +96,7 @@ struct attach_args {
 	bool young;
 	bool refuse;
 	bool stack;
+	bool latency;
 	int npos;
 	uint64_t start;
 	uint64_t len;
@@ -129,6 +139,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			a->refuse = true;
 		} else if (!strcmp(argv[i], "--stack")) {
 			a->stack = true;
+		} else if (!strcmp(argv[i], "--latency")) {
+			a->latency = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
 		} else if (a->npos < 2) {
@@ -314,6 +326,8 @@ static int do_attach(int argc, char **argv)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_STACK;
 		trace_ksyms_load(&syms, false);
 	}
+	if (a.latency)
+		at.flags |= MMSCOPE_MMU_NOTIFIER_LATENCY;
 	if (a.npos) {
 		at.flags |= MMSCOPE_MMU_NOTIFIER_INTERVAL;
 		at.start = a.start;
@@ -342,6 +356,11 @@ static int do_attach(int argc, char **argv)
 	if (a.cmd)
 		spawn_resume(a.pid);
 	ret = stream(fd, &a, &rd);
+	if (!ret && a.latency) {
+		if (!json_output)
+			printf("# latency (ns) per op\n");
+		ret = -notifier_latency_print(fd, at.id);
+	}
 	close(fd);
 	trace_ksyms_free(&syms);
 	if (a.cmd && (ret = spawn_end(a.pid, false)) > 0)
@@ -476,6 +495,7 @@ int do_notifier(int argc, char **argv)
 		{ "attach",	do_attach },
 		{ "stats",	do_stats },
 		{ "list",	do_list },
+		{ "latency",	do_notifier_latency },
 		{ NULL }
 	};
 

@@ -147,6 +147,12 @@ struct mmscope_mmu_notifier_record {
  * stack walk per callback)
  */
 #define MMSCOPE_MMU_NOTIFIER_STACK	(1U << 3)
+/*
+ * each callback is timed, from its entry to its record written, into a
+ * log2 histogram per op (MMSCOPE_MMU_NOTIFIER_IOC_LATENCY, `latency`);
+ * off by default: it costs a clock read per callback
+ */
+#define MMSCOPE_MMU_NOTIFIER_LATENCY	(1U << 4)
 
 /* Ring sizes (records) and attachments, module-wide. */
 #define MMSCOPE_MMU_NOTIFIER_RING_DEFAULT	4096
@@ -159,7 +165,7 @@ struct mmscope_mmu_notifier_record {
  * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space),
  *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval),
  *         MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK (only with an interval),
- *         MMSCOPE_MMU_NOTIFIER_STACK (either)
+ *         MMSCOPE_MMU_NOTIFIER_STACK, MMSCOPE_MMU_NOTIFIER_LATENCY (either)
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
@@ -321,6 +327,51 @@ struct mmscope_mmu_notifier_list {
 
 #define MMSCOPE_MMU_NOTIFIER_LIST_SIZE_VER0 24
 
+/* Buckets of a latency histogram; see struct mmscope_mmu_notifier_lat_op. */
+#define MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS	32
+
+/**
+ * struct mmscope_mmu_notifier_lat_op - the latency histogram of one op
+ * @count: callbacks timed (the sum of @buckets)
+ * @sum_ns: their total time
+ * @max_ns: the longest
+ * @buckets: bucket b counts the callbacks that took [2^b, 2^(b+1)) ns;
+ *           bucket 0 also those under 1 ns, the last one also everything
+ *           longer
+ */
+struct mmscope_mmu_notifier_lat_op {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+	__u64 buckets[MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS];
+};
+
+/**
+ * struct mmscope_mmu_notifier_latency - MMSCOPE_MMU_NOTIFIER_IOC_LATENCY
+ * @size: caller's sizeof(); on return, bytes written
+ * @id: in, an attachment's id, or 0 for this file's own
+ * @flags: in, zero
+ * @nr_ops: in, room in @ops (at least 1); out, entries written: one per
+ *          enum mmscope_mmu_notifier_op, up to MMSCOPE_MMU_NOTIFIER_OP_COUNT
+ * @ops: in, user pointer to @nr_ops struct mmscope_mmu_notifier_lat_op,
+ *       indexed by enum mmscope_mmu_notifier_op
+ *
+ * The histograms of an attachment made with MMSCOPE_MMU_NOTIFIER_LATENCY:
+ * every callback it got, recorded or dropped, timed from the callback's
+ * entry to its record written (with MMSCOPE_MMU_NOTIFIER_STACK, the stack
+ * walk included). ENOENT for an id that does not exist (id 0: this file
+ * has no attachment), ENODATA for an attachment made without LATENCY.
+ */
+struct mmscope_mmu_notifier_latency {
+	__u32 size;
+	__u32 id;
+	__u32 flags;
+	__u32 nr_ops;
+	__u64 ops;
+};
+
+#define MMSCOPE_MMU_NOTIFIER_LATENCY_SIZE_VER0 24
+
 #define MMSCOPE_MMU_NOTIFIER_IOC_ATTACH \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0xb0, struct mmscope_mmu_notifier_attach)
 #define MMSCOPE_MMU_NOTIFIER_IOC_READ \
@@ -331,5 +382,7 @@ struct mmscope_mmu_notifier_list {
 	_IOWR(MMSCOPE_IOC_MAGIC, 0xb3, struct mmscope_mmu_notifier_stats)
 #define MMSCOPE_MMU_NOTIFIER_IOC_LIST \
 	_IOWR(MMSCOPE_IOC_MAGIC, 0xb4, struct mmscope_mmu_notifier_list)
+#define MMSCOPE_MMU_NOTIFIER_IOC_LATENCY \
+	_IOWR(MMSCOPE_IOC_MAGIC, 0xb5, struct mmscope_mmu_notifier_latency)
 
 #endif /* _UAPI_MMSCOPE_MMU_NOTIFIER_H */
