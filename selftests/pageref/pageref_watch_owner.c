@@ -110,28 +110,49 @@ FIXTURE_TEARDOWN(owner)
 	munmap(self->p, NPAGES * getpagesize());
 }
 
-TEST_F(owner, watch_ends_with_its_file)
+/*
+ * Watch the fixture's pages on a new file with @flags, then close it;
+ * the kprobes list must have grown by the sites the watch reports.
+ */
+static void watch_and_close(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(owner) *self, uint32_t flags)
 {
 	uint32_t total, sites;
 	int fd = pageref_open();
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, watch(fd, MMSCOPE_PAGEREF_WATCH_ADD, self->p, &total,
-			   &sites));
+	ASSERT_EQ(0, watch(fd, MMSCOPE_PAGEREF_WATCH_ADD | flags, self->p,
+			   &total, &sites));
 	EXPECT_EQ(NPAGES, total);
 	ASSERT_LT(0, sites);
 	EXPECT_EQ(self->probes + (int)sites, kretprobes());
 	at_baseline(_metadata, self, "watched");
 	close(fd);
+}
 
-	fd = pageref_open();
+/*
+ * The next opener finds no watch, the return probes are back to those
+ * before any watch, and the pages at their baseline.
+ */
+static void no_watch_left(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(owner) *self, const char *when)
+{
+	uint32_t total, sites;
+	int fd = pageref_open();
+
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, watch(fd, 0, NULL, &total, &sites));
-	EXPECT_EQ(0, total) TH_LOG("the closed file's watches outlived it");
+	EXPECT_EQ(0, total) TH_LOG("%s: watches outlived their owner", when);
 	EXPECT_EQ(0, sites);
-	EXPECT_EQ(self->probes, kretprobes());
 	close(fd);
-	at_baseline(_metadata, self, "after close");
+	EXPECT_EQ(self->probes, kretprobes()) TH_LOG("%s: probes left", when);
+	at_baseline(_metadata, self, when);
+}
+
+TEST_F(owner, watch_ends_with_its_file)
+{
+	watch_and_close(_metadata, self, 0);
+	no_watch_left(_metadata, self, "after close");
 }
 
 TEST_F(owner, clear_leaves_other_files_watches)
@@ -151,58 +172,34 @@ TEST_F(owner, clear_leaves_other_files_watches)
 	EXPECT_EQ(NPAGES, total) TH_LOG("b's watches are b's");
 	EXPECT_LT(0, sites);
 	close(b);
-	ASSERT_EQ(0, watch(a, 0, NULL, &total, &sites));
-	EXPECT_EQ(0, total);
-	EXPECT_EQ(0, sites);
-	EXPECT_EQ(self->probes, kretprobes());
+	/* a is still open, with no watch of its own */
+	no_watch_left(_metadata, self, "after b closed");
 	close(a);
-	at_baseline(_metadata, self, "after both");
 }
 
 TEST_F(owner, detached_watch_is_the_modules_until_clear)
 {
 	uint32_t total, sites;
-	int fd = pageref_open();
+	int fd;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, watch(fd, MMSCOPE_PAGEREF_WATCH_ADD |
-			   MMSCOPE_PAGEREF_WATCH_DETACH, self->p, &total,
-			   &sites));
-	close(fd);
+	watch_and_close(_metadata, self, MMSCOPE_PAGEREF_WATCH_DETACH);
 	fd = pageref_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, watch(fd, 0, NULL, &total, &sites));
-	EXPECT_EQ(NPAGES, total);
+	EXPECT_EQ(NPAGES, total) TH_LOG("a detached watch ended with its file");
 	ASSERT_EQ(0, watch(fd, MMSCOPE_PAGEREF_WATCH_CLEAR, NULL, &total,
 			   &sites));
 	EXPECT_EQ(0, total);
-	EXPECT_EQ(0, sites);
-	EXPECT_EQ(self->probes, kretprobes());
 	close(fd);
-	at_baseline(_metadata, self, "after clear");
+	no_watch_left(_metadata, self, "after clear");
 }
 
 TEST_F(owner, unload_ends_the_modules_watches)
 {
-	uint32_t total, sites;
-	int fd = pageref_open();
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, watch(fd, MMSCOPE_PAGEREF_WATCH_ADD |
-			   MMSCOPE_PAGEREF_WATCH_DETACH, self->p, &total,
-			   &sites));
-	ASSERT_LT(0, sites);
-	close(fd);
+	watch_and_close(_metadata, self, MMSCOPE_PAGEREF_WATCH_DETACH);
 	ASSERT_EQ(0, mmscope_module_reload("mmscope_pageref"))
 		TH_LOG("%s", mmscope_error);
-	EXPECT_EQ(self->probes, kretprobes());
-	fd = pageref_open();
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, watch(fd, 0, NULL, &total, &sites));
-	EXPECT_EQ(0, total);
-	EXPECT_EQ(0, sites);
-	close(fd);
-	at_baseline(_metadata, self, "after reload");
+	no_watch_left(_metadata, self, "after reload");
 }
 
 TEST_HARNESS_MAIN
