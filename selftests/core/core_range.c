@@ -293,7 +293,7 @@ FIXTURE_SETUP(thp_range)
 	self->fd = open(MMSCOPE_DEBUGFS "/thp/ctl", O_RDWR | O_CLOEXEC);
 	if (self->fd < 0)
 		SKIP(return, "mmscope_thp is not loaded");
-	self->map = mmap(NULL, 2 * THP_PMD, PROT_READ | PROT_WRITE,
+	self->map = mmap(NULL, 3 * THP_PMD, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->map);
 	self->p = (char *)(((uintptr_t)self->map + THP_PMD - 1) & ~(THP_PMD - 1));
@@ -307,7 +307,7 @@ FIXTURE_TEARDOWN(thp_range)
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->map)
-		munmap(self->map, 2 * THP_PMD);
+		munmap(self->map, 3 * THP_PMD);
 }
 
 static int thp_folios_cmd(int fd, pid_t pid, uint64_t start, uint64_t len,
