@@ -22,7 +22,7 @@ show mmscope thp vmas --pid $thp_kid
 thp_n=$(mmscope -j thp vmas --pid $thp_kid | grep -o '"eligible":[a-z]*' | grep -c true)
 thp_why=$(mmscope -j thp vmas --pid $thp_kid | grep -o '"reasons":\[[^]]*\]' |
 	tr -d '"[]' | sed 's/reasons://' | tr ',' '\n' | grep . | sort | uniq -c |
-	sort -rn | awk '{printf "%s%s %d", NR > 1 ? "," : "", $2, $1}')
+	sort -rn | awk '{ printf "%s %s x%d", (NR > 1 ? "," : ""), $2, $1 }')
 say "$thp_n of dd's VMAs may have THPs; the others are refused for:$thp_why \
 (a VMA can have more than one reason)."
 show mmscope thp map --pid $thp_kid
@@ -56,9 +56,18 @@ fi
 show mmscope thp khugepaged --pid $thp_kid
 thp_res=$(mmscope -j thp khugepaged --pid $thp_kid | grep -o '"result":"[a-z_]*"' |
 	cut -d'"' -f4 | sort | uniq -c | awk '{printf " %s x%d", $2, $1}')
-say "The results recorded for dd's mm, by the kernel's own names:$thp_res. \
-page_pmd_mapped: khugepaged found a THP already there; succeeded: a \
-collapse happened."
+thp_expl=
+for thp_r in $(mmscope -j thp khugepaged --pid $thp_kid | grep -o '"result":"[a-z_]*"' |
+	cut -d'"' -f4 | sort -u); do
+	case $thp_r in
+	succeeded) thp_expl="$thp_expl succeeded: the range was (or could be) collapsed." ;;
+	page_pmd_mapped) thp_expl="$thp_expl page_pmd_mapped: a THP was already there." ;;
+	pmd_none|pmd_null|no_pte_table) thp_expl="$thp_expl $thp_r: nothing mapped in that 2 MiB yet." ;;
+	exceed_none_pte) thp_expl="$thp_expl exceed_none_pte: more empty PTEs than max_ptes_none allows." ;;
+	not_suitable_page_count) thp_expl="$thp_expl not_suitable_page_count: a page had a reference its mappings do not explain." ;;
+	esac
+done
+say "The results recorded for dd's mm, by the kernel's own names:$thp_res.$thp_expl"
 kill $thp_kid
 wait $thp_kid 2>/dev/null
 if [ -d $thp_sys/hugepages-64kB ]; then
@@ -70,6 +79,10 @@ if [ -d $thp_sys/hugepages-64kB ]; then
 	thp_kid=$!
 	sleep 1
 	show mmscope thp map --pid $thp_kid
+	printf '\n# mmscope thp vmas --pid %s   (the header and the eligible VMAs)\n' $thp_kid
+	mmscope thp vmas --pid $thp_kid | sed -n '1,2p;/ yes /p'
+	thp_buf=$(mmscope thp map --pid $thp_kid | grep -m1 ' anon  *[a-z]*m' | cut -d- -f1)
+	[ -n "$thp_buf" ] && show mmscope thp folios --pid $thp_kid 0x$thp_buf 0x20000
 	thp_m=$(mmscope thp folios --pid $thp_kid | grep -c ' order 4 pte ')
 	thp_ahp=$(awk '/^AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$thp_kid/smaps)
 	say "This kernel has multi-size THP: with only hugepages-64kB enabled \
