@@ -5,9 +5,10 @@
  * shmem_enabled "never", collapse into one PMD-mapped shmem THP, against
  * /proc/vmstat (thp_collapse_alloc, nr_shmem_hugepages), smaps
  * (ShmemPmdMapped), pagemap and kpageflags. A file of a ramfs mount is
- * refused: Debian's 6.1 and 6.12 leave CONFIG_READ_ONLY_THP_FOR_FS unset
- * and 7.x has no such option, so the kernel's own MADV_COLLAPSE answers
- * EINVAL and the module names the reason, file_not_supported.
+ * refused: Debian's 6.1 and 6.12 leave CONFIG_READ_ONLY_THP_FOR_FS unset,
+ * and 7.x, which has no such option, wants a file system with PMD-size
+ * page cache folios (ramfs has none); the kernel's own MADV_COLLAPSE
+ * answers EINVAL and the module names the reason, file_not_supported.
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
