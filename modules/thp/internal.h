@@ -18,6 +18,7 @@ extern const char *const thp_reason_names[MMSCOPE_THP_NR_REASONS];
 /* vmas.c */
 long thp_ioc_vmas(struct file *file, unsigned int cmd, void *arg);
 int thp_vmas_show_pid(struct seq_file *m, pid_t pid);
+const char *thp_vma_refusal(struct vm_area_struct *vma);
 
 /* folios.c */
 /*

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/sched/mm.h>
+#include <linux/string.h>
 
 #include <mmscope/core.h>
 #include <mmscope/walk.h>
@@ -58,11 +59,22 @@ long thp_ioc_collapse(struct file *file, unsigned int cmd, void *arg)
 		goto unlock;
 	}
 	memset(a->scan, 0, sizeof(a->scan));
-	thp_collapse_watch_begin(a->scan, sizeof(a->scan));
-	ret = mmscope_thp_collapse(&thp_syms, vma, start, end);
-	thp_collapse_watch_end();
-	/* madvise_collapse() returns with the lock held, vma maybe stale. */
-	mmap_read_unlock(r.mm);
+	if (thp_syms.verdict && !mmscope_thp_collapse_allowed(&thp_syms, vma)) {
+		/*
+		 * What madvise_collapse() would answer at once (EINVAL, no
+		 * scan): named here, with the reason the verdict sees.
+		 */
+		ret = -EINVAL;
+		strscpy(a->scan, thp_vma_refusal(vma) ?: "vma_check_failed",
+			sizeof(a->scan));
+		mmap_read_unlock(r.mm);
+	} else {
+		thp_collapse_watch_begin(a->scan, sizeof(a->scan));
+		ret = mmscope_thp_collapse(&thp_syms, vma, start, end);
+		thp_collapse_watch_end();
+		/* it returns with the lock held, vma maybe stale */
+		mmap_read_unlock(r.mm);
+	}
 	a->result = ret ? MMSCOPE_THP_FAILED : MMSCOPE_THP_OK;
 	a->err = ret < 0 ? -ret : 0;
 	a->done = end;

@@ -69,6 +69,17 @@ static u64 thp_vma_reasons(struct vm_area_struct *vma, unsigned int kind)
 	return r;
 }
 
+/*
+ * The name of the first reason this module sees for a VMA the kernel
+ * refuses, or NULL when it sees none.
+ */
+const char *thp_vma_refusal(struct vm_area_struct *vma)
+{
+	u64 r = thp_vma_reasons(vma, thp_vma_kind(vma));
+
+	return r ? thp_reason_names[__ffs64(r)] : NULL;
+}
+
 static void thp_vma_fill(struct vm_area_struct *vma,
 			 struct mmscope_thp_vma *v)
 {

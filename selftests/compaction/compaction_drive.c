@@ -219,21 +219,6 @@ TEST(contig_pinned)
 }
 
 /* Split the THPs mapped in [start, start + len) into order-0 pages. */
-static int split_range(char *start, size_t len)
-{
-	char cmd[96];
-	int fd, n, ok;
-
-	fd = open(SPLIT_FILE, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
-		     (unsigned long)start, (unsigned long)(start + len));
-	ok = write(fd, cmd, n) == n;
-	close(fd);
-	return ok ? 0 : -errno;
-}
-
 static uint64_t kflags(uint64_t pfn)
 {
 	uint64_t f = 0;
@@ -276,7 +261,7 @@ TEST(contig_mlocked)
 	/* khugepaged may not collapse the split range again */
 	ASSERT_EQ(0, madvise(reg.start, MMSCOPE_HUGE_SIZE, MADV_NOHUGEPAGE));
 	ASSERT_EQ(0, mlock(reg.start, MMSCOPE_HUGE_SIZE)) TH_LOG("%s", strerror(errno));
-	ASSERT_EQ(0, split_range(reg.start, MMSCOPE_HUGE_SIZE))
+	ASSERT_EQ(0, mmscope_thp_split_range(reg.start, MMSCOPE_HUGE_SIZE))
 		TH_LOG("%s: %s", SPLIT_FILE, strerror(errno));
 	page = reg.start + 7 * ps;
 	tpfn = pfn_of(page);

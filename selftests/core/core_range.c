@@ -19,6 +19,7 @@
 #include <mmscope/mmu_notifier.h>
 #include <mmscope/pageref.h>
 #include <mmscope/pagewalk.h>
+#include <mmscope/thp.h>
 
 #include "kselftest_harness.h"
 #include "mmscope_test.h"
@@ -269,6 +270,148 @@ TEST_F(range, kernel_ranges)
 	w.len = 2 * self->psize;
 	EXPECT_EQ(-1, ioctl(fd, MMSCOPE_PAGEWALK_IOC_WALK, &w));
 	EXPECT_EQ(EOVERFLOW, errno);
+}
+
+/*
+ * THP's own rules (docs/thp.md, "Ranges"): the range contract's errnos
+ * for a bad pid, a kernel address, a range past the user limit and a
+ * short struct, but no rounding to a page and no hole records. FOLIOS
+ * needs a mapping (ENOENT); COLLAPSE works on the 2 MiB-aligned part of
+ * the range inside one VMA (none: EINVAL); SPLIT takes an address, any
+ * byte of a folio, and len 0.
+ */
+#define THP_PMD		(2UL << 20)
+
+FIXTURE(thp_range)
+{
+	int fd;
+	char *map, *p;		/* p: 2 MiB-aligned, 2 MiB, one THP */
+};
+
+FIXTURE_SETUP(thp_range)
+{
+	self->fd = open(MMSCOPE_DEBUGFS "/thp/ctl", O_RDWR | O_CLOEXEC);
+	if (self->fd < 0)
+		SKIP(return, "mmscope_thp is not loaded");
+	self->map = mmap(NULL, 3 * THP_PMD, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->map);
+	self->p = (char *)(((uintptr_t)self->map + THP_PMD - 1) & ~(THP_PMD - 1));
+	/* a THP where the kernel can give one, else small pages */
+	madvise(self->p, THP_PMD, MADV_HUGEPAGE);
+	memset(self->p, 1, THP_PMD);
+}
+
+FIXTURE_TEARDOWN(thp_range)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->map)
+		munmap(self->map, 3 * THP_PMD);
+}
+
+static int thp_folios_cmd(int fd, pid_t pid, uint64_t start, uint64_t len,
+			  uint32_t size)
+{
+	struct mmscope_thp_folio r[4];
+	struct mmscope_thp_folios a = {
+		.size = size, .pid = pid, .count = 4, .start = start,
+		.len = len, .records = (uintptr_t)r, .record_size = sizeof(r[0]),
+	};
+
+	return ioctl(fd, MMSCOPE_THP_IOC_FOLIOS, &a) ? errno : 0;
+}
+
+static int thp_op_cmd(int fd, unsigned long cmd, pid_t pid, uint64_t start,
+		      uint64_t len, uint32_t size)
+{
+	struct mmscope_thp_op a = {
+		.size = size, .pid = pid, .start = start, .len = len,
+	};
+
+	return ioctl(fd, cmd, &a) ? errno : 0;
+}
+
+/* FOLIOS, COLLAPSE and SPLIT (SPLIT with len 0) each give want. */
+#define EXPECT_THP(want, pid, start, len)				\
+	do {								\
+		EXPECT_EQ(want, thp_folios_cmd(self->fd, pid, start,	\
+					       len, sizeof(struct mmscope_thp_folios))); \
+		EXPECT_EQ(want, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_COLLAPSE, \
+					   pid, start, len,		\
+					   sizeof(struct mmscope_thp_op))); \
+		EXPECT_EQ(want, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_SPLIT, \
+					   pid, start, 0,		\
+					   sizeof(struct mmscope_thp_op))); \
+	} while (0)
+
+TEST_F(thp_range, bad_pid_is_einval_exited_is_esrch)
+{
+	pid_t child;
+
+	EXPECT_THP(EINVAL, -1, (uintptr_t)self->p, THP_PMD);
+	EXPECT_THP(EINVAL, 0, (uintptr_t)self->p, THP_PMD);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	EXPECT_THP(ESRCH, child, (uintptr_t)self->p, THP_PMD);
+}
+
+TEST_F(thp_range, kernel_address_is_efault)
+{
+	EXPECT_THP(EFAULT, getpid(), ~0ULL << 48, THP_PMD);
+}
+
+TEST_F(thp_range, huge_range_is_eoverflow)
+{
+	EXPECT_EQ(EOVERFLOW, thp_folios_cmd(self->fd, getpid(),
+					    (uintptr_t)self->p, 1ULL << 60,
+					    sizeof(struct mmscope_thp_folios)));
+	EXPECT_EQ(EOVERFLOW, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_COLLAPSE,
+					getpid(), (uintptr_t)self->p, ~0ULL,
+					sizeof(struct mmscope_thp_op)));
+	/* SPLIT takes no length: any is refused */
+	EXPECT_EQ(EINVAL, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_SPLIT, getpid(),
+				     (uintptr_t)self->p, THP_PMD,
+				     sizeof(struct mmscope_thp_op)));
+}
+
+TEST_F(thp_range, unmapped_is_enoent)
+{
+	uint64_t gap = (uintptr_t)self->p + THP_PMD;
+
+	ASSERT_EQ(0, munmap((void *)(uintptr_t)gap, THP_PMD / 2));
+	EXPECT_THP(ENOENT, getpid(), gap, THP_PMD / 2);
+}
+
+TEST_F(thp_range, unaligned_collapse_is_einval_unaligned_split_is_not)
+{
+	uint64_t in = (uintptr_t)self->p + 4096 + 1;
+
+	/* no aligned 2 MiB inside [p + 4097, p + 2 MiB) */
+	EXPECT_EQ(EINVAL, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_COLLAPSE,
+				     getpid(), in, THP_PMD - 4097,
+				     sizeof(struct mmscope_thp_op)));
+	/* FOLIOS of an unaligned range: the folios it meets */
+	EXPECT_EQ(0, thp_folios_cmd(self->fd, getpid(), in, 1,
+				    sizeof(struct mmscope_thp_folios)));
+	/* SPLIT at any byte of a THP; a small page there is EINVAL */
+	EXPECT_NE(ENOENT, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_SPLIT, getpid(),
+				     in, 0, sizeof(struct mmscope_thp_op)));
+}
+
+TEST_F(thp_range, truncated_struct_is_einval)
+{
+	EXPECT_EQ(EINVAL, thp_folios_cmd(self->fd, getpid(), (uintptr_t)self->p,
+					 THP_PMD, MMSCOPE_THP_FOLIOS_SIZE_VER0 - 8));
+	EXPECT_EQ(EINVAL, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_COLLAPSE,
+				     getpid(), (uintptr_t)self->p, THP_PMD,
+				     MMSCOPE_THP_OP_SIZE_VER0 - 8));
+	EXPECT_EQ(EINVAL, thp_op_cmd(self->fd, MMSCOPE_THP_IOC_SPLIT, getpid(),
+				     (uintptr_t)self->p, 0,
+				     MMSCOPE_THP_OP_SIZE_VER0 - 8));
 }
 
 TEST_HARNESS_MAIN

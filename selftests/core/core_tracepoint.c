@@ -40,18 +40,6 @@ static const char *tracefs(void)
 	return NULL;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 TEST(trace_system_mmscope_exists)
 {
 	const char *root = tracefs();
@@ -107,7 +95,7 @@ FIXTURE_TEARDOWN(instance)
 	if (!self->dir[0])
 		return;
 	snprintf(path, sizeof(path), "%s/events/" EVENT "/enable", self->dir);
-	write_file(path, "0");
+	mmscope_write_str(path, "0");
 	rmdir(self->dir);
 }
 
@@ -120,10 +108,10 @@ static void lookup_traced(struct __test_metadata *_metadata,
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/events/" EVENT "/enable", self->dir);
-	ASSERT_EQ(0, write_file(path, "1")) TH_LOG("%s", path);
+	ASSERT_EQ(0, mmscope_write_str(path, "1")) TH_LOG("%s", path);
 	ret = ioctl(self->ctl, MMSCOPE_CORE_IOC_TARGET, &t) ? -errno : 0;
 	ASSERT_EQ(err, ret);
-	ASSERT_EQ(0, write_file(path, "0"));
+	ASSERT_EQ(0, mmscope_write_str(path, "0"));
 
 	snprintf(path, sizeof(path), "%s/trace", self->dir);
 	ASSERT_LT(0, mmscope_read_file(path, text, sizeof(text)));

@@ -86,5 +86,10 @@ int mmscope_thp_set(const char *name, const char *value);
  * ("always [madvise] never" -> "madvise"), else the first line.
  */
 int mmscope_thp_get(const char *name, char *val, size_t size);
+/*
+ * Split every THP of ours in [start, start + len) through the kernel's
+ * debugfs split_huge_pages ("PID,START,END"); 0 or -errno.
+ */
+int mmscope_thp_split_range(const void *start, size_t len);
 
 #endif /* MMSCOPE_REGION_H */

@@ -3,7 +3,8 @@
  * The global THP settings a test may change, saved and written back:
  * the top-level enabled and defrag, every writable file of khugepaged/
  * (found by listing it, so that a kernel's new knobs are kept too), and
- * each hugepages-<size>kB/enabled of kernels with per-size THP. Saved
+ * each hugepages-<size>kB/enabled of kernels with per-size THP, and
+ * shmem_enabled (and each size's, where the kernel has them). Saved
  * sets form a small stack, so that nested users each put back what they
  * found.
  */
@@ -146,6 +147,8 @@ static int read_settings(struct thp_settings *s)
 	if (!err)
 		err = add_knob(s, "defrag");
 	if (!err)
+		err = add_knob(s, "shmem_enabled");
+	if (!err)
 		err = add_writable(s, "khugepaged");
 	d = opendir(THP_DIR);
 	while (!err && d && (de = readdir(d))) {
@@ -153,6 +156,9 @@ static int read_settings(struct thp_settings *s)
 			continue;
 		if (snprintf(name, sizeof(name), "%s/enabled", de->d_name) <
 		    (int)sizeof(name))
+			err = add_knob(s, name);
+		if (!err && snprintf(name, sizeof(name), "%s/shmem_enabled",
+				     de->d_name) < (int)sizeof(name))
 			err = add_knob(s, name);
 	}
 	if (d)
@@ -200,4 +206,19 @@ int mmscope_thp_pop(void)
 			err = -EIO;
 	}
 	return err;
+}
+
+int mmscope_thp_split_range(const void *start, size_t len)
+{
+	char cmd[96];
+	int fd, n, ok;
+
+	fd = open("/sys/kernel/debug/split_huge_pages", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
+		     (unsigned long)start, (unsigned long)start + len);
+	ok = write(fd, cmd, n) == n;
+	close(fd);
+	return ok ? 0 : -errno;
 }

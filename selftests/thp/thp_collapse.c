@@ -22,12 +22,7 @@ FIXTURE(collapse)
 
 FIXTURE_SETUP(collapse)
 {
-	self->fd = thp_open();
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, mmscope_thp_push());
-	ASSERT_EQ(0, mmscope_thp_set("enabled", "madvise"));
-	self->p = thp_map_aligned(&self->map);
-	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, thp_fix_setup(&self->fd, &self->map, &self->p));
 	/*
 	 * "madvise" and no MADV_HUGEPAGE: small pages at fault, and a VMA
 	 * khugepaged leaves alone (MADV_COLLAPSE ignores the sysfs mode).
@@ -37,9 +32,7 @@ FIXTURE_SETUP(collapse)
 
 FIXTURE_TEARDOWN(collapse)
 {
-	munmap(self->map, 2 * THP_SIZE);
-	mmscope_thp_pop();
-	close(self->fd);
+	thp_fix_teardown(self->fd, self->map);
 }
 
 static int pin(int fd, void *addr)

@@ -19,18 +19,6 @@ FIXTURE(events)
 	char dir[128];
 };
 
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 static void enable(FIXTURE_DATA(events) *self, const char *event,
 		   const char *on)
 {
@@ -38,7 +26,7 @@ static void enable(FIXTURE_DATA(events) *self, const char *event,
 
 	snprintf(path, sizeof(path), "%s/events/mmscope/%s/enable", self->dir,
 		 event);
-	write_text(path, on);
+	mmscope_write_str(path, on);
 }
 
 FIXTURE_SETUP(events)

@@ -23,20 +23,13 @@ FIXTURE(thp)
 
 FIXTURE_SETUP(thp)
 {
-	self->fd = thp_open();
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, mmscope_thp_push());
-	ASSERT_EQ(0, mmscope_thp_set("enabled", "madvise"));
-	self->p = thp_map_aligned(&self->map);
-	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, thp_fix_setup(&self->fd, &self->map, &self->p));
 	ASSERT_EQ(0, madvise(self->p, THP_SIZE, MADV_HUGEPAGE));
 }
 
 FIXTURE_TEARDOWN(thp)
 {
-	munmap(self->map, 2 * THP_SIZE);
-	mmscope_thp_pop();
-	close(self->fd);
+	thp_fix_teardown(self->fd, self->map);
 }
 
 /* Fault the region in by writing; false when no THP could be had. */

@@ -29,19 +29,12 @@ FIXTURE(orders)
 
 FIXTURE_SETUP(orders)
 {
-	self->fd = thp_open();
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, mmscope_thp_push());
-	ASSERT_EQ(0, mmscope_thp_set("enabled", "madvise"));
-	self->p = thp_map_aligned(&self->map);
-	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, thp_fix_setup(&self->fd, &self->map, &self->p));
 }
 
 FIXTURE_TEARDOWN(orders)
 {
-	munmap(self->map, 2 * THP_SIZE);
-	mmscope_thp_pop();
-	close(self->fd);
+	thp_fix_teardown(self->fd, self->map);
 }
 
 static bool per_size_thp(void)

@@ -147,6 +147,31 @@ static inline char *thp_map_aligned(char **map)
 	return p;
 }
 
+/*
+ * What most THP fixtures start with: the ctl file open, the THP settings
+ * saved and "enabled" set to "madvise" (a VMA gets THP only when asked),
+ * and an aligned region of our own. 0 or -errno; thp_fix_teardown() undoes
+ * it.
+ */
+static inline int thp_fix_setup(int *fd, char **map, char **p)
+{
+	*fd = thp_open();
+	if (*fd < 0)
+		return -errno;
+	if (mmscope_thp_push() || mmscope_thp_set("enabled", "madvise"))
+		return -EIO;
+	*p = thp_map_aligned(map);
+	return *p ? 0 : -ENOMEM;
+}
+
+static inline void thp_fix_teardown(int fd, char *map)
+{
+	if (map)
+		munmap(map, 2 * THP_SIZE);
+	mmscope_thp_pop();
+	close(fd);
+}
+
 /* Write each page of a THP-sized region with its index. */
 static inline void thp_fill(char *p)
 {

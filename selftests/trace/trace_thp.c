@@ -77,21 +77,6 @@ static char *huge_aligned(char **map)
 	return (char *)a;
 }
 
-static int split_range(char *start, size_t len)
-{
-	char cmd[96];
-	int fd, n, ok;
-
-	fd = open(SPLIT_FILE, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
-		     (unsigned long)start, (unsigned long)(start + len));
-	ok = write(fd, cmd, n) == n;
-	close(fd);
-	return ok ? 0 : -errno;
-}
-
 FIXTURE(thp) {
 	struct tracer t;
 	bool pushed;
@@ -165,7 +150,7 @@ TEST_F(thp, fault_collapse_split_match_vmstat)
 	ASSERT_EQ(0, madvise(a, HUGE, MADV_NOHUGEPAGE));
 	ASSERT_EQ(0, madvise(b, HUGE, MADV_NOHUGEPAGE));
 	ASSERT_EQ(0, madvise(c, HUGE, MADV_NOHUGEPAGE));
-	ASSERT_EQ(0, split_range(a, HUGE)) TH_LOG("split_huge_pages: %s", strerror(errno));
+	ASSERT_EQ(0, mmscope_thp_split_range(a, HUGE)) TH_LOG("split_huge_pages: %s", strerror(errno));
 	ASSERT_EQ(0, madvise(c, HUGE / 2, MADV_DONTNEED));	/* partly unmapped */
 
 	ASSERT_EQ(0, read_stats(after));

@@ -220,7 +220,10 @@ enum mmscope_thp_result {
  * @err: out, the kernel's errno when it failed (positive), else 0
  * @scan: out, COLLAPSE: the last khugepaged scan result the kernel
  *        reported for this collapse (the kernel's own name, e.g.
- *        "not_suitable_page_count"), "" when it reported none
+ *        "not_suitable_page_count"), "" when it reported none; when
+ *        the kernel's verdict refuses the VMA itself (EINVAL before any
+ *        scan), the reason for it as MMSCOPE_THP_REASON_NAMES names it
+ *        (e.g. "file_not_supported"), or "vma_check_failed"
  * @done: out, COLLAPSE: the end of what was tried (the VMA may end first);
  *        SPLIT: the head PFN of the folio that was split
  */

@@ -143,6 +143,34 @@ mmscope_thp_vma_orders(const struct mmscope_thp_syms *s,
 }
 #endif
 
+/*
+ * The check MADV_COLLAPSE makes first on the VMA: the kernel's verdict
+ * for a collapse (sysfs not enforced) on the PMD order.
+ */
+#if !MMSCOPE_THP_HAS_ORDERS
+static inline bool mmscope_thp_collapse_allowed(const struct mmscope_thp_syms *s,
+						struct vm_area_struct *vma)
+{
+	mmscope_thp_verdict_fn fn = s->verdict;
+
+	return fn(vma, vma->vm_flags, false, false, false);
+}
+#else
+#ifdef TVA_ENFORCE_SYSFS
+#define MMSCOPE_TVA_COLLAPSE	0
+#else
+#define MMSCOPE_TVA_COLLAPSE	TVA_FORCED_COLLAPSE
+#endif
+static inline bool mmscope_thp_collapse_allowed(const struct mmscope_thp_syms *s,
+						struct vm_area_struct *vma)
+{
+	mmscope_thp_verdict_fn fn = s->verdict;
+
+	return fn(vma, vma->vm_flags, MMSCOPE_TVA_COLLAPSE,
+		  BIT(HPAGE_PMD_ORDER)) != 0;
+}
+#endif
+
 /* Split the locked folio (a reference held) to @order. */
 #if !MMSCOPE_THP_HAS_ORDERS
 typedef int (*mmscope_thp_split_fn)(struct page *page, struct list_head *list);
