@@ -670,6 +670,9 @@ TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 	out[n] = '\0';
 	EXPECT_EQ(0, pclose(p)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"minor\":"));
+	/* keyed by enum faults_mode, typed in the map's BTF: named keys */
+	EXPECT_NE(NULL, strstr(out, "\"FAULTS_MODE_USER\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"FAULTS_MODE_KERNEL\"")) TH_LOG("%s", out);
 
 	EXPECT_EQ(0, system("mmscope trace unpin faults"));
 	EXPECT_NE(0, access(TRACER_PIN_ROOT "/faults", F_OK));

@@ -278,15 +278,16 @@ FAULTS_MARK_PROGS(huge_wp, HUGE_WP)
 FAULTS_MARK_PROGS(huge_numa, HUGE_NUMA)
 
 /*
- * counts[mode] per CPU, of both modes. Plain increments, no atomics
+ * counts[mode] per CPU, of both modes, created by the CLI before the
+ * programs attach (a per-CPU hash: its key is typed). Plain increments, no atomics
  * (a perf event's BPF program runs with preemption off, and its
  * recursion guard keeps a second one off the same CPU meanwhile), and
  * no per-thread state: the latency sample in progress is kept there too.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);	/* enum key: bpftool names */
 	__uint(max_entries, FAULTS_NR_MODES);
-	__type(key, __u32);
+	__type(key, enum faults_mode);
 	__type(value, struct faults_counts);
 } counts SEC(".maps");
 

@@ -5,8 +5,10 @@
  * functions ("sites") returns, as mmscope_pageref's watch does. Most
  * reference changes happen in inline code (fork copies PTEs inside
  * copy_page_range()), so the site is the first probed function to return
- * after the change. Each change goes to the "events" ring buffer with the
- * kernel stack of the return, and is counted per site in "sites".
+ * after the change. PG_anon_exclusive of the page is part of the state
+ * (fork clears it, a COW reuse sets it). Each change goes to the "events"
+ * ring buffer with the kernel stack of the return, and is counted per
+ * site in "sites"; the CLI names the step from that stack.
  *
  * The struct page of the watched pfn comes from the CLI, which finds the
  * vmemmap base with kprobe_calibrate: the page the kernel maps for a
@@ -28,7 +30,10 @@ __u64 watch_page;	/* struct page * of the watched pfn; 0: none */
 __u64 watch_pfn;
 __u64 last;		/* (refcount << 32) | mapcount last seen */
 __u32 have_last;
-__u64 first;		/* the first state seen */
+__u32 last_excl;	/* PG_anon_exclusive of the page, last seen */
+__u64 first;		/* the first state seen: a snapshot, not a change */
+__u32 first_excl;
+__u64 first_ns;		/* when it was taken (bpf_ktime_get_ns) */
 __u64 lost;		/* events the ring buffer had no room for */
 
 /* Calibration: the page mapped at calib_addr in process calib_tgid. */
@@ -56,7 +61,22 @@ struct {
 	__type(value, __u64);
 } sites SEC(".maps");
 
-static __always_inline void read_state(__s32 *ref, __s32 *map)
+/*
+ * PG_anon_exclusive of the page itself (each page of a large folio has
+ * its own), meaningful on an anonymous folio that is not KSM: the bit is
+ * PG_mappedtodisk on a file page. 6.12 moved it (PG_owner_2): CO-RE.
+ */
+static __always_inline __u32 read_excl(struct page *page, struct page *head)
+{
+	int bit = bpf_core_enum_value(enum pageflags, PG_anon_exclusive);
+	unsigned long mapping = (unsigned long)BPF_CORE_READ(head, mapping);
+
+	if ((mapping & 3) != 1)		/* not anon, or KSM */
+		return 0;
+	return (page_flags(page) >> (bit & 63)) & 1;
+}
+
+static __always_inline void read_state(__s32 *ref, __s32 *map, __u32 *excl)
 {
 	struct page *page = (struct page *)watch_page, *head;
 	unsigned long flags;
@@ -64,6 +84,7 @@ static __always_inline void read_state(__s32 *ref, __s32 *map)
 	__s32 m;
 
 	head = page_head(page);
+	*excl = read_excl(page, head);
 	*ref = BPF_CORE_READ(head, _refcount.counter);
 	m = BPF_CORE_READ(page, _mapcount.counter) + 1;
 	if (m < 0)	/* a page type, not a map count */
@@ -86,24 +107,30 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 	struct pageref_trace_event *e;
 	enum pageref_site key;
 	__u64 id, now, old, zero = 0;
+	__u32 excl, old_excl;
 	__s32 ref, map;
 	long n_bytes;
 	__u64 *n;
 
 	if (!watch_page)
 		return 0;
-	read_state(&ref, &map);
+	read_state(&ref, &map, &excl);
 	now = ((__u64)(__u32)ref << 32) | (__u32)map;
 	old = last;
+	old_excl = last_excl;
 	if (!have_last) {
 		first = now;
+		first_excl = excl;
+		first_ns = bpf_ktime_get_ns();
 		last = now;
+		last_excl = excl;
 		have_last = 1;
 		return 0;
 	}
-	if (old == now)
+	if (old == now && old_excl == excl)
 		return 0;
 	last = now;
+	last_excl = excl;
 	key = site;
 	n = mmscope_lookup_or_init(&sites, &key, &zero);
 	if (n)
@@ -126,6 +153,8 @@ static __always_inline int site_ret(void *ctx, __u32 site)
 	e->old_map = (__s32)old;
 	e->new_ref = ref;
 	e->new_map = map;
+	e->old_excl = old_excl;
+	e->new_excl = excl;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 	return 0;

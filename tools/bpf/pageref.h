@@ -36,7 +36,8 @@ struct pageref_trace_event {
 	 * an id may be missing there for no fault of the event.
 	 */
 	__u32 nr_frames;
-	__u32 pad;
+	__u8 old_excl, new_excl;	/* PG_anon_exclusive, last seen -> now */
+	__u16 pad;
 	__u64 stack[PAGEREF_STACK_DEPTH];
 };
 

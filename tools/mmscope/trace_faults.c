@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -87,6 +88,8 @@ static int faults_check(struct trace_run *r, void *ctx)
 	return EXIT_OK;
 }
 
+static int faults_counts_init(struct trace_run *r, struct faults_run *f);
+
 int faults_load_perf(struct trace_run *r, struct faults_run *f)
 {
 	int err = faults_bpf__load(f->skel);
@@ -98,7 +101,29 @@ int faults_load_perf(struct trace_run *r, struct faults_run *f)
 	if (f->ncpus <= 0)
 		return trace_failed(r, f->ncpus ?: -EINVAL, "possible CPUs: %s",
 				    errno_str(f->ncpus ? -f->ncpus : EINVAL));
-	return 0;
+	return faults_counts_init(r, f);
+}
+
+/*
+ * "counts" is a per-CPU hash keyed by enum faults_mode (an array's key
+ * must be a plain u32, and bpftool would print numbers): its entries,
+ * zero, exist before a program looks them up.
+ */
+static int faults_counts_init(struct trace_run *r, struct faults_run *f)
+{
+	struct faults_counts *v = calloc(f->ncpus, sizeof(*v));
+	enum faults_mode m;
+	int err = 0;
+
+	if (!v)
+		return trace_failed(r, -ENOMEM, "out of memory");
+	for (m = 0; m < FAULTS_NR_MODES && !err; m++)
+		if (bpf_map__update_elem(f->skel->maps.counts, &m, sizeof(m), v,
+					 f->ncpus * sizeof(*v), BPF_NOEXIST))
+			err = trace_failed(r, -errno, "counts map: %s",
+					   errno_str(errno));
+	free(v);
+	return err;
 }
 
 static int faults_start(struct trace_run *r, void *ctx)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
 
@@ -24,6 +25,7 @@
 #include "trace_points.h"
 #include "pageref.h"
 #include "pageref.skel.h"
+#include "trace_pageref.h"
 
 #define ENOTSUPP	524
 
@@ -62,6 +64,8 @@ struct pr_run {
 	struct pageref_trace_event *ev;
 	size_t nev, cap;
 	struct trace_ksyms ksyms;
+	uint64_t attached_ns;		/* CLOCK_MONOTONIC, every site attached */
+	struct pr_step_sum steps[PR_NR_STEPS];
 };
 
 static long page_size(void)
@@ -167,6 +171,14 @@ static int pr_calibrate(struct trace_run *r, struct pr_run *p,
 	return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static int pr_event(void *ctx, void *data, size_t size)
 {
 	struct pr_run *p = ctx;
@@ -185,9 +197,10 @@ static int pr_event(void *ctx, void *data, size_t size)
 	if (p->live_on) {
 		const struct pageref_trace_event *e = data;
 
-		fprintf(stderr, "mmscope: pageref: %s pid %u %s refcount %d->%d mapcount %d->%d\n",
+		fprintf(stderr, "mmscope: pageref: %s pid %u %s refcount %d->%d mapcount %d->%d anon_exclusive %u->%u\n",
 			e->site < PR_NSITES ? pr_sites[e->site].func : "?", e->pid,
-			e->comm, e->old_ref, e->new_ref, e->old_map, e->new_map);
+			e->comm, e->old_ref, e->new_ref, e->old_map, e->new_map,
+			e->old_excl, e->new_excl);
 	}
 	return 0;
 }
@@ -264,7 +277,11 @@ static int pr_start(struct trace_run *r, void *ctx)
 	if (!p->rb)
 		return trace_failed(r, -errno, "ring buffer: %s",
 				    errno_str(errno));
-	/* unmapping the calibration page returns from sites: a first state */
+	/*
+	 * bpf_ktime_get_ns() is CLOCK_MONOTONIC. Unmapping the calibration
+	 * page returns from sites: the first state, a snapshot.
+	 */
+	p->attached_ns = mono_ns();
 	munmap(p->calib, page_size());
 	p->calib = NULL;
 	return 0;
@@ -310,7 +327,7 @@ static const char *pr_site_name(__u32 site)
 }
 
 static void pr_state_json(struct json_object *root, const char *key,
-			  bool have, __u64 s)
+			  bool have, __u64 s, __u32 excl, __u64 ns)
 {
 	struct json_object *o;
 
@@ -321,10 +338,29 @@ static void pr_state_json(struct json_object *root, const char *key,
 	o = jw_set_object(root, key);
 	jw_set_int(o, "refcount", (__s32)(s >> 32));
 	jw_set_int(o, "mapcount", (__s32)s);
+	jw_set_bool(o, "anon_exclusive", excl);
+	if (ns)
+		jw_set_uint(o, "ns", ns);
+}
+
+/* The step of every event, and the sums per step. */
+static void pr_steps(struct pr_run *p, enum pr_step *step)
+{
+	char frames[PAGEREF_STACK_DEPTH][160];
+	unsigned int n;
+	size_t i;
+
+	memset(p->steps, 0, sizeof(p->steps));
+	for (i = 0; i < p->nev; i++) {
+		n = pr_stack(p, &p->ev[i], frames);
+		step[i] = pr_step_of(pr_site_name(p->ev[i].site), frames, n,
+				     &p->ev[i]);
+		pr_steps_add(p->steps, step[i], &p->ev[i]);
+	}
 }
 
 static void pr_report_json(struct trace_run *r, struct pr_run *p,
-			   const char *attach)
+			   const char *attach, const enum pr_step *step)
 {
 	struct json_object *root = trace_json_root(r, attach), *a, *o, *st;
 	char frames[PAGEREF_STACK_DEPTH][160];
@@ -336,8 +372,11 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 		jw_set_hex(root, "va", p->opts.addr);
 	else
 		jw_set_null(root, "va");
-	pr_state_json(root, "first", have, p->skel->bss->first);
-	pr_state_json(root, "last", have, p->skel->bss->last);
+	jw_set_uint(root, "attached_ns", p->attached_ns);
+	pr_state_json(root, "first", have, p->skel->bss->first,
+		      p->skel->bss->first_excl, p->skel->bss->first_ns);
+	pr_state_json(root, "last", have, p->skel->bss->last,
+		      p->skel->bss->last_excl, 0);
 	a = jw_set_array(root, "sites");
 	for (i = 0; i < PR_NSITES; i++) {
 		o = jw_push_object(a);
@@ -354,6 +393,7 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 
 		o = jw_push_object(a);
 		jw_set_str(o, "function", pr_site_name(e->site));
+		jw_set_str(o, "step", pr_step_name(step[i]));
 		jw_set_uint(o, "ns", e->ns);
 		jw_set_int(o, "pid", e->pid);
 		jw_set_int(o, "tgid", e->tgid);
@@ -363,22 +403,30 @@ static void pr_report_json(struct trace_run *r, struct pr_run *p,
 		jw_set_int(o, "refcount", e->new_ref);
 		jw_set_int(o, "old_mapcount", e->old_map);
 		jw_set_int(o, "mapcount", e->new_map);
+		jw_set_bool(o, "old_anon_exclusive", e->old_excl);
+		jw_set_bool(o, "anon_exclusive", e->new_excl);
 		st = jw_set_array(o, "stack");
 		n = pr_stack(p, e, frames);
 		for (j = 0; j < n; j++)
 			jw_push_str(st, frames[j]);
 	}
+	pr_steps_json(root, p->steps);
 	jw_set_uint(root, "lost", p->skel->bss->lost);
 	jw_emit(root);
 }
 
+static const char *excl_word(__u32 excl)
+{
+	return excl ? " anon_exclusive" : "";
+}
+
 static void pr_report_text(struct trace_run *r, struct pr_run *p,
-			   const char *attach)
+			   const char *attach, const enum pr_step *step)
 {
 	char frames[PAGEREF_STACK_DEPTH][160];
 	unsigned int i, j, n, on = 0;
 	__u64 first = p->skel->bss->first, last = p->skel->bss->last;
-	__u64 t0 = p->nev ? p->ev[0].ns : 0;
+	__u64 t0 = p->attached_ns;
 
 	trace_print_header(r, attach);
 	printf("pfn 0x%llx", (unsigned long long)p->pfn);
@@ -389,7 +437,14 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 		printf(": refcount %d -> %d, mapcount %d -> %d over the run",
 		       (__s32)(first >> 32), (__s32)(last >> 32), (__s32)first,
 		       (__s32)last);
-	printf("\nsites:");
+	printf("\nattached at %.6f s (CLOCK_MONOTONIC); what happened to the page before is not seen\n",
+	       t0 / 1e9);
+	if (p->skel->bss->have_last)
+		printf("state at %+.3f ms (a snapshot, not a change): refcount %d mapcount %d%s\n",
+		       ((double)p->skel->bss->first_ns - (double)t0) / 1e6,
+		       (__s32)(first >> 32), (__s32)first,
+		       excl_word(p->skel->bss->first_excl));
+	printf("sites:");
 	for (i = 0; i < PR_NSITES; i++)
 		if (p->links[i]) {
 			printf(" %s%s", pr_sites[i].func,
@@ -398,21 +453,28 @@ static void pr_report_text(struct trace_run *r, struct pr_run *p,
 			on++;
 		}
 	printf(" (%u of %zu; the others are absent or inlined here)\n", on, PR_NSITES);
-	printf("%10s %7s %-16s %-26s %-12s %s\n", "ms", "pid", "comm",
-	       "function", "refcount", "mapcount");
+	printf("%10s %7s %-16s %-18s %-26s %-12s %-9s %s\n", "ms", "pid",
+	       "comm", "step", "seen at", "refcount", "mapcount",
+	       "anon_exclusive");
 	for (i = 0; i < p->nev; i++) {
 		const struct pageref_trace_event *e = &p->ev[i];
-		char ref[24], map[24];
+		char ref[24], map[24], ex[8] = "";
 
 		snprintf(ref, sizeof(ref), "%d->%d", e->old_ref, e->new_ref);
 		snprintf(map, sizeof(map), "%d->%d", e->old_map, e->new_map);
-		printf("%10.3f %7u %-16.16s %-26s %-12s %s\n",
-		       (e->ns - t0) / 1e6, e->pid, e->comm,
-		       pr_site_name(e->site), ref, map);
+		if (e->old_excl != e->new_excl)
+			snprintf(ex, sizeof(ex), "%s", e->new_excl ? "set" :
+				 "cleared");
+		printf("%10.3f %7u %-16.16s %-18s %-26s %-12s %-9s %s\n",
+		       ((double)e->ns - (double)t0) / 1e6, e->pid, e->comm,
+		       pr_step_name(step[i]), pr_site_name(e->site), ref, map,
+		       ex);
 		n = pr_stack(p, e, frames);
 		for (j = 0; j < n; j++)
 			printf("%10s   %s\n", "", frames[j]);
 	}
+	if (p->nev)
+		pr_steps_text(p->steps);
 	if (p->skel->bss->lost)
 		printf("(%llu events lost: the ring buffer was full)\n",
 		       (unsigned long long)p->skel->bss->lost);
@@ -422,14 +484,22 @@ static void pr_report(struct trace_run *r, void *ctx)
 {
 	struct pr_run *p = ctx;
 	const char *attach = r->attach == TRACE_FENTRY ? "fexit" : "kretprobe";
+	enum pr_step *step;
 
 	pr_live_stop(p);
 	ring_buffer__consume(p->rb);
 	trace_ksyms_load(&p->ksyms, false);
+	step = calloc(p->nev + 1, sizeof(*step));
+	if (!step) {
+		p_err("pageref: out of memory");
+		return;
+	}
+	pr_steps(p, step);
 	if (json_output)
-		pr_report_json(r, p, attach);
+		pr_report_json(r, p, attach, step);
 	else
-		pr_report_text(r, p, attach);
+		pr_report_text(r, p, attach, step);
+	free(step);
 }
 
 /* Resolve --pid PID ADDR to a pfn; check that the pfn has a page. */

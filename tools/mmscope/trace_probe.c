@@ -70,10 +70,19 @@ static const char *method_here(const struct tracer *t, bool fentry)
 	return fentry ? "fentry" : "kprobe";
 }
 
+/* The column width that fits s too. */
+static int max_len(int w, const char *s)
+{
+	int n = strlen(s);
+
+	return n > w ? n : w;
+}
+
 int trace_list_report(const struct tracer *const *tracers, unsigned int n)
 {
 	struct json_object *root, *arr, *obj;
 	char why[200] = "";
+	int wn = strlen("TRACER"), wm = strlen("ATTACH");
 	unsigned int i;
 	bool fentry;
 
@@ -84,9 +93,13 @@ int trace_list_report(const struct tracer *const *tracers, unsigned int n)
 		else
 			printf("fentry on this kernel: no (%s); --attach auto uses kprobes\n",
 			       why);
-		printf("%-10s %-10s %s\n", "TRACER", "ATTACH", "WHAT");
+		for (i = 0; i < n; i++) {
+			wn = max_len(wn, tracers[i]->name);
+			wm = max_len(wm, method_here(tracers[i], fentry));
+		}
+		printf("%-*s %-*s %s\n", wn, "TRACER", wm, "ATTACH", "WHAT");
 		for (i = 0; i < n; i++)
-			printf("%-10s %-10s %s\n", tracers[i]->name,
+			printf("%-*s %-*s %s\n", wn, tracers[i]->name, wm,
 			       method_here(tracers[i], fentry),
 			       tracers[i]->summary);
 		return EXIT_OK;
