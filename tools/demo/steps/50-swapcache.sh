@@ -17,12 +17,48 @@ still in a per-CPU batch on their way to the LRU lists cannot be taken and \
 stay present."
 show mmscope swapcache stats
 show mmscope swapcache pageout --pid $P $heap $len
-say "A swapped page has count 1 (one PTE points at the slot). Written, but \
-still in the swap cache (has_cache, in-swapcache, map 0, ref 1: the \
-cache's own reference) until reclaim drops it: a fault now finds it there \
-without I/O. The shell already touched a page or two again: present, still \
-in the cache (ref 2: the mapping and the cache), its slot's count 0."
-show mmscope swapcache entries --pid $P $heap $len
+echo
+echo "# mmscope swapcache entries --pid $P $heap $len"
+sc_out=$(mmscope swapcache entries --pid $P $heap $len)
+echo "$sc_out"
+# what the lines just printed say, counted: swapped pages (and those of
+# them still in the swap cache), pages read back into place, pages left
+sc_words=$(echo "$sc_out" | awk '
+function add(list, v) { return index(" " list " ", " " v " ") ? list : (list == "" ? v : list " " v) }
+$2 == "swap" || $2 == "present" {
+	cnt = ""; ref = ""; map = ""; cached = 0
+	for (i = 3; i <= NF; i++) {
+		if ($i == "count") cnt = $(i + 1)
+		if ($i == "ref") ref = $(i + 1)
+		if ($i == "map") map = $(i + 1)
+		if ($i == "in-swapcache") cached = 1
+	}
+	if ($2 == "swap") {
+		sw++; swcnt = add(swcnt, cnt)
+		if (cached) { swc++; swcref = add(swcref, ref); swcmap = add(swcmap, map) }
+	} else if (cached) {
+		pc++; pcref = add(pcref, ref); pcmap = add(pcmap, map); pccnt = add(pccnt, cnt)
+	} else {
+		pp++
+	}
+}
+END {
+	if (sw) {
+		printf "%d page(s) are swap entries now, the count of their slots %s (the page table entries that point at each).", sw, swcnt
+		if (swc)
+			printf " %d of them are still in the swap cache, written and clean: map %s (no PTE maps them), ref %s (the cache'"'"'s own reference), until reclaim drops them; a fault now finds them there without I/O.", swc, swcmap, swcref
+		else
+			printf " None is in the swap cache any more: reclaim dropped them after the write, so a fault reads them back from the disk."
+	} else {
+		printf "No page is a swap entry: the pageout took none (all were busy or in a per-CPU batch)."
+	}
+	if (pc)
+		printf " %d present page(s) are still in the cache: the shell touched them again and the fault found them there (map %s, ref %s: the mapping and the cache; the slot'"'"'s count %s).", pc, pcmap, pcref, pccnt
+	if (pp)
+		printf " %d present page(s) never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp
+	printf "\n"
+}')
+say "$sc_words"
 show mmscope swapcache stats
 slot=$(mmscope -j swapcache entries --pid $P $heap $len |
 	tr '{' '\n' | sed -n 's/.*"offset":\([0-9]*\).*/\1/p' | tail -1)
