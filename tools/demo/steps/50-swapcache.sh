@@ -16,6 +16,7 @@ say "This shell's heap, paged out with process_madvise(MADV_PAGEOUT). Pages \
 still in a per-CPU batch on their way to the LRU lists cannot be taken and \
 stay present."
 show mmscope swapcache stats
+sc_before=$(mmscope -j swapcache stats)
 show mmscope swapcache pageout --pid $P $heap $len
 echo
 echo "# mmscope swapcache entries --pid $P $heap $len"
@@ -23,7 +24,18 @@ sc_out=$(mmscope swapcache entries --pid $P $heap $len)
 echo "$sc_out"
 # what the lines just printed say, counted: swapped pages (and those of
 # them still in the swap cache), pages read back into place, pages left
-sc_words=$(echo "$sc_out" | awk '
+sc_after=$(mmscope -j swapcache stats)
+sc_words=$( (echo "before $sc_before"; echo "after $sc_after"; echo "$sc_out") | awk '
+# pswpout and hit of the stats before and after: what the pageout wrote and
+# what faults found in the cache since
+$1 == "before" || $1 == "after" {
+	for (k = 1; k <= 2; k++) {
+		key = k == 1 ? "pswpout" : "hit"
+		if (match($0, "\"" key "\":[0-9]+"))
+			v[$1, key] = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+	}
+	next
+}
 function add(list, v) { return index(" " list " ", " " v " ") ? list : (list == "" ? v : list " " v) }
 $2 == "swap" || $2 == "present" {
 	cnt = ""; ref = ""; map = ""; cached = 0
@@ -50,12 +62,20 @@ END {
 		else
 			printf " None is in the swap cache any more: reclaim dropped them after the write, so a fault reads them back from the disk."
 	} else {
-		printf "No page is a swap entry: the pageout took none (all were busy or in a per-CPU batch)."
+		printf "No page of the range is a swap entry now."
 	}
 	if (pc)
 		printf " %d present page(s) are still in the cache: the shell touched them again and the fault found them there (map %s, ref %s: the mapping and the cache; the slot'"'"'s count %s).", pc, pcmap, pcref, pccnt
-	if (pp)
-		printf " %d present page(s) never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp
+	out = v["after", "pswpout"] - v["before", "pswpout"]
+	hit = v["after", "hit"] - v["before", "hit"]
+	printf " The stats say the pageout wrote %d page(s) (pswpout) and faults found %d in the cache since (hit).", out, hit
+	back = hit - pc
+	if (back > pp) back = pp
+	if (back < 0) back = 0
+	if (back)
+		printf " So %d of the %d present page(s) outside the cache went out and came back: the shell touched them, the fault took them from the cache and, the only user of their slot, freed the slot and left the cache.", back, pp
+	if (pp - back)
+		printf " %d present page(s) never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp - back
 	printf "\n"
 }')
 say "$sc_words"
