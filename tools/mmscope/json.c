@@ -167,17 +167,33 @@ static bool js_room(struct jw_stream *s, size_t n)
 	return true;
 }
 
-void js_raw(struct jw_stream *s, const char *text, size_t n)
+/* Short pieces by hand, as out.c does (out.h), not by memcpy()/strlen(). */
+#define JS_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+JS_LOOP void js_raw(struct jw_stream *s, const char *text, size_t n)
 {
+	char *d;
+
 	if (!js_room(s, n))
 		return;
-	memcpy(s->p + s->len, text, n);
+	if (n > 64) {
+		memcpy(s->p + s->len, text, n);
+		s->len += n;
+		return;
+	}
+	d = s->p + s->len;
 	s->len += n;
+	while (n-- > 0)
+		*d++ = *text++;
 }
 
-void js_str(struct jw_stream *s, const char *text)
+JS_LOOP void js_str(struct jw_stream *s, const char *text)
 {
-	js_raw(s, text, strlen(text));
+	size_t n = 0;
+
+	while (text[n])
+		n++;
+	js_raw(s, text, n);
 }
 
 void js_uint(struct jw_stream *s, uint64_t val)

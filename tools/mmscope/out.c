@@ -35,8 +35,19 @@ int out_flush(void)
 	return out_failed ? -1 : 0;
 }
 
-void out_raw(const char *text, size_t n)
+/*
+ * Short pieces are copied a byte at a time, not through memcpy() and
+ * strlen(): most pieces are a few bytes, and libc's vector routines cost
+ * more than the copy for them (much more under an emulator, where each
+ * vector instruction is a helper call). The attribute keeps the compiler
+ * from turning the loops back into those calls.
+ */
+#define OUT_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+OUT_LOOP void out_raw(const char *text, size_t n)
 {
+	char *d;
+
 	if (out_len + n > OUT_SIZE) {
 		out_flush();
 		if (n > OUT_SIZE) {
@@ -46,13 +57,24 @@ void out_raw(const char *text, size_t n)
 			return;
 		}
 	}
-	memcpy(out_buf + out_len, text, n);
+	if (n > 64) {
+		memcpy(out_buf + out_len, text, n);
+		out_len += n;
+		return;
+	}
+	d = out_buf + out_len;
 	out_len += n;
+	while (n-- > 0)
+		*d++ = *text++;
 }
 
-void out_str(const char *text)
+OUT_LOOP void out_str(const char *text)
 {
-	out_raw(text, strlen(text));
+	while (*text) {
+		if (out_len == OUT_SIZE)
+			out_flush();
+		out_buf[out_len++] = *text++;
+	}
 }
 
 void out_char(char c)
