@@ -167,33 +167,17 @@ static bool js_room(struct jw_stream *s, size_t n)
 	return true;
 }
 
-/* Short pieces by hand, as out.c does (out.h), not by memcpy()/strlen(). */
-#define JS_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
-JS_LOOP void js_raw(struct jw_stream *s, const char *text, size_t n)
+void js_raw(struct jw_stream *s, const char *text, size_t n)
 {
-	char *d;
-
 	if (!js_room(s, n))
 		return;
-	if (n > 64) {
-		memcpy(s->p + s->len, text, n);
-		s->len += n;
-		return;
-	}
-	d = s->p + s->len;
+	memcpy(s->p + s->len, text, n);
 	s->len += n;
-	while (n-- > 0)
-		*d++ = *text++;
 }
 
-JS_LOOP void js_str(struct jw_stream *s, const char *text)
+void js_str(struct jw_stream *s, const char *text)
 {
-	size_t n = 0;
-
-	while (text[n])
-		n++;
-	js_raw(s, text, n);
+	js_raw(s, text, strlen(text));
 }
 
 void js_uint(struct jw_stream *s, uint64_t val)

@@ -35,19 +35,8 @@ int out_flush(void)
 	return out_failed ? -1 : 0;
 }
 
-/*
- * Short pieces are copied a byte at a time, not through memcpy() and
- * strlen(): most pieces are a few bytes, and libc's vector routines cost
- * more than the copy for them (much more under an emulator, where each
- * vector instruction is a helper call). The attribute keeps the compiler
- * from turning the loops back into those calls.
- */
-#define OUT_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
-
-OUT_LOOP void out_raw(const char *text, size_t n)
+void out_raw(const char *text, size_t n)
 {
-	char *d;
-
 	if (out_len + n > OUT_SIZE) {
 		out_flush();
 		if (n > OUT_SIZE) {
@@ -57,24 +46,13 @@ OUT_LOOP void out_raw(const char *text, size_t n)
 			return;
 		}
 	}
-	if (n > 64) {
-		memcpy(out_buf + out_len, text, n);
-		out_len += n;
-		return;
-	}
-	d = out_buf + out_len;
+	memcpy(out_buf + out_len, text, n);
 	out_len += n;
-	while (n-- > 0)
-		*d++ = *text++;
 }
 
-OUT_LOOP void out_str(const char *text)
+void out_str(const char *text)
 {
-	while (*text) {
-		if (out_len == OUT_SIZE)
-			out_flush();
-		out_buf[out_len++] = *text++;
-	}
+	out_raw(text, strlen(text));
 }
 
 void out_char(char c)
