@@ -160,7 +160,7 @@ static const struct result *find(const char *name)
 	return NULL;
 }
 
-int run(char *const argv[])
+int run_to(char *const argv[], const char *out)
 {
 	int status, fd;
 	pid_t pid;
@@ -170,7 +170,7 @@ int run(char *const argv[])
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		fd = open("/dev/null", O_WRONLY);
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(127);
 		execv(argv[0], argv);
@@ -183,6 +183,11 @@ int run(char *const argv[])
 		return -1;
 	}
 	return 0;
+}
+
+int run(char *const argv[])
+{
+	return run_to(argv, "/dev/null");
 }
 
 /* An anonymous region of len bytes, 2 MiB aligned, every page written. */

@@ -73,6 +73,8 @@ bool selected(const char *name, const char *suffix);
 void summarize(struct result *res);
 /* Run argv with stdout on /dev/null (stderr kept); 0 if it exits 0. */
 int run(char *const argv[]);
+/* The same with stdout on the file out (created, truncated). */
+int run_to(char *const argv[], const char *out);
 /* The region's pagemap into pm_buf, one pread; 0 or -1. */
 int read_pagemap(const struct region *r);
 /* Open ctl of module, or die. */

@@ -7,43 +7,23 @@
  * is checked by selftests/pagewalk/pagewalk_jsonl: a child of this
  * process starts with the region's RSS, so its peak says nothing here.)
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
 
 #define CLI_OUT "/tmp/mmscope-bench-cli.out"
 
-/* argv with stdout on CLI_OUT (truncated); 0 if it exits 0 */
+/* argv with stdout on CLI_OUT; 0 if it exits 0 */
 static int run_to_file(char *const argv[], const char *name)
 {
 	static const char *logged;
 	struct stat st;
-	int status, fd;
-	pid_t pid;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
+	if (run_to(argv, CLI_OUT))
 		return -1;
-	if (!pid) {
-		fd = open(CLI_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0 || dup2(fd, 1) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		errno = ECHILD;
-		return -1;
-	}
 	/* once per item: its output size */
 	if (logged != name && !stat(CLI_OUT, &st)) {
 		fprintf(stderr, "mmscope-bench: %s: %lld bytes written\n",

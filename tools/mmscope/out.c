@@ -62,16 +62,27 @@ void out_char(char c)
 	out_buf[out_len++] = c;
 }
 
-/* digits of val in base (10 or 16) at the end of tmp[24]; their count */
+/*
+ * digits of val in base (10 or 16) at the end of tmp[24]; their count.
+ * The base is a constant in each loop: hex by shifts, decimal by a
+ * multiply, never a division instruction (a helper call under emulation).
+ */
 static int fmt_u64(char *tmp, uint64_t val, unsigned int base, int width)
 {
 	static const char digits[] = "0123456789abcdef";
 	int i = 24;
 
-	do {
-		tmp[--i] = digits[val % base];
-		val /= base;
-	} while (val);
+	if (base == 16) {
+		do {
+			tmp[--i] = digits[val & 15];
+			val >>= 4;
+		} while (val);
+	} else {
+		do {
+			tmp[--i] = '0' + val % 10;
+			val /= 10;
+		} while (val);
+	}
 	while (24 - i < width && i > 0)
 		tmp[--i] = '0';
 	return 24 - i;

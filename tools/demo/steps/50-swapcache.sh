@@ -16,17 +16,75 @@ say "This shell's heap, paged out with process_madvise(MADV_PAGEOUT). Pages \
 still in a per-CPU batch on their way to the LRU lists cannot be taken and \
 stay present."
 show mmscope swapcache stats
+sc_before=$(mmscope -j swapcache stats)
 show mmscope swapcache pageout --pid $P $heap $len
-say "A swapped page has count 1 (one PTE points at the slot). Written, but \
-still in the swap cache (has_cache, in-swapcache, map 0, ref 1: the \
-cache's own reference) until reclaim drops it: a fault now finds it there \
-without I/O. The shell already touched a page or two again: present, still \
-in the cache (ref 2: the mapping and the cache), its slot's count 0."
-show mmscope swapcache entries --pid $P $heap $len
-say "From 6.12 on, a page that holds only zeroes is not written: its slot \
-is marked zero-filled and reclaim takes the page out of the swap cache at \
-once (a swap entry with no cache bit above). Those are deletes in the \
-statistics; the pages listed as cached are the ones with data."
+echo
+echo "# mmscope swapcache entries --pid $P $heap $len"
+sc_out=$(mmscope swapcache entries --pid $P $heap $len)
+echo "$sc_out"
+# what the lines just printed say, counted: swapped pages (and those of
+# them still in the swap cache), pages read back into place, pages left
+sc_after=$(mmscope -j swapcache stats)
+sc_words=$( (echo "before $sc_before"; echo "after $sc_after"; echo "$sc_out") | awk '
+# pswpout and hit of the stats before and after: what the pageout wrote and
+# what faults found in the cache since
+$1 == "before" || $1 == "after" {
+	for (k = 1; k <= 3; k++) {
+		key = k == 1 ? "pswpout" : k == 2 ? "hit" : "add_pages"
+		if (match($0, "\"" key "\":[0-9]+"))
+			v[$1, key] = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+	}
+	next
+}
+function add(list, v) { return index(" " list " ", " " v " ") ? list : (list == "" ? v : list " " v) }
+$2 == "swap" || $2 == "present" {
+	cnt = ""; ref = ""; map = ""; cached = 0; n = 1
+	# a run of alike pages is one line ending in "(N pages)"
+	if ($NF == "pages)")
+		n = substr($(NF - 1), 2) + 0
+	for (i = 3; i <= NF; i++) {
+		if ($i == "count") cnt = $(i + 1)
+		if ($i == "ref") ref = $(i + 1)
+		if ($i == "map") map = $(i + 1)
+		if ($i == "in-swapcache") cached = 1
+	}
+	if ($2 == "swap") {
+		sw += n; swcnt = add(swcnt, cnt)
+		if (cached) { swc += n; swcref = add(swcref, ref); swcmap = add(swcmap, map) }
+	} else if (cached) {
+		pc += n; pcref = add(pcref, ref); pcmap = add(pcmap, map); pccnt = add(pccnt, cnt)
+	} else {
+		pp += n
+	}
+}
+END {
+	if (sw) {
+		printf "%d page(s) are swap entries now, the count of their slots %s (the page table entries that point at each).", sw, swcnt
+		if (swc)
+			printf " %d of them are still in the swap cache, written and clean: map %s (no PTE maps them), ref %s (the cache'"'"'s own reference), until reclaim drops them; a fault now finds them there without I/O.", swc, swcmap, swcref
+		else
+			printf " None is in the swap cache any more: reclaim dropped them after the write, so a fault reads them back from the disk."
+	} else {
+		printf "No page of the range is a swap entry now."
+	}
+	if (pc)
+		printf " %d present page(s) are still in the cache: the shell touched them again and the fault found them there (map %s, ref %s: the mapping and the cache; the slot'"'"'s count %s).", pc, pcmap, pcref, pccnt
+	out = v["after", "pswpout"] - v["before", "pswpout"]
+	hit = v["after", "hit"] - v["before", "hit"]
+	printf " The stats say the pageout wrote %d page(s) (pswpout) and faults found %d in the cache since (hit).", out, hit
+	zero = v["after", "add_pages"] - v["before", "add_pages"] - out
+	if (zero > 0)
+		printf " The cache took %d page(s) more than were written: pages holding only zeroes are not written (from 6.12 on), their slot is marked zero-filled and reclaim takes them out of the cache at once; those are deletes in the stats, not the cached pages above.", zero
+	back = hit - pc
+	if (back > pp) back = pp
+	if (back < 0) back = 0
+	if (back)
+		printf " So %d of the %d present page(s) outside the cache went out and came back: the shell touched them, the fault took them from the cache and, the only user of their slot, freed the slot and left the cache.", back, pp
+	if (pp - back)
+		printf " %d present page(s) never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp - back
+	printf "\n"
+}')
+say "$sc_words"
 show mmscope swapcache stats
 slot=$(mmscope -j swapcache entries --pid $P $heap $len |
 	tr '{' '\n' | sed -n 's/.*"offset":\([0-9]*\).*/\1/p' | tail -1)
