@@ -177,14 +177,10 @@ TEST(contig_pinned)
 		     PAGEREF_CTL, strerror(errno));
 	ASSERT_EQ(0, cp_zones(fd, &s));
 	bo = s.hdr.block_order;
-	ret = mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0);
-	if (ret == -EOPNOTSUPP)
-		SKIP(return, "no THP: %s", mmscope_error);
+	ret = mmscope_region_make_thp(&reg);
+	if (ret > 0)
+		SKIP(return, "%s", mmscope_error);
 	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
-	if (!mmscope_region_is_thp(&reg)) {
-		mmscope_region_free(&reg);
-		SKIP(return, "the region did not get a THP (no free block)");
-	}
 	pfn = pfn_of(reg.start);
 	ASSERT_NE(0, pfn);
 	ASSERT_EQ(0, pfn & ((1ULL << bo) - 1));
@@ -249,14 +245,10 @@ TEST(contig_mlocked)
 	char *page;
 
 	ASSERT_LE(0, fd);
-	ret = mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0);
-	if (ret == -EOPNOTSUPP)
-		SKIP(return, "no THP: %s", mmscope_error);
+	ret = mmscope_region_make_thp(&reg);
+	if (ret > 0)
+		SKIP(return, "%s", mmscope_error);
 	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
-	if (!mmscope_region_is_thp(&reg)) {
-		mmscope_region_free(&reg);
-		SKIP(return, "the region did not get a THP (no free block)");
-	}
 	pfn = pfn_of(reg.start);
 	/* khugepaged may not collapse the split range again */
 	ASSERT_EQ(0, madvise(reg.start, MMSCOPE_HUGE_SIZE, MADV_NOHUGEPAGE));

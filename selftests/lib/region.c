@@ -286,3 +286,25 @@ bool mmscope_region_is_thp(const struct mmscope_region *r)
 		return false;
 	return kf & KPF_BIT(KPF_THP);
 }
+
+int mmscope_region_make_thp(struct mmscope_region *r)
+{
+	int ret = mmscope_region_make(r, MMSCOPE_REGION_THP, 1, 0);
+
+	if (ret == -EOPNOTSUPP) {
+		char why[sizeof(mmscope_error)];
+
+		snprintf(why, sizeof(why), "no THP: %.480s", mmscope_error);
+		strcpy(mmscope_error, why);
+		return 1;
+	}
+	if (ret)
+		return ret;
+	if (!mmscope_region_is_thp(r)) {
+		mmscope_region_free(r);
+		snprintf(mmscope_error, sizeof(mmscope_error),
+			 "the region did not get a THP (no free block)");
+		return 1;
+	}
+	return 0;
+}

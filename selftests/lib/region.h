@@ -67,6 +67,12 @@ void mmscope_region_free(struct mmscope_region *r);
 const char *mmscope_region_kind_name(enum mmscope_region_kind kind);
 /* Is the region's first page part of a THP, says /proc/kpageflags? */
 bool mmscope_region_is_thp(const struct mmscope_region *r);
+/*
+ * One 2 MiB region that really is a THP: 0; 1 when the kernel gave none
+ * (no THP support, or no free 2 MiB block), with nothing left to free and
+ * the reason in mmscope_error, for a SKIP; or -errno.
+ */
+int mmscope_region_make_thp(struct mmscope_region *r);
 
 /*
  * The global THP settings: /sys/kernel/mm/transparent_hugepage/enabled,

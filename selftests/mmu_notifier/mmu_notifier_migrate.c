@@ -41,14 +41,10 @@ TEST(contig_migrates_a_thp)
 	if (cfd < 0)
 		SKIP(return, "%s: %s (its CONTIG migrates the page)", CP_CTL,
 		     strerror(errno));
-	ret = mmscope_region_make(&reg, MMSCOPE_REGION_THP, 1, 0);
-	if (ret == -EOPNOTSUPP)
-		SKIP(return, "no THP: %s", mmscope_error);
+	ret = mmscope_region_make_thp(&reg);
+	if (ret > 0)
+		SKIP(return, "%s", mmscope_error);
 	ASSERT_EQ(0, ret) TH_LOG("%s", mmscope_error);
-	if (!mmscope_region_is_thp(&reg)) {
-		mmscope_region_free(&reg);
-		SKIP(return, "the region did not get a THP (no free block)");
-	}
 	s = (uintptr_t)reg.start;
 	e = s + MMSCOPE_HUGE_SIZE;
 	pfn = pfn_of(reg.start);

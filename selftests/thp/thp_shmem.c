@@ -20,11 +20,57 @@ MMSCOPE_REQUIRE(THP_CTL)
 
 #define PMD_SIZE_DIR	"hugepages-2048kB/shmem_enabled"
 
-FIXTURE(shmem)
-{
+/* What both fixtures hold: the module, a 2 MiB-aligned place to map at. */
+struct shmem_env {
 	int fd, mfd;
 	char *resv, *p;
 	char dir[64];
+};
+
+/* NULL, or what failed: the settings are pushed either way. */
+static const char *env_setup(struct shmem_env *e)
+{
+	char val[32];
+
+	e->mfd = -1;
+	e->dir[0] = '\0';
+	e->resv = MAP_FAILED;
+	e->fd = thp_open();
+	if (e->fd < 0)
+		return "open the THP module's ctl";
+	/* small pages at fault: shmem THP off, the PMD size following it */
+	if (mmscope_thp_push() || mmscope_thp_set("shmem_enabled", "never"))
+		return mmscope_error;
+	if (!mmscope_thp_get(PMD_SIZE_DIR, val, sizeof(val)) &&
+	    mmscope_thp_set(PMD_SIZE_DIR, "inherit"))
+		return mmscope_error;
+	/* room to place a 2 MiB-aligned mapping (and file offset 0) at */
+	e->resv = mmap(NULL, 2 * THP_SIZE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (e->resv == MAP_FAILED)
+		return "reserve 4 MiB of address space";
+	e->p = (char *)(((uintptr_t)e->resv + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	return NULL;
+}
+
+static void env_teardown(struct shmem_env *e)
+{
+	if (e->resv != MAP_FAILED)
+		munmap(e->resv, 2 * THP_SIZE);
+	if (e->mfd >= 0)
+		close(e->mfd);
+	if (e->dir[0]) {
+		umount2(e->dir, MNT_DETACH);
+		rmdir(e->dir);
+	}
+	mmscope_thp_pop();
+	if (e->fd >= 0)
+		close(e->fd);
+}
+
+FIXTURE(shmem)
+{
+	struct shmem_env e;
 };
 
 FIXTURE_VARIANT(shmem)
@@ -37,38 +83,35 @@ FIXTURE_VARIANT_ADD(shmem, shared_anon) { .memfd = false };
 
 FIXTURE_SETUP(shmem)
 {
-	char val[32];
+	const char *err = env_setup(&self->e);
 
-	self->mfd = -1;
-	self->fd = thp_open();
-	ASSERT_LE(0, self->fd);
-	/* small pages at fault: shmem THP off, the PMD size following it */
-	ASSERT_EQ(0, mmscope_thp_push());
-	ASSERT_EQ(0, mmscope_thp_set("shmem_enabled", "never")) TH_LOG("%s", mmscope_error);
-	if (!mmscope_thp_get(PMD_SIZE_DIR, val, sizeof(val)))
-		ASSERT_EQ(0, mmscope_thp_set(PMD_SIZE_DIR, "inherit"));
-	/* room to place a 2 MiB-aligned mapping (and file offset 0) at */
-	self->resv = mmap(NULL, 2 * THP_SIZE, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->resv);
-	self->p = (char *)(((uintptr_t)self->resv + THP_SIZE - 1) &
-			   ~(THP_SIZE - 1));
+	ASSERT_TRUE(!err) TH_LOG("%s", err);
 }
 
 FIXTURE_TEARDOWN(shmem)
 {
-	munmap(self->resv, 2 * THP_SIZE);
-	if (self->mfd >= 0)
-		close(self->mfd);
-	if (self->dir[0]) {
-		umount2(self->dir, MNT_DETACH);
-		rmdir(self->dir);
-	}
-	mmscope_thp_pop();
-	close(self->fd);
+	env_teardown(&self->e);
 }
 
-static char *map_shared(FIXTURE_DATA(shmem) *self, bool memfd)
+/* A file of a ramfs mount, not shmem: one case, no variants. */
+FIXTURE(file)
+{
+	struct shmem_env e;
+};
+
+FIXTURE_SETUP(file)
+{
+	const char *err = env_setup(&self->e);
+
+	ASSERT_TRUE(!err) TH_LOG("%s", err);
+}
+
+FIXTURE_TEARDOWN(file)
+{
+	env_teardown(&self->e);
+}
+
+static char *map_shared(struct shmem_env *self, bool memfd)
 {
 	int flags = MAP_SHARED | MAP_FIXED;
 
@@ -91,27 +134,27 @@ TEST_F(shmem, small_pages_collapse_into_a_pmd_mapped_thp)
 	uint64_t head;
 	unsigned int i;
 
-	ASSERT_EQ(self->p, map_shared(self, variant->memfd));
-	thp_fill(self->p);
-	ASSERT_EQ(0, thp_folios(self->fd, getpid(), self->p, THP_SIZE, f));
-	EXPECT_EQ(0, thp_smaps(self->p, "ShmemPmdMapped"));
+	ASSERT_EQ(self->e.p, map_shared(&self->e, variant->memfd));
+	thp_fill(self->e.p);
+	ASSERT_EQ(0, thp_folios(self->e.fd, getpid(), self->e.p, THP_SIZE, f));
+	EXPECT_EQ(0, thp_smaps(self->e.p, "ShmemPmdMapped"));
 	alloc = thp_vmstat("thp_collapse_alloc");
 	huge = thp_vmstat("nr_shmem_hugepages");
 
-	ASSERT_EQ(0, thp_op(self->fd, MMSCOPE_THP_IOC_COLLAPSE, getpid(),
-			    self->p, THP_SIZE, 0, &op));
+	ASSERT_EQ(0, thp_op(self->e.fd, MMSCOPE_THP_IOC_COLLAPSE, getpid(),
+			    self->e.p, THP_SIZE, 0, &op));
 	if (op.result != MMSCOPE_THP_OK && op.err == ENOMEM)
 		SKIP(return, "no 2 MiB block free for the collapse");
 	ASSERT_EQ(MMSCOPE_THP_OK, op.result)
 		TH_LOG("err %u reason %s", op.err, op.scan);
 	EXPECT_EQ(alloc + 1, thp_vmstat("thp_collapse_alloc"));
 	EXPECT_EQ(huge + 1, thp_vmstat("nr_shmem_hugepages"));
-	EXPECT_EQ(2048, thp_smaps(self->p, "ShmemPmdMapped"));
-	EXPECT_EQ(0, thp_smaps(self->p, "AnonHugePages"));
+	EXPECT_EQ(2048, thp_smaps(self->e.p, "ShmemPmdMapped"));
+	EXPECT_EQ(0, thp_smaps(self->e.p, "AnonHugePages"));
 
-	ASSERT_EQ(1, thp_folios(self->fd, getpid(), self->p, THP_SIZE, f));
-	head = thp_pfn_of(self->p);
-	EXPECT_EQ((uintptr_t)self->p, f[0].va);
+	ASSERT_EQ(1, thp_folios(self->e.fd, getpid(), self->e.p, THP_SIZE, f));
+	head = thp_pfn_of(self->e.p);
+	EXPECT_EQ((uintptr_t)self->e.p, f[0].va);
 	EXPECT_EQ(head, f[0].head_pfn);
 	EXPECT_EQ(9u, f[0].order);
 	EXPECT_EQ(MMSCOPE_THP_KIND_SHMEM, f[0].kind);
@@ -121,12 +164,12 @@ TEST_F(shmem, small_pages_collapse_into_a_pmd_mapped_thp)
 	EXPECT_TRUE(thp_kflags(head) & KPF_BIT(KPF_THP));
 	EXPECT_FALSE(thp_kflags(head) & KPF_BIT(KPF_ANON));
 	for (i = 0; i < THP_PAGES; i += 31)
-		EXPECT_EQ(head + i, thp_pfn_of(self->p + i * 4096UL));
-	EXPECT_TRUE(thp_data_ok(self->p));
+		EXPECT_EQ(head + i, thp_pfn_of(self->e.p + i * 4096UL));
+	EXPECT_TRUE(thp_data_ok(self->e.p));
 }
 
 /* A read-only file of a ramfs mount (not shmem), offset 0 at p. */
-static char *map_file(FIXTURE_DATA(shmem) *self)
+static char *map_file(struct shmem_env *self)
 {
 	char path[96], page[4096];
 	unsigned int i;
@@ -164,7 +207,7 @@ static char *map_file(FIXTURE_DATA(shmem) *self)
 	return p;
 }
 
-TEST_F(shmem, file_collapse_names_the_kernel_reason)
+TEST_F(file, collapse_names_the_kernel_reason)
 {
 	struct mmscope_thp_folio f[THP_MAX_FOLIOS];
 	struct mmscope_thp_vma v;
@@ -172,27 +215,25 @@ TEST_F(shmem, file_collapse_names_the_kernel_reason)
 	unsigned int i;
 	long sum = 0;
 
-	if (!variant->memfd)
-		SKIP(return, "one file case is enough (run by the memfd variant)");
-	ASSERT_EQ(self->p, map_file(self)) TH_LOG("ramfs: %s", strerror(errno));
+	ASSERT_EQ(self->e.p, map_file(&self->e)) TH_LOG("ramfs: %s", strerror(errno));
 	for (i = 0; i < THP_PAGES; i++)
-		sum += self->p[i * 4096UL];
+		sum += self->e.p[i * 4096UL];
 	ASSERT_NE(0, sum);
-	ASSERT_EQ(0, thp_vma_of(self->fd, self->p, &v));
+	ASSERT_EQ(0, thp_vma_of(self->e.fd, self->e.p, &v));
 	EXPECT_EQ(MMSCOPE_THP_KIND_FILE, v.kind);
-	EXPECT_EQ(0, thp_smaps(self->p, "THPeligible"));
+	EXPECT_EQ(0, thp_smaps(self->e.p, "THPeligible"));
 	EXPECT_FALSE(v.flags & MMSCOPE_THP_VMA_ELIGIBLE);
 	EXPECT_TRUE(v.reasons & (1ULL << MMSCOPE_THP_R_FILE));
 
-	ASSERT_EQ(0, thp_op(self->fd, MMSCOPE_THP_IOC_COLLAPSE, getpid(),
-			    self->p, THP_SIZE, 0, &op));
+	ASSERT_EQ(0, thp_op(self->e.fd, MMSCOPE_THP_IOC_COLLAPSE, getpid(),
+			    self->e.p, THP_SIZE, 0, &op));
 	EXPECT_EQ(MMSCOPE_THP_FAILED, op.result);
 	EXPECT_EQ((unsigned int)EINVAL, op.err);
 	EXPECT_STREQ("file_not_supported", op.scan);
 	/* the oracle: the kernel's own MADV_COLLAPSE says the same no */
-	EXPECT_EQ(-1, madvise(self->p, THP_SIZE, MADV_COLLAPSE));
+	EXPECT_EQ(-1, madvise(self->e.p, THP_SIZE, MADV_COLLAPSE));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, thp_folios(self->fd, getpid(), self->p, THP_SIZE, f));
+	EXPECT_EQ(0, thp_folios(self->e.fd, getpid(), self->e.p, THP_SIZE, f));
 }
 
 TEST_HARNESS_MAIN
