@@ -262,6 +262,98 @@ static void sc_pte_present(struct sc_ctx *c, struct vm_area_struct *vma,
 		sc_present(c, pfn_to_page(pfn), addr, 0);
 }
 
+/* @pte is the swap PTE of @entry (soft bits aside). */
+static inline bool sc_pte_swap(pte_t pte, swp_entry_t entry)
+{
+	return !pte_present(pte) && sc_pte_swp_val(pte) == entry.val;
+}
+
+/*
+ * sc_swap_extend() for a run of slots without folios: the common case of
+ * a range paged out, kept to locals (the slot reads are byte loads, which
+ * the compiler must assume alias the record).
+ */
+static unsigned int sc_slots_extend(struct sc_ctx *c,
+				    struct mmscope_swapcache_entry *r,
+				    pte_t *ptep, unsigned int nr)
+{
+	struct swap_info_struct *si = c->si;
+	unsigned long offset = r->offset + r->pages, max = si->max;
+	unsigned long word = c->run_word, pfn;
+	unsigned int type = r->type, i;
+
+	for (i = 0; i < nr && offset < max; i++, offset++)
+		if (!sc_pte_swap(ptep_get(ptep + i), swp_entry(type, offset)) ||
+		    mmscope_swap_slot_word_at(si, &c->cur, offset, &pfn) != word)
+			break;
+	r->pages += i;
+	return i;
+}
+
+/*
+ * sc_swap_extend() for a run of order-0 folios in the swap cache: their
+ * frames keep the run's step (the second page of a run sets it, when the
+ * caller reads steps), and flags, refcount and mapcount are the run's.
+ */
+static unsigned int sc_folios_extend(struct sc_ctx *c,
+				     struct mmscope_swapcache_entry *r,
+				     pte_t *ptep, unsigned int nr)
+{
+	struct swap_info_struct *si = c->si;
+	unsigned long offset = r->offset + r->pages, max = si->max;
+	unsigned long word = c->run_word, kflags = c->run_kflags;
+	bool free_step = r->pages == 1 && c->steps;
+	u32 type = r->type, ref = r->refcount;
+	s32 map = r->mapcount;
+	s64 step = r->pfn_step;
+	u64 next = r->pfn + (u64)r->pages * step;
+	unsigned int i, left = 0;
+	void __rcu **slots = NULL;
+	struct mmscope_swap_slot sl;
+	struct folio *folio;
+	swp_entry_t entry;
+
+	for (i = 0; i < nr && offset < max; i++, offset++, next += step) {
+		entry = swp_entry(type, offset);
+		if (!sc_pte_swap(ptep_get(ptep + i), entry) ||
+		    mmscope_swap_slot_word_at(si, &c->cur, offset,
+					      &sl.cache_pfn) != word)
+			break;
+		/* the cache's slots a node at a time where the kernel has them */
+		if (!left)
+			left = mmscope_swap_cache_slots(si, &c->cur, entry,
+							nr - i, &slots);
+		if (left) {
+			folio = mmscope_swap_cache_slot_folio(slots++);
+			left--;
+		} else {
+			folio = mmscope_swap_cache_folio(si, &c->cur, entry, &sl);
+		}
+		if (!folio)
+			break;
+		if (free_step) {
+			next = folio_pfn(folio);
+			step = (s64)(next - r->pfn);
+			if (!step)
+				break;
+			free_step = false;
+		}
+		if (folio_pfn(folio) != next ||
+		    (mmscope_folio_flags(folio) & SC_KFLAGS) != kflags ||
+		    folio_ref_count(folio) != ref ||
+		    atomic_read(&folio->_mapcount) + 1 != map)
+			break;
+		/* read last: still this slot's folio, not reused */
+		smp_rmb();
+		if (mmscope_folio_swap_val(folio) != entry.val)
+			break;
+	}
+	if (i)
+		r->pfn_step = step;
+	r->pages += i;
+	return i;
+}
+
 /*
  * How many PTEs from @ptep (at most @nr) continue the last record's run:
  * the next slots of its device, with the same slot word (count and bits)
@@ -278,13 +370,7 @@ static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
 	const u32 plain = MMSCOPE_SWAPCACHE_E_SWAP | MMSCOPE_SWAPCACHE_E_HAS_CACHE;
 	const u32 cached = plain | MMSCOPE_SWAPCACHE_E_FOLIO |
 			   MMSCOPE_SWAPCACHE_E_SWAPCACHE;
-	struct mmscope_swap_slot sl;
-	unsigned long offset, kf;
-	struct folio *folio;
-	swp_entry_t entry;
-	unsigned int i;
 	bool folios;
-	s64 step = 1;
 
 	if (r->state != MMSCOPE_SWAPCACHE_SWAP ||
 	    (r->info & ~plain && r->info != cached) || r->order ||
@@ -294,35 +380,9 @@ static unsigned int sc_swap_extend(struct sc_ctx *c, pte_t *ptep,
 	/* a run of slots with a cache bit and no folio read: not extended */
 	if (!folios && (r->info & MMSCOPE_SWAPCACHE_E_HAS_CACHE))
 		return 0;
-	for (i = 0; i < nr; i++) {
-		offset = r->offset + r->pages;
-		entry = swp_entry(r->type, offset);
-		/* the next slot of the device (a non-swap entry never equals) */
-		if (sc_pte_swp_val(ptep_get(ptep + i)) != entry.val ||
-		    offset >= c->si->max ||
-		    mmscope_swap_slot_word_at(c->si, &c->cur, offset,
-					      &sl.cache_pfn) != c->run_word)
-			break;
-		if (folios) {
-			folio = mmscope_swap_cache_folio(c->si, &c->cur, entry,
-							 &sl);
-			step = folio ? sc_run_step(c, r, folio_pfn(folio)) : 0;
-			if (!step)
-				break;
-			kf = mmscope_folio_flags(folio) & SC_KFLAGS;
-			if (kf != c->run_kflags ||
-			    folio_ref_count(folio) != r->refcount ||
-			    atomic_read(&folio->_mapcount) + 1 != r->mapcount)
-				break;
-			/* read last: still this slot's folio, not reused */
-			smp_rmb();
-			if (mmscope_folio_swap_val(folio) != entry.val)
-				break;
-			r->pfn_step = step;
-		}
-		r->pages++;
-	}
-	return i;
+	if (!folios)
+		return sc_slots_extend(c, r, ptep, nr);
+	return sc_folios_extend(c, r, ptep, nr);
 }
 
 /* A non-present, non-none PTE at @addr. */

@@ -235,6 +235,46 @@ static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si
 	return !xe || xa_is_value(xe) || xa_is_internal(xe) ? NULL : xe;
 }
 
+/*
+ * The swap cache's xarray slots for up to @n slots of the device from
+ * @entry on, as many as lie in one node of the tree: *slots points to the
+ * first, the count is returned (0: not in a node, look them up one by
+ * one). For a reader under rcu_read_lock() that steps along a run.
+ */
+static inline unsigned int mmscope_swap_cache_slots(struct swap_info_struct *si,
+						    struct mmscope_swap_cursor *cur,
+						    swp_entry_t entry,
+						    unsigned int n,
+						    void __rcu ***slots)
+{
+	unsigned long index = swp_offset(entry);
+	unsigned long key = 1 + ((unsigned long)swp_type(entry) << 32 |
+				 index >> MMSCOPE_SWAP_SPACE_SHIFT);
+	struct xa_node *node;
+	unsigned int off;
+
+#ifdef SWAP_NR_ORDERS
+	index &= BIT(MMSCOPE_SWAP_SPACE_SHIFT) - 1;
+#endif
+	/* places the cursor on the entry's slot */
+	mmscope_swap_cache_folio(si, cur, entry, NULL);
+	node = cur->xas.xa_node;
+	if (cur->key != key || cur->xas.xa_index != index ||
+	    !xas_valid(&cur->xas) || !node || node->shift)
+		return 0;
+	off = cur->xas.xa_offset;
+	*slots = &node->slots[off];
+	return min_t(unsigned int, n, XA_CHUNK_SIZE - off);
+}
+
+/* The folio an xarray slot of the swap cache holds, or NULL. */
+static inline struct folio *mmscope_swap_cache_slot_folio(void __rcu **slot)
+{
+	void *xe = rcu_dereference(*slot);
+
+	return !xe || xa_is_value(xe) || xa_is_internal(xe) ? NULL : xe;
+}
+
 /* The address space of slots [n << shift, (n + 1) << shift) of @type. */
 static inline struct address_space *
 mmscope_swap_space(struct folio *probe, unsigned int type, unsigned long n)
@@ -440,6 +480,21 @@ static inline struct folio *mmscope_swap_cache_folio(struct swap_info_struct *si
 	if (!s->cache_pfn || !mmscope_swap_pfn_valid(cur, s->cache_pfn))
 		return NULL;
 	return page_folio(pfn_to_page(s->cache_pfn));
+}
+
+/* 7.x: the cache is the swap table itself, read slot by slot. */
+static inline unsigned int mmscope_swap_cache_slots(struct swap_info_struct *si,
+						    struct mmscope_swap_cursor *cur,
+						    swp_entry_t entry,
+						    unsigned int n,
+						    void __rcu ***slots)
+{
+	return 0;
+}
+
+static inline struct folio *mmscope_swap_cache_slot_folio(void __rcu **slot)
+{
+	return NULL;
 }
 
 static inline void mmscope_swap_cache_count(struct swap_info_struct *si,
