@@ -164,4 +164,76 @@ TEST_F(cli, json_pages_expand_to_pagemap)
 	EXPECT_LE(2, folios);
 }
 
+/*
+ * A run longer than what one call of the module returns. The CLI asks
+ * for 4096 records at a time, and the first 4095 pages here make one
+ * record each (written and untouched in turn); a THP mapped by its PMD
+ * follows, 512 pages of one run, which the first call ends after its
+ * first page. The CLI gives the THP as the one line a query of its own
+ * range gives.
+ */
+#define ALTERNATE 4095
+#define PMD_PAGES 512
+
+static char big_out[1 << 20];
+
+TEST(run_across_the_clis_batches)
+{
+	size_t ps = sc_psize(), len = (ALTERNATE + 2 * PMD_PAGES) * ps, i;
+	const char *args[] = { "swapcache", "entries", "--pid", NULL, NULL,
+			       NULL, NULL };
+	struct mmscope_swapcache_entry r[PMD_PAGES];
+	char pid[16], addr[32], lenb[32], *map, *thp, *a, *line;
+	unsigned long long va;
+	uint64_t pm;
+	int fd, lines = 0, thp_lines = 0;
+
+	fd = sc_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sc_pin_cpu0());
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	thp = (char *)(((uintptr_t)map + ALTERNATE * ps + PMD_PAGES * ps - 1) &
+		       ~(PMD_PAGES * ps - 1));
+	a = thp - ALTERNATE * ps;
+	ASSERT_EQ(0, madvise(a, ALTERNATE * ps, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, madvise(thp, PMD_PAGES * ps, MADV_HUGEPAGE));
+	for (i = 1; i < ALTERNATE; i += 2)
+		a[i * ps] = 1;
+	thp[0] = 1;
+	if (mmscope_pagemap_read(0, (uintptr_t)thp, 1, &pm) ||
+	    !(pm & PM_PRESENT) || mmscope_kpageflags_read(PM_PFN(pm), 1, &pm) ||
+	    !(pm & KPF_BIT(KPF_THP)))
+		SKIP(munmap(map, len); return, "the region got no THP");
+	/* khugepaged may not touch the untouched pages in between */
+	ASSERT_EQ(0, madvise(thp, PMD_PAGES * ps, MADV_NOHUGEPAGE));
+	sc_lru_drain();
+	/* the module, asked for the THP's range alone: one run */
+	ASSERT_EQ(1, sc_entries_flags(fd, getpid(), thp, PMD_PAGES,
+				      MMSCOPE_SWAPCACHE_ENTRIES_RUNS, r));
+	EXPECT_EQ(PMD_PAGES, r[0].pages);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(addr, sizeof(addr), "%p", a);
+	snprintf(lenb, sizeof(lenb), "%zu", (ALTERNATE + PMD_PAGES) * ps);
+	args[3] = pid;
+	args[4] = addr;
+	args[5] = lenb;
+	ASSERT_EQ(0, mmscope_run_cli(args, big_out, sizeof(big_out)))
+		TH_LOG("%.2000s", big_out);
+	for (line = strtok(big_out, "\n"); line; line = strtok(NULL, "\n")) {
+		ASSERT_EQ(1, sscanf(line, "%llx", &va)) TH_LOG("%s", line);
+		lines++;
+		if (va < (uintptr_t)thp)
+			continue;
+		thp_lines++;
+		EXPECT_EQ((uintptr_t)thp, va) TH_LOG("%s", line);
+		EXPECT_NE(NULL, strstr(line, "(512 pages)")) TH_LOG("%s", line);
+	}
+	EXPECT_EQ(ALTERNATE + 1, lines);
+	EXPECT_EQ(1, thp_lines);
+	munmap(map, len);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

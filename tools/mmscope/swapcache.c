@@ -29,8 +29,8 @@
 
 /*
  * A run of alike records: merged in the output with a page count. The
- * module merges runs itself (MMSCOPE_SWAPCACHE_ENTRIES_RUNS); runs
- * without a folio are joined again here across its batches and mappings.
+ * module merges runs itself (MMSCOPE_SWAPCACHE_ENTRIES_RUNS); runs are
+ * joined again here across its batches (and, without a folio, mappings).
  */
 struct sc_run {
 	struct mmscope_swapcache_entry e;
@@ -57,6 +57,37 @@ static bool sc_alike(const struct sc_run *r,
 		return true;
 	return e->type == f->type && e->offset == f->offset + r->pages &&
 	       e->count == f->count;
+}
+
+/*
+ * @e continues @r, a run of folios, across the module's batches: what the
+ * module compares alike, and the next page, slot and frame. A run of one
+ * order-0 page takes @e's step. Text only: JSON gives each page with a
+ * folio its own object.
+ */
+static bool sc_alike_folio(struct sc_run *r,
+			   const struct mmscope_swapcache_entry *e)
+{
+	const struct mmscope_swapcache_entry *f = &r->e;
+	int64_t step = f->pfn_step;
+
+	if (json_output || !r->pages || !sc_has_folio(f) || !sc_has_folio(e) ||
+	    f->state != e->state || f->info != e->info ||
+	    f->order != e->order || f->refcount != e->refcount ||
+	    f->mapcount != e->mapcount || f->pgflags != e->pgflags ||
+	    f->va == ~0ULL || e->va != f->va + r->pages * getpagesize())
+		return false;
+	if ((f->info & MMSCOPE_SWAPCACHE_E_SWAP) &&
+	    (e->type != f->type || e->offset != f->offset + r->pages ||
+	     e->count != f->count))
+		return false;
+	if (r->pages == 1 && !f->order)
+		step = (int64_t)(e->pfn - f->pfn);
+	if (!step || e->pfn != f->pfn + r->pages * step ||
+	    (e->pages > 1 && e->pfn_step != step))
+		return false;
+	r->e.pfn_step = step;
+	return true;
 }
 
 static void sc_entry_json(struct json_object *arr, const struct sc_run *r)
@@ -164,7 +195,7 @@ static void sc_put(struct sc_out *o, const struct mmscope_swapcache_entry *e)
 {
 	uint64_t pages = e->pages ? e->pages : 1;
 
-	if (sc_alike(&o->run, e)) {
+	if (sc_alike(&o->run, e) || sc_alike_folio(&o->run, e)) {
 		o->run.pages += pages;
 		return;
 	}
