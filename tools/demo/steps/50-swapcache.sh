@@ -37,6 +37,8 @@ $1 == "before" || $1 == "after" {
 	next
 }
 function add(list, v) { return index(" " list " ", " " v " ") ? list : (list == "" ? v : list " " v) }
+function pages(n) { return n == 1 ? "1 page" : n " pages" }
+function are(n) { return n == 1 ? "is" : "are" }
 $2 == "swap" || $2 == "present" {
 	cnt = ""; ref = ""; map = ""; cached = 0; n = 1
 	# a run of alike pages is one line ending in "(N pages)"
@@ -59,29 +61,29 @@ $2 == "swap" || $2 == "present" {
 }
 END {
 	if (sw) {
-		printf "%d page(s) are swap entries now, the count of their slots %s (the page table entries that point at each).", sw, swcnt
+		printf "%s %s now, the count of %s %s (the page table entries that point at each).", pages(sw), sw == 1 ? "is a swap entry" : "are swap entries", sw == 1 ? "its slot" : "their slots", swcnt
 		if (swc)
-			printf " %d of them are still in the swap cache, written and clean: map %s (no PTE maps them), ref %s (the cache'"'"'s own reference), until reclaim drops them; a fault now finds them there without I/O.", swc, swcmap, swcref
+			printf " %d of them %s still in the swap cache, written and clean: map %s (no PTE maps them), ref %s (the cache'"'"'s own reference), until reclaim drops them; a fault now finds them there without I/O.", swc, are(swc), swcmap, swcref
 		else
 			printf " None is in the swap cache any more: reclaim dropped them after the write, so a fault reads them back from the disk."
 	} else {
 		printf "No page of the range is a swap entry now."
 	}
 	if (pc)
-		printf " %d present page(s) are still in the cache: the shell touched them again and the fault found them there (map %s, ref %s: the mapping and the cache; the slot'"'"'s count %s).", pc, pcmap, pcref, pccnt
+		printf " %d present %s %s still in the cache: the shell touched them again and the fault found them there (map %s, ref %s: the mapping and the cache; the slot'"'"'s count %s).", pc, pc == 1 ? "page" : "pages", are(pc), pcmap, pcref, pccnt
 	out = v["after", "pswpout"] - v["before", "pswpout"]
 	hit = v["after", "hit"] - v["before", "hit"]
-	printf " The stats say the pageout wrote %d page(s) (pswpout) and faults found %d in the cache since (hit).", out, hit
+	printf " The stats say the pageout wrote %s (pswpout) and faults found %d in the cache since (hit).", pages(out), hit
 	zero = v["after", "add_pages"] - v["before", "add_pages"] - out
 	if (zero > 0)
-		printf " The cache took %d page(s) more than were written: pages holding only zeroes are not written (from 6.12 on), their slot is marked zero-filled and reclaim takes them out of the cache at once; those are deletes in the stats, not the cached pages above.", zero
+		printf " The cache took %s more than were written: pages holding only zeroes are not written (from 6.12 on), their slot is marked zero-filled and reclaim takes them out of the cache at once; those are deletes in the stats, not the cached pages above.", pages(zero)
 	back = hit - pc
 	if (back > pp) back = pp
 	if (back < 0) back = 0
 	if (back)
-		printf " So %d of the %d present page(s) outside the cache went out and came back: the shell touched them, the fault took them from the cache and, the only user of their slot, freed the slot and left the cache.", back, pp
+		printf " So %d of the %s outside the cache went out and came back: the shell touched them, the fault took them from the cache and, the only user of their slot, freed the slot and left the cache.", back, pp == 1 ? "1 present page" : pp " present pages"
 	if (pp - back)
-		printf " %d present page(s) never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp - back
+		printf " %d present %s never left: pages still in a per-CPU batch on their way to the LRU lists cannot be taken.", pp - back, pp - back == 1 ? "page" : "pages"
 	printf "\n"
 }')
 say "$sc_words"
