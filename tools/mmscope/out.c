@@ -63,20 +63,57 @@ void out_char(char c)
 }
 
 /*
+ * The 16 hex digits of val, most significant first, as 16 bytes at dst:
+ * each half's nibbles spread one to a byte, then made ASCII all at once
+ * (a digit above 9 gets 'a' - '0' - 10 more). Under emulation every
+ * instruction counts, and this is a few dozen for 16 digits.
+ */
+static uint64_t hex8(uint32_t v)
+{
+	uint64_t x = v, m;
+
+	x = ((x & 0xffff0000ULL) << 16) | (x & 0xffffULL);
+	x = ((x & 0x0000ff000000ff00ULL) << 8) | (x & 0x000000ff000000ffULL);
+	x = ((x & 0x00f000f000f000f0ULL) << 4) | (x & 0x000f000f000f000fULL);
+	m = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+	x += 0x3030303030303030ULL + m * ('a' - '0' - 10);
+	/* byte k holds digit k from the right: the leftmost goes first */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+static void hex16(char *dst, uint64_t val)
+{
+	uint64_t hi = hex8(val >> 32), lo = hex8((uint32_t)val);
+
+	memcpy(dst, &hi, 8);
+	memcpy(dst + 8, &lo, 8);
+}
+
+/* hex digits of val, at least width of them (<= 16) */
+static int hex_digits(uint64_t val, int width)
+{
+	int n = val ? (64 - __builtin_clzll(val) + 3) / 4 : 1;
+
+	return n < width ? width : n;
+}
+
+/*
  * digits of val in base (10 or 16) at the end of tmp[24]; their count.
- * The base is a constant in each loop: hex by shifts, decimal by a
- * multiply, never a division instruction (a helper call under emulation).
+ * Decimal by a multiply, never a division instruction (a helper call
+ * under emulation).
  */
 static int fmt_u64(char *tmp, uint64_t val, unsigned int base, int width)
 {
-	static const char digits[] = "0123456789abcdef";
 	int i = 24;
 
 	if (base == 16) {
-		do {
-			tmp[--i] = digits[val & 15];
-			val >>= 4;
-		} while (val);
+		hex16(tmp + 8, val);
+		i = 24 - hex_digits(val, width > 16 ? 16 : width);
+	} else if (val < 10) {
+		tmp[--i] = '0' + val;
 	} else {
 		do {
 			tmp[--i] = '0' + val % 10;
