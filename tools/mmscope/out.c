@@ -62,35 +62,26 @@ void out_char(char c)
 	out_buf[out_len++] = c;
 }
 
-/*
- * The 16 hex digits of val, most significant first, as 16 bytes at dst:
- * each half's nibbles spread one to a byte, then made ASCII all at once
- * (a digit above 9 gets 'a' - '0' - 10 more). Under emulation every
- * instruction counts, and this is a few dozen for 16 digits.
- */
-static uint64_t hex8(uint32_t v)
+char *out_room(size_t n)
 {
-	uint64_t x = v, m;
-
-	x = ((x & 0xffff0000ULL) << 16) | (x & 0xffffULL);
-	x = ((x & 0x0000ff000000ff00ULL) << 8) | (x & 0x000000ff000000ffULL);
-	x = ((x & 0x00f000f000f000f0ULL) << 4) | (x & 0x000f000f000f000fULL);
-	m = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
-	x += 0x3030303030303030ULL + m * ('a' - '0' - 10);
-	/* byte k holds digit k from the right: the leftmost goes first */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
+	if (OUT_SIZE - out_len < n)
+		out_flush();
+	return out_buf + out_len;
 }
 
-static void hex16(char *dst, uint64_t val)
+void out_commit(const char *end)
 {
-	uint64_t hi = hex8(val >> 32), lo = hex8((uint32_t)val);
-
-	memcpy(dst, &hi, 8);
-	memcpy(dst + 8, &lo, 8);
+	out_len = end - out_buf;
 }
+
+/* "000102...ff": the two digits of each byte */
+#define HEX_ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
+		   h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"
+static const char hex_pairs[] =
+	HEX_ROW("0") HEX_ROW("1") HEX_ROW("2") HEX_ROW("3")
+	HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+	HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b")
+	HEX_ROW("c") HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
 
 /* hex digits of val, at least width of them (<= 16) */
 static int hex_digits(uint64_t val, int width)
@@ -100,29 +91,53 @@ static int hex_digits(uint64_t val, int width)
 	return n < width ? width : n;
 }
 
-/*
- * digits of val in base (10 or 16) at the end of tmp[24]; their count.
- * Decimal by a multiply, never a division instruction (a helper call
- * under emulation).
- */
-static int fmt_u64(char *tmp, uint64_t val, unsigned int base, int width)
+char *fmt_hex(char *dst, uint64_t val, int width)
 {
-	int i = 24;
+	int n = hex_digits(val, width > 16 ? 16 : width), i;
 
-	if (base == 16) {
-		hex16(tmp + 8, val);
-		i = 24 - hex_digits(val, width > 16 ? 16 : width);
-	} else if (val < 10) {
-		tmp[--i] = '0' + val;
-	} else {
-		do {
-			tmp[--i] = '0' + val % 10;
-			val /= 10;
-		} while (val);
+	/*
+	 * The n digits at the top of the word, written a byte (two digits)
+	 * at a time: an odd count leaves one zero the caller writes over.
+	 * Under emulation every instruction counts.
+	 */
+	val = n < 16 ? val << (64 - 4 * n) : val;
+	for (i = 0; i < n; i += 2, val <<= 8)
+		memcpy(dst + i, hex_pairs + 2 * (val >> 56), 2);
+	return dst + n;
+}
+
+char *fmt_u64(char *dst, uint64_t val)
+{
+	char tmp[20];
+	int i = 20;
+
+	if (val < 10) {
+		*dst = '0' + val;
+		return dst + 1;
 	}
-	while (24 - i < width && i > 0)
-		tmp[--i] = '0';
-	return 24 - i;
+	do {
+		tmp[--i] = '0' + val % 10;
+		val /= 10;
+	} while (val);
+	while (i < 20)
+		*dst++ = tmp[i++];
+	return dst;
+}
+
+char *fmt_u64_w(char *dst, uint64_t val, int width)
+{
+	char tmp[20];
+	int i = 20;
+
+	do {
+		tmp[--i] = '0' + val % 10;
+		val /= 10;
+	} while (val);
+	for (width -= 20 - i; width > 0; width--)
+		*dst++ = ' ';
+	while (i < 20)
+		*dst++ = tmp[i++];
+	return dst;
 }
 
 static void pad(int n)
@@ -139,10 +154,7 @@ static void pad(int n)
 
 void out_u64(uint64_t val)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 10, 0);
-
-	out_raw(tmp + 24 - n, n);
+	out_commit(fmt_u64(out_room(20), val));
 }
 
 void out_i64(int64_t val)
@@ -157,43 +169,40 @@ void out_i64(int64_t val)
 
 void out_hex(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 16, width);
-
-	out_raw(tmp + 24 - n, n);
+	out_commit(fmt_hex(out_room(16), val, width));
 }
 
 void out_u64_w(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 10, 0);
-
-	pad(width - n);
-	out_raw(tmp + 24 - n, n);
+	/* widths are a few columns */
+	out_commit(fmt_u64_w(out_room(20 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_i64_w(int64_t val, int width)
 {
-	char tmp[25];
-	int n;
+	char *p;
 
 	if (val >= 0) {
 		out_u64_w(val, width);
 		return;
 	}
-	n = fmt_u64(tmp + 1, -(uint64_t)val, 10, 0);
-	tmp[24 - n] = '-';
-	pad(width - n - 1);
-	out_raw(tmp + 24 - n, n + 1);
+	p = out_room(21 + (width > 0 ? width : 0));
+	/* the sign takes one of the columns */
+	for (width -= fmt_u64(p, -(uint64_t)val) - p + 1; width > 0; width--)
+		*p++ = ' ';
+	*p++ = '-';
+	out_commit(fmt_u64(p, -(uint64_t)val));
 }
 
 void out_hex_w(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 16, 0);
+	char *p = out_room(16 + (width > 0 ? width : 0));
+	int n = hex_digits(val, 0);
 
-	pad(width - n);
-	out_raw(tmp + 24 - n, n);
+	for (width -= n; width > 0; width--)
+		*p++ = ' ';
+	out_commit(fmt_hex(p, val, 0));
 }
 
 void out_str_w(const char *text, int width)

@@ -25,6 +25,20 @@ void out_i64_w(int64_t val, int width);
 void out_hex_w(uint64_t val, int width);
 /* text left-aligned in width columns, or right-aligned (width < 0) */
 void out_str_w(const char *text, int width);
+/*
+ * Formatting in place: out_room(n) is where n bytes (n <= 4096) may be
+ * written at the end of the buffer; out_commit() takes them, up to end.
+ * The fmt_*() write at dst and return the end: fmt_hex() at least width
+ * digits (<= 16, zero padded), and may write one byte past them;
+ * fmt_u64_w() right-aligned in width columns.
+ */
+char *out_room(size_t n);
+void out_commit(const char *end);
+char *fmt_hex(char *dst, uint64_t val, int width);
+char *fmt_u64(char *dst, uint64_t val);
+char *fmt_u64_w(char *dst, uint64_t val, int width);
+/* a string literal */
+#define OUT_LIT(s) out_raw(s, sizeof(s) - 1)
 /* 0, or -1 when a write failed (reported once) */
 int out_flush(void);
 
