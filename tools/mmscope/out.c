@@ -140,6 +140,36 @@ char *fmt_u64_w(char *dst, uint64_t val, int width)
 	return dst;
 }
 
+char *fmt_i64(char *dst, int64_t val)
+{
+	if (val < 0) {
+		*dst++ = '-';
+		return fmt_u64(dst, -(uint64_t)val);
+	}
+	return fmt_u64(dst, val);
+}
+
+char *fmt_i64_w(char *dst, int64_t val, int width)
+{
+	char *end;
+
+	if (val >= 0)
+		return fmt_u64_w(dst, val, width);
+	/* the sign takes one of the columns */
+	end = fmt_u64(dst, -(uint64_t)val);
+	for (width -= end - dst + 1; width > 0; width--)
+		*dst++ = ' ';
+	*dst++ = '-';
+	return fmt_u64(dst, -(uint64_t)val);
+}
+
+char *fmt_hex_w(char *dst, uint64_t val, int width)
+{
+	for (width -= hex_digits(val, 0); width > 0; width--)
+		*dst++ = ' ';
+	return fmt_hex(dst, val, 0);
+}
+
 static void pad(int n)
 {
 	static const char spaces[] = "                                ";
@@ -159,12 +189,7 @@ void out_u64(uint64_t val)
 
 void out_i64(int64_t val)
 {
-	if (val < 0) {
-		out_char('-');
-		out_u64(-(uint64_t)val);
-	} else {
-		out_u64(val);
-	}
+	out_commit(fmt_i64(out_room(21), val));
 }
 
 void out_hex(uint64_t val, int width)
@@ -181,28 +206,14 @@ void out_u64_w(uint64_t val, int width)
 
 void out_i64_w(int64_t val, int width)
 {
-	char *p;
-
-	if (val >= 0) {
-		out_u64_w(val, width);
-		return;
-	}
-	p = out_room(21 + (width > 0 ? width : 0));
-	/* the sign takes one of the columns */
-	for (width -= fmt_u64(p, -(uint64_t)val) - p + 1; width > 0; width--)
-		*p++ = ' ';
-	*p++ = '-';
-	out_commit(fmt_u64(p, -(uint64_t)val));
+	out_commit(fmt_i64_w(out_room(21 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_hex_w(uint64_t val, int width)
 {
-	char *p = out_room(16 + (width > 0 ? width : 0));
-	int n = hex_digits(val, 0);
-
-	for (width -= n; width > 0; width--)
-		*p++ = ' ';
-	out_commit(fmt_hex(p, val, 0));
+	out_commit(fmt_hex_w(out_room(16 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_str_w(const char *text, int width)

@@ -191,23 +191,22 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 		vma_text.ok = false;
 	*k = *r;
 	o = out_room(LINE_ROOM);
-	*o++ = '0';
-	*o++ = 'x';
+	o = FMT_LIT(o, "0x");
 	o = fmt_hex(o, r->va, 16);
 	memcpy(o, head_text, head_len);
 	o += head_len;
 	if (r->state != MMSCOPE_PAGEWALK_NONE) {
-		memcpy(o, " 0x", 3);
-		o = fmt_hex(o + 3, r->raw, 16);
+		o = FMT_LIT(o, " 0x");
+		o = fmt_hex(o, r->raw, 16);
 		if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN) {
-			memcpy(o, " pfn 0x", 7);
-			o = fmt_hex(o + 7, r->pfn, 0);
+			o = FMT_LIT(o, " pfn 0x");
+			o = fmt_hex(o, r->pfn, 0);
 		}
 		if (r->state == MMSCOPE_PAGEWALK_SWAP) {
-			memcpy(o, " swap ", 6);
-			o = fmt_u64(o + 6, r->swap_type);
-			memcpy(o, ":0x", 3);
-			o = fmt_hex(o + 3, r->swap_offset, 0);
+			o = FMT_LIT(o, " swap ");
+			o = fmt_u64(o, r->swap_type);
+			o = FMT_LIT(o, ":0x");
+			o = fmt_hex(o, r->swap_offset, 0);
 		}
 		out_commit(o);
 		put_cached(&bits_text, r);
