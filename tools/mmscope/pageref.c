@@ -247,9 +247,11 @@ static char *put_flags(char *o, uint64_t pgflags, bool quoted, bool first)
 {
 	unsigned int i;
 
-	for (i = 0; i < MMSCOPE_PGF_COUNT; i++) {
-		if (!(pgflags & (1ULL << i)))
-			continue;
+	/* lowest set bit first, as far as the names go */
+	for (; pgflags; pgflags &= pgflags - 1) {
+		i = __builtin_ctzll(pgflags);
+		if (i >= MMSCOPE_PGF_COUNT)
+			break;
 		if (!first)
 			*o++ = ',';
 		if (quoted)
