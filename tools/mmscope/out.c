@@ -106,38 +106,54 @@ char *fmt_hex(char *dst, uint64_t val, int width)
 	return dst + n;
 }
 
+/* "00010203...99": the two digits of each number below 100 */
+#define DEC_ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9"
+static const char dec_pairs[] =
+	DEC_ROW("0") DEC_ROW("1") DEC_ROW("2") DEC_ROW("3") DEC_ROW("4")
+	DEC_ROW("5") DEC_ROW("6") DEC_ROW("7") DEC_ROW("8") DEC_ROW("9");
+
+/* The decimal digits of val, two at a time, at the end of tmp[20]. */
+static int dec_digits(char *tmp, uint64_t val)
+{
+	int i = 20;
+
+	while (val >= 100) {
+		i -= 2;
+		memcpy(tmp + i, dec_pairs + 2 * (val % 100), 2);
+		val /= 100;
+	}
+	if (val >= 10) {
+		i -= 2;
+		memcpy(tmp + i, dec_pairs + 2 * val, 2);
+	} else {
+		tmp[--i] = '0' + val;
+	}
+	return i;
+}
+
 char *fmt_u64(char *dst, uint64_t val)
 {
 	char tmp[20];
-	int i = 20;
+	int i;
 
 	if (val < 10) {
 		*dst = '0' + val;
 		return dst + 1;
 	}
-	do {
-		tmp[--i] = '0' + val % 10;
-		val /= 10;
-	} while (val);
-	while (i < 20)
-		*dst++ = tmp[i++];
-	return dst;
+	i = dec_digits(tmp, val);
+	memcpy(dst, tmp + i, 20 - i);
+	return dst + 20 - i;
 }
 
 char *fmt_u64_w(char *dst, uint64_t val, int width)
 {
 	char tmp[20];
-	int i = 20;
+	int i = dec_digits(tmp, val);
 
-	do {
-		tmp[--i] = '0' + val % 10;
-		val /= 10;
-	} while (val);
 	for (width -= 20 - i; width > 0; width--)
 		*dst++ = ' ';
-	while (i < 20)
-		*dst++ = tmp[i++];
-	return dst;
+	memcpy(dst, tmp + i, 20 - i);
+	return dst + 20 - i;
 }
 
 char *fmt_i64(char *dst, int64_t val)
