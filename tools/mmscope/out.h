@@ -41,8 +41,7 @@ char *fmt_u64_w(char *dst, uint64_t val, int width);
 char *fmt_i64(char *dst, int64_t val);
 char *fmt_i64_w(char *dst, int64_t val, int width);
 char *fmt_hex_w(char *dst, uint64_t val, int width);
-/* a string literal: written out, or written at p (the end returned) */
-#define OUT_LIT(s) out_raw(s, sizeof(s) - 1)
+/* a string literal written at p; the end */
 #define FMT_LIT(p, s) ((char *)memcpy(p, s, sizeof(s) - 1) + sizeof(s) - 1)
 /* 0, or -1 when a write failed (reported once) */
 int out_flush(void);
