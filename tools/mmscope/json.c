@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "out.h"
 
 bool json_output;
 bool pretty_output;
@@ -180,33 +181,34 @@ void js_str(struct jw_stream *s, const char *text)
 	js_raw(s, text, strlen(text));
 }
 
+char *js_room_at(struct jw_stream *s, size_t n)
+{
+	return js_room(s, n) ? s->p + s->len : NULL;
+}
+
+void js_commit(struct jw_stream *s, const char *end)
+{
+	s->len = end - s->p;
+}
+
 void js_uint(struct jw_stream *s, uint64_t val)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
+	char *p = js_room_at(s, 20);
 
-	do {
-		tmp[--i] = '0' + val % 10;
-		val /= 10;
-	} while (val);
-	js_raw(s, tmp + i, sizeof(tmp) - i);
+	if (p)
+		js_commit(s, fmt_u64(p, val));
 }
 
 void js_hex(struct jw_stream *s, uint64_t val)
 {
-	static const char digits[] = "0123456789abcdef";
-	char tmp[20];
-	int i = sizeof(tmp);
+	char *p = js_room_at(s, 20);
 
-	tmp[--i] = '"';
-	do {
-		tmp[--i] = digits[val & 15];
-		val >>= 4;
-	} while (val);
-	tmp[--i] = 'x';
-	tmp[--i] = '0';
-	tmp[--i] = '"';
-	js_raw(s, tmp + i, sizeof(tmp) - i);
+	if (!p)
+		return;
+	memcpy(p, "\"0x", 3);
+	p = fmt_hex(p + 3, val, 0);
+	*p++ = '"';
+	js_commit(s, p);
 }
 
 void jw_part_make(struct jw_part *pt, struct json_object *obj)
@@ -224,8 +226,13 @@ void jw_part_make(struct jw_part *pt, struct json_object *obj)
 
 void js_part(struct jw_stream *s, const struct jw_part *pt)
 {
-	js_raw(s, ",", 1);
-	js_raw(s, pt->text, pt->len);
+	char *p = js_room_at(s, pt->len + 1);
+
+	if (!p)
+		return;
+	*p = ',';
+	memcpy(p + 1, pt->text, pt->len);
+	js_commit(s, p + 1 + pt->len);
 }
 
 void jw_part_free(struct jw_part *pt)

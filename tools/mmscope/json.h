@@ -78,6 +78,14 @@ void js_raw(struct jw_stream *s, const char *text, size_t n);
 /* Text that needs no escaping: keys, names of the UAPI tables. */
 void js_str(struct jw_stream *s, const char *text);
 void js_uint(struct jw_stream *s, uint64_t val);
+/*
+ * Formatting in place (out.h's fmt_*()): where n bytes may be written,
+ * or NULL (out of memory); js_commit() takes them, up to end.
+ */
+char *js_room_at(struct jw_stream *s, size_t n);
+void js_commit(struct jw_stream *s, const char *end);
+/* a string literal */
+#define JS_LIT(s, lit) js_raw(s, lit, sizeof(lit) - 1)
 /* "0x..." as jw_set_hex() spells it */
 void js_hex(struct jw_stream *s, uint64_t val);
 /* Keep the members of obj (then freed) as the part's text. */

@@ -62,30 +62,128 @@ void out_char(char c)
 	out_buf[out_len++] = c;
 }
 
-/*
- * digits of val in base (10 or 16) at the end of tmp[24]; their count.
- * The base is a constant in each loop: hex by shifts, decimal by a
- * multiply, never a division instruction (a helper call under emulation).
- */
-static int fmt_u64(char *tmp, uint64_t val, unsigned int base, int width)
+char *out_room(size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-	int i = 24;
+	if (OUT_SIZE - out_len < n)
+		out_flush();
+	return out_buf + out_len;
+}
 
-	if (base == 16) {
-		do {
-			tmp[--i] = digits[val & 15];
-			val >>= 4;
-		} while (val);
-	} else {
-		do {
-			tmp[--i] = '0' + val % 10;
-			val /= 10;
-		} while (val);
+void out_commit(const char *end)
+{
+	out_len = end - out_buf;
+}
+
+/* "000102...ff": the two digits of each byte */
+#define HEX_ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
+		   h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"
+static const char hex_pairs[] =
+	HEX_ROW("0") HEX_ROW("1") HEX_ROW("2") HEX_ROW("3")
+	HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+	HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b")
+	HEX_ROW("c") HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
+
+/* hex digits of val, at least width of them (<= 16) */
+static int hex_digits(uint64_t val, int width)
+{
+	int n = val ? (64 - __builtin_clzll(val) + 3) / 4 : 1;
+
+	return n < width ? width : n;
+}
+
+char *fmt_hex(char *dst, uint64_t val, int width)
+{
+	int n = hex_digits(val, width > 16 ? 16 : width), i;
+
+	/*
+	 * The n digits at the top of the word, written a byte (two digits)
+	 * at a time: an odd count leaves one zero the caller writes over.
+	 * Under emulation every instruction counts.
+	 */
+	val = n < 16 ? val << (64 - 4 * n) : val;
+	for (i = 0; i < n; i += 2, val <<= 8)
+		memcpy(dst + i, hex_pairs + 2 * (val >> 56), 2);
+	return dst + n;
+}
+
+/* "00010203...99": the two digits of each number below 100 */
+#define DEC_ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9"
+static const char dec_pairs[] =
+	DEC_ROW("0") DEC_ROW("1") DEC_ROW("2") DEC_ROW("3") DEC_ROW("4")
+	DEC_ROW("5") DEC_ROW("6") DEC_ROW("7") DEC_ROW("8") DEC_ROW("9");
+
+/* The decimal digits of val, two at a time, at the end of tmp[20]. */
+static int dec_digits(char *tmp, uint64_t val)
+{
+	int i = 20;
+
+	while (val >= 100) {
+		i -= 2;
+		memcpy(tmp + i, dec_pairs + 2 * (val % 100), 2);
+		val /= 100;
 	}
-	while (24 - i < width && i > 0)
-		tmp[--i] = '0';
-	return 24 - i;
+	if (val >= 10) {
+		i -= 2;
+		memcpy(tmp + i, dec_pairs + 2 * val, 2);
+	} else {
+		tmp[--i] = '0' + val;
+	}
+	return i;
+}
+
+char *fmt_u64(char *dst, uint64_t val)
+{
+	char tmp[20];
+	int i;
+
+	if (val < 10) {
+		*dst = '0' + val;
+		return dst + 1;
+	}
+	i = dec_digits(tmp, val);
+	memcpy(dst, tmp + i, 20 - i);
+	return dst + 20 - i;
+}
+
+char *fmt_u64_w(char *dst, uint64_t val, int width)
+{
+	char tmp[20];
+	int i = dec_digits(tmp, val);
+
+	for (width -= 20 - i; width > 0; width--)
+		*dst++ = ' ';
+	memcpy(dst, tmp + i, 20 - i);
+	return dst + 20 - i;
+}
+
+char *fmt_i64(char *dst, int64_t val)
+{
+	if (val < 0) {
+		*dst++ = '-';
+		return fmt_u64(dst, -(uint64_t)val);
+	}
+	return fmt_u64(dst, val);
+}
+
+char *fmt_i64_w(char *dst, int64_t val, int width)
+{
+	char *end;
+
+	if (val >= 0)
+		return fmt_u64_w(dst, val, width);
+	/* the sign takes one of the columns */
+	end = fmt_u64(dst, -(uint64_t)val);
+	for (width -= end - dst + 1; width > 0; width--)
+		*dst++ = ' ';
+	*dst++ = '-';
+	return fmt_u64(dst, -(uint64_t)val);
+}
+
+char *fmt_hex_w(char *dst, uint64_t val, int width)
+{
+	for (width -= hex_digits(val, 0); width > 0; width--)
+		*dst++ = ' ';
+	return fmt_hex(dst, val, 0);
 }
 
 static void pad(int n)
@@ -102,61 +200,36 @@ static void pad(int n)
 
 void out_u64(uint64_t val)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 10, 0);
-
-	out_raw(tmp + 24 - n, n);
+	out_commit(fmt_u64(out_room(20), val));
 }
 
 void out_i64(int64_t val)
 {
-	if (val < 0) {
-		out_char('-');
-		out_u64(-(uint64_t)val);
-	} else {
-		out_u64(val);
-	}
+	out_commit(fmt_i64(out_room(21), val));
 }
 
 void out_hex(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 16, width);
-
-	out_raw(tmp + 24 - n, n);
+	out_commit(fmt_hex(out_room(16), val, width));
 }
 
 void out_u64_w(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 10, 0);
-
-	pad(width - n);
-	out_raw(tmp + 24 - n, n);
+	/* widths are a few columns */
+	out_commit(fmt_u64_w(out_room(20 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_i64_w(int64_t val, int width)
 {
-	char tmp[25];
-	int n;
-
-	if (val >= 0) {
-		out_u64_w(val, width);
-		return;
-	}
-	n = fmt_u64(tmp + 1, -(uint64_t)val, 10, 0);
-	tmp[24 - n] = '-';
-	pad(width - n - 1);
-	out_raw(tmp + 24 - n, n + 1);
+	out_commit(fmt_i64_w(out_room(21 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_hex_w(uint64_t val, int width)
 {
-	char tmp[24];
-	int n = fmt_u64(tmp, val, 16, 0);
-
-	pad(width - n);
-	out_raw(tmp + 24 - n, n);
+	out_commit(fmt_hex_w(out_room(16 + (width > 0 ? width : 0)), val,
+			     width));
 }
 
 void out_str_w(const char *text, int width)

@@ -212,68 +212,117 @@ static void absent_json(struct json_object *list,
 		jw_set_uint(o, "pfn", p->pfn);
 }
 
-static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
+/*
+ * Room for a line of either kind: the fixed text, the numbers, and every
+ * flag's name (a few dozen of a few letters each).
+ */
+#define LINE_ROOM 4096
+
+/* ,"key": before a member (key a string literal) */
+#define JL_KEY(o, key) FMT_LIT(o, ",\"" key "\":")
+
+static char *jl_hex(char *o, uint64_t val)
+{
+	o = FMT_LIT(o, "\"0x");
+	o = fmt_hex(o, val, 0);
+	*o++ = '"';
+	return o;
+}
+
+static char *jl_bool(char *o, bool val)
+{
+	return val ? FMT_LIT(o, "true") : FMT_LIT(o, "false");
+}
+
+static char *jl_str(char *o, const char *val)
+{
+	*o++ = '"';
+	o = stpcpy(o, val);
+	*o++ = '"';
+	return o;
+}
+
+/* The flags' names, a comma before each (but the first, if first). */
+static char *put_flags(char *o, uint64_t pgflags, bool quoted, bool first)
 {
 	unsigned int i;
-	char sep = 0;
+
+	/* lowest set bit first, as far as the names go */
+	for (; pgflags; pgflags &= pgflags - 1) {
+		i = __builtin_ctzll(pgflags);
+		if (i >= MMSCOPE_PGF_COUNT)
+			break;
+		if (!first)
+			*o++ = ',';
+		if (quoted)
+			o = jl_str(o, mmscope_pageref_pgflag_name(i));
+		else
+			o = stpcpy(o, mmscope_pageref_pgflag_name(i));
+		first = false;
+	}
+	return o;
+}
+
+static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
+{
+	char *o = out_room(LINE_ROOM);
 
 	if (!by_pfn) {
-		out_hex_w(p->va, 14);
-		out_char(' ');
+		o = fmt_hex_w(o, p->va, 14);
+		*o++ = ' ';
 	}
 	if (p->state != MMSCOPE_PAGEREF_PRESENT) {
-		out_str(mmscope_pageref_state_name(p->state));
+		o = stpcpy(o, mmscope_pageref_state_name(p->state));
 		if (p->state == MMSCOPE_PAGEREF_SWAP) {
-			out_str(" (swap entry 0x");
-			out_hex(p->index, 0);
-			out_char(')');
+			o = FMT_LIT(o, " (swap entry 0x");
+			o = fmt_hex(o, p->index, 0);
+			*o++ = ')';
 		}
 		if (p->state == MMSCOPE_PAGEREF_FREE) {
-			out_str(p->pfn ? " pfn 0x" : " pfn ");
-			out_hex(p->pfn, 0);
-			out_str(" (refcount 0)");
+			o = p->pfn ? FMT_LIT(o, " pfn 0x") : FMT_LIT(o, " pfn ");
+			o = fmt_hex(o, p->pfn, 0);
+			o = FMT_LIT(o, " (refcount 0)");
 		}
-		out_char('\n');
+		*o++ = '\n';
+		out_commit(o);
 		return;
 	}
-	out_hex_w(p->pfn, 9);
-	out_char(' ');
-	out_hex_w(p->head_pfn, 9);
-	out_char(' ');
-	out_u64_w(p->order, 2);
-	out_char(' ');
-	out_i64_w(p->refcount, 6);
-	out_char(' ');
-	out_i64_w(p->mapcount, 4);
-	out_char(' ');
-	out_i64_w(p->entire_mapcount, 4);
-	out_char(' ');
-	out_i64_w(p->total_mapcount, 4);
-	out_char(' ');
+	o = fmt_hex_w(o, p->pfn, 9);
+	*o++ = ' ';
+	o = fmt_hex_w(o, p->head_pfn, 9);
+	*o++ = ' ';
+	o = fmt_u64_w(o, p->order, 2);
+	*o++ = ' ';
+	o = fmt_i64_w(o, p->refcount, 6);
+	*o++ = ' ';
+	o = fmt_i64_w(o, p->mapcount, 4);
+	*o++ = ' ';
+	o = fmt_i64_w(o, p->entire_mapcount, 4);
+	*o++ = ' ';
+	o = fmt_i64_w(o, p->total_mapcount, 4);
+	*o++ = ' ';
 	if (p->info & MMSCOPE_PAGEREF_HAS_PINCOUNT)
-		out_i64_w(p->pincount, 4);
+		o = fmt_i64_w(o, p->pincount, 4);
 	else
-		out_str("   -");
-	out_char(' ');
-	out_i64_w(p->refcount - p->expected_refcount, 5);
-	out_str(p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED ? " yes  " : " no   ");
+		o = FMT_LIT(o, "   -");
+	*o++ = ' ';
+	o = fmt_i64_w(o, p->refcount - p->expected_refcount, 5);
+	if (p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED)
+		o = FMT_LIT(o, " yes  ");
+	else
+		o = FMT_LIT(o, " no   ");
+	out_commit(o);
 	out_str_w(mmscope_pageref_mapping_name(p->mapping), 9);
-	out_char(' ');
-	if (p->info & MMSCOPE_PAGEREF_ZERO_PAGE) {
-		out_str("zero_page");
-		sep = ',';
-	}
-	for (i = 0; i < MMSCOPE_PGF_COUNT; i++) {
-		if (p->pgflags & (1ULL << i)) {
-			if (sep)
-				out_char(sep);
-			out_str(mmscope_pageref_pgflag_name(i));
-			sep = ',';
-		}
-	}
+	o = out_room(LINE_ROOM);
+	*o++ = ' ';
+	if (p->info & MMSCOPE_PAGEREF_ZERO_PAGE)
+		o = FMT_LIT(o, "zero_page");
+	o = put_flags(o, p->pgflags, false,
+		      !(p->info & MMSCOPE_PAGEREF_ZERO_PAGE));
 	if (p->info & MMSCOPE_PAGEREF_CHANGED)
-		out_str(" (changed)");
-	out_char('\n');
+		o = FMT_LIT(o, " (changed)");
+	*o++ = '\n';
+	out_commit(o);
 }
 
 static void print_header(bool by_pfn)
@@ -285,41 +334,6 @@ static void print_header(bool by_pfn)
 	       "DMA", "MAPPING", "FLAGS");
 }
 
-static void jl_key(const char *key)
-{
-	out_str(",\"");
-	out_str(key);
-	out_str("\":");
-}
-
-static void jl_hex(const char *key, uint64_t val)
-{
-	jl_key(key);
-	out_str("\"0x");
-	out_hex(val, 0);
-	out_char('"');
-}
-
-static void jl_int(const char *key, int64_t val)
-{
-	jl_key(key);
-	out_i64(val);
-}
-
-static void jl_bool(const char *key, bool val)
-{
-	jl_key(key);
-	out_str(val ? "true" : "false");
-}
-
-static void jl_str(const char *key, const char *val)
-{
-	jl_key(key);
-	out_char('"');
-	out_str(val);
-	out_char('"');
-}
-
 /*
  * One record as a line of JSON, written by hand: the bytes json-c gives
  * for the same object in page_json() and absent_json() (a test compares
@@ -327,69 +341,64 @@ static void jl_str(const char *key, const char *val)
  */
 static void page_jsonl(const struct mmscope_pageref_page *p)
 {
-	unsigned int i;
-	bool first = true;
 	bool absent = p->state != MMSCOPE_PAGEREF_PRESENT &&
 		      p->state != MMSCOPE_PAGEREF_FREE;
+	char *o = out_room(LINE_ROOM);
 
 	if (p->va == ~0ULL && !absent) {
-		out_str("{\"va\":null");
+		o = FMT_LIT(o, "{\"va\":null");
 	} else {
-		out_str("{\"va\":\"0x");
-		out_hex(p->va, 0);
-		out_char('"');
+		o = FMT_LIT(o, "{\"va\":");
+		o = jl_hex(o, p->va);
 	}
 	if (absent) {
-		jl_str("state", mmscope_pageref_state_name(p->state));
+		o = JL_KEY(o, "state");
+		o = jl_str(o, mmscope_pageref_state_name(p->state));
 		if (p->state == MMSCOPE_PAGEREF_SWAP)
-			jl_hex("swap_entry", p->index);
+			o = jl_hex(JL_KEY(o, "swap_entry"), p->index);
 		if (p->state == MMSCOPE_PAGEREF_NO_STRUCT_PAGE)
-			jl_int("pfn", p->pfn);
-		out_str("}\n");
+			o = fmt_i64(JL_KEY(o, "pfn"), p->pfn);
+		out_commit(FMT_LIT(o, "}\n"));
 		return;
 	}
-	jl_int("pfn", p->pfn);
-	jl_int("head_pfn", p->head_pfn);
-	jl_int("order", p->order);
-	jl_int("refcount", p->refcount);
-	jl_int("mapcount", p->mapcount);
-	jl_int("entire_mapcount", p->entire_mapcount);
-	jl_int("total_mapcount", p->total_mapcount);
+	o = fmt_i64(JL_KEY(o, "pfn"), p->pfn);
+	o = fmt_i64(JL_KEY(o, "head_pfn"), p->head_pfn);
+	o = fmt_i64(JL_KEY(o, "order"), p->order);
+	o = fmt_i64(JL_KEY(o, "refcount"), p->refcount);
+	o = fmt_i64(JL_KEY(o, "mapcount"), p->mapcount);
+	o = fmt_i64(JL_KEY(o, "entire_mapcount"), p->entire_mapcount);
+	o = fmt_i64(JL_KEY(o, "total_mapcount"), p->total_mapcount);
 	if (p->info & MMSCOPE_PAGEREF_HAS_PINCOUNT)
-		jl_int("pincount", p->pincount);
+		o = fmt_i64(JL_KEY(o, "pincount"), p->pincount);
 	else
-		out_str(",\"pincount\":null");
-	jl_bool("maybe_dma_pinned", p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED);
-	jl_bool("anon_exclusive", p->info & MMSCOPE_PAGEREF_ANON_EXCLUSIVE);
-	jl_int("expected_refcount", p->expected_refcount);
-	jl_int("extra_refs", p->refcount - p->expected_refcount);
-	jl_str("mapping", mmscope_pageref_mapping_name(p->mapping));
+		o = FMT_LIT(o, ",\"pincount\":null");
+	o = jl_bool(JL_KEY(o, "maybe_dma_pinned"),
+		    p->info & MMSCOPE_PAGEREF_MAYBE_DMA_PINNED);
+	o = jl_bool(JL_KEY(o, "anon_exclusive"),
+		    p->info & MMSCOPE_PAGEREF_ANON_EXCLUSIVE);
+	o = fmt_i64(JL_KEY(o, "expected_refcount"), p->expected_refcount);
+	o = fmt_i64(JL_KEY(o, "extra_refs"),
+		    p->refcount - p->expected_refcount);
+	o = jl_str(JL_KEY(o, "mapping"),
+		   mmscope_pageref_mapping_name(p->mapping));
 	if (p->mapping == MMSCOPE_PAGEREF_MAP_FILE) {
-		jl_int("inode", p->mapping_ino);
-		jl_int("index", p->index);
+		o = fmt_i64(JL_KEY(o, "inode"), p->mapping_ino);
+		o = fmt_i64(JL_KEY(o, "index"), p->index);
 	} else if (p->mapping == MMSCOPE_PAGEREF_MAP_SWAPCACHE) {
-		jl_hex("swap_entry", p->index);
+		o = jl_hex(JL_KEY(o, "swap_entry"), p->index);
 	}
-	jl_str("lru", mmscope_pageref_lru_name(p->lru));
+	o = jl_str(JL_KEY(o, "lru"), mmscope_pageref_lru_name(p->lru));
 	if (p->lru_gen)
-		jl_int("lru_gen", p->lru_gen - 1);
-	jl_int("memcg_ino", p->memcg_ino);
-	jl_bool("zero_page", p->info & MMSCOPE_PAGEREF_ZERO_PAGE);
-	jl_bool("pmd_mapped", p->info & MMSCOPE_PAGEREF_PMD_MAPPED);
+		o = fmt_i64(JL_KEY(o, "lru_gen"), p->lru_gen - 1);
+	o = fmt_i64(JL_KEY(o, "memcg_ino"), p->memcg_ino);
+	o = jl_bool(JL_KEY(o, "zero_page"), p->info & MMSCOPE_PAGEREF_ZERO_PAGE);
+	o = jl_bool(JL_KEY(o, "pmd_mapped"),
+		    p->info & MMSCOPE_PAGEREF_PMD_MAPPED);
 	if (p->info & MMSCOPE_PAGEREF_CHANGED)
-		jl_bool("changed", true);
-	out_str(",\"flags\":[");
-	for (i = 0; i < MMSCOPE_PGF_COUNT; i++) {
-		if (!(p->pgflags & (1ULL << i)))
-			continue;
-		if (!first)
-			out_char(',');
-		out_char('"');
-		out_str(mmscope_pageref_pgflag_name(i));
-		out_char('"');
-		first = false;
-	}
-	out_str("]}\n");
+		o = FMT_LIT(o, ",\"changed\":true");
+	o = FMT_LIT(o, ",\"flags\":[");
+	o = put_flags(o, p->pgflags, true, true);
+	out_commit(FMT_LIT(o, "]}\n"));
 }
 
 /* Query the range and print it; EXIT_* */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
 #include "pagewalk_cmd.h"
 
 static void json_hw(struct json_object *o, uint64_t hw)
@@ -187,7 +188,10 @@ struct pw_stream {
 	struct jw_stream out;
 	size_t entries;
 	struct jw_part lin, hw, vma, swap;
-	struct mmscope_pagewalk_record lin_key, hw_key, vma_key;
+	struct mmscope_pagewalk_record lin_key, hw_key, vma_key, head_key;
+	/* an entry's text from its size to its raw value's digits */
+	char head[96];
+	size_t head_len;
 };
 
 struct pw_stream *pw_stream_new(struct json_object *root, bool lines)
@@ -235,33 +239,55 @@ static bool vma_changed(const struct mmscope_pagewalk_record *k,
 	       k->vma_pgoff != r->vma_pgoff;
 }
 
+/* ","size":N,"level":"L","state":"S","raw":"0x of r; its end */
+static char *fmt_head(char *p, const struct mmscope_pagewalk_record *r)
+{
+	const char *level = mmscope_pagewalk_level_name(r->level);
+	const char *state = mmscope_pagewalk_state_name(r->state);
+
+	p = FMT_LIT(p, "\",\"size\":");
+	p = fmt_u64(p, r->size);
+	p = FMT_LIT(p, ",\"level\":\"");
+	p = stpcpy(p, level);
+	p = FMT_LIT(p, "\",\"state\":\"");
+	p = stpcpy(p, state);
+	return FMT_LIT(p, "\",\"raw\":\"0x");
+}
+
+/* the longest head, an entry's own numbers and its separators */
+#define ENTRY_ROOM (sizeof(st->head) + 128)
+
 void pw_stream_record(struct pw_stream *st,
 		      const struct mmscope_pagewalk_record *r)
 {
 	struct jw_stream *s = &st->out;
+	char *p;
 
+	if (!st->head_len || st->head_key.size != r->size ||
+	    st->head_key.level != r->level || st->head_key.state != r->state) {
+		st->head_len = fmt_head(st->head, r) - st->head;
+		st->head_key = *r;
+	}
+	p = js_room_at(s, ENTRY_ROOM);
+	if (!p)
+		return;
 	if (st->entries++ && !s->lines)
-		js_raw(s, ",", 1);
-	js_str(s, "{\"va\":");
-	js_hex(s, r->va);
-	js_str(s, ",\"size\":");
-	js_uint(s, r->size);
-	js_str(s, ",\"level\":\"");
-	js_str(s, mmscope_pagewalk_level_name(r->level));
-	js_str(s, "\",\"state\":\"");
-	js_str(s, mmscope_pagewalk_state_name(r->state));
-	js_str(s, "\",\"raw\":");
-	js_hex(s, r->raw);
-	js_str(s, ",\"pfn\":");
+		*p++ = ',';
+	p = FMT_LIT(p, "{\"va\":\"0x");
+	p = fmt_hex(p, r->va, 0);
+	memcpy(p, st->head, st->head_len);
+	p = fmt_hex(p + st->head_len, r->raw, 0);
+	p = FMT_LIT(p, "\",\"pfn\":");
 	if (r->pfn == MMSCOPE_PAGEWALK_NO_PFN)
-		js_str(s, "null");
+		p = FMT_LIT(p, "null");
 	else
-		js_uint(s, r->pfn);
+		p = fmt_u64(p, r->pfn);
+	if (r->state != MMSCOPE_PAGEWALK_SWAP)
+		p = FMT_LIT(p, ",\"swap\":null");
+	js_commit(s, p);
 	if (r->state == MMSCOPE_PAGEWALK_SWAP) {
 		st->swap.valid = false;
 		stream_part(st, &st->swap, r, json_swap);
-	} else {
-		js_str(s, ",\"swap\":null");
 	}
 	if (st->lin_key.linux_flags != r->linux_flags)
 		st->lin.valid = false;
@@ -275,7 +301,10 @@ void pw_stream_record(struct pw_stream *st,
 		st->vma.valid = false;
 	st->vma_key = *r;
 	stream_part(st, &st->vma, r, json_vma);
-	js_raw(s, s->lines ? "}\n" : "}", s->lines ? 2 : 1);
+	if (s->lines)
+		JS_LIT(s, "}\n");
+	else
+		JS_LIT(s, "}");
 }
 
 int pw_stream_emit(struct pw_stream *st, struct json_object *root)

@@ -8,18 +8,20 @@
 #include "out.h"
 #include "pagewalk_cmd.h"
 
-static void print_size(uint64_t size)
+/* size in whole G, M or K, in 6 columns and the unit */
+static char *fmt_size(char *p, uint64_t size)
 {
 	if (size >= (1ULL << 30) && !(size & ((1ULL << 30) - 1))) {
-		out_u64_w(size >> 30, 6);
-		out_char('G');
+		p = fmt_u64_w(p, size >> 30, 6);
+		*p++ = 'G';
 	} else if (size >= (1ULL << 20) && !(size & ((1ULL << 20) - 1))) {
-		out_u64_w(size >> 20, 6);
-		out_char('M');
+		p = fmt_u64_w(p, size >> 20, 6);
+		*p++ = 'M';
 	} else {
-		out_u64_w(size >> 10, 6);
-		out_char('K');
+		p = fmt_u64_w(p, size >> 10, 6);
+		*p++ = 'K';
 	}
+	return p;
 }
 
 static void print_hw_bits(FILE *f, uint64_t hw)
@@ -139,19 +141,46 @@ static void text_path(const struct mmscope_pagewalk_path *p)
 	fflush(stdout);
 }
 
+/* Room for a line but its cached parts: the longest swap entry's. */
+#define LINE_ROOM 160
+
+/* " <size> <level> <state>", the same for most records of a range */
+static char head_text[64];
+static size_t head_len;
+
+static char *fmt_name(char *p, const char *name, int width)
+{
+	size_t n = strlen(name);
+
+	memcpy(p, name, n);
+	for (p += n; width > (int)n; width--)
+		*p++ = ' ';
+	return p;
+}
+
+static void make_head(const struct mmscope_pagewalk_record *r)
+{
+	char *p = head_text;
+
+	/* 18 columns of size at most, and names of a few letters */
+	*p++ = ' ';
+	p = fmt_size(p, r->size);
+	*p++ = ' ';
+	p = fmt_name(p, mmscope_pagewalk_level_name(r->level), 0);
+	*p++ = ' ';
+	p = fmt_name(p, mmscope_pagewalk_state_name(r->state), 9);
+	head_len = p - head_text;
+}
+
 void pw_text_record(const struct mmscope_pagewalk_record *r,
 		    const struct mmscope_pagewalk_path *p)
 {
 	struct mmscope_pagewalk_record *k = &text_key;
+	char *o;
 
-	out_str("0x");
-	out_hex(r->va, 16);
-	out_char(' ');
-	print_size(r->size);
-	out_char(' ');
-	out_str(mmscope_pagewalk_level_name(r->level));
-	out_char(' ');
-	out_str_w(mmscope_pagewalk_state_name(r->state), 9);
+	if (!head_len || r->size != k->size || r->level != k->level ||
+	    r->state != k->state)
+		make_head(r);
 	if (r->linux_flags != k->linux_flags || r->hw != k->hw ||
 	    r->desc_type != k->desc_type || r->attr != k->attr ||
 	    r->mair != k->mair || r->sh != k->sh || r->pkey != k->pkey)
@@ -161,20 +190,28 @@ void pw_text_record(const struct mmscope_pagewalk_record *r,
 	    (r->state == MMSCOPE_PAGEWALK_NONE) != (k->state == MMSCOPE_PAGEWALK_NONE))
 		vma_text.ok = false;
 	*k = *r;
+	o = out_room(LINE_ROOM);
+	o = FMT_LIT(o, "0x");
+	o = fmt_hex(o, r->va, 16);
+	memcpy(o, head_text, head_len);
+	o += head_len;
 	if (r->state != MMSCOPE_PAGEWALK_NONE) {
-		out_str(" 0x");
-		out_hex(r->raw, 16);
+		o = FMT_LIT(o, " 0x");
+		o = fmt_hex(o, r->raw, 16);
 		if (r->pfn != MMSCOPE_PAGEWALK_NO_PFN) {
-			out_str(" pfn 0x");
-			out_hex(r->pfn, 0);
+			o = FMT_LIT(o, " pfn 0x");
+			o = fmt_hex(o, r->pfn, 0);
 		}
 		if (r->state == MMSCOPE_PAGEWALK_SWAP) {
-			out_str(" swap ");
-			out_u64(r->swap_type);
-			out_str(":0x");
-			out_hex(r->swap_offset, 0);
+			o = FMT_LIT(o, " swap ");
+			o = fmt_u64(o, r->swap_type);
+			o = FMT_LIT(o, ":0x");
+			o = fmt_hex(o, r->swap_offset, 0);
 		}
+		out_commit(o);
 		put_cached(&bits_text, r);
+	} else {
+		out_commit(o);
 	}
 	put_cached(&vma_text, r);
 	out_char('\n');
