@@ -10,7 +10,9 @@
  *  - compact_isolated and pgmigrate_success grow while a run goes on
  *    (each pageblock isolated, each migrate_pages() call): exact when no
  *    run straddles an end of the window, else between the sums of the
- *    runs inside it and of the runs overlapping it. 6.1 isolates free
+ *    runs inside it and of the runs overlapping it, those still in
+ *    progress when the trace ends included (the report's in_progress:
+ *    what they did so far). 6.1 isolates free
  *    pages in fast_isolate_freepages() without a tracepoint: there the
  *    tracer's count is a lower bound.
  *  - compact_stall: one per try_to_compact_pages() that did not skip
@@ -59,7 +61,7 @@ struct sums {
 	unsigned long long scanned_may[2];	/* and those that may be inside */
 	unsigned long long isolated[2];		/* inside, overlapping */
 	unsigned long long pgmigrate[2];	/* inside, overlapping */
-	int runs, straddling, manual_by_me, direct, ended_in_read;
+	int runs, straddling, manual_by_me, direct, ended_in_read, in_progress;
 };
 
 static char out[4 << 20], err[8192];
@@ -89,7 +91,7 @@ static unsigned long long field(const char *obj, const char *end, const char *na
 
 static void sum_runs(const char *json, const struct window *w, struct sums *s)
 {
-	const char *p = strstr(json, "\"runs\":["), *stop = strstr(json, "\"kinds\":[");
+	const char *p = strstr(json, "\"runs\":["), *stop = strstr(json, "\"in_progress\":[");
 	const char *next, *end;
 	unsigned long long b, e, iso, mig;
 	char me[32];
@@ -130,6 +132,24 @@ static void sum_runs(const char *json, const struct window *w, struct sums *s)
 		} else {
 			s->straddling++;
 		}
+	}
+	/*
+	 * Runs still going on when the trace ended (kcompactd, woken by the
+	 * failures of a burst, may be): what they isolated and moved so far
+	 * is in vmstat already, their scanned counts are not.
+	 */
+	stop = strstr(json, "\"kinds\":[");
+	p = strstr(json, "\"in_progress\":[");
+	for (p = p ? strstr(p, "{\"kind\":") : NULL; p && p < stop; p = next) {
+		next = strstr(p + 1, "{\"kind\":");
+		end = next && next < stop ? next : stop;
+		s->in_progress++;
+		if (field(p, end, "begin_ns") > w->t1[1])
+			continue;
+		s->straddling++;
+		s->isolated[1] += field(p, end, "isolated_migrate") +
+				  field(p, end, "isolated_free");
+		s->pgmigrate[1] += field(p, end, "pgmigrate_success");
 	}
 }
 
@@ -203,8 +223,9 @@ static void check_window(struct __test_metadata *_metadata, FIXTURE_DATA(cp) *se
 		    json_u64(out, "\"outside_runs\":", "isolated_free");
 	TH_LOG("vmstat deltas: migrate_scanned %llu free_scanned %llu isolated %llu stall %llu pgmigrate %llu",
 	       d[MIG_SCANNED], d[FREE_SCANNED], d[ISOLATED], d[STALL], d[PGMIGRATE]);
-	TH_LOG("tracer: %d runs (%d straddling the window, %d ended during a vmstat read): scanned %llu/%llu (up to %llu/%llu) isolated %llu..%llu pgmigrate %llu..%llu, outside runs: isolated %llu pgmigrate %llu",
-	       s->runs, s->straddling, s->ended_in_read, s->scanned[0],
+	TH_LOG("tracer: %d runs (%d straddling the window, %d ended during a vmstat read, %d in progress at the end): scanned %llu/%llu (up to %llu/%llu) isolated %llu..%llu pgmigrate %llu..%llu, outside runs: isolated %llu pgmigrate %llu",
+	       s->runs, s->straddling, s->ended_in_read, s->in_progress,
+	       s->scanned[0],
 	       s->scanned[1], s->scanned_may[0], s->scanned_may[1],
 	       s->isolated[0], s->isolated[1], s->pgmigrate[0],
 	       s->pgmigrate[1], other_iso, other_mig);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/types.h>
 
 #include "common.h"
@@ -241,9 +242,68 @@ static unsigned int cp_read_runs(struct cp_run *c, struct compaction_run **out)
 	return k;
 }
 
+/* bpf_ktime_get_ns()'s clock */
+static __u64 cp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The runs still going on as the trace ends (begun while traced, not
+ * ended yet), into a malloc'ed array; how many. Read before the ended
+ * runs: a run that ends in between is in both, never in neither.
+ */
+static unsigned int cp_read_running(struct cp_run *c, struct compaction_run **out)
+{
+	struct bpf_map *m = c->skel->maps.running;
+	unsigned int n = 0, max = bpf_map__max_entries(m);
+	__u64 key, next, *prev = NULL;
+
+	*out = calloc(max, sizeof(**out));
+	if (!*out)
+		return 0;
+	while (n < max && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (!bpf_map__lookup_elem(m, &key, sizeof(key), &(*out)[n],
+					  sizeof(**out), 0))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * A run in progress: what it did so far. Its scanned counts are known
+ * at its end only (so are its end and result); what it isolated and
+ * moved so far is already in /proc/vmstat.
+ */
+static void cp_running_json(struct json_object *arr, const struct compaction_run *x)
+{
+	struct json_object *o = jw_push_object(arr);
+
+	jw_set_str(o, "kind", x->kind < COMPACTION_NR_KINDS ? kind_names[x->kind] : "?");
+	jw_set_uint(o, "pid", x->pid);
+	jw_set_str(o, "comm", x->comm);
+	jw_set_uint(o, "node", x->node);
+	jw_set_str(o, "zone", x->zone);
+	jw_set_int(o, "order", x->order);
+	jw_set_bool(o, "sync", x->sync);
+	jw_set_uint(o, "begin_ns", x->begin_ns);
+	jw_set_uint(o, "isolated_migrate", x->c.isolated_migrate);
+	jw_set_uint(o, "isolated_free", x->c.isolated_free);
+	jw_set_uint(o, "migrated", x->c.migrated);
+	jw_set_uint(o, "migrate_failed", x->c.migrate_failed);
+	jw_set_uint(o, "pgmigrate_success", x->c.pgmigrate_success);
+	jw_set_uint(o, "pgmigrate_fail", x->c.pgmigrate_fail);
+}
+
 static void cp_report_json(struct trace_run *r, struct cp_run *c,
 			   const struct compaction_counts *kc,
-			   const struct compaction_run *runs, unsigned int n)
+			   const struct compaction_run *runs, unsigned int n,
+			   const struct compaction_run *going, unsigned int ngoing)
 {
 	struct compaction_alloc *a = &c->alloc;
 	struct compaction_other *o = &c->other;
@@ -258,6 +318,9 @@ static void cp_report_json(struct trace_run *r, struct cp_run *c,
 	arr = jw_set_array(root, "runs");
 	for (i = 0; i < n; i++)
 		cp_run_json(arr, &runs[i]);
+	arr = jw_set_array(root, "in_progress");
+	for (i = 0; i < ngoing; i++)
+		cp_running_json(arr, &going[i]);
 	arr = jw_set_array(root, "kinds");
 	for (i = 0; i < COMPACTION_NR_KINDS; i++) {
 		obj = jw_push_object(arr);
@@ -285,7 +348,8 @@ static void cp_report_json(struct trace_run *r, struct cp_run *c,
 
 static void cp_report_text(struct trace_run *r, struct cp_run *c,
 			   const struct compaction_counts *kc,
-			   const struct compaction_run *runs, unsigned int n)
+			   const struct compaction_run *runs, unsigned int n,
+			   const struct compaction_run *going, unsigned int ngoing)
 {
 	struct compaction_alloc *a = &c->alloc;
 	struct compaction_other *o = &c->other;
@@ -315,6 +379,16 @@ static void cp_report_text(struct trace_run *r, struct cp_run *c,
 		       (unsigned long long)o->migrate_calls,
 		       (unsigned long long)o->pgmigrate_success,
 		       (unsigned long long)o->pgmigrate_fail);
+	for (i = 0; i < ngoing; i++)
+		printf("in progress at the end: %s run of %s (pid %u), %u/%s order %d, begun %.3f ms before the end; so far isolated %llu/%llu, moved %llu, failed %llu\n",
+		       going[i].kind < COMPACTION_NR_KINDS ? kind_names[going[i].kind] : "?",
+		       going[i].comm, going[i].pid, going[i].node, going[i].zone,
+		       going[i].order,
+		       (cp_now_ns() - going[i].begin_ns) / 1e6,
+		       (unsigned long long)going[i].c.isolated_migrate,
+		       (unsigned long long)going[i].c.isolated_free,
+		       (unsigned long long)going[i].c.migrated,
+		       (unsigned long long)going[i].c.migrate_failed);
 	if (!n)
 		return;
 	printf("runs%s (ms from the first; pfns in hex; scanned and isolated: migrate/free):\n",
@@ -331,8 +405,8 @@ static void cp_report(struct trace_run *r, void *ctx)
 {
 	struct compaction_counts kc[COMPACTION_NR_KINDS] = { 0 };
 	struct cp_run *c = ctx;
-	struct compaction_run *runs;
-	unsigned int n;
+	struct compaction_run *runs, *going;
+	unsigned int n, ngoing;
 	__u32 k;
 
 	for (k = 0; k < COMPACTION_NR_KINDS; k++)
@@ -343,12 +417,14 @@ static void cp_report(struct trace_run *r, void *ctx)
 			     sizeof(c->alloc), 0);
 	bpf_map__lookup_elem(c->skel->maps.outside, &k, sizeof(k), &c->other,
 			     sizeof(c->other), 0);
+	ngoing = cp_read_running(c, &going);
 	n = cp_read_runs(c, &runs);
 	if (json_output)
-		cp_report_json(r, c, kc, runs, n);
+		cp_report_json(r, c, kc, runs, n, going, ngoing);
 	else
-		cp_report_text(r, c, kc, runs, n);
+		cp_report_text(r, c, kc, runs, n, going, ngoing);
 	free(runs);
+	free(going);
 }
 
 static int cp_check(struct trace_run *r, void *ctx)
