@@ -158,15 +158,27 @@ TEST(fork_pin_unpin_are_traced_with_stacks)
 	munmap(p, getpagesize());
 }
 
-/* The first state the tracer reports: "first":{"refcount":N,"mapcount":N}. */
-static int first_state(const char *json, long long *ref, long long *map)
+/*
+ * The first state the tracer reports:
+ * "first":{"refcount":N,"mapcount":N,"anon_exclusive":B}; *excl may be NULL.
+ */
+static int first_state(const char *json, long long *ref, long long *map,
+		       long long *excl)
 {
-	const char *f = strstr(json, "\"first\":{");
+	const char *f = strstr(json, "\"first\":{"), *end;
 
 	if (!f)
 		return -1;
+	end = strchr(f, '}');
 	*ref = obj_field(f, f + strlen(f), "refcount");
 	*map = obj_field(f, f + strlen(f), "mapcount");
+	if (excl) {
+		const char *b = strstr(f, "\"anon_exclusive\":");
+
+		if (!b || !end || b > end)
+			return -1;
+		*excl = !strncmp(b + strlen("\"anon_exclusive\":"), "true", 4);
+	}
 	return 0;
 }
 
@@ -211,7 +223,7 @@ TEST(thp_tail_page_reports_its_folio)
 				  getpagesize(), 0, &h));
 	ASSERT_EQ(0, tracer_stop(&t, out, sizeof(out), err, sizeof(err)))
 		TH_LOG("%s", err);
-	ASSERT_EQ(0, first_state(out, &ref, &map)) TH_LOG("%s", out);
+	ASSERT_EQ(0, first_state(out, &ref, &map, NULL)) TH_LOG("%s", out);
 	EXPECT_EQ(r.refcount, ref) TH_LOG("%s", out);
 	EXPECT_EQ(r.mapcount, map) TH_LOG("%s", out);
 	n = parse_events(out, ev, 512);
@@ -393,7 +405,7 @@ TEST(fork_cow_reuse_pin_steps_match_the_page)
 	struct mmscope_pageref_hold h;
 	struct tracer t = { 0 };
 	int fd, n, status = 0, ret, a[2], b[2];
-	long long first_ref, first_map, i, sum_ref = 0, sum_map = 0;
+	long long first_ref, first_map, first_excl, i, sum_ref = 0, sum_map = 0;
 	char *p = anon_pages(1), c = 0;
 	pid_t child;
 
@@ -454,18 +466,15 @@ TEST(fork_cow_reuse_pin_steps_match_the_page)
 	ASSERT_EQ(o3.ref, o5.ref);
 
 	/* the tracer's first state is the snapshot at attach: the start */
-	ASSERT_EQ(0, first_state(out, &first_ref, &first_map)) TH_LOG("%s", out);
+	ASSERT_EQ(0, first_state(out, &first_ref, &first_map, &first_excl)) TH_LOG("%s", out);
 	EXPECT_EQ(o0.ref, first_ref);
 	EXPECT_EQ(o0.map, first_map);
 	EXPECT_NE(NULL, strstr(out, "\"attached_ns\":"));
 
+	EXPECT_EQ(o0.excl, first_excl);
+
 	/* each step's changes, summed, are the page's change over it */
-	/*
-	 * Not asserted: the tracer's AnonExclusive before the fork (its
-	 * first state reads it clear on 6.1 x86_64 where the module reads
-	 * it set; the fork's clearing is then no change to it).
-	 */
-	EXPECT_STEP("fork copy", o1.ref - o0.ref, o1.map - o0.map, 0, -1);
+	EXPECT_STEP("fork copy", o1.ref - o0.ref, o1.map - o0.map, 0, 1);
 	EXPECT_STEP("COW copy", o2.ref - o1.ref, o2.map - o1.map, 0, 0);
 	EXPECT_STEP("COW reuse", o3.ref - o2.ref, o3.map - o2.map, 1, 0);
 	EXPECT_STEP("GUP pin", o4.ref - o3.ref, 0, 0, 0);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include "mmscope_test.h"
+
+extern char **environ;
 
 #define TRACER_PIN_ROOT		"/sys/fs/bpf/mmscope"
 #define TRACER_READY_S		120	/* loading is slow under TCG */
@@ -47,6 +50,7 @@ static inline int tracer_start(struct tracer *t, const char *const *argv,
 			       const char *ready_map, int *status)
 {
 	const char *args[16] = { "mmscope", "-j", "trace" };
+	posix_spawn_file_actions_t fa;
 	int o[2], e[2], i, n = 3;
 	struct stat st;
 
@@ -57,14 +61,26 @@ static inline int tracer_start(struct tracer *t, const char *const *argv,
 		 argv[0], ready_map);
 	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC))
 		return -errno;
-	t->pid = fork();
-	if (t->pid < 0)
-		return -errno;
-	if (!t->pid) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		execvp(args[0], (char **)args);
-		_exit(127);
+	/*
+	 * Spawned, not forked: a fork would share the test's private pages
+	 * with the child until its exec (clearing their AnonExclusive and
+	 * write-protecting them), and the tracer would start on pages the
+	 * test no longer has in the state it set them up in.
+	 */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, o[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, e[1], 2);
+	i = posix_spawnp(&t->pid, args[0], &fa, NULL, (char **)args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (i) {
+		close(o[0]);
+		close(o[1]);
+		close(e[0]);
+		close(e[1]);
+		t->pid = 0;
+		t->out = t->err = -1;
+		*status = 127 << 8;
+		return -ECHILD;
 	}
 	close(o[1]);
 	close(e[1]);
