@@ -49,13 +49,7 @@ static u32 mn_next_id;
 static atomic_t mn_outstanding = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(mn_freed_wq);
 
-/* The module's counters since load, per CPU: no atomic in a callback. */
-struct mn_counts {
-	u64 ops[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
-	u64 events[MMSCOPE_MMU_NOTIFIER_EV_COUNT];
-	u64 dropped;
-};
-
+/* The module's counters since load. */
 static DEFINE_PER_CPU(struct mn_counts, mn_totals_pcpu);
 
 static u32 mn_event(enum mmu_notifier_event ev)
@@ -174,6 +168,20 @@ static void mn_record_locked(struct mn_att *att, const struct mn_cb *cb,
 	r->comm[sizeof(r->comm) - 1] = '\0';
 }
 
+/* A counting attachment's callback: two per-CPU increments (and the module's). */
+static void mn_count(struct mn_att *att, const struct mn_cb *cb)
+{
+	this_cpu_inc(att->counts->ops[cb->op]);
+	this_cpu_inc(att->counts->events[cb->event]);
+	this_cpu_inc(mn_totals_pcpu.ops[cb->op]);
+	this_cpu_inc(mn_totals_pcpu.events[cb->event]);
+	if (trace_mmu_notifier_callback_enabled())
+		trace_mmu_notifier_callback(att->id, 0,
+					    mmscope_mmu_notifier_op_name(cb->op),
+					    mmscope_mmu_notifier_event_name(cb->event),
+					    cb->start, cb->end, cb->flags);
+}
+
 static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 {
 	/* the callback's entry, when it is timed */
@@ -181,6 +189,10 @@ static void mn_record(struct mn_att *att, const struct mn_cb *cb)
 	unsigned long stack[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 	unsigned int nr_stack = 0;
 
+	if (att->counts) {
+		mn_count(att, cb);
+		return;
+	}
 	if (att->flags & MMSCOPE_MMU_NOTIFIER_STACK)
 		nr_stack = mn_stack_save(stack);
 	spin_lock(&att->lock);
@@ -398,7 +410,10 @@ static bool mn_interval_invalidate(struct mmu_interval_notifier *ivl,
 	spin_lock(&att->lock);
 	cb.seq_before = ivl->invalidate_seq;
 	mmu_interval_set_seq(ivl, cur_seq);
-	mn_record_locked(att, &cb, stack, nr_stack);
+	if (att->counts)
+		mn_count(att, &cb);
+	else
+		mn_record_locked(att, &cb, stack, nr_stack);
 	if (att->lat)
 		mn_lat_add(att->lat, cb.op, t0);
 	spin_unlock(&att->lock);
@@ -419,6 +434,7 @@ static void mn_att_free(struct kref *ref)
 	struct mn_att *att = container_of(ref, struct mn_att, ref);
 
 	/* may run from an SRCU callback: vfree() defers itself there */
+	free_percpu(att->counts);
 	kfree(att->lat);
 	kvfree(att->stacks);
 	kvfree(att->ring);
@@ -450,8 +466,8 @@ static void mn_detach(struct mn_att *att)
 	mutex_unlock(&att->detach_lock);
 	if (!was_live)
 		return;
+	records = mn_att_counts(att, NULL, NULL);
 	spin_lock(&att->lock);
-	records = att->made;
 	dropped = att->dropped;
 	spin_unlock(&att->lock);
 	trace_mmu_notifier_detach(att->id, records, dropped);
@@ -508,6 +524,15 @@ static struct mn_att *mn_att_alloc(u32 ring, u32 flags)
 
 	if (!att)
 		return NULL;
+	if (flags & MMSCOPE_MMU_NOTIFIER_COUNT) {
+		att->counts = alloc_percpu(struct mn_counts);
+		if (!att->counts) {
+			kfree(att);
+			return NULL;
+		}
+		/* no ring: a record never goes anywhere */
+		ring = 1;
+	}
 	/*
 	 * From the linear map when it can be (kvzalloc): a callback that
 	 * follows a TLB flush then does not walk vmalloc's 4K page tables
@@ -522,6 +547,7 @@ static struct mn_att *mn_att_alloc(u32 ring, u32 flags)
 	    ((flags & MMSCOPE_MMU_NOTIFIER_LATENCY) && !att->lat)) {
 		kvfree(att->stacks);
 		kvfree(att->ring);
+		free_percpu(att->counts);
 		kfree(att);
 		return NULL;
 	}
@@ -597,7 +623,11 @@ int mn_attach(struct mmscope_mmu_notifier_attach *a, struct mn_att **out)
 			 MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG |
 			 MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK |
 			 MMSCOPE_MMU_NOTIFIER_STACK |
-			 MMSCOPE_MMU_NOTIFIER_LATENCY) ||
+			 MMSCOPE_MMU_NOTIFIER_LATENCY |
+			 MMSCOPE_MMU_NOTIFIER_COUNT) ||
+	    ((a->flags & MMSCOPE_MMU_NOTIFIER_COUNT) &&
+	     (a->flags & (MMSCOPE_MMU_NOTIFIER_STACK |
+			  MMSCOPE_MMU_NOTIFIER_LATENCY))) ||
 	    (interval && (a->flags & MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG)) ||
 	    (!interval && (a->flags & MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK)) ||
 	    a->reserved || ring > MMSCOPE_MMU_NOTIFIER_RING_MAX)
@@ -731,11 +761,45 @@ void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 	memcpy(i->comm, att->comm, sizeof(i->comm));
 	i->comm[sizeof(i->comm) - 1] = '\0';
 	i->interval_seq = mn_interval_seq(att);
+	i->records = mn_att_counts(att, NULL, NULL);
 	spin_lock(&att->lock);
 	i->state = att->state;
-	i->records = att->made;
 	i->dropped = att->dropped;
 	spin_unlock(&att->lock);
+}
+
+u64 mn_att_counts(struct mn_att *att, u64 *ops, u64 *events)
+{
+	const struct mn_counts *c;
+	unsigned int i;
+	u64 made = 0;
+	int cpu;
+
+	if (!att->counts) {
+		spin_lock(&att->lock);
+		if (ops)
+			memcpy(ops, att->ops, sizeof(att->ops));
+		if (events)
+			memcpy(events, att->events, sizeof(att->events));
+		made = att->made;
+		spin_unlock(&att->lock);
+		return made;
+	}
+	if (ops)
+		memset(ops, 0, sizeof(att->ops));
+	if (events)
+		memset(events, 0, sizeof(att->events));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(att->counts, cpu);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++) {
+			made += READ_ONCE(c->ops[i]);
+			if (ops)
+				ops[i] += READ_ONCE(c->ops[i]);
+		}
+		for (i = 0; events && i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
+			events[i] += READ_ONCE(c->events[i]);
+	}
+	return made;
 }
 
 int mn_att_latency(struct mn_att *att, struct mn_lat *l)

@@ -43,6 +43,13 @@ struct mn_stack {
 	unsigned long ips[MMSCOPE_MMU_NOTIFIER_STACK_DEPTH];
 };
 
+/* Callbacks counted per op and event, per CPU: no atomic in a callback. */
+struct mn_counts {
+	u64 ops[MMSCOPE_MMU_NOTIFIER_OP_COUNT];
+	u64 events[MMSCOPE_MMU_NOTIFIER_EV_COUNT];
+	u64 dropped;
+};
+
 /* The latency histogram of an attachment (MMSCOPE_MMU_NOTIFIER_LATENCY). */
 struct mn_lat {
 	u64 buckets[MMSCOPE_MMU_NOTIFIER_OP_COUNT][MMSCOPE_MMU_NOTIFIER_LAT_BUCKETS];
@@ -69,6 +76,8 @@ struct mn_lat {
  * @mm: the target's mm, compared only (the notifiers hold it while live)
  * @live: the notifiers are on the mm
  * @closing: the owner is detaching: a release queues no work
+ * @counts: MMSCOPE_MMU_NOTIFIER_COUNT: the only thing a callback writes
+ *          (@ring, @ops, @events and @made stay empty)
  * @made: callbacks recorded (the last record's seq)
  * @wr: records written into the ring
  * @rd: records read from it
@@ -101,6 +110,7 @@ struct mn_att {
 	struct mn_rec *ring;
 	struct mn_stack *stacks;	/* MMSCOPE_MMU_NOTIFIER_STACK only */
 	struct mn_lat *lat;		/* MMSCOPE_MMU_NOTIFIER_LATENCY only */
+	struct mn_counts __percpu *counts; /* MMSCOPE_MMU_NOTIFIER_COUNT only */
 	u64 made;
 	u64 wr;
 	u64 rd;
@@ -127,6 +137,8 @@ unsigned int mn_ring_peek(struct mn_att *att,
 			  struct mmscope_mmu_notifier_record *out,
 			  unsigned int max);
 u64 mn_interval_seq(struct mn_att *att);
+/* Callbacks per op and event, and how many in all (the records made). */
+u64 mn_att_counts(struct mn_att *att, u64 *ops, u64 *events);
 void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i);
 /* The histogram into @l: 0, or -ENODATA without one. */
 int mn_att_latency(struct mn_att *att, struct mn_lat *l);

@@ -162,8 +162,8 @@ static long mn_ioc_detach(struct file *file, unsigned int cmd, void *arg)
 		return -ENOENT;
 	kref_get(&att->ref);
 	mn_close(att, MMSCOPE_MMU_NOTIFIER_DETACHED);
+	d->records = mn_att_counts(att, NULL, NULL);
 	spin_lock(&att->lock);
-	d->records = att->made;
 	d->dropped = att->dropped;
 	spin_unlock(&att->lock);
 	mn_att_put(att);
@@ -189,9 +189,8 @@ static long mn_ioc_stats(struct file *file, unsigned int cmd, void *arg)
 	list_for_each_entry(att, &mn_atts, node) {
 		if (att->id != s->id)
 			continue;
+		mn_att_counts(att, s->ops, s->events);
 		spin_lock(&att->lock);
-		memcpy(s->ops, att->ops, sizeof(att->ops));
-		memcpy(s->events, att->events, sizeof(att->events));
 		s->dropped = att->dropped;
 		spin_unlock(&att->lock);
 		s->attachments = 1;

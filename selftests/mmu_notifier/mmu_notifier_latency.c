@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Latency histograms (MMSCOPE_MMU_NOTIFIER_LATENCY): one sample per
- * callback the attachment got. The target is a child that runs a known
+ * callback the attachment got; and counting attachments
+ * (MMSCOPE_MMU_NOTIFIER_COUNT), one count per callback. The target is a child that runs a known
  * workload and exits; after its release no callback can come, so the
  * records read, the attachment's STATS, the LATENCY ioctl, the debugfs
  * `latency` file and `mmscope notifier latency` must all agree exactly.
@@ -336,6 +337,141 @@ TEST(short_buffer)
 	close(fd);
 }
 
+/* The attachments there are now (LIST's total), or -1. */
+static int attachments(int fd)
+{
+	struct mmscope_mmu_notifier_list l = { .size = sizeof(l) };
+
+	return ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_LIST, &l) ? -1 : (int)l.total;
+}
+
+/* The number after "name": in a JSON object, or -1. */
+static long long json_num(const char *json, const char *name)
+{
+	char pat[64];
+	const char *f;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", name);
+	f = strstr(json, pat);
+	return f ? strtoll(f + strlen(pat), NULL, 10) : -1;
+}
+
+/*
+ * A counting attachment (MMSCOPE_MMU_NOTIFIER_COUNT) keeps no record and
+ * counts every callback: beside a recording attachment on the same
+ * process, its counts per op and event are the records' own, and
+ * `mmscope -j notifier attach --count --pid PID` on it prints the same.
+ */
+TEST(count_only_matches_a_recording_attachment)
+{
+	struct mmscope_mmu_notifier_stats st = { .size = sizeof(st) };
+	struct mmscope_mmu_notifier_detach d = { .size = sizeof(d) };
+	struct mmscope_mmu_notifier_read rd;
+	struct mmscope_mmu_notifier_attach a;
+	unsigned long long ops[NOPS] = { 0 };
+	unsigned long long evs[MMSCOPE_MMU_NOTIFIER_EV_COUNT] = { 0 };
+	int fd = mn_open(), fc = mn_open(), n, i, base;
+	static char out[8192];
+	char cmd[96];
+	struct target t;
+	size_t len;
+	FILE *cli;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fc);
+	base = attachments(fd);
+	ASSERT_LE(0, base);
+	ASSERT_EQ(0, target_start(&t, false));
+	ASSERT_EQ(0, mn_attach(fd, t.pid, 0, 0, 0, NULL));
+	ASSERT_EQ(0, mn_attach(fc, t.pid, 0, 0, MMSCOPE_MMU_NOTIFIER_COUNT, &a));
+	snprintf(cmd, sizeof(cmd), "mmscope -j notifier attach --count --pid %d",
+		 t.pid);
+	cli = popen(cmd, "r");
+	ASSERT_NE(NULL, cli);
+	for (i = 0; i < 600 && attachments(fd) < base + 3; i++)
+		usleep(50000);
+	ASSERT_EQ(base + 3, attachments(fd));
+	ASSERT_EQ(0, target_finish(&t));
+	n = read_all_released(fd);
+	ASSERT_LT(0, n);
+	len = fread(out, 1, sizeof(out) - 1, cli);
+	out[len] = '\0';
+	EXPECT_EQ(0, pclose(cli));
+	for (i = 0; i < n; i++) {
+		ops[recs[i].op]++;
+		evs[recs[i].event]++;
+	}
+	/* the counting attachment's own view */
+	st.id = a.id;
+	ASSERT_EQ(0, ioctl(fc, MMSCOPE_MMU_NOTIFIER_IOC_STATS, &st));
+	for (i = 0; i < NOPS; i++)
+		EXPECT_EQ(ops[i], st.ops[i]) TH_LOG("op %s",
+						    mmscope_mmu_notifier_op_name(i));
+	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
+		EXPECT_EQ(evs[i], st.events[i]) TH_LOG("event %s",
+						       mmscope_mmu_notifier_event_name(i));
+	EXPECT_EQ(0, st.dropped);
+	EXPECT_LE(3 * ROUNDS, st.ops[OP(INVALIDATE_RANGE_START)]);
+	EXPECT_EQ(1, st.ops[OP(RELEASE)]);
+	/* no record to read, none dropped, released like any other */
+	EXPECT_EQ(0, mn_read(fc, recs, MN_MAX, 0, &rd));
+	EXPECT_EQ(0, rd.dropped);
+	EXPECT_EQ(MMSCOPE_MMU_NOTIFIER_RELEASED, rd.state);
+	ASSERT_EQ(0, ioctl(fc, MMSCOPE_MMU_NOTIFIER_IOC_DETACH, &d));
+	EXPECT_EQ((unsigned long long)n, d.records);
+	EXPECT_EQ(0, d.dropped);
+	/* the CLI's counting attachment saw the same callbacks */
+	for (i = 0; i < NOPS; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "%s", mmscope_mmu_notifier_op_name(i));
+		EXPECT_EQ((long long)ops[i], json_num(out, name))
+			TH_LOG("cli op %s: %s", name, out);
+	}
+	EXPECT_EQ((long long)evs[EV(UNMAP)], json_num(out, "unmap"));
+	EXPECT_EQ((long long)evs[EV(PROTECTION_VMA)],
+		  json_num(out, "protection_vma"));
+	EXPECT_EQ(0, json_num(out, "dropped"));
+	close(fc);
+	close(fd);
+}
+
+/* An interval counts its callbacks, and its sequence number still moves. */
+TEST(count_only_interval)
+{
+	struct mmscope_mmu_notifier_stats st = { .size = sizeof(st) };
+	struct mmscope_mmu_notifier_attach a;
+	struct mmscope_mmu_notifier_read rd;
+	unsigned long long sum = 0;
+	struct target t;
+	int fd = mn_open(), i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, target_start(&t, true));
+	ASSERT_EQ(0, mn_attach(fd, t.pid, (uintptr_t)t.addr,
+			       PAGES * getpagesize(),
+			       MMSCOPE_MMU_NOTIFIER_INTERVAL |
+			       MMSCOPE_MMU_NOTIFIER_COUNT, &a));
+	ASSERT_EQ(0, target_finish(&t));
+	EXPECT_EQ(0, read_all_released(fd));
+	st.id = a.id;
+	ASSERT_EQ(0, ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_STATS, &st));
+	/* a round's mprotect (twice) and DONTNEED, and the release */
+	EXPECT_LE(3 * ROUNDS + 1, st.ops[OP(INVALIDATE)]);
+	EXPECT_LE(ROUNDS, st.events[EV(PROTECTION_VMA)]);
+	EXPECT_LE(ROUNDS, st.events[EV(CLEAR)]);
+	EXPECT_EQ(1, st.events[EV(RELEASE)]);
+	/* every interval callback has an event */
+	for (i = 0; i < EV(NONE); i++)
+		sum += st.events[i];
+	EXPECT_EQ(st.ops[OP(INVALIDATE)], sum);
+	EXPECT_EQ(0, st.events[EV(NONE)]);
+	EXPECT_EQ(0, mn_read(fd, recs, MN_MAX, 0, &rd));
+	/* the callbacks still moved the interval's sequence number */
+	EXPECT_LT(a.interval_seq, rd.interval_seq);
+	close(fd);
+}
+
 TEST(errors)
 {
 	struct mmscope_mmu_notifier_lat_op h[NOPS];
@@ -348,6 +484,13 @@ TEST(errors)
 	/* no attachment on this file, and no attachment with that id */
 	EXPECT_EQ(ENOENT, latency_get(fd, 0, h, NOPS));
 	EXPECT_EQ(ENOENT, latency_get(fd, 0xfffffff0, h, NOPS));
+	/* COUNT keeps no record: no stack, no histogram */
+	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0,
+				    MMSCOPE_MMU_NOTIFIER_COUNT |
+				    MMSCOPE_MMU_NOTIFIER_STACK, NULL));
+	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0,
+				    MMSCOPE_MMU_NOTIFIER_COUNT |
+				    MMSCOPE_MMU_NOTIFIER_LATENCY, NULL));
 	ASSERT_EQ(0, mn_attach_self(fd));
 	/* attached without LATENCY: no histogram */
 	EXPECT_EQ(ENODATA, latency_get(fd, 0, h, NOPS));

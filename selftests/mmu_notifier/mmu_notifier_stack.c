@@ -108,7 +108,10 @@ TEST(bad_flags)
 	int fd = mn_open();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0, 1U << 5, NULL));
+	/* the first bit past the last flag, and the top one */
+	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0,
+				    MMSCOPE_MMU_NOTIFIER_COUNT << 1, NULL));
+	EXPECT_EQ(EINVAL, mn_attach(fd, getpid(), 0, 0, 1U << 31, NULL));
 	close(fd);
 }
 

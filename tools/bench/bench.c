@@ -269,6 +269,7 @@ static const struct target targets[] = {
 	{ "pagemap_kpageflags_kpagecount", "pageref_ioctl", ">=", 10.0 },
 	{ "faults_traced", "faults_untraced", "<=", 1.05 },
 	{ "unmap_notified", "unmap_unnotified", "<=", 1.05 },
+	{ "unmap_counted", "unmap_unnotified", "<=", 1.05 },
 	{ "faults_notified", "faults_unnotified", "<=", 1.05 },
 	{ "compaction_zones_ioctl", "compaction_zones_proc", "<=", 1.0 },
 	{ "swapcache_entries_ioctl", "pagemap_swapped", "<=", 2.0 },

@@ -6,9 +6,14 @@
  * attachment. The attachment is made before its run and removed after
  * it, both untimed.
  *
- * The map/protect/unmap runs are cut into MN_CHUNKS chunks, attached and
- * not in turn (ABBA), so that a change of the machine's speed during a
- * run weighs on both items alike. Each chunk runs in a child of its own:
+ * unmap_counted is the same loop under a counting attachment
+ * (MMSCOPE_MMU_NOTIFIER_COUNT: per-CPU counters, no record): the least
+ * an attachment can cost, the kernel's own walk of its notifiers
+ * included.
+ *
+ * The map/protect/unmap runs are cut into MN_CHUNKS chunks per item,
+ * unattached, recording and counting in turn (ABCCBA), so that a change
+ * of the machine's speed during a run weighs on every item alike. Each chunk runs in a child of its own:
  * an mm keeps its notifier list once it had a subscription, and the
  * kernel walks it (empty) on every invalidation from then on, so a
  * process that was ever attached is no baseline.
@@ -66,7 +71,7 @@ static double unmap_run(int rounds)
 	return rounds * dt[rounds / 2];
 }
 
-static void attach(int fd, pid_t pid, unsigned int ring)
+static void attach(int fd, pid_t pid, unsigned int ring, unsigned int flags)
 {
 	struct mmscope_mmu_notifier_attach a;
 
@@ -74,6 +79,7 @@ static void attach(int fd, pid_t pid, unsigned int ring)
 	a.size = sizeof(a);
 	a.pid = pid;
 	a.ring = ring;
+	a.flags = flags;
 	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_ATTACH, &a))
 		die("mmu_notifier attach");
 }
@@ -91,11 +97,13 @@ static void detach(int fd, const char *name)
 			name, (unsigned long long)d.dropped);
 }
 
+enum { MN_NONE, MN_RECORD, MN_COUNT, MN_MODES };
+
 /*
- * @rounds map/protect/unmap rounds in a new child, attached first if
- * @notified; the child's own timing of the loop, in seconds, or < 0.
+ * @rounds map/protect/unmap rounds in a new child, attached first unless
+ * @mode is MN_NONE; the child's own timing of the loop, in seconds, or < 0.
  */
-static double unmap_chunk(int fd, bool notified, int rounds)
+static double unmap_chunk(int fd, int mode, int rounds)
 {
 	int go[2], res[2], status;
 	double t = -1;
@@ -117,30 +125,35 @@ static double unmap_chunk(int fd, bool notified, int rounds)
 	}
 	close(go[0]);
 	close(res[1]);
-	if (notified)
-		attach(fd, pid, MN_CHUNK_RING);
+	if (mode == MN_RECORD)
+		attach(fd, pid, MN_CHUNK_RING, 0);
+	else if (mode == MN_COUNT)
+		attach(fd, pid, 0, MMSCOPE_MMU_NOTIFIER_COUNT);
 	if (write(go[1], &c, 1) != 1 || read(res[0], &t, sizeof(t)) != sizeof(t))
 		t = -1;
 	close(go[1]);
 	close(res[0]);
 	waitpid(pid, &status, 0);
-	if (notified)
-		detach(fd, "unmap_notified");
+	if (mode != MN_NONE)
+		detach(fd, mode == MN_RECORD ? "unmap_notified" : "unmap_counted");
 	return t;
 }
 
 /*
  * One run of each unmap item: MN_CHUNKS chunks each, in the order
- * u n n u u n n u ...; t[0] unnotified, t[1] notified (seconds).
+ * u n c c n u u n c ...; t[] by mode (seconds).
  */
-static int unmap_pair(int fd, double t[2])
+static int unmap_runs(int fd, double t[MN_MODES])
 {
+	static const int order[] = { MN_NONE, MN_RECORD, MN_COUNT,
+				     MN_COUNT, MN_RECORD, MN_NONE };
 	int c, k, rounds = MN_ROUNDS / MN_CHUNKS;
 	double dt;
 
-	t[0] = t[1] = 0;
-	for (c = 0; c < 2 * MN_CHUNKS; c++) {
-		k = ((c + 1) / 2) % 2;
+	for (k = 0; k < MN_MODES; k++)
+		t[k] = 0;
+	for (c = 0; c < MN_MODES * MN_CHUNKS; c++) {
+		k = order[c % 6];
 		dt = unmap_chunk(fd, k, rounds);
 		if (dt < 0)
 			return -1;
@@ -151,22 +164,23 @@ static int unmap_pair(int fd, double t[2])
 
 int bench_notifier(void)
 {
+	/* the unmap items by mode (enum above), then the fault items */
 	static const char *const names[] = {
-		"unmap_unnotified", "unmap_notified",
+		"unmap_unnotified", "unmap_notified", "unmap_counted",
 		"faults_unnotified", "faults_notified",
 	};
-	struct result *res[4] = { NULL };
+	struct result *res[5] = { NULL };
 	unsigned long long calls;
 	int i, k, fd, n = 0;
-	double t0, t[2];
+	double t0, t[MN_MODES];
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		if (!selected(names[k], NULL))
 			continue;
 		res[k] = &results[nresults++];
 		snprintf(res[k]->name, sizeof(res[k]->name), "%s", names[k]);
-		res[k]->pages = k < 2 ? MN_ROUNDS : bench_fault_pages();
-		if (k < 2)
+		res[k]->pages = k < MN_MODES ? MN_ROUNDS : bench_fault_pages();
+		if (k < MN_MODES)
 			res[k]->calls = 3ULL * MN_ROUNDS;
 		n++;
 	}
@@ -174,29 +188,29 @@ int bench_notifier(void)
 		return 0;
 	fd = open_ctl("mmu_notifier");
 	for (i = -1; i < reps; i++) {
-		if (res[0] || res[1]) {
-			if (unmap_pair(fd, t))
+		if (res[MN_NONE] || res[MN_RECORD] || res[MN_COUNT]) {
+			if (unmap_runs(fd, t))
 				return -1;
-			for (k = 0; k < 2; k++)
+			for (k = 0; k < MN_MODES; k++)
 				if (res[k] && i >= 0)
 					res[k]->t[i] = t[k];
 		}
-		for (k = 2; k < 4; k++) {
+		for (k = 3; k < 5; k++) {
 			if (!res[k])
 				continue;
-			if (k % 2)
-				attach(fd, getpid(), MMSCOPE_MMU_NOTIFIER_RING_MAX);
+			if (k == 4)
+				attach(fd, getpid(), MMSCOPE_MMU_NOTIFIER_RING_MAX, 0);
 			t0 = now();
 			if (bench_fault_run(NULL, i < 0 ? &calls : &res[k]->calls))
 				return -1;
 			if (i >= 0)
 				res[k]->t[i] = now() - t0;
-			if (k % 2)
+			if (k == 4)
 				detach(fd, names[k]);
 		}
 	}
 	close(fd);
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		if (res[k])
 			summarize(res[k]);
 	return 0;

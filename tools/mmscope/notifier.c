@@ -39,7 +39,8 @@ static int notifier_help(int argc, char **argv)
 	(void)argv;
 	print_help(
 		"Usage: mmscope notifier attach --pid PID [ADDR LEN] [--duration S] [--ring N]\n"
-		"                               [--young | --refuse-nonblock] [--stack] [--latency]\n"
+		"                               [--young | --refuse-nonblock]\n"
+		"                               [--stack] [--latency] | [--count]\n"
 		"       mmscope notifier attach [options] -- COMMAND [ARGS...]\n"
 		"       mmscope notifier stats\n"
 		"       mmscope notifier list\n"
@@ -67,6 +68,9 @@ static int notifier_help(int argc, char **argv)
 		"a log2 histogram per op, printed at the end (JSON: one more line,\n"
 		"{\"latency\": {\"ops\": {OP: {\"count\", \"sum_ns\", \"max_ns\",\n"
 		"\"buckets\": [{\"lo_ns\", \"hi_ns\", \"count\"}]}}}}).\n"
+		"--count: keep no record, only count the callbacks per op and event\n"
+		"(per-CPU counters: the cheapest attachment), printed at the end as\n"
+		"stats prints them (JSON: {\"counts\": {...}}, the stats object).\n"
 		"\n"
 		"stats: callbacks per op and per event since the module was loaded.\n"
 		"list: the attachments there are now (every user's).\n"
@@ -97,6 +101,7 @@ struct attach_args {
 	bool refuse;
 	bool stack;
 	bool latency;
+	bool count;
 	int npos;
 	uint64_t start;
 	uint64_t len;
@@ -141,6 +146,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 			a->stack = true;
 		} else if (!strcmp(argv[i], "--latency")) {
 			a->latency = true;
+		} else if (!strcmp(argv[i], "--count")) {
+			a->count = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_err(LEVEL, "unknown option '%s'", argv[i]);
 		} else if (a->npos < 2) {
@@ -163,6 +170,8 @@ static int parse_attach(int argc, char **argv, struct attach_args *a)
 		return usage_err(LEVEL, "--young is for the whole address space, not an interval");
 	if (!a->npos && a->refuse)
 		return usage_err(LEVEL, "--refuse-nonblock needs an interval (ADDR LEN)");
+	if (a->count && (a->stack || a->latency || a->ring))
+		return usage_err(LEVEL, "--count keeps no record: not with --stack, --latency or --ring");
 	return EXIT_OK;
 }
 
@@ -295,6 +304,55 @@ static int stream(int fd, const struct attach_args *a,
 	return 0;
 }
 
+/* STATS as text, or as the JSON object @root (emitted by the caller). */
+static void stats_out(const struct mmscope_mmu_notifier_stats *s,
+		      struct json_object *root)
+{
+	struct json_object *ops, *causes;
+	unsigned int i;
+
+	if (!root) {
+		printf("attachments %u\ndropped %llu\n", s->attachments,
+		       (unsigned long long)s->dropped);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
+			printf("op %s %llu\n", mmscope_mmu_notifier_op_name(i),
+			       (unsigned long long)s->ops[i]);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_NONE; i++)
+			printf("event %s %llu\n",
+			       mmscope_mmu_notifier_event_name(i),
+			       (unsigned long long)s->events[i]);
+		return;
+	}
+	jw_set_uint(root, "attachments", s->attachments);
+	ops = jw_set_object(root, "events");
+	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
+		jw_set_uint(ops, mmscope_mmu_notifier_op_name(i), s->ops[i]);
+	causes = jw_set_object(root, "causes");
+	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_NONE; i++)
+		jw_set_uint(causes, mmscope_mmu_notifier_event_name(i),
+			    s->events[i]);
+	jw_set_uint(root, "dropped", s->dropped);
+}
+
+/* attach --count: the attachment's counts, at the end; 0 or -errno. */
+static int print_counts(int fd, unsigned int id)
+{
+	struct mmscope_mmu_notifier_stats s = { .size = sizeof(s), .id = id };
+	struct json_object *root;
+
+	if (ioctl(fd, MMSCOPE_MMU_NOTIFIER_IOC_STATS, &s))
+		return -errno;
+	if (!json_output) {
+		printf("# callbacks counted\n");
+		stats_out(&s, NULL);
+		return 0;
+	}
+	root = jw_object();
+	stats_out(&s, jw_set_object(root, "counts"));
+	jw_emit(root);
+	return 0;
+}
+
 static int do_attach(int argc, char **argv)
 {
 	struct mmscope_mmu_notifier_attach at = { .size = sizeof(at) };
@@ -328,6 +386,8 @@ static int do_attach(int argc, char **argv)
 	}
 	if (a.latency)
 		at.flags |= MMSCOPE_MMU_NOTIFIER_LATENCY;
+	if (a.count)
+		at.flags |= MMSCOPE_MMU_NOTIFIER_COUNT;
 	if (a.npos) {
 		at.flags |= MMSCOPE_MMU_NOTIFIER_INTERVAL;
 		at.start = a.start;
@@ -348,7 +408,10 @@ static int do_attach(int argc, char **argv)
 			       (unsigned long long)at.interval_seq);
 		else
 			printf("# attached %u: pid %d\n", at.id, a.pid);
-		printf("# seq time pid comm op event range [blockable] [seq before->after]\n");
+		if (a.count)
+			printf("# counting callbacks, no records\n");
+		else
+			printf("# seq time pid comm op event range [blockable] [seq before->after]\n");
 		fflush(stdout);
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -361,6 +424,8 @@ static int do_attach(int argc, char **argv)
 			printf("# latency (ns) per op\n");
 		ret = -notifier_latency_print(fd, at.id);
 	}
+	if (!ret && a.count)
+		ret = print_counts(fd, at.id);
 	close(fd);
 	trace_ksyms_free(&syms);
 	if (a.cmd && (ret = spawn_end(a.pid, false)) > 0)
@@ -381,8 +446,7 @@ static int do_attach(int argc, char **argv)
 static int do_stats(int argc, char **argv)
 {
 	struct mmscope_mmu_notifier_stats s = { .size = sizeof(s) };
-	struct json_object *root, *ops, *causes;
-	unsigned int i;
+	struct json_object *root;
 	int fd;
 
 	(void)argv;
@@ -397,27 +461,11 @@ static int do_stats(int argc, char **argv)
 	}
 	close(fd);
 	if (!json_output) {
-		printf("attachments %u\ndropped %llu\n", s.attachments,
-		       (unsigned long long)s.dropped);
-		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
-			printf("op %s %llu\n", mmscope_mmu_notifier_op_name(i),
-			       (unsigned long long)s.ops[i]);
-		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_NONE; i++)
-			printf("event %s %llu\n",
-			       mmscope_mmu_notifier_event_name(i),
-			       (unsigned long long)s.events[i]);
+		stats_out(&s, NULL);
 		return EXIT_OK;
 	}
 	root = jw_object();
-	jw_set_uint(root, "attachments", s.attachments);
-	ops = jw_set_object(root, "events");
-	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
-		jw_set_uint(ops, mmscope_mmu_notifier_op_name(i), s.ops[i]);
-	causes = jw_set_object(root, "causes");
-	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_NONE; i++)
-		jw_set_uint(causes, mmscope_mmu_notifier_event_name(i),
-			    s.events[i]);
-	jw_set_uint(root, "dropped", s.dropped);
+	stats_out(&s, root);
 	jw_emit(root);
 	return EXIT_OK;
 }

@@ -153,6 +153,13 @@ struct mmscope_mmu_notifier_record {
  * off by default: it costs a clock read per callback
  */
 #define MMSCOPE_MMU_NOTIFIER_LATENCY	(1U << 4)
+/*
+ * count the callbacks per op and event (STATS, `attachments`) and keep
+ * no record: READ returns none, nothing is dropped; the cheapest
+ * attachment (per-CPU counters, no lock, no clock), what `perf stat` is
+ * to `perf record`. Not with STACK or LATENCY.
+ */
+#define MMSCOPE_MMU_NOTIFIER_COUNT	(1U << 5)
 
 /* Ring sizes (records) and attachments, module-wide. */
 #define MMSCOPE_MMU_NOTIFIER_RING_DEFAULT	4096
@@ -165,7 +172,8 @@ struct mmscope_mmu_notifier_record {
  * @flags: in, MMSCOPE_MMU_NOTIFIER_INTERVAL or 0 (the whole address space),
  *         MMSCOPE_MMU_NOTIFIER_ANSWER_YOUNG (not with an interval),
  *         MMSCOPE_MMU_NOTIFIER_REFUSE_NONBLOCK (only with an interval),
- *         MMSCOPE_MMU_NOTIFIER_STACK, MMSCOPE_MMU_NOTIFIER_LATENCY (either)
+ *         MMSCOPE_MMU_NOTIFIER_STACK, MMSCOPE_MMU_NOTIFIER_LATENCY (either),
+ *         or MMSCOPE_MMU_NOTIFIER_COUNT (either, not with STACK or LATENCY)
  * @pid: in, target process
  * @ring: in, records the ring holds (0: RING_DEFAULT; at most RING_MAX);
  *        out, the size used
