@@ -519,7 +519,24 @@ class RealHarness(unittest.TestCase):
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            env=env, text=True, check=False)
         self.assertEqual((p.returncode, p.stdout), (2, ''))
-        self.assertIn("no selftests for module 'nope'", p.stderr)
+        self.assertIn("no selftests module or program 'nope'", p.stderr)
+
+    def test_single_programs(self):
+        """A program by module/name or by its name alone; reloads last."""
+        env = dict(os.environ, MMSCOPE_SELFTESTS_DIR=self.dir)
+        runner = os.path.join(TOP, 'selftests', 'mmscope-selftests')
+        p = subprocess.run(['busybox', 'sh', runner, '-l', 'other/aa_reload',
+                            'passes', 'other/hangs'],
+                           stdout=subprocess.PIPE, env=env, text=True,
+                           check=False)
+        self.assertEqual(p.stdout.split(), [
+            'demo/passes', 'other/hangs', 'other/aa_reload'])
+        p = subprocess.run(['busybox', 'sh', runner, 'demo/hangs'],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, text=True, check=False)
+        self.assertEqual((p.returncode, p.stdout), (2, ''))
+        self.assertIn("no selftests module or program 'demo/hangs'",
+                      p.stderr)
 
 
 if __name__ == '__main__':
