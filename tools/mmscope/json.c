@@ -176,11 +176,6 @@ void js_raw(struct jw_stream *s, const char *text, size_t n)
 	s->len += n;
 }
 
-void js_str(struct jw_stream *s, const char *text)
-{
-	js_raw(s, text, strlen(text));
-}
-
 char *js_room_at(struct jw_stream *s, size_t n)
 {
 	return js_room(s, n) ? s->p + s->len : NULL;

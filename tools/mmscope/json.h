@@ -75,8 +75,6 @@ struct jw_part {
 };
 
 void js_raw(struct jw_stream *s, const char *text, size_t n);
-/* Text that needs no escaping: keys, names of the UAPI tables. */
-void js_str(struct jw_stream *s, const char *text);
 void js_uint(struct jw_stream *s, uint64_t val);
 /*
  * Formatting in place (out.h's fmt_*()): where n bytes may be written,
