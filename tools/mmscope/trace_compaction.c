@@ -172,10 +172,11 @@ static const char *cp_result(int status, char *buf, size_t size)
 	return buf;
 }
 
-static void cp_run_json(struct json_object *arr, const struct compaction_run *x)
+/* A run's object, with what is known from its begin on: who, where, when. */
+static struct json_object *cp_run_head(struct json_object *arr,
+				       const struct compaction_run *x)
 {
-	struct json_object *o = jw_push_object(arr), *m;
-	char res[40];
+	struct json_object *o = jw_push_object(arr);
 
 	jw_set_str(o, "kind", x->kind < COMPACTION_NR_KINDS ? kind_names[x->kind] : "?");
 	jw_set_uint(o, "pid", x->pid);
@@ -185,6 +186,14 @@ static void cp_run_json(struct json_object *arr, const struct compaction_run *x)
 	jw_set_int(o, "order", x->order);
 	jw_set_bool(o, "sync", x->sync);
 	jw_set_uint(o, "begin_ns", x->begin_ns);
+	return o;
+}
+
+static void cp_run_json(struct json_object *arr, const struct compaction_run *x)
+{
+	struct json_object *o = cp_run_head(arr, x), *m;
+	char res[40];
+
 	jw_set_uint(o, "end_ns", x->end_ns);
 	jw_set_uint(o, "latency_ns", x->end_ns - x->begin_ns);
 	jw_set_uint(o, "zone_start_pfn", x->zone_start);
@@ -282,16 +291,8 @@ static unsigned int cp_read_running(struct cp_run *c, struct compaction_run **ou
  */
 static void cp_running_json(struct json_object *arr, const struct compaction_run *x)
 {
-	struct json_object *o = jw_push_object(arr);
+	struct json_object *o = cp_run_head(arr, x);
 
-	jw_set_str(o, "kind", x->kind < COMPACTION_NR_KINDS ? kind_names[x->kind] : "?");
-	jw_set_uint(o, "pid", x->pid);
-	jw_set_str(o, "comm", x->comm);
-	jw_set_uint(o, "node", x->node);
-	jw_set_str(o, "zone", x->zone);
-	jw_set_int(o, "order", x->order);
-	jw_set_bool(o, "sync", x->sync);
-	jw_set_uint(o, "begin_ns", x->begin_ns);
 	jw_set_uint(o, "isolated_migrate", x->c.isolated_migrate);
 	jw_set_uint(o, "isolated_free", x->c.isolated_free);
 	jw_set_uint(o, "migrated", x->c.migrated);
