@@ -170,6 +170,35 @@ class ScanTest(unittest.TestCase):
                 "ip:401136 sp:7ffc4e0c3f70 error:0 in gp[401000+1000]")
         self.assertIsNone(self.scan(_at(CLEAN_BOOT, line)))
 
+    OOM_REPORT = (
+        "[  181.338601] virtual_address invoked oom-killer: gfp_mask=0x440dc0"
+        "(GFP_KERNEL_ACCOUNT|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0\n"
+        "[  181.339810] CPU: 1 UID: 0 PID: 21641 Comm: virtual_address Not "
+        "tainted 6.12.118+deb13-arm64 #1  Debian 6.12.118-1\n"
+        "[  181.340101] Hardware name: linux,dummy-virt (DT)\n"
+        "[  181.340258] Call trace:\n"
+        "[  181.340300]  dump_backtrace+0xd8/0x130\n"
+        "[  181.340610]  oom_kill_process+0x2ac/0x320\n"
+        "[  181.340624]  out_of_memory+0x214/0x588\n"
+        "[  181.341214]  el0t_64_sync_handler+0xc8/0xe0\n"
+        "[  181.360052] Mem-Info:\n"
+        "[  181.507499] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),"
+        "cpuset=/,mems_allowed=0,global_oom,task_memcg=/,"
+        "task=virtual_address,pid=21641,uid=0\n"
+        "[  181.512105] Out of memory: Killed process 21641 (virtual_address) "
+        "total-vm:274875843368kB, anon-rss:2048kB, file-rss:0kB, "
+        "shmem-rss:256kB, UID:0 pgtables:1893080kB oom_score_adj:0\n")
+
+    def test_out_of_memory_report_is_not_a_splat(self):
+        self.assertIsNone(self.scan(CLEAN_BOOT + self.OOM_REPORT))
+
+    def test_call_trace_after_an_out_of_memory_report_is(self):
+        f = self.scan(CLEAN_BOOT + self.OOM_REPORT +
+                      "[  190.000001] Call trace:\n[  190.000002]  x+0x1/0x2\n")
+        self.assertEqual((f.kind, f.message), ("call-trace", "Call trace:"))
+        f = self.scan(CLEAN_BOOT + self.OOM_REPORT + WARNING_SPLAT)
+        self.assertEqual(f.kind, "warning")
+
     def test_untimestamped_text_is_not_kernel_output(self):
         # An interactive user's command and its output, and init's lines.
         text = CLEAN_BOOT + "~ # dmesg | grep -c 'BUG:'\n0\nOops\nWARNING: x\n"

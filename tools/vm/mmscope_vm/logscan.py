@@ -57,6 +57,13 @@ PATTERNS = [
 ]
 
 
+# The first line of the kernel's report of an out-of-memory kill
+# (dump_header()): the stack dump that follows it ("Call trace:") is the
+# allocating task's, part of the report, not a splat. A test that fills
+# memory on purpose (the kernel's own virtual_address_range) makes one.
+_OOM = re.compile(r"\binvoked oom-killer: ")
+
+
 @dataclass
 class Finding:
     kind: str  # one of the kinds in PATTERNS
@@ -73,7 +80,8 @@ def kernel_message(line):
 
 
 def scan_line(line):
-    """(kind, message) if the console line reports kernel trouble."""
+    """(kind, message) if the console line reports kernel trouble, taken
+    alone (Scanner also knows what came before)."""
     msg = kernel_message(line)
     if msg is None:
         return None
@@ -83,10 +91,30 @@ def scan_line(line):
     return None
 
 
+class Scanner:
+    """scan_line() along a log, line after line: the stack dump of an
+    out-of-memory report is not trouble, the next one is."""
+
+    def __init__(self):
+        self._oom = False
+
+    def line(self, line):
+        msg = kernel_message(line)
+        if msg is not None and _OOM.search(msg):
+            self._oom = True
+            return None
+        hit = scan_line(line)
+        if hit and hit[0] == "call-trace" and self._oom:
+            self._oom = False
+            return None
+        return hit
+
+
 def scan(lines):
     """The first Finding in an iterable of console lines, or None."""
+    scanner = Scanner()
     for n, line in enumerate(lines, 1):
-        hit = scan_line(line)
+        hit = scanner.line(line)
         if hit:
             return Finding(hit[0], hit[1], n)
     return None
