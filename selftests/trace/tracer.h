@@ -22,8 +22,6 @@
 
 #include "mmscope_test.h"
 
-extern char **environ;
-
 #define TRACER_PIN_ROOT		"/sys/fs/bpf/mmscope"
 #define TRACER_READY_S		120	/* loading is slow under TCG */
 
