@@ -768,12 +768,36 @@ void mn_att_info(struct mn_att *att, struct mmscope_mmu_notifier_info *i)
 	spin_unlock(&att->lock);
 }
 
-u64 mn_att_counts(struct mn_att *att, u64 *ops, u64 *events)
+/*
+ * Per-CPU counters summed into @sum (zeroed first): every op, event and
+ * drop counted. Returns the callbacks counted (the sum of the ops).
+ */
+static u64 mn_counts_sum(const struct mn_counts __percpu *pc,
+			 struct mn_counts *sum)
 {
 	const struct mn_counts *c;
 	unsigned int i;
 	u64 made = 0;
 	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(pc, cpu);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
+			sum->ops[i] += READ_ONCE(c->ops[i]);
+		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
+			sum->events[i] += READ_ONCE(c->events[i]);
+		sum->dropped += READ_ONCE(c->dropped);
+	}
+	for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
+		made += sum->ops[i];
+	return made;
+}
+
+u64 mn_att_counts(struct mn_att *att, u64 *ops, u64 *events)
+{
+	struct mn_counts sum;
+	u64 made;
 
 	if (!att->counts) {
 		spin_lock(&att->lock);
@@ -785,20 +809,11 @@ u64 mn_att_counts(struct mn_att *att, u64 *ops, u64 *events)
 		spin_unlock(&att->lock);
 		return made;
 	}
+	made = mn_counts_sum(att->counts, &sum);
 	if (ops)
-		memset(ops, 0, sizeof(att->ops));
+		memcpy(ops, sum.ops, sizeof(sum.ops));
 	if (events)
-		memset(events, 0, sizeof(att->events));
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(att->counts, cpu);
-		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++) {
-			made += READ_ONCE(c->ops[i]);
-			if (ops)
-				ops[i] += READ_ONCE(c->ops[i]);
-		}
-		for (i = 0; events && i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
-			events[i] += READ_ONCE(c->events[i]);
-	}
+		memcpy(events, sum.events, sizeof(sum.events));
 	return made;
 }
 
@@ -814,21 +829,14 @@ int mn_att_latency(struct mn_att *att, struct mn_lat *l)
 
 void mn_totals(struct mmscope_mmu_notifier_stats *s)
 {
-	const struct mn_counts *c;
-	unsigned int i;
-	int cpu;
+	struct mn_counts sum;
 
+	mn_counts_sum(&mn_totals_pcpu, &sum);
 	memset(s->ops, 0, sizeof(s->ops));
 	memset(s->events, 0, sizeof(s->events));
-	s->dropped = 0;
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(&mn_totals_pcpu, cpu);
-		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_OP_COUNT; i++)
-			s->ops[i] += READ_ONCE(c->ops[i]);
-		for (i = 0; i < MMSCOPE_MMU_NOTIFIER_EV_COUNT; i++)
-			s->events[i] += READ_ONCE(c->events[i]);
-		s->dropped += READ_ONCE(c->dropped);
-	}
+	memcpy(s->ops, sum.ops, sizeof(sum.ops));
+	memcpy(s->events, sum.events, sizeof(sum.events));
+	s->dropped = sum.dropped;
 	mutex_lock(&mn_atts_lock);
 	s->attachments = mn_natts;
 	mutex_unlock(&mn_atts_lock);
