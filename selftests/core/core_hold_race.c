@@ -14,11 +14,17 @@
  * After the race, with every file closed and every target gone: the
  * FOLL_PIN pins the kernel acquired equal those it released (vmstat),
  * the test's own pages have exactly the references they had before, a
- * new file lists no hold and no watch, and the kernel log has no splat
- * (the guest runner's scan).
+ * new file lists no hold and no watch, the slabs hold the mm_structs,
+ * task_structs and kmalloc objects they held before (check_slabs), and
+ * the kernel log has no splat (the guest runner's scan). The seed of the
+ * calls' choices is printed; MMSCOPE_RACE_SEED replays them (not the
+ * timing: the target runs on its own clock).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -37,6 +43,11 @@ MMSCOPE_REQUIRE(PAGEREF_CTL)
 #define RACE_TIMEOUT	3600		/* the harness's limit per test, s */
 #define TARGET_MS	200		/* then the target exits by itself */
 #define REOPEN		64		/* calls between two opens of the file */
+#define KMALLOC_SLACK	192		/* the rest of the guest, in objects */
+
+enum { MM, TASK, KMALLOC, SLABS };
+static const char *const slabs[SLABS] = { "mm_struct", "task_struct",
+					  "kmalloc" };
 
 static long now_ms(void)
 {
@@ -92,6 +103,8 @@ FIXTURE(race)
 	int fd;
 	int calls, kills, targets, reopens;
 	int errs[256];		/* calls that failed, by errno */
+	long slabs0[SLABS];	/* objects in use before the race */
+	long threads0;		/* and the guest's threads then */
 	struct mmscope_pageref_page recs[PAGES];
 };
 
@@ -110,6 +123,34 @@ static void target_next(FIXTURE_DATA(race) *self)
 		target_start(self);
 }
 
+/*
+ * Tasks alive (or not yet reaped) in the whole guest: the threads /proc
+ * lists. The kernel starts and stops workers of its own meanwhile, so the
+ * task_struct count is held against this.
+ */
+static long threads(void)
+{
+	char path[300];
+	struct dirent *d, *t;
+	DIR *proc = opendir("/proc"), *task;
+	long n = 0;
+
+	if (!proc)
+		return -1;
+	while ((d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", d->d_name);
+		task = opendir(path);
+		while (task && (t = readdir(task)))
+			n += t->d_name[0] != '.';
+		if (task)
+			closedir(task);
+	}
+	closedir(proc);
+	return n;
+}
+
 FIXTURE_SETUP(race)
 {
 	struct mmscope_pageref_page r;
@@ -117,6 +158,8 @@ FIXTURE_SETUP(race)
 	int i;
 
 	self->page = getpagesize();
+	/* a target's child that outlives it is ours to reap, not init's */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	self->fd = pageref_open();
 	ASSERT_LE(0, self->fd);
 	/* the target's range and room to move it to, no one else's */
@@ -133,6 +176,13 @@ FIXTURE_SETUP(race)
 				(unsigned long)self->own + i * self->page, &r));
 		self->own_refs[i] = r.refcount;
 	}
+	/* the slabs as they will be at the end: the file open, no target */
+	for (i = 0; i < SLABS; i++) {
+		self->slabs0[i] = mmscope_slab_active(slabs[i]);
+		ASSERT_LE(0, self->slabs0[i]) TH_LOG("%s", slabs[i]);
+	}
+	self->threads0 = threads();
+	ASSERT_LT(0, self->threads0);
 	target_start(self);
 	ASSERT_LT(0, self->target);
 }
@@ -195,6 +245,53 @@ static int one_call(FIXTURE_DATA(race) *self)
 	return ioctl(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w) ? errno : 0;
 }
 
+/*
+ * The slabs back where they were before the race. A reference the module
+ * kept on a target's mm or task would keep its mm_struct or task_struct:
+ * those counts are exact (each CPU visited, each cache shrunk) and must
+ * come back to the object, task_structs net of the threads the guest
+ * gained or lost (the kernel's own workers come and go). The kmalloc caches are shared with the rest
+ * of the guest, whose use moves by a hundred objects or so from one
+ * reading to the next: their least reading must not have grown by more
+ * than KMALLOC_SLACK and a sixteenth of the calls that succeeded. A hold
+ * that leaked its record leaves an object for each hold dropped (about a
+ * third of the calls that succeed): 20 s races catch that, 1.5 s ones
+ * only what grows faster. Objects freed after an RCU grace period get up
+ * to five seconds.
+ */
+static void check_slabs(struct __test_metadata *_metadata,
+			FIXTURE_DATA(race) *self)
+{
+	long now[SLABS], least = LONG_MAX, bound = KMALLOC_SLACK +
+			self->errs[0] / 16, tasks;
+	int i, tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		/* the targets' children, orphaned to us when a target died */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		tasks = threads() - self->threads0;
+		for (i = 0; i < SLABS; i++)
+			now[i] = mmscope_slab_active(slabs[i]);
+		/* kernel workers started or stopped meanwhile */
+		now[TASK] -= tasks;
+		if (now[KMALLOC] >= 0 && now[KMALLOC] < least)
+			least = now[KMALLOC];
+		if (now[MM] == self->slabs0[MM] &&
+		    now[TASK] == self->slabs0[TASK] &&
+		    least - self->slabs0[KMALLOC] <= bound)
+			break;
+		usleep(100000);
+	}
+	ksft_print_msg("leak: mm_struct %+ld, task_struct %+ld (threads %+ld), kmalloc %+ld (bound %ld) after %d ms\n",
+		       now[MM] - self->slabs0[MM],
+		       now[TASK] - self->slabs0[TASK], tasks,
+		       least - self->slabs0[KMALLOC], bound, tries * 100);
+	EXPECT_EQ(self->slabs0[MM], now[MM]);
+	EXPECT_EQ(self->slabs0[TASK], now[TASK]);
+	EXPECT_GE(bound, least - self->slabs0[KMALLOC]);
+}
+
 /* Holds and watches left in the module, seen from a new file. */
 static void check_empty(struct __test_metadata *_metadata)
 {
@@ -215,12 +312,15 @@ TEST_F_TIMEOUT(race, holds_watches_and_queries_against_a_changing_target,
 {
 	const char *secs = getenv("MMSCOPE_RACE_SECONDS");
 	long until = now_ms() + (secs ? atol(secs) * 1000 : RACE_MS);
+	const char *seed_env = getenv("MMSCOPE_RACE_SEED");
 	long pins = mmscope_foll_pins_outstanding(), left;
 	struct mmscope_pageref_page r;
-	unsigned int seed = time(NULL);
+	unsigned int seed = seed_env ? strtoul(seed_env, NULL, 0) :
+				   (unsigned int)time(NULL);
 	int err, i;
 
-	TH_LOG("seed %u", seed);
+	ksft_print_msg("seed %u (MMSCOPE_RACE_SEED=%u replays its choices)\n",
+		       seed, seed);
 	srand(seed);
 	while (now_ms() < until) {
 		if (!(rand() % 50)) {
@@ -281,6 +381,7 @@ TEST_F_TIMEOUT(race, holds_watches_and_queries_against_a_changing_target,
 				(unsigned long)self->own + i * self->page, &r));
 		EXPECT_EQ(self->own_refs[i], r.refcount) TH_LOG("own page %d", i);
 	}
+	check_slabs(_metadata, self);
 }
 
 TEST_HARNESS_MAIN

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,45 @@ long mmscope_foll_pins_outstanding(void)
 			       sizeof(r)))
 		return 0;
 	return strtol(a, NULL, 10) - strtol(r, NULL, 10);
+}
+
+long mmscope_slab_active(const char *prefix)
+{
+	long active, sum = -1, cpu, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char line[512], name[128], path[PATH_MAX];
+	size_t n = strlen(prefix);
+	cpu_set_t all, one;
+	FILE *f;
+
+	/* each CPU gives up what it caches of the last task it ran */
+	if (!sched_getaffinity(0, sizeof(all), &all)) {
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			if (!sched_setaffinity(0, sizeof(one), &one))
+				sched_yield();
+		}
+		sched_setaffinity(0, sizeof(all), &all);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		f = fopen("/proc/slabinfo", "re");
+		if (!f)
+			return -1;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%127s %ld", name, &active) != 2 ||
+			    strncmp(name, prefix, n))
+				continue;
+			if (!pass) {
+				snprintf(path, sizeof(path),
+					 "/sys/kernel/slab/%s/shrink", name);
+				mmscope_write_str(path, "1");
+			} else {
+				sum = (sum < 0 ? 0 : sum) + active;
+			}
+		}
+		fclose(f);
+	}
+	return sum;
 }
 
 int mmscope_write_str(const char *path, const char *val)

@@ -66,6 +66,14 @@ int mmscope_vmstat_refresh(void);
 long mmscope_foll_pins_outstanding(void);
 
 /*
+ * Objects in use in the slab caches whose names start with prefix, summed
+ * (/proc/slabinfo), or -1. Each cache is shrunk first and each CPU
+ * visited, so that free objects a CPU keeps at hand are not counted as in
+ * use.
+ */
+long mmscope_slab_active(const char *prefix);
+
+/*
  * A sysctl or sysfs knob: write val (0 or -errno); read a number (-1 when
  * it cannot be read).
  */

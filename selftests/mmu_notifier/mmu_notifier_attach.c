@@ -192,23 +192,6 @@ TEST(list_and_files_show_the_attachments)
 	close(fd);
 }
 
-/* Active objects of every kmalloc cache (/proc/slabinfo), or -1. */
-static long kmalloc_objects(void)
-{
-	char line[512], name[128];
-	long sum = 0, active;
-	FILE *f = fopen("/proc/slabinfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %ld", name, &active) == 2 &&
-		    !strncmp(name, "kmalloc", 7))
-			sum += active;
-	fclose(f);
-	return sum;
-}
-
 /* MemFree in KiB, or -1. */
 static long mem_free_kb(void)
 {
@@ -238,7 +221,8 @@ TEST(attach_detach_cycles_against_a_busy_process)
 	int fd = mn_open(), i, status;
 	pid_t child;
 
-	long objs0 = kmalloc_objects(), free0 = mem_free_kb(), objs, free_kb;
+	long objs0 = mmscope_slab_active("kmalloc"), objs;
+	long free0 = mem_free_kb(), free_kb;
 	long ref0 = mmscope_read_long(MN_REFCNT);
 
 	ASSERT_LE(0, fd);
@@ -267,7 +251,7 @@ TEST(attach_detach_cycles_against_a_busy_process)
 	EXPECT_EQ(0, s.attachments);
 	close(fd);
 	for (i = 0; i < 50; i++) {
-		objs = kmalloc_objects();
+		objs = mmscope_slab_active("kmalloc");
 		free_kb = mem_free_kb();
 		if (objs - objs0 < 300 && free0 - free_kb < 64 * 1024)
 			break;

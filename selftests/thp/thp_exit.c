@@ -11,7 +11,6 @@
  * different delay each round, from before the first call to well after
  * a collapse takes.
  */
-#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,7 +21,6 @@
 MMSCOPE_REQUIRE(THP_CTL)
 
 #define REFCNT		"/sys/module/mmscope_thp/refcnt"
-#define MM_SLAB		"/sys/kernel/slab/mm_struct/shrink"
 #define MAX_CALLS	20000
 
 static const unsigned int delays_us[] = {
@@ -30,34 +28,13 @@ static const unsigned int delays_us[] = {
 };
 
 /*
- * Active mm_struct objects by /proc/slabinfo after a shrink, or -1. An
- * idle CPU keeps a reference on the last mm it ran (lazy TLB): we visit
- * each CPU first, so that it is ours, not a dead child's.
+ * Active mm_struct objects, or -1. An idle CPU keeps a reference on the
+ * last mm it ran (lazy TLB): the count visits each CPU first, so that it
+ * is ours, not a dead child's.
  */
 static long mm_structs(void)
 {
-	long active, ret = -1, cpu, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char line[256], name[64];
-	cpu_set_t all, one;
-	FILE *f;
-
-	sched_getaffinity(0, sizeof(all), &all);
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		if (!sched_setaffinity(0, sizeof(one), &one))
-			sched_yield();
-	}
-	sched_setaffinity(0, sizeof(all), &all);
-	mmscope_write_str(MM_SLAB, "1");
-	f = fopen("/proc/slabinfo", "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", name, &active) == 2 &&
-		    !strcmp(name, "mm_struct"))
-			ret = active;
-	if (f)
-		fclose(f);
-	return ret;
+	return mmscope_slab_active("mm_struct");
 }
 
 /* Anon pages in use (THPs counted in pages), per-CPU deltas folded. */
