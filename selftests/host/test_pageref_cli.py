@@ -57,6 +57,20 @@ class PagerefCliTest(unittest.TestCase):
             self.assertEqual(r.returncode, 1, args)
             self.assertIn("error", json.loads(r.stdout))
 
+    def test_lengths_take_suffixes(self):
+        # the grammar of every command: hex or decimal, K/M/G; a length
+        # that parses gets as far as opening the module (exit 1 here)
+        for args in (["pageref", "--pid", "1", "0x1000", "1G"],
+                     ["pageref", "--pid", "1", "4096", "8K"],
+                     ["pageref", "--pid", "1", "0x1000", "2M"],
+                     ["pageref", "pin", "--pid", "1", "0x1000", "8k"],
+                     ["pageref", "--pfn", "0x100", "16"],
+                     ["pageref", "watch", "add", "--pid", "1", "0x1000",
+                      "4K"]):
+            r = self.run_cli(*args)
+            self.assertEqual(r.returncode, 1, (args, r.stderr))
+            self.assertNotIn("invalid number", r.stderr)
+
     def test_help(self):
         for args in (["pageref", "help"], ["help", "pageref"],
                      ["pageref", "-h"], ["pageref", "--help"],
