@@ -145,14 +145,40 @@ char *fmt_u64(char *dst, uint64_t val)
 	return dst + 20 - i;
 }
 
+/* sixteen blanks, copied whole: a fixed-size copy is a store or two */
+static const char blanks[16] = "                ";
+
+/* width - n blanks at dst (one copy when width <= 16); where n go after */
+static char *pad_to(char *dst, int n, int width)
+{
+	if (width <= n)
+		return dst;
+	if (width <= 16) {
+		memcpy(dst, blanks, 16);
+		return dst + width - n;
+	}
+	for (width -= n; width > 0; width--)
+		*dst++ = ' ';
+	return dst;
+}
+
 char *fmt_u64_w(char *dst, uint64_t val, int width)
 {
-	char tmp[20];
-	int i = dec_digits(tmp, val);
+	char tmp[36];
+	int i;
 
-	for (width -= 20 - i; width > 0; width--)
-		*dst++ = ' ';
-	memcpy(dst, tmp + i, 20 - i);
+	/* one digit: most cells of a table of counts */
+	if (val < 10) {
+		dst = pad_to(dst, 1, width);
+		*dst = '0' + val;
+		return dst + 1;
+	}
+	i = dec_digits(tmp, val);
+	dst = pad_to(dst, 20 - i, width);
+	/* at most 20 digits; 16 bytes at once, the rest after */
+	memcpy(dst, tmp + i, 16);
+	if (20 - i > 16)
+		memcpy(dst + 16, tmp + i + 16, 4);
 	return dst + 20 - i;
 }
 
@@ -181,9 +207,7 @@ char *fmt_i64_w(char *dst, int64_t val, int width)
 
 char *fmt_hex_w(char *dst, uint64_t val, int width)
 {
-	for (width -= hex_digits(val, 0); width > 0; width--)
-		*dst++ = ' ';
-	return fmt_hex(dst, val, 0);
+	return fmt_hex(pad_to(dst, hex_digits(val, 0), width), val, 0);
 }
 
 static void pad(int n)
@@ -216,20 +240,20 @@ void out_hex(uint64_t val, int width)
 void out_u64_w(uint64_t val, int width)
 {
 	/* widths are a few columns */
-	out_commit(fmt_u64_w(out_room(20 + (width > 0 ? width : 0)), val,
-			     width));
+	out_commit(fmt_u64_w(out_room(FMT_ROOM + (width > 0 ? width : 0)),
+			     val, width));
 }
 
 void out_i64_w(int64_t val, int width)
 {
-	out_commit(fmt_i64_w(out_room(21 + (width > 0 ? width : 0)), val,
-			     width));
+	out_commit(fmt_i64_w(out_room(FMT_ROOM + 1 + (width > 0 ? width : 0)),
+			     val, width));
 }
 
 void out_hex_w(uint64_t val, int width)
 {
-	out_commit(fmt_hex_w(out_room(16 + (width > 0 ? width : 0)), val,
-			     width));
+	out_commit(fmt_hex_w(out_room(FMT_ROOM + (width > 0 ? width : 0)),
+			     val, width));
 }
 
 void out_str_w(const char *text, int width)

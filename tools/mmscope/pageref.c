@@ -234,6 +234,36 @@ static char *jl_bool(char *o, bool val)
 	return val ? FMT_LIT(o, "true") : FMT_LIT(o, "false");
 }
 
+/*
+ * A name of the UAPI's tables, with its length and blanks after it, so
+ * that one fixed-size copy writes it (NAME_ROOM bytes at o); a name too
+ * long for that is copied as a string each time.
+ */
+#define NAME_ROOM 24
+struct cached_name {
+	char text[NAME_ROOM];
+	unsigned char len;	/* 0: not cached yet */
+};
+
+static char *put_name(char *o, struct cached_name *c, const char *name)
+{
+	size_t n;
+
+	if (!c->len) {
+		n = strlen(name);
+		if (!n || n >= NAME_ROOM)
+			return stpcpy(o, name);
+		memset(c->text, ' ', NAME_ROOM);
+		memcpy(c->text, name, n);
+		c->len = n;
+	}
+	memcpy(o, c->text, NAME_ROOM);
+	return o + c->len;
+}
+
+static struct cached_name flag_names[MMSCOPE_PGF_COUNT];
+static struct cached_name mapping_names[16];	/* more than the UAPI names */
+
 static char *jl_str(char *o, const char *val)
 {
 	*o++ = '"';
@@ -255,11 +285,28 @@ static char *put_flags(char *o, uint64_t pgflags, bool quoted, bool first)
 		if (!first)
 			*o++ = ',';
 		if (quoted)
-			o = jl_str(o, mmscope_pageref_pgflag_name(i));
-		else
-			o = stpcpy(o, mmscope_pageref_pgflag_name(i));
+			*o++ = '"';
+		o = put_name(o, &flag_names[i],
+			     mmscope_pageref_pgflag_name(i));
+		if (quoted)
+			*o++ = '"';
 		first = false;
 	}
+	return o;
+}
+
+/* The mapping's name, left-aligned in 9 columns. */
+static char *put_mapping(char *o, unsigned int mapping)
+{
+	char *start = o;
+
+	if (mapping >= sizeof(mapping_names) / sizeof(mapping_names[0]))
+		o = stpcpy(o, mmscope_pageref_mapping_name(mapping));
+	else
+		o = put_name(o, &mapping_names[mapping],
+			     mmscope_pageref_mapping_name(mapping));
+	for (; o < start + 9; o++)
+		*o = ' ';
 	return o;
 }
 
@@ -311,9 +358,7 @@ static void page_text(const struct mmscope_pageref_page *p, bool by_pfn)
 		o = FMT_LIT(o, " yes  ");
 	else
 		o = FMT_LIT(o, " no   ");
-	out_commit(o);
-	out_str_w(mmscope_pageref_mapping_name(p->mapping), 9);
-	o = out_room(LINE_ROOM);
+	o = put_mapping(o, p->mapping);
 	*o++ = ' ';
 	if (p->info & MMSCOPE_PAGEREF_ZERO_PAGE)
 		o = FMT_LIT(o, "zero_page");
