@@ -115,7 +115,8 @@ void mmscope_walk_entry_record(const struct mmscope_pagewalk_entry *e,
 			       const struct mmscope_pagewalk_context *ctx,
 			       struct mmscope_pagewalk_record *r)
 {
-	bool arm64 = !strcmp(ctx->arch, "arm64");
+	/* a fixed-size compare, not a call: this runs once per entry */
+	bool arm64 = !memcmp(ctx->arch, "arm64", sizeof("arm64"));
 
 	memset(r, 0, sizeof(*r));
 	r->va = e->va;
