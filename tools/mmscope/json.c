@@ -188,7 +188,7 @@ void js_commit(struct jw_stream *s, const char *end)
 
 void js_uint(struct jw_stream *s, uint64_t val)
 {
-	char *p = js_room_at(s, 20);
+	char *p = js_room_at(s, FMT_ROOM);
 
 	if (p)
 		js_commit(s, fmt_u64(p, val));

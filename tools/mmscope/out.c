@@ -133,15 +133,18 @@ static int dec_digits(char *tmp, uint64_t val)
 
 char *fmt_u64(char *dst, uint64_t val)
 {
-	char tmp[20];
+	char tmp[36];
 	int i;
 
 	if (val < 10) {
 		*dst = '0' + val;
 		return dst + 1;
 	}
+	/* at most 20 digits; 16 bytes at once, the rest after */
 	i = dec_digits(tmp, val);
-	memcpy(dst, tmp + i, 20 - i);
+	memcpy(dst, tmp + i, 16);
+	if (20 - i > 16)
+		memcpy(dst + 16, tmp + i + 16, 4);
 	return dst + 20 - i;
 }
 
@@ -224,12 +227,12 @@ static void pad(int n)
 
 void out_u64(uint64_t val)
 {
-	out_commit(fmt_u64(out_room(20), val));
+	out_commit(fmt_u64(out_room(FMT_ROOM), val));
 }
 
 void out_i64(int64_t val)
 {
-	out_commit(fmt_i64(out_room(21), val));
+	out_commit(fmt_i64(out_room(FMT_ROOM + 1), val));
 }
 
 void out_hex(uint64_t val, int width)

@@ -31,9 +31,10 @@ void out_str_w(const char *text, int width);
  * written at the end of the buffer; out_commit() takes them, up to end.
  * The fmt_*() write at dst and return the end: fmt_hex() at least width
  * digits (<= 16, zero padded), and may write one byte past them;
- * the _w ones right-aligned in width columns, and they may write up to
- * FMT_ROOM bytes past dst whatever they return (blanks and digits are
- * copied in fixed-size blocks: under emulation every call counts).
+ * the _w ones right-aligned in width columns. The decimal ones and the
+ * _w ones may write up to FMT_ROOM bytes past dst whatever they return
+ * (blanks and digits are copied in fixed-size blocks: under emulation
+ * every call counts).
  */
 #define FMT_ROOM 48
 char *out_room(size_t n);

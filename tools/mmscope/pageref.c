@@ -295,16 +295,20 @@ static char *put_flags(char *o, uint64_t pgflags, bool quoted, bool first)
 	return o;
 }
 
+static char *put_mapping_name(char *o, unsigned int mapping)
+{
+	if (mapping >= sizeof(mapping_names) / sizeof(mapping_names[0]))
+		return stpcpy(o, mmscope_pageref_mapping_name(mapping));
+	return put_name(o, &mapping_names[mapping],
+			mmscope_pageref_mapping_name(mapping));
+}
+
 /* The mapping's name, left-aligned in 9 columns. */
 static char *put_mapping(char *o, unsigned int mapping)
 {
 	char *start = o;
 
-	if (mapping >= sizeof(mapping_names) / sizeof(mapping_names[0]))
-		o = stpcpy(o, mmscope_pageref_mapping_name(mapping));
-	else
-		o = put_name(o, &mapping_names[mapping],
-			     mmscope_pageref_mapping_name(mapping));
+	o = put_mapping_name(o, mapping);
 	for (; o < start + 9; o++)
 		*o = ' ';
 	return o;
@@ -424,8 +428,10 @@ static void page_jsonl(const struct mmscope_pageref_page *p)
 	o = fmt_i64(JL_KEY(o, "expected_refcount"), p->expected_refcount);
 	o = fmt_i64(JL_KEY(o, "extra_refs"),
 		    p->refcount - p->expected_refcount);
-	o = jl_str(JL_KEY(o, "mapping"),
-		   mmscope_pageref_mapping_name(p->mapping));
+	o = JL_KEY(o, "mapping");
+	*o++ = '"';
+	o = put_mapping_name(o, p->mapping);
+	*o++ = '"';
 	if (p->mapping == MMSCOPE_PAGEREF_MAP_FILE) {
 		o = fmt_i64(JL_KEY(o, "inode"), p->mapping_ino);
 		o = fmt_i64(JL_KEY(o, "index"), p->index);
