@@ -735,6 +735,13 @@ static long pageref_snapshot_va(const struct pageref_range *r,
 	};
 	long ret;
 
+	/*
+	 * A range checked by the range contract is page aligned and does not
+	 * wrap: a record per page then fits in @max. Anything else could
+	 * write one past it.
+	 */
+	if (!PAGE_ALIGNED(start) || end <= start || !PAGE_ALIGNED(end))
+		return -EINVAL;
 	if ((end - start) >> PAGE_SHIFT > max)
 		end = start + ((unsigned long)max << PAGE_SHIFT);
 	q.walk.mm = mmscope_target_get(r->pid);

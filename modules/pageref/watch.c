@@ -349,12 +349,18 @@ long pageref_ioc_watch(struct file *file, unsigned int cmd, void *arg)
 	if (q->flags & ~(MMSCOPE_PAGEREF_BY_PFN | MMSCOPE_PAGEREF_WATCH_CLEAR |
 			 MMSCOPE_PAGEREF_WATCH_ADD | MMSCOPE_PAGEREF_WATCH_DETACH))
 		return -EINVAL;
+	/* the range contract, as for a query, before anything changes */
+	if (q->flags & MMSCOPE_PAGEREF_WATCH_ADD) {
+		ret = pageref_range_get(q->flags & MMSCOPE_PAGEREF_BY_PFN,
+					q->pid, q->start, q->len,
+					MMSCOPE_RANGE_MM | MMSCOPE_RANGE_MAPPED,
+					&r);
+		if (ret)
+			return ret;
+	}
 	if (q->flags & MMSCOPE_PAGEREF_WATCH_CLEAR)
 		pageref_watch_drop(file, true, false);
 	if (q->flags & MMSCOPE_PAGEREF_WATCH_ADD) {
-		r = (struct pageref_range){
-			.flags = q->flags & MMSCOPE_PAGEREF_BY_PFN,
-			.pid = q->pid, .start = q->start, .len = q->len };
 		ret = pageref_watch_range(&r, q->flags &
 					  MMSCOPE_PAGEREF_WATCH_DETACH ?
 					  NULL : file);

@@ -28,6 +28,8 @@
 
 /* Records per walk: the kernel buffer between copies. */
 #define SC_CHUNK	2048
+/* pages a call with MMSCOPE_SWAPCACHE_ENTRIES_RUNS looks at one by one */
+#define SC_SCAN_MAX	BIT(20)
 
 struct sc_ctx {
 	struct mmscope_swapcache_entry *recs;
@@ -41,6 +43,8 @@ struct sc_ctx {
 	bool steps;			/* the caller reads pfn_step */
 	unsigned long run_kflags;	/* SC_KFLAGS of the last folio filled */
 	unsigned long run_word;		/* the last slot read, as one word */
+	unsigned long seen;		/* pages looked at in this call */
+	bool stopped;			/* the call's budget of pages is spent */
 };
 
 /* The swap entry of non-present, non-none PTE @pte, as a value. */
@@ -210,6 +214,9 @@ static void sc_settle(struct sc_ctx *c)
 	if (!c->runs || c->n < 2)
 		return;
 	a = &c->recs[c->n - 2];
+	/* a record counts U32_MAX pages at most */
+	if ((u64)a->pages + a[1].pages > U32_MAX)
+		return;
 	step = sc_continues(c, a, a + 1);
 	/* a record already grown keeps its own step */
 	if (!step || (a[1].pages > 1 && a[1].pfn_step != step &&
@@ -243,6 +250,16 @@ static void sc_present(struct sc_ctx *c, struct page *page, u64 va, u32 info)
 static int sc_full(struct sc_ctx *c, u64 va)
 {
 	sc_settle(c);
+	/*
+	 * Runs merge: a huge range of alike pages could fill no record and
+	 * keep the call going for hours. A call stops after SC_SCAN_MAX
+	 * pages looked at one by one, with next where it stopped.
+	 */
+	if (c->runs && ++c->seen > SC_SCAN_MAX && c->n) {
+		c->stopped = true;
+		c->next = va;
+		return 1;
+	}
 	if (c->n < c->max)
 		return 0;
 	c->next = va;
@@ -517,7 +534,16 @@ static int sc_on_hole(struct mmscope_walk *w, unsigned long addr,
 	struct vm_area_struct *vma = w->vma;
 	struct sc_ctx *c = w->priv;
 	bool shmem = sc_vma_shmem(vma);
+	u64 pages;
 
+	/* nothing to look up: one record for the whole hole, as a run */
+	while (c->runs && !shmem && addr < end) {
+		if (sc_full(c, addr))
+			return 1;
+		pages = min_t(u64, (end - addr) >> PAGE_SHIFT, U32_MAX);
+		sc_rec(c, addr, MMSCOPE_SWAPCACHE_NONE)->pages = pages;
+		addr += pages << PAGE_SHIFT;
+	}
 	for (; addr < end; addr += PAGE_SIZE) {
 		if (sc_full(c, addr))
 			return 1;
@@ -616,6 +642,8 @@ static long sc_walk_range(struct mm_struct *mm, u64 start, u64 end,
 			break;
 		done += c.n;
 		start = c.next;
+		if (c.stopped)
+			break;
 		cond_resched();
 	}
 	sc_ctx_free(&c);

@@ -393,4 +393,46 @@ TEST_F(errors, watch_add_of_a_dead_pid_is_esrch)
 	EXPECT_EQ(-ESRCH, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w));
 }
 
+/*
+ * A watch's range follows the range contract like a query's, before the
+ * module walks it: a kernel address, a wrapping range and a zero length
+ * are refused, and an unaligned range over more pages than one watch
+ * takes is rounded to its pages (an unaligned one once made the walk
+ * write a record past the module's buffer).
+ */
+TEST_F(errors, watch_add_follows_the_range_contract)
+{
+	struct mmscope_pageref_watch w = {
+		.flags = MMSCOPE_PAGEREF_WATCH_ADD, .pid = getpid(),
+	};
+	size_t n = MMSCOPE_PAGEREF_WATCH_MAX + 2, i;
+	char *p = mmap(NULL, n * self->psize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < n; i++)
+		p[i * self->psize] = 1;
+	w.start = 0xffff800000001031ULL;	/* the kernel half, both arches */
+	w.len = MMSCOPE_PAGEREF_WATCH_MAX * self->psize;
+	EXPECT_EQ(-EFAULT, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH,
+					 &w));
+	w.start = (uintptr_t)p;
+	w.len = ~0ULL - 0x1000;
+	EXPECT_EQ(-EOVERFLOW, MMSCOPE_IOCTL(self->fd,
+					    MMSCOPE_PAGEREF_IOC_WATCH, &w));
+	w.len = 0;
+	EXPECT_EQ(-EINVAL, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH,
+					 &w));
+	w.flags |= MMSCOPE_PAGEREF_WATCH_CLEAR;	/* a watch list of its own */
+	w.start = (uintptr_t)p + 0x31;
+	w.len = MMSCOPE_PAGEREF_WATCH_MAX * self->psize;
+	ASSERT_EQ(0, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w));
+	EXPECT_EQ(MMSCOPE_PAGEREF_WATCH_MAX, w.total);
+	w = (struct mmscope_pageref_watch){
+		.flags = MMSCOPE_PAGEREF_WATCH_CLEAR };
+	EXPECT_EQ(0, MMSCOPE_IOCTL(self->fd, MMSCOPE_PAGEREF_IOC_WATCH, &w));
+	EXPECT_EQ(0, w.total);
+	munmap(p, n * self->psize);
+}
+
 TEST_HARNESS_MAIN

@@ -144,4 +144,53 @@ TEST(swapoff_while_reading)
 	close(r.fd);
 }
 
+/*
+ * Runs over 64 TiB of this process's address space, mostly holes: each
+ * call comes back soon (a hole is one record, and a call stops after
+ * 2^20 pages looked at one by one), the records of a call cover exactly
+ * [start, next), and the calls together cover the range, each record at
+ * most 2^32 - 1 pages. It once merged a hole page by page for hours and
+ * stalled RCU.
+ */
+TEST(runs_over_a_huge_range_come_back)
+{
+	struct mmscope_swapcache_entries a = { .size = sizeof(a) };
+	struct mmscope_swapcache_entry e[64];
+	uint64_t start = 0x10000, end = start + (1ULL << 46), covered = 0;
+	int fd = sc_open(), calls = 0;
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	while (start < end && calls < 10000) {
+		a = (struct mmscope_swapcache_entries){
+			.size = sizeof(a), .pid = getpid(),
+			.flags = MMSCOPE_SWAPCACHE_ENTRIES_RUNS,
+			.start = start, .len = end - start,
+			.count = 64, .entries = (uintptr_t)e,
+			.entry_size = sizeof(e[0]),
+		};
+		ASSERT_EQ(0, ioctl(fd, MMSCOPE_SWAPCACHE_IOC_ENTRIES, &a))
+			TH_LOG("at 0x%llx: %s", (unsigned long long)start,
+			       strerror(errno));
+		ASSERT_LT(0, a.count);
+		ASSERT_LT(start, a.next);
+		ASSERT_EQ(start, e[0].va);
+		for (i = 0; i < a.count; i++) {
+			ASSERT_LT(0, e[i].pages);
+			covered += e[i].pages;
+			if (i + 1 < a.count)
+				ASSERT_EQ(e[i].va + (uint64_t)e[i].pages *
+					  sc_psize(), e[i + 1].va);
+		}
+		ASSERT_EQ(a.next, e[a.count - 1].va +
+			  (uint64_t)e[a.count - 1].pages * sc_psize());
+		start = a.next;
+		calls++;
+	}
+	EXPECT_EQ(end, start);
+	EXPECT_EQ((1ULL << 46) / sc_psize(), covered);
+	ksft_print_msg("64 TiB in %d calls\n", calls);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
