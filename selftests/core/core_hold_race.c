@@ -250,9 +250,10 @@ static int one_call(FIXTURE_DATA(race) *self)
  * kept on a target's mm or task would keep its mm_struct or task_struct:
  * those counts are exact (each CPU visited, each cache shrunk) and must
  * come back to the object, task_structs net of the threads the guest
- * gained or lost (the kernel's own workers come and go). The kmalloc caches are shared with the rest
- * of the guest, whose use moves by a hundred objects or so from one
- * reading to the next: their least reading must not have grown by more
+ * gained or lost (the kernel's own workers come and go). The kmalloc
+ * caches are shared with the rest of the guest, whose use moves by a
+ * hundred objects or so from one reading to the next: their least
+ * reading must not have grown by more
  * than KMALLOC_SLACK and a sixteenth of the calls that succeeded. A hold
  * that leaked its record leaves an object for each hold dropped (about a
  * third of the calls that succeed): 20 s races catch that, 1.5 s ones
