@@ -118,7 +118,7 @@ struct cycle_tracer {
 };
 
 static const struct cycle_tracer tracers[] = {
-	{ .name = "faults", .ready = "counts" },
+	{ .name = "faults", .ready = "handlers" },
 	{ .name = "core", .ready = "lookups" },
 	{ .name = "pageref", .opt = "--pid", .ready = "sites", .pid = true,
 	  .addr = true },

@@ -42,7 +42,7 @@ class TraceCliTest(unittest.TestCase):
         self.assertIsInstance(doc, dict)
         self.assertEqual([t["name"] for t in doc["tracers"]], TRACERS)
         self.assertEqual(doc["fentry"], "fentry_error" not in doc)
-        want = {"faults": "perf_event", "pagetables": "kprobe"}
+        want = {"pagetables": "kprobe"}
         for t in doc["tracers"]:
             self.assertEqual(t["attach"], want.get(
                 t["name"], "fentry" if doc["fentry"] else "kprobe"), t)
@@ -69,7 +69,7 @@ class TraceCliTest(unittest.TestCase):
         r = self.run_cli("trace", "help")
         self.assertEqual(r.returncode, 0, r.stderr)
         for word in TRACERS + ["--pid PID", "--attach M", "--latency",
-                               "--sample-period N", "--handlers",
+                               "--sample-period N", "--handlers", "--count",
                                "--pfn PFN", "faults:", "pageref:"]:
             self.assertIn(word, r.stdout)
 
@@ -84,7 +84,9 @@ class TraceCliTest(unittest.TestCase):
             ("pageref",): "give --pfn PFN, or --pid PID and ADDR",
             ("faults", "--latency", "--handlers"): "--handlers has its own latency",
             ("faults", "--sample-period", "0"): "bad sample period",
-            ("faults", "--attach", "kprobe"): "--attach chooses how --handlers attaches",
+            ("faults", "--count", "--attach", "kprobe"): "--attach chooses how the classes attach",
+            ("faults", "--latency", "--attach", "fentry"): "--count and --latency use perf events",
+            ("faults", "--count", "--handlers"): "not both",
             ("pagetables", "--attach", "fentry"): "attaches with kprobes only",
             ("core", "--attach", "x"): "--attach: fentry, kprobe or auto",
             ("nosuch",): "unknown tracer 'nosuch'",

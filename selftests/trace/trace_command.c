@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "mmscope_test.h"
+#include "tracer.h"
 
 #define TOUCH		256
 #define PIN_DIR		"/sys/fs/bpf/mmscope/faults"
@@ -94,18 +95,35 @@ FIXTURE_TEARDOWN(cmd)
 TEST_F(cmd, trace_runs_the_command_once_attached_and_counts_its_children)
 {
 	const char *args[] = { "-j", "trace", "faults", "--", self_exe, NULL };
-	long long minor = -1;
-	const char *t;
+	const char *count[] = { "-j", "trace", "faults", "--count", "--",
+				self_exe, NULL };
+	unsigned long long minor = 0, anon = 0;
+	const char *doc;
 	struct stat st;
 
 	setenv("TRACE_WORKLOAD", "faults", 1);
 	ASSERT_EQ(0, mmscope_run_cli(args, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "pinned=1\n")) TH_LOG("%s", out);
-	t = strstr(out, "\"total\":{\"minor\":");
-	ASSERT_NE(NULL, t) TH_LOG("%s", out);
-	sscanf(t, "\"total\":{\"minor\":%lld", &minor);
+	doc = strstr(out, "{\"tracer\"");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", out);
+	ASSERT_EQ(0, json_field_u64(doc, "total", "{", "minor", &minor))
+		TH_LOG("%s", out);
 	EXPECT_LE(TOUCH, minor) TH_LOG("%s", out);
+	/* the child's fresh pages, by class */
+	ASSERT_EQ(0, json_field_u64(doc, "class", "\"anon\"", "minor", &anon))
+		TH_LOG("%s", out);
+	EXPECT_LE(TOUCH, anon) TH_LOG("%s", out);
 	/* nothing left behind once it ended */
+	EXPECT_NE(0, stat(PIN_DIR, &st));
+
+	/* --count: perf's events, inherited by the child */
+	ASSERT_EQ(0, mmscope_run_cli(count, out, sizeof(out))) TH_LOG("%s", out);
+	doc = strstr(out, "{\"tracer\"");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(doc, "\"attach\":\"perf_event\""));
+	ASSERT_EQ(0, json_field_u64(doc, "total", "{", "minor", &minor))
+		TH_LOG("%s", out);
+	EXPECT_LE(TOUCH, minor) TH_LOG("%s", out);
 	EXPECT_NE(0, stat(PIN_DIR, &st));
 }
 

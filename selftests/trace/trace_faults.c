@@ -4,8 +4,8 @@
  * anonymous pages, copy-on-write after fork (copied while the child
  * lives, reused after it exits), private file reads one fault-around
  * window apart, private and shared file writes, pages read back from
- * swap. In every mode (perf's software events by default, with
- * --latency, handlers with --handlers) the accounted totals are checked
+ * swap. In every mode (by class and handler by default, perf's software
+ * events with --count, with --latency) the accounted totals are checked
  * against the process's own minflt/majflt in /proc/PID/stat (with its
  * children's, cminflt/cmajflt, where the mode follows them), which must
  * match exactly, and the counts against the workload's; the map a
@@ -405,7 +405,7 @@ static void traced_workload(struct __test_metadata *_metadata,
 #define WORKLOAD_TASKS	5
 
 /*
- * The default mode (perf's software events, per thread and inherited
+ * --count (perf's software events, per thread and inherited
  * with --pid: the children are counted too): the accounted faults are
  * the kernel's, exactly, and the workload's are seen in user mode. The
  * map a bpftool reader sees while the tracer runs is behind by less than
@@ -500,7 +500,7 @@ static void check_events(struct __test_metadata *_metadata, const char *extra,
 
 TEST_F_TIMEOUT(faults, events_match_workload_and_proc_stat, TRACE_TIMEOUT)
 {
-	check_events(_metadata, NULL, false);
+	check_events(_metadata, "--count", false);
 }
 
 TEST_F_TIMEOUT(faults, latency_events_match_workload_and_proc_stat,
@@ -509,18 +509,40 @@ TEST_F_TIMEOUT(faults, latency_events_match_workload_and_proc_stat,
 	check_events(_metadata, "--latency", true);
 }
 
-/* --handlers: by handler, from handle_mm_fault(), against the workload. */
-TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
+/*
+ * The class of a handler in the JSON report: each handler's object
+ * names both, class first.
+ */
+static bool has_class(const char *out, const char *class, const char *handler)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "{\"class\":\"%s\",\"handler\":\"%s\",",
+		 class, handler);
+	return strstr(out, want) != NULL;
+}
+
+/*
+ * The default: by class and handler, from handle_mm_fault(), against the
+ * workload; its children (the two it forks and waits for) are followed,
+ * so /proc's cminflt/cmajflt count too. Each child takes a few faults
+ * of its own (its stack, libc's data, exit): CHILD_SLACK each.
+ */
+#define CHILD_SLACK	8
+
+TEST_F_TIMEOUT(faults, classes_match_workload_and_proc_stat, TRACE_TIMEOUT)
 {
 	static char out[1 << 16];
 	unsigned long long flt[4], minflt, majflt, minor, major;
 	unsigned long long anon, copy, reuse, rd, cow, shared;
 	int swapped;
 
-	traced_workload(_metadata, "--handlers", "handlers", out, sizeof(out),
+	traced_workload(_metadata, NULL, "handlers", out, sizeof(out),
 			flt, &swapped, NULL);
-	minflt = flt[0];
-	majflt = flt[2];
+	minflt = flt[0] + flt[1];
+	majflt = flt[2] + flt[3];
+	TH_LOG("minflt %llu cminflt %llu majflt %llu cmajflt %llu",
+	       flt[0], flt[1], flt[2], flt[3]);
 	anon = faults_field(out, "do_anonymous_page", "minor");
 	copy = faults_field(out, "do_wp_page:copy", "minor");
 	reuse = faults_field(out, "do_wp_page:reuse", "minor");
@@ -533,20 +555,36 @@ TEST_F_TIMEOUT(faults, handlers_match_workload_and_proc_stat, TRACE_TIMEOUT)
 	/* Exact: the tracer's accounted faults are the kernel's. */
 	EXPECT_EQ(minflt, minor);
 	EXPECT_EQ(majflt, major);
+	/* The children's own faults were seen (followed, not just waited). */
+	EXPECT_LT(0, flt[1]);
+
+	/* Each handler under the class a reader looks for. */
+	EXPECT_TRUE(has_class(out, "anon", "do_anonymous_page"));
+	EXPECT_TRUE(has_class(out, "COW copy", "do_wp_page:copy"));
+	EXPECT_TRUE(has_class(out, "COW reuse", "do_wp_page:reuse"));
+	EXPECT_TRUE(has_class(out, "file read", "do_fault:read"));
+	EXPECT_TRUE(has_class(out, "file COW copy", "do_fault:cow"));
+	EXPECT_TRUE(has_class(out, "shared write", "do_fault:shared"));
+	if (swapped)
+		EXPECT_TRUE(has_class(out, "swap-in", "do_swap_page"));
 
 	EXPECT_LE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
 		  2 * THREAD_PAGES, anon);
 	EXPECT_GE(ANON_PAGES + COPY_PAGES + REUSE_PAGES + SWAP_PAGES +
-		  2 * THREAD_PAGES + SLACK + THREAD_SLACK,
+		  2 * THREAD_PAGES + SLACK + THREAD_SLACK + 2 * CHILD_SLACK,
 		  anon);
 	EXPECT_LE(COPY_PAGES, copy);
 	EXPECT_LE(COPY_PAGES + REUSE_PAGES, copy + reuse);
-	/* + the stack of the thread started before the forks: shared too. */
-	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK + THREAD_SLACK, copy + reuse);
+	/*
+	 * + the stack of the thread started before the forks: shared too;
+	 * + the children's writes to what they share with the workload.
+	 */
+	EXPECT_GE(COPY_PAGES + REUSE_PAGES + SLACK + THREAD_SLACK +
+		  2 * CHILD_SLACK, copy + reuse);
 	EXPECT_LE(READ_FAULTS, rd);
-	EXPECT_GE(READ_FAULTS + SLACK, rd);
+	EXPECT_GE(READ_FAULTS + SLACK + 2 * CHILD_SLACK, rd);
 	EXPECT_LE(COW_PAGES, cow);
-	EXPECT_GE(COW_PAGES + SLACK, cow);
+	EXPECT_GE(COW_PAGES + SLACK + 2 * CHILD_SLACK, cow);
 	EXPECT_EQ(SHARED_PAGES, shared);
 	/*
 	 * Each swapped-out page is one do_swap_page: major when read from
@@ -622,9 +660,10 @@ TEST_F_TIMEOUT(faults, pin_leaves_maps_for_bpftool, TRACE_TIMEOUT)
 	ncpus = possible_cpus();
 	ASSERT_LT(0, ncpus);
 	ASSERT_GE(64, ncpus);
-	ret = tracer_start(&t, (const char *const[]){ "faults", "--pin", NULL },
-			   "counts", &status);
-	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults --pin: %s", strerror(-ret));
+	ret = tracer_start(&t, (const char *const[]){ "faults", "--count",
+			   "--pin", NULL }, "counts", &status);
+	ASSERT_EQ(0, ret) TH_LOG("mmscope trace faults --count --pin: %s",
+				 strerror(-ret));
 	/* Some periods' worth of faults to publish. */
 	page = sysconf(_SC_PAGESIZE);
 	write_pages(map_anon(PIN_PAGES), PIN_PAGES);
@@ -696,7 +735,7 @@ TEST_F_TIMEOUT(faults, bpftool_names_handler_keys, TRACE_TIMEOUT)
 	size_t n;
 	int i;
 
-	p = popen("mmscope -j trace faults --handlers --pin -- true 2>&1", "r");
+	p = popen("mmscope -j trace faults --pin -- true 2>&1", "r");
 	ASSERT_NE(NULL, p);
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';

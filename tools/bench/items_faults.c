@@ -39,8 +39,9 @@ int bench_fault_run(const struct region *r, unsigned long long *calls)
  * The fault items, interleaved so that a change in the machine's load
  * weighs on all alike: after an untimed round of all three, each rep
  * runs the workload untraced, then under
- * `mmscope trace faults --pin` (the default command, faults_traced),
- * then under `--handlers` (faults_traced_handlers, no target), each
+ * `mmscope trace faults --count --pin` (the cheapest mode,
+ * faults_traced), then under `mmscope trace faults --pin` (the default,
+ * by class and handler: faults_traced_handlers, no target), each
  * tracer attached before its run and unpinned after. Each run follows a
  * short warm-up (1/16 of the region, untimed), and each detach by two
  * seconds of sleep (see below): an attach rewrites
@@ -55,11 +56,10 @@ size_t bench_fault_pages(void)
 int bench_faults(bool do_trace, size_t len, int rounds)
 {
 	static char *unpin[] = { MMSCOPE, "trace", "unpin", "faults", NULL };
-	static char *attach[] = { MMSCOPE, "trace", "faults", "--pin",
-				  "--duration", "0.1", NULL };
+	static char *attach[] = { MMSCOPE, "trace", "faults", "--count",
+				  "--pin", "--duration", "0.1", NULL };
 	static char *attach_handlers[] = { MMSCOPE, "trace", "faults",
-					   "--handlers", "--pin", "--duration",
-					   "0.1", NULL };
+					   "--pin", "--duration", "0.1", NULL };
 	static const char *const names[] = {
 		"faults_untraced", "faults_traced", "faults_traced_handlers",
 	};
@@ -88,8 +88,8 @@ int bench_faults(bool do_trace, size_t len, int rounds)
 			if (!res[k])
 				continue;
 			if (cmds[k] && run(cmds[k]))
-				die(k == 1 ? "mmscope trace faults --pin" :
-				    "mmscope trace faults --handlers --pin");
+				die(k == 1 ? "mmscope trace faults --count --pin" :
+				    "mmscope trace faults --pin");
 			len = fault_len;
 			fault_len = len / 16 / page_size * page_size;
 			err = bench_fault_run(NULL, &calls);

@@ -40,7 +40,7 @@ const volatile bool latency;		/* default mode: --latency */
 /* Set by the CLI after attaching: 1 << mark for every mark attached. */
 __u32 marks_attached;
 
-/* x86_64 only: exceptions:page_fault_user hits of the target. */
+/* x86_64 only: exceptions:page_fault_user hits of the traced processes. */
 __u64 user_faults;
 
 /* Too big for the BPF stack: a new handler's entry starts from here. */
@@ -75,12 +75,39 @@ struct {
 	__type(value, struct faults_stats);
 } handlers SEC(".maps");
 
+/* Generations below the traced process whose faults count too. */
+#define FAULTS_GENERATIONS	8
+
+/*
+ * The traced process (all of them without a pid), or a process it
+ * started, or one they started, up to FAULTS_GENERATIONS down: what
+ * --pid PID and -- COMMAND follow. A process whose parent exited was
+ * handed to a reaper and is no longer seen as a descendant.
+ */
+static __always_inline bool traced_or_descendant(void)
+{
+	struct task_struct *task;
+	int i;
+
+	if (mmscope_traced(bpf_get_current_pid_tgid()))
+		return true;
+	task = (struct task_struct *)bpf_get_current_task();
+	for (i = 0; i < FAULTS_GENERATIONS; i++) {
+		task = BPF_CORE_READ(task, real_parent);
+		if (!task)
+			return false;
+		if (BPF_CORE_READ(task, tgid) == target_tgid)
+			return true;
+	}
+	return false;
+}
+
 static __always_inline void fault_enter(struct vm_area_struct *vma,
 					unsigned int flags)
 {
 	struct faults_task *t;
 
-	if (!mmscope_traced(bpf_get_current_pid_tgid()))
+	if (!traced_or_descendant())
 		return;
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -98,8 +125,7 @@ static __always_inline struct faults_task *current_fault(void)
 {
 	struct faults_task *t;
 
-	if (!mmscope_traced(bpf_get_current_pid_tgid()))
-		return NULL;
+	/* fault_enter() made it, and set start, for traced tasks only */
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), NULL, 0);
 	return t && t->start ? t : NULL;
 }
@@ -465,7 +491,7 @@ FAULTS_COUNT_PROG(major_kernel, KERNEL, true)
 SEC("raw_tp/page_fault_user")
 int tp_user_fault(void *ctx)
 {
-	if (mmscope_traced(bpf_get_current_pid_tgid()))
+	if (traced_or_descendant())
 		__sync_fetch_and_add(&user_faults, 1);
 	return 0;
 }

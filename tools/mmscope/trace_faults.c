@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmscope trace faults: page faults from the kernel's software perf
- * events (minor-faults, major-faults), per CPU mode, exact, read from
- * the events; with --latency also page-faults (or x86's exceptions
+ * mmscope trace faults. By default, faults by class (anonymous, copy on
+ * write copied or reused, file read, file write or shared, swap-in...):
+ * counted by the handler that served them (tools/bpf/faults.bpf.c
+ * explains how), by VM_FAULT_* result, with a latency histogram per
+ * handler, from handle_mm_fault() (--handlers says the same). With
+ * --count, the cheapest mode: the kernel's software perf events
+ * (minor-faults, major-faults), per CPU mode, exact, read from the
+ * events; with --latency also page-faults (or x86's exceptions
  * tracepoints) and the latency from the exception to the accounting,
- * a program at every fault; with --handlers, counted by the handler that
- * served them (tools/bpf/faults.bpf.c explains how), by VM_FAULT_*
- * result, with a latency histogram per handler.
+ * a program at every fault.
  *
  * This file: the tracer's options and its registration; each mode is in
  * its own file (trace_faults.h).
@@ -20,19 +23,22 @@
 #include "trace_faults.h"
 #include "faults.skel.h"
 
-enum { OPT_LATENCY, OPT_SAMPLE_PERIOD, OPT_HANDLERS };
+enum { OPT_COUNT, OPT_LATENCY, OPT_SAMPLE_PERIOD, OPT_HANDLERS };
 
 static const struct trace_option faults_options[] = {
+	[OPT_COUNT] = { "count", NULL,
+		"minor/major faults by CPU mode only, from\n"
+		"perf's events: the cheapest mode, exact, no classes" },
 	[OPT_LATENCY] = { "latency", NULL,
-		"also the page-faults event where a fault\n"
-		"begins (x86 has cheaper tracepoints for it): faults\n"
-		"not accounted, sampled latency; a second event per fault" },
+		"--count, and the page-faults event where a\n"
+		"fault begins (x86 has cheaper tracepoints for it):\n"
+		"faults not accounted, sampled latency" },
 	[OPT_SAMPLE_PERIOD] = { "sample-period", "N",
-		"run the default mode's program once every\n"
-		"N minor faults (default 64; counts stay exact)" },
+		"--count: its program runs once every N\n"
+		"minor faults (default 64; counts stay exact)" },
 	[OPT_HANDLERS] = { "handlers", NULL,
-		"by handler, VM_FAULT_* result and latency,\n"
-		"from handle_mm_fault() (slower: see docs/tracing.md)" },
+		"the default: by class and handler, VM_FAULT_*\n"
+		"result and latency, from handle_mm_fault()" },
 	{ NULL }
 };
 
@@ -51,6 +57,9 @@ static int faults_parse(struct trace_run *r, void *ctx, int opt,
 
 	(void)r;
 	switch (opt) {
+	case OPT_COUNT:
+		f->count = true;
+		return 0;
 	case OPT_LATENCY:
 		f->latency = true;
 		return 0;
@@ -78,13 +87,19 @@ static int faults_check(struct trace_run *r, void *ctx)
 
 	if (f->latency && f->handlers)
 		return usage_err("mmscope trace",
-				 "faults: --handlers has its own latency; --latency is for the default mode");
-	if (f->sample_period && (f->latency || f->handlers))
+				 "faults: --handlers has its own latency; --latency is for --count");
+	if (f->count && f->handlers)
 		return usage_err("mmscope trace",
-				 "faults: --sample-period is for the default mode (--latency and --handlers run at every fault)");
+				 "faults: --count or --handlers (the default), not both");
+	if (f->sample_period && f->handlers)
+		return usage_err("mmscope trace",
+				 "faults: --sample-period is for --count (the default runs at every fault)");
+	/* classes unless the perf events were asked for */
+	if (!f->count && !f->latency && !f->sample_period)
+		f->handlers = true;
 	if (r->method != TRACE_AUTO && !f->handlers)
 		return usage_err("mmscope trace",
-				 "faults: --attach chooses how --handlers attaches; without it faults uses perf events");
+				 "faults: --attach chooses how the classes attach; --count and --latency use perf events");
 	return EXIT_OK;
 }
 
@@ -161,14 +176,14 @@ static void faults_release(struct trace_run *r, void *ctx)
 
 static const struct tracer faults_tracer = {
 	.name = "faults",
-	.summary = "page faults: minor/major, by CPU mode, latency (--handlers: by handler and result)",
+	.summary = "page faults by class (anon, COW copy/reuse, file, swap-in), result, latency; --count: minor/major only",
 	.order = 1,
-	.usage = "[--latency | --handlers | --sample-period N] [options]",
+	.usage = "[--count [--latency] [--sample-period N]] [options]",
 	.options = faults_options,
 	.parse = faults_parse,
 	.check = faults_check,
 	.ctx_size = sizeof(struct faults_run),
-	.attach = TRACE_PERF,	/* --handlers: fentry or kprobes */
+	.attach = TRACE_AUTO,	/* --count and --latency: perf events */
 	.ops = {
 		.start = faults_start,
 		.pin = faults_pin,

@@ -37,7 +37,8 @@ struct cevent {
 
 struct faults_run {
 	/* the command line */
-	bool handlers;			/* --handlers */
+	bool handlers;			/* by class: the default */
+	bool count;			/* --count */
 	bool latency;			/* --latency */
 	unsigned int sample_period;	/* --sample-period; 0: default */
 

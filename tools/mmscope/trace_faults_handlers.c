@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmscope trace faults --handlers: faults counted by the handler that
- * served them, by VM_FAULT_* result, with a latency histogram per
- * handler, from handle_mm_fault() and the attachable functions a fault
- * passes through ("marks"; tools/bpf/faults.bpf.c explains how).
+ * mmscope trace faults (the default, or --handlers): faults by class,
+ * counted by the handler that served them, by VM_FAULT_* result, with a
+ * latency histogram per handler, from handle_mm_fault() and the
+ * attachable functions a fault passes through ("marks";
+ * tools/bpf/faults.bpf.c explains how). With a pid or a command, its
+ * descendants' faults count too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,23 @@
 #include "common.h"
 #include "trace_faults.h"
 #include "faults.skel.h"
+
+/* What a student calls each: the class of fault. */
+static const char *const class_names[FAULTS_NR_HANDLERS] = {
+	[FAULTS_NONE]		= "none",
+	[FAULTS_ANON]		= "anon",
+	[FAULTS_WP_COPY]	= "COW copy",
+	[FAULTS_WP_REUSE]	= "COW reuse",
+	[FAULTS_WP_SHARED]	= "shared write",
+	[FAULTS_SWAP]		= "swap-in",
+	[FAULTS_READ]		= "file read",
+	[FAULTS_COW]		= "file COW copy",
+	[FAULTS_SHARED]		= "shared write",
+	[FAULTS_HUGE_ANON]	= "anon THP",
+	[FAULTS_HUGE_WP]	= "THP write-protect",
+	[FAULTS_HUGE_NUMA]	= "THP NUMA hint",
+	[FAULTS_HUGETLB]	= "hugetlb",
+};
 
 static const char *const handler_names[FAULTS_NR_HANDLERS] = {
 	[FAULTS_NONE]		= "none",
@@ -236,8 +255,9 @@ static void print_human(struct trace_run *r, struct faults_run *f,
 	int h, i, n, m;
 
 	trace_print_header(r, trace_method_name(r->attach));
-	printf("%-27s %8s %8s %6s %6s %6s %7s  %s\n", "handler", "count",
-	       "minor", "major", "retry", "error", "p50<", "results");
+	printf("%-17s %-26s %8s %8s %6s %6s %6s %7s  %s\n", "class",
+	       "handler", "count", "minor", "major", "retry", "error", "p50<",
+	       "results");
 	for (h = 0; h < FAULTS_NR_HANDLERS; h++) {
 		struct faults_stats *s = &st[h];
 
@@ -253,20 +273,21 @@ static void print_human(struct trace_run *r, struct faults_run *f,
 					      rn[i] ? skip_prefix(rn[i]) : "?",
 					      (unsigned long long)s->results[i]);
 		m = median_slot(s);
-		printf("%-27s %8llu %8llu %6llu %6llu %6llu %5lluus  %s\n",
-		       handler_names[h], (unsigned long long)s->count,
+		printf("%-17s %-26s %8llu %8llu %6llu %6llu %6llu %5lluus  %s\n",
+		       class_names[h], handler_names[h],
+		       (unsigned long long)s->count,
 		       (unsigned long long)s->minor,
 		       (unsigned long long)s->major,
 		       (unsigned long long)s->retry,
 		       (unsigned long long)s->error,
 		       (unsigned long long)((2ULL << m) / 1000), results);
 	}
-	printf("%-27s %8llu %8llu %6llu %6llu %6llu\n", "total",
+	printf("%-44s %8llu %8llu %6llu %6llu %6llu\n", "total",
 	       (unsigned long long)tot.count, (unsigned long long)tot.minor,
 	       (unsigned long long)tot.major, (unsigned long long)tot.retry,
 	       (unsigned long long)tot.error);
 	if (st[FAULTS_SWAP].minor)
-		printf("note: %llu do_swap_page faults found the page still in the swap cache (no read: counted as minor)\n",
+		printf("note: %llu swap-in faults found the page still in the swap cache: no read, so minor\n",
 		       (unsigned long long)st[FAULTS_SWAP].minor);
 	if (f->tp)
 		printf("exceptions:page_fault_user: %llu\n",
@@ -302,6 +323,7 @@ static void print_json(struct trace_run *r, struct faults_run *f,
 			continue;
 		sum(&tot, s);
 		obj = jw_push_object(arr);
+		jw_set_str(obj, "class", class_names[h]);
 		jw_set_str(obj, "handler", handler_names[h]);
 		jw_set_uint(obj, "count", s->count);
 		jw_set_uint(obj, "minor", s->minor);
