@@ -12,7 +12,11 @@
 int mmscope_range_resume(uint64_t *start, uint64_t *left, uint32_t count,
 			 uint64_t next)
 {
-	/* the module stops early only after a full batch or at the end */
+	/*
+	 * The module stops before the end after a full batch, or (swap
+	 * cache runs) after its budget of pages looked at, always with a
+	 * record: no record means the range is done.
+	 */
 	if (!count || next <= *start || next - *start >= *left) {
 		*left = 0;
 	} else {
