@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/export.h>
+#include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -420,6 +421,15 @@ static enum mmscope_pfn_kind walk_pfn_kind(const struct mmscope_pfn_iter *it,
 	return MMSCOPE_PFN_ONLINE;
 }
 
+/* walk_iomem_res_desc()'s callback: the end of System RAM, as a pfn. */
+static int walk_ram_end(struct resource *res, void *arg)
+{
+	unsigned long *end = arg;
+
+	*end = max(*end, (unsigned long)PFN_DOWN(res->end) + 1);
+	return 0;
+}
+
 void mmscope_pfn_iter_start(struct mmscope_pfn_iter *it, unsigned long start,
 			    unsigned long end)
 {
@@ -428,6 +438,15 @@ void mmscope_pfn_iter_start(struct mmscope_pfn_iter *it, unsigned long start,
 
 	for_each_online_node(nid)
 		max_pfn = max(max_pfn, node_end_pfn(nid));
+	/*
+	 * A node's span grows when memory goes online: memory hot-added
+	 * and still offline lies past it, but is System RAM already (its
+	 * resource is registered when it is added). Its pfns are offline
+	 * memory, a hole, not past the end.
+	 */
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, ULLONG_MAX,
+			    &max_pfn, walk_ram_end);
 	it->pfn = start;
 	it->end = start;
 	it->kind = MMSCOPE_PFN_HOLE;

@@ -400,6 +400,19 @@ class QemuCommand(unittest.TestCase):
         self.assertEqual("mem-lock=on", locked[i + 1])
         self.assertEqual(plain, locked[:i] + locked[i + 2:])
 
+    def test_hotplug_mem_adds_a_virtio_mem_device_above_ram(self):
+        from mmscope_vm import qemu
+        plain = qemu.qemu_command(self.cfg(arch="arm64"))
+        hot = qemu.qemu_command(self.cfg(arch="arm64", hotplug_mem=256 << 20,
+                                         maxmem=(3 << 30) + (256 << 20)))
+        self.assertNotIn("virtio-mem-pci", " ".join(plain))
+        self.assertEqual("3G", plain[plain.index("-m") + 1])
+        self.assertEqual("3G,maxmem=3328M", hot[hot.index("-m") + 1])
+        i = hot.index("-object")
+        self.assertEqual(["-object", "memory-backend-ram,id=hotmem,size=268435456",
+                          "-device", "virtio-mem-pci,id=hotmem0,memdev=hotmem,"
+                          "requested-size=268435456"], hot[i:i + 4])
+
 
 class QuietShellTest(unittest.TestCase):
     """The interactive shell boots quietly (warnings and worse still reach

@@ -180,9 +180,10 @@ static inline void mmscope_walk_note_pte(struct mmscope_walk *w, pte_t *ptep,
 /*
  * PFN ranges: [start, end) cut into runs that are all online memory
  * (pfn_to_online_page() gives each pfn's struct page), all not (a hole:
- * absent or offline section, or ZONE_DEVICE), or beyond the end of the
- * last online node's memory. A run never crosses a memory section, so
- * successive runs may be of the same kind.
+ * absent or offline section, or ZONE_DEVICE), or beyond the end of
+ * memory: past every online node's span and every System RAM resource
+ * (memory hot-added and still offline has the latter only). A run never
+ * crosses a memory section, so successive runs may be of the same kind.
  *
  *	struct mmscope_pfn_iter it;
  *
@@ -201,7 +202,7 @@ struct mmscope_pfn_iter {
 	unsigned long end;
 	enum mmscope_pfn_kind kind;
 	unsigned long limit;		/* end of the whole range */
-	unsigned long max_pfn;		/* end of the last online node */
+	unsigned long max_pfn;		/* end of nodes and of System RAM */
 };
 
 void mmscope_pfn_iter_start(struct mmscope_pfn_iter *it, unsigned long start,

@@ -75,6 +75,10 @@ def parse_args(argv):
     p.add_argument("--cpus", type=int, default=2, help="guest CPUs (default 2)")
     p.add_argument("--swap", type=_size_bytes, metavar="SIZE",
                    help="add a virtio disk of SIZE used as swap")
+    p.add_argument("--hotplug-mem", type=_size_bytes, metavar="SIZE",
+                   help="add a virtio-mem device of SIZE: memory the guest "
+                   "plugs when virtio_mem is loaded, hot-added, so it can be "
+                   "taken offline (arm64 keeps boot memory online)")
     p.add_argument("--add", action="append", default=[], metavar="HOST[:GUEST]",
                    help="copy a host file into the guest (default /root/NAME)")
     p.add_argument("--append", default="", metavar="ARGS",
@@ -236,6 +240,8 @@ def main(argv=None):
             mem=args.mem, cpus=args.cpus, accel=args.accel,
             cpu=os.environ.get("MMSCOPE_VM_CPU", ""),
             swap_image=swap_image, interactive=not args.command,
+            hotplug_mem=args.hotplug_mem or 0,
+            maxmem=_size_bytes(args.mem) + (args.hotplug_mem or 0),
             log_path=log_path, mlock=args.mlock)
 
         def show(cmd):

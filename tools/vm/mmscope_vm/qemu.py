@@ -79,6 +79,8 @@ class QemuConfig:
     accel: str = "tcg"
     cpu: str = ""  # QEMU -cpu model; default per arch
     swap_image: str = ""
+    hotplug_mem: int = 0  # bytes of virtio-mem, 0: none
+    maxmem: int = 0  # bytes: -m's maxmem, with hotplug_mem
     interactive: bool = False
     log_path: str = ""  # interactive mode: QEMU writes the log itself
     mlock: bool = False  # -overcommit mem-lock=on
@@ -127,6 +129,17 @@ def qemu_command(cfg):
                 "-device",
                 f"virtserialport,bus=vser.0,chardev={port},name=mmscope.{port}",
             ]
+    if cfg.hotplug_mem:
+        # The device's memory sits above RAM, in the machine's device
+        # memory region, which maxmem sizes. Nothing is plugged until
+        # the guest's virtio_mem driver asks for requested-size.
+        mib = 1 << 20
+        cmd[cmd.index("-m") + 1] = f"{cfg.mem},maxmem={-(-cfg.maxmem // mib)}M"
+        cmd += [
+            "-object", f"memory-backend-ram,id=hotmem,size={cfg.hotplug_mem}",
+            "-device", "virtio-mem-pci,id=hotmem0,memdev=hotmem,"
+            f"requested-size={cfg.hotplug_mem}",
+        ]
     if cfg.swap_image:
         cmd += [
             "-drive",
