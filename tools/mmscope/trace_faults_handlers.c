@@ -18,37 +18,23 @@
 #include "trace_faults.h"
 #include "faults.skel.h"
 
-/* What a student calls each: the class of fault. */
-static const char *const class_names[FAULTS_NR_HANDLERS] = {
-	[FAULTS_NONE]		= "none",
-	[FAULTS_ANON]		= "anon",
-	[FAULTS_WP_COPY]	= "COW copy",
-	[FAULTS_WP_REUSE]	= "COW reuse",
-	[FAULTS_WP_SHARED]	= "shared write",
-	[FAULTS_SWAP]		= "swap-in",
-	[FAULTS_READ]		= "file read",
-	[FAULTS_COW]		= "file COW copy",
-	[FAULTS_SHARED]		= "shared write",
-	[FAULTS_HUGE_ANON]	= "anon THP",
-	[FAULTS_HUGE_WP]	= "THP write-protect",
-	[FAULTS_HUGE_NUMA]	= "THP NUMA hint",
-	[FAULTS_HUGETLB]	= "hugetlb",
-};
-
-static const char *const handler_names[FAULTS_NR_HANDLERS] = {
-	[FAULTS_NONE]		= "none",
-	[FAULTS_ANON]		= "do_anonymous_page",
-	[FAULTS_WP_COPY]	= "do_wp_page:copy",
-	[FAULTS_WP_REUSE]	= "do_wp_page:reuse",
-	[FAULTS_WP_SHARED]	= "do_wp_page:shared",
-	[FAULTS_SWAP]		= "do_swap_page",
-	[FAULTS_READ]		= "do_fault:read",
-	[FAULTS_COW]		= "do_fault:cow",
-	[FAULTS_SHARED]		= "do_fault:shared",
-	[FAULTS_HUGE_ANON]	= "do_huge_pmd_anonymous_page",
-	[FAULTS_HUGE_WP]	= "do_huge_pmd_wp_page",
-	[FAULTS_HUGE_NUMA]	= "do_huge_pmd_numa_page",
-	[FAULTS_HUGETLB]	= "hugetlb_fault",
+/* Each handler, and the class of fault a reader knows it by. */
+static const struct {
+	const char *handler, *class;
+} names[FAULTS_NR_HANDLERS] = {
+	[FAULTS_NONE]		= { "none", "none" },
+	[FAULTS_ANON]		= { "do_anonymous_page", "anon" },
+	[FAULTS_WP_COPY]	= { "do_wp_page:copy", "COW copy" },
+	[FAULTS_WP_REUSE]	= { "do_wp_page:reuse", "COW reuse" },
+	[FAULTS_WP_SHARED]	= { "do_wp_page:shared", "shared write" },
+	[FAULTS_SWAP]		= { "do_swap_page", "swap-in" },
+	[FAULTS_READ]		= { "do_fault:read", "file read" },
+	[FAULTS_COW]		= { "do_fault:cow", "file COW copy" },
+	[FAULTS_SHARED]		= { "do_fault:shared", "shared write" },
+	[FAULTS_HUGE_ANON]	= { "do_huge_pmd_anonymous_page", "anon THP" },
+	[FAULTS_HUGE_WP]	= { "do_huge_pmd_wp_page", "THP write-protect" },
+	[FAULTS_HUGE_NUMA]	= { "do_huge_pmd_numa_page", "THP NUMA hint" },
+	[FAULTS_HUGETLB]	= { "hugetlb_fault", "hugetlb" },
 };
 
 #define MARK(f1, f2, name) { { f1, f2 }, s->progs.fentry_##name,	\
@@ -274,7 +260,7 @@ static void print_human(struct trace_run *r, struct faults_run *f,
 					      (unsigned long long)s->results[i]);
 		m = median_slot(s);
 		printf("%-17s %-26s %8llu %8llu %6llu %6llu %6llu %5lluus  %s\n",
-		       class_names[h], handler_names[h],
+		       names[h].class, names[h].handler,
 		       (unsigned long long)s->count,
 		       (unsigned long long)s->minor,
 		       (unsigned long long)s->major,
@@ -323,8 +309,8 @@ static void print_json(struct trace_run *r, struct faults_run *f,
 			continue;
 		sum(&tot, s);
 		obj = jw_push_object(arr);
-		jw_set_str(obj, "class", class_names[h]);
-		jw_set_str(obj, "handler", handler_names[h]);
+		jw_set_str(obj, "class", names[h].class);
+		jw_set_str(obj, "handler", names[h].handler);
 		jw_set_uint(obj, "count", s->count);
 		jw_set_uint(obj, "minor", s->minor);
 		jw_set_uint(obj, "major", s->major);
