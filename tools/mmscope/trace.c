@@ -30,8 +30,8 @@ enum { OPT_PID, OPT_DURATION, OPT_PIN, OPT_ATTACH, OPT_VERBOSE, NR_COMMON };
 
 static const struct trace_option common_options[NR_COMMON + 1] = {
 	[OPT_PID] = { "pid", "PID",
-		"only this process (thread group; faults by default:\n"
-		"and the processes it forks after the start)" },
+		"only this process (thread group; faults, not with\n"
+		"--latency: and the processes it starts)" },
 	[OPT_DURATION] = { "duration", "S",
 		"stop after S seconds (decimals allowed)" },
 	[OPT_PIN] = { "pin", NULL,
